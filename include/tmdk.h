@@ -1,0 +1,15 @@
+/*
+ * libtmdk — threat-pattern engine for container artifacts.
+ * The umbrella header: include this one.
+ */
+#ifndef TMDK_H
+#define TMDK_H
+
+#include "tmdk/common.h"
+#include "tmdk/version.h"
+#include "tmdk/errors.h"
+#include "tmdk/alloc.h"
+#include "tmdk/node.h"
+#include "tmdk/artifact.h"
+
+#endif /* TMDK_H */

@@ -1,0 +1,28 @@
+/*
+ * libtmdk — the allocator.
+ *
+ * The library allocates through one set of functions. A program may replace
+ * them once, before any other libtmdk call (for example to count memory or to
+ * inject failures in tests). This is the only global state in the library.
+ */
+#ifndef TMDK_ALLOC_H
+#define TMDK_ALLOC_H
+
+#include "common.h"
+
+TMDK_BEGIN_DECL
+
+typedef void *(*tmdk_malloc_fn)(size_t size);
+typedef void *(*tmdk_realloc_fn)(void *ptr, size_t size);
+typedef void (*tmdk_free_fn)(void *ptr);
+
+/**
+ * Replace the allocator. Passing NULL for all three restores malloc,
+ * realloc and free. Not thread-safe: call it before anything else.
+ * @return TMDK_OK, or TMDK_EINVAL if only some functions are given.
+ */
+TMDK_API int tmdk_set_allocator(tmdk_malloc_fn m, tmdk_realloc_fn r, tmdk_free_fn f);
+
+TMDK_END_DECL
+
+#endif /* TMDK_ALLOC_H */

@@ -1,0 +1,117 @@
+/*
+ * A bump allocator: every node and string of an artifact lives in one arena,
+ * released with a single call. Chunks grow geometrically so that a large
+ * manifest costs few allocations.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ARENA_MIN_CHUNK 8192u
+#define ARENA_MAX_CHUNK (1024u * 1024u)
+#define ARENA_ALIGN (sizeof(void *) > sizeof(long double) ? sizeof(void *) : 16u)
+
+struct tmdk__arena_chunk {
+	tmdk__arena_chunk *next;
+	size_t size, used;
+	/* data follows, aligned */
+};
+
+#define CHUNK_HEADER ((sizeof(tmdk__arena_chunk) + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1))
+
+void tmdk__arena_init(tmdk__arena *arena)
+{
+	arena->head = NULL;
+	arena->total = 0;
+}
+
+static tmdk__arena_chunk *arena_grow(tmdk__arena *arena, size_t need)
+{
+	size_t size = arena->head ? arena->head->size * 2 : ARENA_MIN_CHUNK;
+	tmdk__arena_chunk *c;
+
+	if (size > ARENA_MAX_CHUNK)
+		size = ARENA_MAX_CHUNK;
+	if (size < need)
+		size = need;
+	if (size > SIZE_MAX - CHUNK_HEADER)
+		return NULL;
+	c = tmdk__malloc(CHUNK_HEADER + size);
+	if (!c)
+		return NULL;
+	c->size = size;
+	c->used = 0;
+	c->next = arena->head;
+	arena->head = c;
+	return c;
+}
+
+void *tmdk__arena_alloc(tmdk__arena *arena, size_t size)
+{
+	tmdk__arena_chunk *c = arena->head;
+	size_t rounded;
+	void *p;
+
+	if (size > SIZE_MAX - ARENA_ALIGN)
+		return NULL;
+	rounded = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (!c || c->size - c->used < rounded) {
+		c = arena_grow(arena, rounded);
+		if (!c)
+			return NULL;
+	}
+	p = (char *)c + CHUNK_HEADER + c->used;
+	c->used += rounded;
+	arena->total += rounded;
+	memset(p, 0, size);
+	return p;
+}
+
+char *tmdk__arena_strndup(tmdk__arena *arena, const char *s, size_t n)
+{
+	char *p = tmdk__arena_alloc(arena, n + 1);
+	if (!p)
+		return NULL;
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *tmdk__arena_strdup(tmdk__arena *arena, const char *s)
+{
+	return tmdk__arena_strndup(arena, s, strlen(s));
+}
+
+char *tmdk__arena_printf(tmdk__arena *arena, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	p = tmdk__arena_alloc(arena, (size_t)n + 1);
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void tmdk__arena_release(tmdk__arena *arena)
+{
+	tmdk__arena_chunk *c = arena->head;
+	while (c) {
+		tmdk__arena_chunk *next = c->next;
+		tmdk__free(c);
+		c = next;
+	}
+	arena->head = NULL;
+	arena->total = 0;
+}

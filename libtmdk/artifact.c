@@ -1,0 +1,456 @@
+/*
+ * Artifacts: reading the bytes, choosing the parser, and the public
+ * accessors. The flow is one way: bytes -> kind -> parser -> normalizer.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const kind_names[] = {
+	"unknown", "dockerfile", "compose", "kubernetes", "daemon-json", "docker-inspect"
+};
+
+const char *tmdk_kind_name(tmdk_kind kind)
+{
+	if ((int)kind < 0 || (size_t)kind >= sizeof(kind_names) / sizeof(kind_names[0]))
+		return "unknown";
+	return kind_names[kind];
+}
+
+int tmdk_kind_from_name(tmdk_kind *out, const char *name)
+{
+	size_t i;
+	if (!out || !name)
+		return TMDK_EINVAL;
+	for (i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++) {
+		if (strcmp(name, kind_names[i]) == 0) {
+			*out = (tmdk_kind)i;
+			return TMDK_OK;
+		}
+	}
+	return TMDK_EINVAL;
+}
+
+int tmdk_parse_options_init(tmdk_parse_options *opts, unsigned int version)
+{
+	tmdk_parse_options init = TMDK_PARSE_OPTIONS_INIT;
+	if (!opts || version != TMDK_PARSE_OPTIONS_VERSION)
+		return TMDK_EINVAL;
+	*opts = init;
+	return TMDK_OK;
+}
+
+void tmdk__parse_options_fill(tmdk_parse_options *o)
+{
+	if (!o->max_input_bytes)
+		o->max_input_bytes = TMDK_DEFAULT_MAX_INPUT_BYTES;
+	if (!o->max_depth)
+		o->max_depth = TMDK_DEFAULT_MAX_DEPTH;
+	if (!o->max_alias_nodes)
+		o->max_alias_nodes = TMDK_DEFAULT_MAX_ALIAS_NODES;
+	if (!o->max_documents)
+		o->max_documents = TMDK_DEFAULT_MAX_DOCUMENTS;
+	if (!o->max_line_length)
+		o->max_line_length = TMDK_DEFAULT_MAX_LINE_LENGTH;
+	if (!o->max_instructions)
+		o->max_instructions = TMDK_DEFAULT_MAX_INSTRUCTIONS;
+	if (!o->max_heredoc_bytes)
+		o->max_heredoc_bytes = TMDK_DEFAULT_MAX_HEREDOC_BYTES;
+}
+
+/* ---- building an artifact ------------------------------------------- */
+
+tmdk_document *tmdk__artifact_add_document(tmdk_artifact *a)
+{
+	tmdk_document *d;
+	if (a->doc_count == a->doc_cap) {
+		size_t cap = a->doc_cap ? a->doc_cap * 2 : 4;
+		tmdk_document *p = tmdk__realloc(a->docs, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		a->docs = p;
+		a->doc_cap = cap;
+	}
+	d = &a->docs[a->doc_count++];
+	memset(d, 0, sizeof(*d));
+	d->item_index = -1;
+	return d;
+}
+
+int tmdk__artifact_warn(tmdk_artifact *a, unsigned int line, unsigned int column, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	tmdk__warning *w;
+
+	if (a->warning_count == a->warning_cap) {
+		size_t cap = a->warning_cap ? a->warning_cap * 2 : 4;
+		tmdk__warning *p = tmdk__realloc(a->warnings, cap * sizeof(*p));
+		if (!p)
+			return TMDK_ENOMEM;
+		a->warnings = p;
+		a->warning_cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	w = &a->warnings[a->warning_count];
+	w->message = tmdk__arena_strdup(&a->arena, buf);
+	if (!w->message)
+		return TMDK_ENOMEM;
+	w->line = line;
+	w->column = column;
+	a->warning_count++;
+	return TMDK_OK;
+}
+
+int tmdk__artifact_set_comment(tmdk_artifact *a, unsigned int line, const char *text, size_t len)
+{
+	if (line == 0 || line > a->line_count)
+		return TMDK_EINVAL;
+	if (!a->comments) {
+		a->comments = tmdk__arena_alloc(&a->arena, (a->line_count + 1) * sizeof(*a->comments));
+		if (!a->comments)
+			return TMDK_ENOMEM;
+	}
+	while (len && (*text == ' ' || *text == '\t')) {
+		text++;
+		len--;
+	}
+	a->comments[line] = tmdk__arena_strndup(&a->arena, text, len);
+	return a->comments[line] ? TMDK_OK : TMDK_ENOMEM;
+}
+
+static int index_lines(tmdk_artifact *a)
+{
+	size_t cap = 64, i;
+	a->line_starts = tmdk__malloc(cap * sizeof(size_t));
+	if (!a->line_starts)
+		return TMDK_ENOMEM;
+	a->line_starts[0] = 0;
+	a->line_count = 1;
+	for (i = 0; i < a->text_len; i++) {
+		if (a->text[i] != '\n' || i + 1 == a->text_len)
+			continue;
+		if (a->line_count == cap) {
+			size_t *p = tmdk__realloc(a->line_starts, cap * 2 * sizeof(size_t));
+			if (!p)
+				return TMDK_ENOMEM;
+			a->line_starts = p;
+			cap *= 2;
+		}
+		a->line_starts[a->line_count++] = i + 1;
+	}
+	if (a->text_len == 0)
+		a->line_count = 0;
+	return TMDK_OK;
+}
+
+static int is_ext(const char *name, const char *ext)
+{
+	size_t n = strlen(name), e = strlen(ext);
+	return n > e && strcmp(name + n - e, ext) == 0;
+}
+
+/* Which parser to run when the caller did not say. */
+static tmdk_kind choose_kind(const tmdk_artifact *a, int *yaml_like, int *strict)
+{
+	tmdk_kind k = tmdk__kind_from_name(a->name, yaml_like);
+	const char *base = strrchr(a->name, '/');
+
+	base = base ? base + 1 : a->name;
+	*strict = 1;
+	if (k != TMDK_KIND_UNKNOWN || *yaml_like)
+		return k;
+	if (!*base) {
+		/* No name (standard input): the content decides, errors are reported. */
+		*yaml_like = !tmdk__looks_like_dockerfile(a->text, a->text_len);
+		return *yaml_like ? TMDK_KIND_UNKNOWN : TMDK_KIND_DOCKERFILE;
+	}
+	if (strchr(base, '.') && !is_ext(base, ".txt"))
+		return TMDK_KIND_UNKNOWN; /* some other file type: skip without reading */
+	/* No extension: sniff quietly; failures mean "not ours". */
+	*strict = 0;
+	if (tmdk__looks_like_dockerfile(a->text, a->text_len))
+		return TMDK_KIND_DOCKERFILE;
+	*yaml_like = 1;
+	return TMDK_KIND_UNKNOWN;
+}
+
+static int normalize(tmdk_artifact *a, tmdk_error *err)
+{
+	switch (a->kind) {
+	case TMDK_KIND_KUBERNETES: return tmdk__normalize_kubernetes(a, err);
+	case TMDK_KIND_COMPOSE: return tmdk__normalize_compose(a, err);
+	case TMDK_KIND_DAEMON_JSON: return tmdk__normalize_daemon_json(a, err);
+	case TMDK_KIND_DOCKER_INSPECT: return tmdk__normalize_docker_inspect(a, err);
+	default: return TMDK_OK;
+	}
+}
+
+static void drop_documents(tmdk_artifact *a)
+{
+	a->doc_count = 0;
+}
+
+static int parse_structured(tmdk_artifact *a, tmdk_kind named, int strict, tmdk_error *err)
+{
+	int rc = tmdk__yaml_load(a, err);
+	if (rc != TMDK_OK) {
+		if (strict || rc == TMDK_ENOMEM)
+			return rc;
+		tmdk_error_clear(err);
+		drop_documents(a);
+		a->kind = TMDK_KIND_UNKNOWN;
+		return TMDK_OK;
+	}
+	a->kind = named != TMDK_KIND_UNKNOWN ? named : tmdk__kind_from_documents(a);
+	if (a->kind == TMDK_KIND_UNKNOWN) {
+		drop_documents(a);
+		return TMDK_OK;
+	}
+	return normalize(a, err);
+}
+
+static int parse_artifact(tmdk_artifact *a, tmdk_error *err)
+{
+	int yaml_like = 0, strict = 1;
+	tmdk_kind k = a->limits.kind;
+
+	if (k == TMDK_KIND_AUTO) {
+		k = choose_kind(a, &yaml_like, &strict);
+		if (k == TMDK_KIND_UNKNOWN && !yaml_like) {
+			a->kind = TMDK_KIND_UNKNOWN;
+			return TMDK_OK;
+		}
+	}
+	if (k == TMDK_KIND_DOCKERFILE) {
+		a->kind = TMDK_KIND_DOCKERFILE;
+		return tmdk__dockerfile_parse(a, err);
+	}
+	return parse_structured(a, k, strict, err);
+}
+
+int tmdk_artifact_parse_buffer(tmdk_artifact **out, const char *name,
+	const void *data, size_t len, const tmdk_parse_options *opts, tmdk_error *err)
+{
+	tmdk_artifact *a;
+	char *text;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	tmdk_error_clear(err);
+	if (!out || (!data && len))
+		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0, "invalid argument");
+	if (opts && opts->version != TMDK_PARSE_OPTIONS_VERSION)
+		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0,
+			"unsupported tmdk_parse_options version %u (expected %u)",
+			opts->version, TMDK_PARSE_OPTIONS_VERSION);
+	if (opts && ((int)opts->kind < 0 || opts->kind > TMDK_KIND_DOCKER_INSPECT))
+		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0, "unknown artifact kind %d", (int)opts->kind);
+
+	a = tmdk__calloc(1, sizeof(*a));
+	if (!a)
+		return tmdk__error_set(err, TMDK_ENOMEM, name, 0, 0, "out of memory");
+	tmdk__arena_init(&a->arena);
+	if (opts)
+		a->limits = *opts;
+	else
+		tmdk_parse_options_init(&a->limits, TMDK_PARSE_OPTIONS_VERSION);
+	tmdk__parse_options_fill(&a->limits);
+
+	a->name = tmdk__arena_strdup(&a->arena, name ? name : "");
+	if (!a->name) {
+		tmdk_artifact_free(a);
+		return tmdk__error_set(err, TMDK_ENOMEM, name, 0, 0, "out of memory");
+	}
+	if (len > a->limits.max_input_bytes) {
+		tmdk_artifact_free(a);
+		return tmdk__error_set(err, TMDK_ELIMIT, name, 0, 0,
+			"input is %zu bytes, over the limit of %zu bytes (max_input_bytes)",
+			len, a->limits.max_input_bytes);
+	}
+	text = tmdk__arena_strndup(&a->arena, data, len);
+	a->text = text;
+	a->text_len = len;
+	if (!text || index_lines(a) != TMDK_OK) {
+		tmdk_artifact_free(a);
+		return tmdk__error_set(err, TMDK_ENOMEM, name, 0, 0, "out of memory");
+	}
+	rc = parse_artifact(a, err);
+	if (rc != TMDK_OK) {
+		if (err && !err->source[0] && name)
+			snprintf(err->source, sizeof(err->source), "%s", name);
+		tmdk_artifact_free(a);
+		return rc;
+	}
+	*out = a;
+	return TMDK_OK;
+}
+
+int tmdk_artifact_parse_file(tmdk_artifact **out, const char *path,
+	const tmdk_parse_options *opts, tmdk_error *err)
+{
+	size_t max = opts && opts->max_input_bytes ? opts->max_input_bytes : TMDK_DEFAULT_MAX_INPUT_BYTES;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	struct stat st;
+	FILE *f;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	tmdk_error_clear(err);
+	if (!out || !path)
+		return tmdk__error_set(err, TMDK_EINVAL, path, 0, 0, "invalid argument");
+	f = fopen(path, "rb");
+	if (!f)
+		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "is a directory");
+	}
+	for (;;) {
+		size_t n;
+		if (len == cap) {
+			char *p;
+			cap = cap ? cap * 2 : 65536;
+			p = tmdk__realloc(buf, cap);
+			if (!p) {
+				tmdk__free(buf);
+				fclose(f);
+				return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
+			}
+			buf = p;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (len > max) {
+			tmdk__free(buf);
+			fclose(f);
+			return tmdk__error_set(err, TMDK_ELIMIT, path, 0, 0,
+				"file is over the limit of %zu bytes (max_input_bytes)", max);
+		}
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno;
+		tmdk__free(buf);
+		fclose(f);
+		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "read error: %s", strerror(e));
+	}
+	fclose(f);
+	rc = tmdk_artifact_parse_buffer(out, path, buf, len, opts, err);
+	tmdk__free(buf);
+	return rc;
+}
+
+void tmdk_artifact_free(tmdk_artifact *a)
+{
+	if (!a)
+		return;
+	tmdk__free(a->docs);
+	tmdk__free(a->warnings);
+	tmdk__free(a->line_starts);
+	tmdk__arena_release(&a->arena);
+	tmdk__free(a);
+}
+
+/* ---- accessors ------------------------------------------------------ */
+
+tmdk_kind tmdk_artifact_kind(const tmdk_artifact *a)
+{
+	return a ? a->kind : TMDK_KIND_UNKNOWN;
+}
+
+const char *tmdk_artifact_name(const tmdk_artifact *a)
+{
+	return a ? a->name : NULL;
+}
+
+size_t tmdk_artifact_document_count(const tmdk_artifact *a)
+{
+	return a ? a->doc_count : 0;
+}
+
+const tmdk_document *tmdk_artifact_document(const tmdk_artifact *a, size_t index)
+{
+	return a && index < a->doc_count ? &a->docs[index] : NULL;
+}
+
+size_t tmdk_artifact_line_count(const tmdk_artifact *a)
+{
+	return a ? a->line_count : 0;
+}
+
+const char *tmdk_artifact_line(const tmdk_artifact *a, unsigned int line, size_t *len_out)
+{
+	size_t start, end;
+	if (len_out)
+		*len_out = 0;
+	if (!a || line == 0 || line > a->line_count)
+		return NULL;
+	start = a->line_starts[line - 1];
+	end = line < a->line_count ? a->line_starts[line] - 1 : a->text_len;
+	if (end > start && a->text[end - 1] == '\n')
+		end--;
+	if (end > start && a->text[end - 1] == '\r')
+		end--;
+	if (len_out)
+		*len_out = end - start;
+	return a->text + start;
+}
+
+const char *tmdk_artifact_line_comment(const tmdk_artifact *a, unsigned int line)
+{
+	if (!a || !a->comments || line == 0 || line > a->line_count)
+		return NULL;
+	return a->comments[line];
+}
+
+size_t tmdk_artifact_warning_count(const tmdk_artifact *a)
+{
+	return a ? a->warning_count : 0;
+}
+
+const char *tmdk_artifact_warning(const tmdk_artifact *a, size_t index,
+	unsigned int *line_out, unsigned int *column_out)
+{
+	if (!a || index >= a->warning_count)
+		return NULL;
+	if (line_out)
+		*line_out = a->warnings[index].line;
+	if (column_out)
+		*column_out = a->warnings[index].column;
+	return a->warnings[index].message;
+}
+
+size_t tmdk_document_index(const tmdk_document *doc)
+{
+	return doc ? doc->index : 0;
+}
+
+long tmdk_document_item_index(const tmdk_document *doc)
+{
+	return doc ? doc->item_index : -1;
+}
+
+const tmdk_node *tmdk_document_root(const tmdk_document *doc)
+{
+	return doc ? doc->root : NULL;
+}
+
+const tmdk_node *tmdk_document_view(const tmdk_document *doc)
+{
+	return doc ? doc->view : NULL;
+}
+
+unsigned int tmdk_document_line(const tmdk_document *doc)
+{
+	return doc ? doc->line : 0;
+}

@@ -1,0 +1,3 @@
+/* STUB */
+#include "internal.h"
+int tmdk__dockerfile_parse(tmdk_artifact *a, tmdk_error *err) { return tmdk__error_set(err, TMDK_ERROR, a->name, 0, 0, "not implemented"); }

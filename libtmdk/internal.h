@@ -1,0 +1,157 @@
+/*
+ * libtmdk — private declarations shared by the library's source files.
+ * Never installed. Functions named tmdk__* are internal: they match the
+ * version script's tmdk_* pattern but are hidden by -fvisibility=hidden.
+ */
+#ifndef TMDK_INTERNAL_H
+#define TMDK_INTERNAL_H
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tmdk.h"
+
+#if defined(__GNUC__)
+# define TMDK__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+# define TMDK__PRINTF(f, a)
+#endif
+
+/* ---- allocation (alloc.c) ------------------------------------------ */
+void *tmdk__malloc(size_t size);
+void *tmdk__calloc(size_t count, size_t size);
+void *tmdk__realloc(void *ptr, size_t size);
+void tmdk__free(void *ptr);
+char *tmdk__strdup(const char *s);
+char *tmdk__strndup(const char *s, size_t n);
+
+/* ---- errors (error.c) ---------------------------------------------- */
+/** Fill err (may be NULL) and return code. */
+int tmdk__error_set(tmdk_error *err, int code, const char *source,
+	unsigned int line, unsigned int column, const char *fmt, ...) TMDK__PRINTF(6, 7);
+int tmdk__error_setv(tmdk_error *err, int code, const char *source,
+	unsigned int line, unsigned int column, const char *fmt, va_list ap);
+
+/* ---- arena (arena.c) ----------------------------------------------- */
+typedef struct tmdk__arena_chunk tmdk__arena_chunk;
+typedef struct tmdk__arena {
+	tmdk__arena_chunk *head;
+	size_t total;            /* bytes handed out, for statistics */
+} tmdk__arena;
+
+void tmdk__arena_init(tmdk__arena *arena);
+/** Zeroed memory, aligned for any type; NULL when out of memory. */
+void *tmdk__arena_alloc(tmdk__arena *arena, size_t size);
+/** A NUL-terminated copy of n bytes. */
+char *tmdk__arena_strndup(tmdk__arena *arena, const char *s, size_t n);
+char *tmdk__arena_strdup(tmdk__arena *arena, const char *s);
+char *tmdk__arena_printf(tmdk__arena *arena, const char *fmt, ...) TMDK__PRINTF(2, 3);
+void tmdk__arena_release(tmdk__arena *arena);
+
+/* ---- nodes (node.c) ------------------------------------------------ */
+struct tmdk_node {
+	uint8_t type;            /* tmdk_node_type */
+	uint8_t scalar_type;     /* tmdk_scalar_type, scalars only */
+	uint16_t flags;          /* TMDK__NODE_* */
+	unsigned int line;
+	unsigned int column;
+	const char *tag;         /* explicit tag or NULL */
+	union {
+		struct { const char *text; size_t len; } scalar;
+		struct { tmdk_node **items; size_t count, cap; } seq;
+		struct { tmdk_node **keys; tmdk_node **values; size_t count, cap; } map;
+	} u;
+};
+
+#define TMDK__NODE_QUOTED 0x1    /* scalar was quoted (or a block scalar) in the source */
+
+/** Resolve an untagged plain scalar's type (YAML 1.2 core schema). */
+tmdk_scalar_type tmdk__scalar_resolve(const char *text, size_t len);
+
+/** A scalar holding a copy of text[0..len). */
+tmdk_node *tmdk__node_scalar(tmdk__arena *a, const char *text, size_t len,
+	tmdk_scalar_type type, unsigned int line, unsigned int column);
+/** A string scalar holding a copy of text. */
+tmdk_node *tmdk__node_string(tmdk__arena *a, const char *text, unsigned int line, unsigned int column);
+/** A scalar whose type is resolved from its text (as if unquoted). */
+tmdk_node *tmdk__node_plain(tmdk__arena *a, const char *text, size_t len, unsigned int line, unsigned int column);
+tmdk_node *tmdk__node_bool(tmdk__arena *a, int value, unsigned int line, unsigned int column);
+tmdk_node *tmdk__node_int(tmdk__arena *a, long long value, unsigned int line, unsigned int column);
+tmdk_node *tmdk__node_null(tmdk__arena *a, unsigned int line, unsigned int column);
+tmdk_node *tmdk__node_seq(tmdk__arena *a, unsigned int line, unsigned int column);
+tmdk_node *tmdk__node_map(tmdk__arena *a, unsigned int line, unsigned int column);
+/** Append to a sequence. @return TMDK_OK or TMDK_ENOMEM. */
+int tmdk__node_seq_push(tmdk__arena *a, tmdk_node *seq, tmdk_node *item);
+/** Append an entry to a map (no duplicate check). @return TMDK_OK or TMDK_ENOMEM. */
+int tmdk__node_map_append(tmdk__arena *a, tmdk_node *map, tmdk_node *key, tmdk_node *value);
+/** Set a string-keyed entry; the key node takes the value's position. Replaces an existing key. */
+int tmdk__node_map_put(tmdk__arena *a, tmdk_node *map, const char *key, tmdk_node *value);
+/** Index of a scalar key in a map, or -1. */
+long tmdk__node_map_find(const tmdk_node *map, const char *key, size_t key_len);
+
+/* ---- artifacts (artifact.c) ---------------------------------------- */
+typedef struct tmdk__warning {
+	unsigned int line, column;
+	char *message;
+} tmdk__warning;
+
+struct tmdk_document {
+	size_t index;            /* position in the stream, empty documents counted */
+	long item_index;         /* position in a List's items, or -1 */
+	unsigned int line;
+	tmdk_node *root;
+	tmdk_node *view;
+};
+
+struct tmdk_artifact {
+	tmdk__arena arena;       /* every node, string and array below */
+	const char *name;
+	tmdk_kind kind;
+	tmdk_parse_options limits; /* effective options, defaults filled in */
+	const char *text;        /* the input, NUL-terminated (BOM kept) */
+	size_t text_len;
+	size_t *line_starts;     /* line_starts[i] = offset of line i+1; heap */
+	size_t line_count;
+	const char **comments;   /* comments[line] or NULL; arena, line_count+1 slots */
+	tmdk_document *docs;     /* heap array */
+	size_t doc_count, doc_cap;
+	tmdk__warning *warnings; /* heap array */
+	size_t warning_count, warning_cap;
+};
+
+/** Append a document. @return the document (zeroed, item_index -1) or NULL on ENOMEM. */
+tmdk_document *tmdk__artifact_add_document(tmdk_artifact *a);
+/** Record a non-fatal problem. @return TMDK_OK or TMDK_ENOMEM. */
+int tmdk__artifact_warn(tmdk_artifact *a, unsigned int line, unsigned int column,
+	const char *fmt, ...) TMDK__PRINTF(4, 5);
+/** Record the comment of a line (text is copied into the arena). */
+int tmdk__artifact_set_comment(tmdk_artifact *a, unsigned int line, const char *text, size_t len);
+/** Fill 0 fields of opts with defaults. */
+void tmdk__parse_options_fill(tmdk_parse_options *opts);
+
+/* ---- detection (detect.c) ------------------------------------------ */
+/** Kind from a file name alone; sets *yaml_like when the name says YAML/JSON. */
+tmdk_kind tmdk__kind_from_name(const char *name, int *yaml_like);
+/** Kind of loaded YAML/JSON documents (a->docs roots), from their content. */
+tmdk_kind tmdk__kind_from_documents(const tmdk_artifact *a);
+/** True if the bytes look like a Dockerfile (first instruction is FROM, ARG …). */
+int tmdk__looks_like_dockerfile(const char *data, size_t len);
+
+/* ---- parsers -------------------------------------------------------- */
+/** UTF-8 validation: offset of the first bad byte, or len when valid. */
+size_t tmdk__utf8_validate(const char *s, size_t len);
+/** Load a YAML or JSON stream into a->docs (roots only), comments into a->comments. */
+int tmdk__yaml_load(tmdk_artifact *a, tmdk_error *err);
+/** Parse a->text as a Dockerfile into one document (root == view). */
+int tmdk__dockerfile_parse(tmdk_artifact *a, tmdk_error *err);
+
+/* ---- normalization: raw documents -> views ------------------------- */
+int tmdk__normalize_kubernetes(tmdk_artifact *a, tmdk_error *err);
+int tmdk__normalize_compose(tmdk_artifact *a, tmdk_error *err);
+int tmdk__normalize_daemon_json(tmdk_artifact *a, tmdk_error *err);
+int tmdk__normalize_docker_inspect(tmdk_artifact *a, tmdk_error *err);
+
+#endif /* TMDK_INTERNAL_H */

@@ -1,0 +1,3 @@
+/* PLACEHOLDER — to be written. */
+#include "helpers.h"
+Test(compose, placeholder) { cr_assert(1); }
