@@ -11,5 +11,8 @@
 #include "tmdk/alloc.h"
 #include "tmdk/node.h"
 #include "tmdk/artifact.h"
+#include "tmdk/taxonomy.h"
+#include "tmdk/catalog.h"
+#include "tmdk/scan.h"
 
 #endif /* TMDK_H */

@@ -234,17 +234,15 @@ static int parse_artifact(tmdk_artifact *a, tmdk_error *err)
 	return parse_structured(a, k, strict, err);
 }
 
-int tmdk_artifact_parse_buffer(tmdk_artifact **out, const char *name,
-	const void *data, size_t len, const tmdk_parse_options *opts, tmdk_error *err)
+/* Allocate an artifact holding a copy of the bytes and their line index. */
+static int artifact_new(tmdk_artifact **out, const char *name, const void *data, size_t len,
+	const tmdk_parse_options *opts, tmdk_error *err)
 {
 	tmdk_artifact *a;
 	char *text;
-	int rc;
 
-	if (out)
-		*out = NULL;
-	tmdk_error_clear(err);
-	if (!out || (!data && len))
+	*out = NULL;
+	if (!data && len)
 		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0, "invalid argument");
 	if (opts && opts->version != TMDK_PARSE_OPTIONS_VERSION)
 		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0,
@@ -263,25 +261,26 @@ int tmdk_artifact_parse_buffer(tmdk_artifact **out, const char *name,
 		tmdk_parse_options_init(&a->limits, TMDK_PARSE_OPTIONS_VERSION);
 	tmdk__parse_options_fill(&a->limits);
 
-	a->name = tmdk__arena_strdup(&a->arena, name ? name : "");
-	if (!a->name) {
-		tmdk_artifact_free(a);
-		return tmdk__error_set(err, TMDK_ENOMEM, name, 0, 0, "out of memory");
-	}
 	if (len > a->limits.max_input_bytes) {
+		size_t max = a->limits.max_input_bytes;
 		tmdk_artifact_free(a);
 		return tmdk__error_set(err, TMDK_ELIMIT, name, 0, 0,
-			"input is %zu bytes, over the limit of %zu bytes (max_input_bytes)",
-			len, a->limits.max_input_bytes);
+			"input is %zu bytes, over the limit of %zu bytes (max_input_bytes)", len, max);
 	}
-	text = tmdk__arena_strndup(&a->arena, data, len);
+	a->name = tmdk__arena_strdup(&a->arena, name ? name : "");
+	text = a->name ? tmdk__arena_strndup(&a->arena, data, len) : NULL;
 	a->text = text;
 	a->text_len = len;
 	if (!text || index_lines(a) != TMDK_OK) {
 		tmdk_artifact_free(a);
 		return tmdk__error_set(err, TMDK_ENOMEM, name, 0, 0, "out of memory");
 	}
-	rc = parse_artifact(a, err);
+	*out = a;
+	return TMDK_OK;
+}
+
+static int finish(tmdk_artifact **out, tmdk_artifact *a, int rc, const char *name, tmdk_error *err)
+{
 	if (rc != TMDK_OK) {
 		if (err && !err->source[0] && name)
 			snprintf(err->source, sizeof(err->source), "%s", name);
@@ -290,6 +289,34 @@ int tmdk_artifact_parse_buffer(tmdk_artifact **out, const char *name,
 	}
 	*out = a;
 	return TMDK_OK;
+}
+
+int tmdk_artifact_parse_buffer(tmdk_artifact **out, const char *name,
+	const void *data, size_t len, const tmdk_parse_options *opts, tmdk_error *err)
+{
+	tmdk_artifact *a;
+	int rc;
+
+	tmdk_error_clear(err);
+	if (!out)
+		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0, "invalid argument");
+	rc = artifact_new(&a, name, data, len, opts, err);
+	if (rc != TMDK_OK)
+		return rc;
+	return finish(out, a, parse_artifact(a, err), name, err);
+}
+
+int tmdk__artifact_load_yaml(tmdk_artifact **out, const char *name, const void *data, size_t len,
+	const tmdk_parse_options *opts, tmdk_error *err)
+{
+	tmdk_artifact *a;
+	int rc;
+
+	tmdk_error_clear(err);
+	rc = artifact_new(&a, name, data, len, opts, err);
+	if (rc != TMDK_OK)
+		return rc;
+	return finish(out, a, tmdk__yaml_load(a, err), name, err);
 }
 
 int tmdk_artifact_parse_file(tmdk_artifact **out, const char *path,

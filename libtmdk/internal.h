@@ -129,6 +129,9 @@ int tmdk__artifact_warn(tmdk_artifact *a, unsigned int line, unsigned int column
 	const char *fmt, ...) TMDK__PRINTF(4, 5);
 /** Record the comment of a line (text is copied into the arena). */
 int tmdk__artifact_set_comment(tmdk_artifact *a, unsigned int line, const char *text, size_t len);
+/** Parse YAML/JSON without detection or normalization (catalogs). Documents have roots only. */
+int tmdk__artifact_load_yaml(tmdk_artifact **out, const char *name, const void *data, size_t len,
+	const tmdk_parse_options *opts, tmdk_error *err);
 /** Fill 0 fields of opts with defaults. */
 void tmdk__parse_options_fill(tmdk_parse_options *opts);
 

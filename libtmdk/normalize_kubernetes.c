@@ -1,3 +1,258 @@
-/* STUB */
-#include "internal.h"
-int tmdk__normalize_kubernetes(tmdk_artifact *a, tmdk_error *err) { (void)a; (void)err; return TMDK_OK; }
+/*
+ * Kubernetes manifests: expand List documents into their items, then give
+ * every document a view with its identity (apiVersion, kind, name,
+ * namespace, labels, annotations) and, for workloads, the pod spec and every
+ * container reachable the same way whatever the workload kind.
+ * See docs/document-model.md, section "Kubernetes".
+ */
+#include "normalize.h"
+
+#include <string.h>
+
+/* ---- List expansion ------------------------------------------------- */
+
+/* `kind: List`, or any `…List` kind (ConfigMapList) with an items sequence. */
+static tmdk_node *list_items(const tmdk_node *root)
+{
+	tmdk_node *kind = tmdk__get(root, "kind");
+	tmdk_node *items = tmdk__get(root, "items");
+	size_t len;
+
+	if (!tmdk__is_text(kind) || !tmdk__is_seq(items))
+		return NULL;
+	len = kind->u.scalar.len;
+	if (len < 4 || memcmp(kind->u.scalar.text + len - 4, "List", 4) != 0)
+		return NULL;
+	return items;
+}
+
+/* Report the limit at the first document (or item) past it. */
+static int too_many_documents(const tmdk_artifact *a, tmdk__items_fn items_of, size_t total,
+	const char *what, tmdk_error *err)
+{
+	size_t i, n = 0, max = a->limits.max_documents;
+	const tmdk_node *at = NULL;
+	unsigned int line = 0;
+
+	for (i = 0; i < a->doc_count && n <= max; i++) {
+		const tmdk_document *d = &a->docs[i];
+		tmdk_node *items = items_of(d->root);
+		size_t count = items ? items->u.seq.count : 1;
+		if (n + count > max) {
+			at = items ? items->u.seq.items[max - n] : d->root;
+			line = at ? at->line : d->line;
+		}
+		n += count;
+	}
+	return tmdk__error_set(err, TMDK_ELIMIT, a->name, line, at ? at->column : 1,
+		"%zu %s, over the limit of %zu documents (max_documents)", total, what, max);
+}
+
+int tmdk__expand_items(tmdk_artifact *a, tmdk__items_fn items_of, const char *what, tmdk_error *err)
+{
+	size_t i, j, total = 0, out = 0;
+	int any = 0;
+	tmdk_document *docs;
+
+	for (i = 0; i < a->doc_count; i++) {
+		tmdk_node *items = items_of(a->docs[i].root);
+		total += items ? items->u.seq.count : 1;
+		any |= items != NULL;
+	}
+	if (total > a->limits.max_documents)
+		return too_many_documents(a, items_of, total, what, err);
+	if (!any)
+		return TMDK_OK;
+	/* A new array: a->docs is rebuilt in stream order, items in place of their container. */
+	docs = tmdk__calloc(total ? total : 1, sizeof(*docs));
+	if (!docs)
+		return tmdk__error_set(err, TMDK_ENOMEM, a->name, 0, 0, "out of memory");
+	for (i = 0; i < a->doc_count; i++) {
+		tmdk_node *items = items_of(a->docs[i].root);
+		if (!items) {
+			docs[out++] = a->docs[i];
+			continue;
+		}
+		for (j = 0; j < items->u.seq.count; j++) {
+			tmdk_document *d = &docs[out++];
+			d->index = a->docs[i].index;
+			d->item_index = (long)j;
+			d->root = items->u.seq.items[j];
+			d->line = d->root ? d->root->line : a->docs[i].line;
+		}
+	}
+	tmdk__free(a->docs);
+	a->docs = docs;
+	a->doc_count = out;
+	a->doc_cap = total ? total : 1;
+	return TMDK_OK;
+}
+
+/* ---- workloads ------------------------------------------------------ */
+
+typedef struct pod_location {
+	tmdk_node *spec;         /* the pod spec (a map) or NULL */
+	tmdk_node *metadata;     /* the pod template's metadata (a Pod's own) or NULL */
+} pod_location;
+
+static const char *const template_kinds[] = { "Deployment", "ReplicaSet", "StatefulSet",
+	"DaemonSet", "Job", "ReplicationController", NULL };
+
+static int kind_in(const tmdk_node *kind, const char *const *kinds)
+{
+	for (; *kinds; kinds++)
+		if (tmdk_node_text_equals(kind, *kinds))
+			return 1;
+	return 0;
+}
+
+static void from_template(tmdk_node *tmpl, pod_location *loc)
+{
+	tmdk_node *spec = tmdk__get(tmpl, "spec");
+	loc->spec = tmdk__map_or_null(spec);
+	loc->metadata = tmdk__map_or_null(tmdk__get(tmpl, "metadata"));
+}
+
+/* Where the pod spec sits for this kind; 0 when the kind is no workload. */
+static int find_pod(const tmdk_node *root, const tmdk_node *kind, pod_location *loc)
+{
+	memset(loc, 0, sizeof(*loc));
+	if (tmdk_node_text_equals(kind, "Pod")) {
+		tmdk_node *spec = tmdk__get(root, "spec");
+		loc->spec = tmdk__map_or_null(spec);
+		loc->metadata = tmdk__map_or_null(tmdk__get(root, "metadata"));
+		return 1;
+	}
+	if (tmdk_node_text_equals(kind, "PodTemplate")) {
+		from_template(tmdk__get(root, "template"), loc);
+		return 1;
+	}
+	if (tmdk_node_text_equals(kind, "CronJob")) {
+		tmdk_node *job = tmdk__get(tmdk__get(root, "spec"), "jobTemplate");
+		from_template(tmdk__get(tmdk__get(job, "spec"), "template"), loc);
+		return 1;
+	}
+	if (kind_in(kind, template_kinds)) {
+		from_template(tmdk__get(tmdk__get(root, "spec"), "template"), loc);
+		return 1;
+	}
+	return 0;
+}
+
+/* {list, index, name, image, spec} for one container, at the container. */
+static tmdk_node *container_entry(tmdk__arena *ar, const char *list, size_t index, tmdk_node *c)
+{
+	tmdk_node *e = tmdk__node_map(ar, c->line, c->column);
+	tmdk_node *l = tmdk__node_string(ar, list, c->line, c->column);
+	tmdk_node *i = tmdk__node_int(ar, (long long)index, c->line, c->column);
+
+	if (!e || !l || !i ||
+	    tmdk__put(ar, e, "list", l) || tmdk__put(ar, e, "index", i) ||
+	    tmdk__put(ar, e, "name", tmdk__scalar_or_null(tmdk__get(c, "name"))) ||
+	    tmdk__put(ar, e, "image", tmdk__scalar_or_null(tmdk__get(c, "image"))) ||
+	    tmdk__put(ar, e, "spec", c))
+		return NULL;
+	return e;
+}
+
+/* Init containers first, then the app containers, then ephemeral ones. */
+static tmdk_node *containers_of(tmdk__arena *ar, const tmdk_node *pod_spec, const tmdk_node *at)
+{
+	static const char *const lists[] = { "initContainers", "containers", "ephemeralContainers" };
+	tmdk_node *seq = tmdk__node_seq(ar, at->line, at->column);
+	size_t l, i;
+
+	if (!seq)
+		return NULL;
+	for (l = 0; l < sizeof(lists) / sizeof(lists[0]) && pod_spec; l++) {
+		tmdk_node *src = tmdk__get(pod_spec, lists[l]);
+		if (!tmdk__is_seq(src))
+			continue;
+		for (i = 0; i < src->u.seq.count; i++) {
+			tmdk_node *c = src->u.seq.items[i], *e;
+			if (!tmdk__is_map(c))
+				continue;
+			e = container_entry(ar, lists[l], i, c);
+			if (!e || tmdk__node_seq_push(ar, seq, e))
+				return NULL;
+		}
+	}
+	return seq;
+}
+
+static int add_workload(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, const tmdk_node *kind)
+{
+	pod_location loc;
+	int is_workload = find_pod(root, kind, &loc);
+	tmdk_node *flag = tmdk__node_bool(ar, is_workload, kind->line, kind->column);
+	tmdk_node *containers;
+
+	if (!flag || tmdk__put(ar, view, "workload", flag))
+		return TMDK_ENOMEM;
+	if (!is_workload)
+		return TMDK_OK;
+	containers = containers_of(ar, loc.spec, loc.spec ? loc.spec : kind);
+	if (!containers ||
+	    tmdk__put(ar, view, "pod_spec", loc.spec) ||
+	    tmdk__put(ar, view, "pod_metadata", loc.metadata) ||
+	    tmdk__put(ar, view, "containers", containers))
+		return TMDK_ENOMEM;
+	return TMDK_OK;
+}
+
+/* RBAC conveniences: the rules of a role, the two sides of a binding. */
+static int add_rbac(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, const tmdk_node *kind)
+{
+	if (tmdk_node_text_equals(kind, "Role") || tmdk_node_text_equals(kind, "ClusterRole"))
+		return tmdk__put(ar, view, "rules", tmdk__seq_or_null(tmdk__get(root, "rules")));
+	if (tmdk_node_text_equals(kind, "RoleBinding") || tmdk_node_text_equals(kind, "ClusterRoleBinding")) {
+		if (tmdk__put(ar, view, "subjects", tmdk__seq_or_null(tmdk__get(root, "subjects"))))
+			return TMDK_ENOMEM;
+		return tmdk__put(ar, view, "role_ref", tmdk__map_or_null(tmdk__get(root, "roleRef")));
+	}
+	return TMDK_OK;
+}
+
+static tmdk_node *object_view(tmdk__arena *ar, const tmdk_document *d)
+{
+	const tmdk_node *root = d->root;
+	tmdk_node *view = tmdk__node_map(ar, root ? root->line : d->line ? d->line : 1,
+		root ? root->column : 1);
+	tmdk_node *meta, *kind;
+
+	if (!view)
+		return NULL;
+	if (!tmdk__is_map(root))
+		return view;
+	meta = tmdk__get(root, "metadata");
+	kind = tmdk__get(root, "kind");
+	if (tmdk__put(ar, view, "apiVersion", tmdk__scalar_or_null(tmdk__get(root, "apiVersion"))) ||
+	    tmdk__put(ar, view, "kind", tmdk__scalar_or_null(kind)) ||
+	    tmdk__put(ar, view, "name", tmdk__scalar_or_null(tmdk__get(meta, "name"))) ||
+	    tmdk__put(ar, view, "namespace", tmdk__scalar_or_null(tmdk__get(meta, "namespace"))) ||
+	    tmdk__put(ar, view, "labels", tmdk__map_or_null(tmdk__get(meta, "labels"))) ||
+	    tmdk__put(ar, view, "annotations", tmdk__map_or_null(tmdk__get(meta, "annotations"))))
+		return NULL;
+	if (!tmdk__is_text(kind)) {
+		tmdk_node *no = tmdk__node_bool(ar, 0, view->line, view->column);
+		return no && !tmdk__put(ar, view, "workload", no) ? view : NULL;
+	}
+	if (add_workload(ar, view, root, kind) || add_rbac(ar, view, root, kind))
+		return NULL;
+	return view;
+}
+
+int tmdk__normalize_kubernetes(tmdk_artifact *a, tmdk_error *err)
+{
+	size_t i;
+	int rc = tmdk__expand_items(a, list_items, "documents (List items included)", err);
+
+	if (rc != TMDK_OK)
+		return rc;
+	for (i = 0; i < a->doc_count; i++) {
+		a->docs[i].view = object_view(&a->arena, &a->docs[i]);
+		if (!a->docs[i].view)
+			return tmdk__error_set(err, TMDK_ENOMEM, a->name, 0, 0, "out of memory");
+	}
+	return TMDK_OK;
+}

@@ -1,3 +1,285 @@
-/* PLACEHOLDER — to be written. */
+/*
+ * The Kubernetes normalizer: identity fields, every workload kind's pod spec
+ * and containers, List expansion and its limit, RBAC conveniences, JSON
+ * manifests, and odd-but-valid shapes.
+ */
 #include "helpers.h"
-Test(kubernetes, placeholder) { cr_assert(1); }
+
+/* Parse a fixture under tests/fixtures/kubernetes (kind detected). */
+static tmdk_artifact *load(const char *file)
+{
+	char rel[256];
+	size_t len = 0;
+	char *data;
+	tmdk_artifact *a = NULL;
+	tmdk_error err;
+	int rc;
+
+	snprintf(rel, sizeof(rel), "kubernetes/%s", file);
+	data = read_file(fixture(rel), &len);
+	cr_assert_not_null(data, "missing fixture %s", rel);
+	rc = tmdk_artifact_parse_buffer(&a, file, data, len, NULL, &err);
+	free(data);
+	cr_assert_eq(rc, TMDK_OK, "%s: %s:%u:%u: %s", file, err.source, err.line, err.column, err.message);
+	cr_assert_eq(tmdk_artifact_kind(a), TMDK_KIND_KUBERNETES);
+	return a;
+}
+
+static void expect_text(const tmdk_node *n, const char *text, const char *what)
+{
+	cr_expect(tmdk_node_text_equals(n, text), "%s: got '%s', expected '%s'", what,
+		tmdk_node_text(n, NULL) ? tmdk_node_text(n, NULL) : "(none)", text);
+}
+
+static void expect_at(const tmdk_node *n, unsigned int line, unsigned int column, const char *what)
+{
+	cr_expect_eq(tmdk_node_line(n), line, "%s: line %u, expected %u", what, tmdk_node_line(n), line);
+	cr_expect_eq(tmdk_node_column(n), column, "%s: column %u, expected %u", what, tmdk_node_column(n), column);
+}
+
+static int view_bool(const tmdk_node *view, const char *key)
+{
+	int b = -1;
+	cr_assert_eq(tmdk_node_as_bool(tmdk_node_get(view, key), &b), TMDK_OK, "%s is not a bool", key);
+	return b;
+}
+
+/* The view's containers as "list/index/name/image" lines. */
+static void expect_containers(const tmdk_node *view, const char *const *want, size_t n)
+{
+	const tmdk_node *cs = tmdk_node_get(view, "containers");
+	size_t i;
+
+	cr_assert_eq(tmdk_node_get_type(cs), TMDK_NODE_SEQUENCE);
+	cr_assert_eq(tmdk_node_size(cs), n, "%zu containers, expected %zu", tmdk_node_size(cs), n);
+	for (i = 0; i < n; i++) {
+		const tmdk_node *c = tmdk_node_at(cs, i);
+		long long index = -1;
+		char got[256];
+		cr_assert_eq(tmdk_node_as_int(tmdk_node_get(c, "index"), &index), TMDK_OK);
+		snprintf(got, sizeof(got), "%s/%lld/%s/%s", tmdk_node_text(tmdk_node_get(c, "list"), NULL), index,
+			tmdk_node_text(tmdk_node_get(c, "name"), NULL), tmdk_node_text(tmdk_node_get(c, "image"), NULL));
+		cr_expect_str_eq(got, want[i]);
+		/* the entry sits at its container, and spec is that container */
+		cr_expect_eq(tmdk_node_line(c), tmdk_node_line(tmdk_node_get(c, "spec")));
+		cr_expect_eq(tmdk_node_get(tmdk_node_get(c, "spec"), "image"), tmdk_node_get(c, "image"));
+	}
+}
+
+Test(kubernetes, pod_identity_and_all_container_lists)
+{
+	tmdk_artifact *a = load("workloads.yaml");
+	const tmdk_document *d = tmdk_artifact_document(a, 0);
+	const tmdk_node *v = tmdk_document_view(d), *root = tmdk_document_root(d);
+	static const char *const want[] = {
+		"initContainers/0/init/busybox:1.36", "containers/0/app/nginx:latest",
+		"containers/1/sidecar/envoy", "ephemeralContainers/0/debugger/busybox",
+	};
+
+	expect_text(tmdk_node_get(v, "apiVersion"), "v1", "apiVersion");
+	expect_text(tmdk_node_get(v, "kind"), "Pod", "kind");
+	expect_text(tmdk_node_get(v, "name"), "debug-pod", "name");
+	expect_text(tmdk_node_get(v, "namespace"), "tools", "namespace");
+	expect_at(tmdk_node_get(v, "name"), 5, 9, "name");
+	expect_text(tmdk_node_get(tmdk_node_get(v, "labels"), "app"), "debug", "labels.app");
+	expect_text(tmdk_node_path(v, "annotations.owner"), "team-a", "annotations.owner");
+	cr_expect_eq(view_bool(v, "workload"), 1);
+	/* shared, not copied */
+	cr_expect_eq(tmdk_node_get(v, "pod_spec"), tmdk_node_get(root, "spec"));
+	cr_expect_eq(tmdk_node_get(v, "pod_metadata"), tmdk_node_get(root, "metadata"));
+	cr_expect_eq(tmdk_node_get(v, "labels"), tmdk_node_path(root, "metadata.labels"));
+	expect_containers(v, want, 4);
+	expect_at(tmdk_node_path(v, "containers[1]"), 16, 7, "containers[1]");
+	expect_at(tmdk_node_path(v, "containers[1].name"), 16, 13, "containers[1].name");
+	expect_at(tmdk_node_path(v, "containers[3]"), 21, 7, "ephemeral container");
+	tmdk_artifact_free(a);
+}
+
+Test(kubernetes, every_workload_kind_reaches_its_pod_spec)
+{
+	tmdk_artifact *a = load("workloads.yaml");
+	static const char *const kinds[] = { "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
+		"Job", "CronJob", "ReplicationController", "PodTemplate" };
+	static const char *const templates[] = { "spec.template", "spec.template", "spec.template",
+		"spec.template", "spec.template", "spec.jobTemplate.spec.template", "spec.template", "template" };
+	static const char *const images[] = { "web:1.0", "rs:1", "postgres:16", "agent:2",
+		"migrate:3", "backup:4", "legacy:5", "tmpl:6" };
+	size_t i;
+
+	cr_assert_eq(tmdk_artifact_document_count(a), 10);
+	for (i = 0; i < 8; i++) {
+		const tmdk_document *d = tmdk_artifact_document(a, i + 1);
+		const tmdk_node *v = tmdk_document_view(d), *root = tmdk_document_root(d);
+		const tmdk_node *tmpl = tmdk_node_path(root, templates[i]);
+		expect_text(tmdk_node_get(v, "kind"), kinds[i], "kind");
+		cr_expect_eq(view_bool(v, "workload"), 1, "%s is a workload", kinds[i]);
+		cr_expect_not_null(tmdk_node_get(tmpl, "spec"));
+		cr_expect_eq(tmdk_node_get(v, "pod_spec"), tmdk_node_get(tmpl, "spec"), "%s pod_spec", kinds[i]);
+		/* template metadata, when the template has one */
+		cr_expect_eq(tmdk_node_get(v, "pod_metadata"), tmdk_node_get(tmpl, "metadata"), "%s pod_metadata", kinds[i]);
+		expect_text(tmdk_node_path(v, "containers[-1].image"), images[i], kinds[i]);
+	}
+	tmdk_artifact_free(a);
+}
+
+Test(kubernetes, cronjob_nesting_and_init_containers)
+{
+	tmdk_artifact *a = load("workloads.yaml");
+	const tmdk_node *v = view_of(a, 6);
+	static const char *const want[] = { "initContainers/0/prepare/prep:1", "containers/0/backup/backup:4" };
+
+	expect_text(tmdk_node_get(v, "kind"), "CronJob", "kind");
+	expect_text(tmdk_node_path(v, "pod_metadata.labels.job"), "nightly", "template labels");
+	expect_containers(v, want, 2);
+	expect_at(tmdk_node_path(v, "containers[1].image"), 101, 22, "backup image");
+	tmdk_artifact_free(a);
+}
+
+Test(kubernetes, non_workloads_and_empty_documents)
+{
+	tmdk_artifact *a = load("workloads.yaml");
+	const tmdk_document *svc = tmdk_artifact_document(a, 9);
+	const tmdk_node *v = tmdk_document_view(svc);
+
+	/* the empty document between `---` and `---` counts in the stream */
+	cr_expect_eq(tmdk_document_index(svc), 10);
+	cr_expect_eq(tmdk_document_item_index(svc), -1);
+	expect_text(tmdk_node_get(v, "kind"), "Service", "kind");
+	cr_expect_eq(view_bool(v, "workload"), 0);
+	expect_at(tmdk_node_get(v, "workload"), 129, 7, "workload flag sits at kind");
+	cr_expect_null(tmdk_node_get(v, "containers"));
+	cr_expect_null(tmdk_node_get(v, "pod_spec"));
+	cr_expect_null(tmdk_node_get(v, "namespace"), "absent facts are absent keys");
+	tmdk_artifact_free(a);
+}
+
+Test(kubernetes, list_items_become_documents)
+{
+	tmdk_artifact *a = load("lists.yaml");
+	static const size_t index[] = { 0, 1, 1, 2, 2, 3 };
+	static const long item[] = { -1, 0, 1, 0, 1, -1 };
+	static const char *const names[] = { "first", "sa-one", "listed", "cm-a", "cm-b", "last" };
+	static const unsigned int lines[] = { 1, 9, 13, 27, 33, 38 };
+	size_t i;
+
+	cr_assert_eq(tmdk_artifact_document_count(a), 6);
+	for (i = 0; i < 6; i++) {
+		const tmdk_document *d = tmdk_artifact_document(a, i);
+		cr_expect_eq(tmdk_document_index(d), index[i], "doc %zu index", i);
+		cr_expect_eq(tmdk_document_item_index(d), item[i], "doc %zu item", i);
+		cr_expect_eq(tmdk_document_line(d), lines[i], "doc %zu line", i);
+		expect_text(tmdk_node_get(tmdk_document_view(d), "name"), names[i], "name");
+	}
+	/* the item document's root is the item itself */
+	expect_text(tmdk_node_get(tmdk_document_root(tmdk_artifact_document(a, 2)), "kind"), "Deployment", "item root");
+	expect_text(tmdk_node_path(view_of(a, 2), "containers[0].image"), "listed:1", "List item workload");
+	expect_text(tmdk_node_get(view_of(a, 3), "kind"), "ConfigMap", "ConfigMapList item");
+	tmdk_artifact_free(a);
+}
+
+Test(kubernetes, list_items_count_against_max_documents)
+{
+	size_t len = 0;
+	char *data = read_file(fixture("kubernetes/lists.yaml"), &len);
+	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
+	tmdk_artifact *a = NULL;
+	tmdk_error err;
+
+	cr_assert_not_null(data);
+	o.max_documents = 4; /* 4 stream documents, 6 with the List items */
+	cr_assert_eq(parse_fails("lists.yaml", data, len, &o, &err), TMDK_ELIMIT);
+	cr_expect(strstr(err.message, "max_documents") != NULL, "%s", err.message);
+	cr_expect(strstr(err.message, "6 documents") != NULL, "%s", err.message);
+	cr_expect_str_eq(err.source, "lists.yaml");
+	/* the fifth document is cm-b, the second ConfigMapList item */
+	cr_expect_eq(err.line, 33);
+	cr_expect_eq(err.column, 5);
+
+	o.max_documents = 6;
+	cr_assert_eq(tmdk_artifact_parse_buffer(&a, "lists.yaml", data, len, &o, &err), TMDK_OK, "%s", err.message);
+	cr_expect_eq(tmdk_artifact_document_count(a), 6);
+	tmdk_artifact_free(a);
+	free(data);
+}
+
+Test(kubernetes, rbac_conveniences)
+{
+	tmdk_artifact *a = load("rbac.yaml");
+	const tmdk_node *role = view_of(a, 0), *binding = view_of(a, 2), *rb = view_of(a, 3);
+
+	cr_expect_eq(tmdk_node_get(role, "rules"), tmdk_node_get(tmdk_document_root(tmdk_artifact_document(a, 0)), "rules"));
+	expect_text(tmdk_node_path(role, "rules[0].verbs[0]"), "*", "ClusterRole verbs");
+	expect_text(tmdk_node_path(view_of(a, 1), "rules[0].resources[0]"), "secrets", "Role rules");
+	expect_text(tmdk_node_path(binding, "subjects[0].name"), "system:authenticated", "subjects");
+	expect_text(tmdk_node_path(binding, "role_ref.name"), "cluster-admin", "role_ref");
+	expect_text(tmdk_node_path(rb, "role_ref.kind"), "Role", "RoleBinding role_ref");
+	cr_expect_null(tmdk_node_get(role, "subjects"));
+	cr_expect_null(tmdk_node_get(binding, "rules"));
+	cr_expect_eq(view_bool(binding, "workload"), 0);
+	tmdk_artifact_free(a);
+}
+
+Test(kubernetes, json_manifest)
+{
+	tmdk_artifact *a = load("deployment.json");
+	const tmdk_node *v = view_of(a, 0);
+
+	expect_text(tmdk_node_get(v, "name"), "json-web", "name");
+	expect_text(tmdk_node_get(v, "namespace"), "prod", "namespace");
+	expect_text(tmdk_node_path(v, "containers[0].image"), "nginx:1.25", "image");
+	expect_at(tmdk_node_path(v, "containers[0].image"), 15, 37, "image position");
+	cr_expect_eq(tmdk_node_scalar_type(tmdk_node_path(v, "containers[0].spec.securityContext.privileged")),
+		TMDK_SCALAR_BOOL);
+	tmdk_artifact_free(a);
+}
+
+Test(kubernetes, odd_shapes_are_ignored_not_fatal)
+{
+	tmdk_artifact *a = load("odd-shapes.yaml");
+	const tmdk_node *pod = view_of(a, 0), *dep = view_of(a, 1), *list = view_of(a, 2), *cron = view_of(a, 3);
+	const tmdk_node *c;
+
+	cr_assert_eq(tmdk_artifact_document_count(a), 4);
+	/* metadata is a list: no name, labels or annotations */
+	cr_expect_null(tmdk_node_get(pod, "name"));
+	cr_expect_null(tmdk_node_get(pod, "labels"));
+	cr_expect_null(tmdk_node_get(pod, "pod_metadata"));
+	/* a scalar container is skipped, the index stays the source position */
+	cr_assert_eq(tmdk_node_size(tmdk_node_get(pod, "containers")), 1);
+	c = tmdk_node_path(pod, "containers[0]");
+	expect_text(tmdk_node_get(c, "name"), "real", "container name");
+	expect_text(tmdk_node_get(c, "index"), "1", "container index");
+	cr_expect_null(tmdk_node_get(c, "image"), "a non-scalar image is left out");
+	/* spec is a string: still a workload, no pod spec, no containers */
+	cr_expect_eq(view_bool(dep, "workload"), 1);
+	cr_expect_null(tmdk_node_get(dep, "pod_spec"));
+	cr_expect_eq(tmdk_node_size(tmdk_node_get(dep, "containers")), 0);
+	/* a List without an items sequence stays one document */
+	expect_text(tmdk_node_get(list, "kind"), "List", "kind");
+	cr_expect_eq(tmdk_document_item_index(tmdk_artifact_document(a, 2)), -1);
+	cr_expect_eq(view_bool(cron, "workload"), 1);
+	cr_expect_null(tmdk_node_get(cron, "pod_spec"));
+	tmdk_artifact_free(a);
+}
+
+Test(kubernetes, forced_kind_on_non_kubernetes_content)
+{
+	tmdk_artifact *a = parse_as("x.yaml", "- a\n- b\n---\nfoo: bar\n---\nkind: [x]\n", TMDK_KIND_KUBERNETES);
+	size_t i;
+
+	cr_assert_eq(tmdk_artifact_kind(a), TMDK_KIND_KUBERNETES);
+	for (i = 0; i < tmdk_artifact_document_count(a); i++) {
+		const tmdk_node *v = view_of(a, i);
+		cr_expect_eq(tmdk_node_get_type(v), TMDK_NODE_MAP, "every document has a view");
+		cr_expect_null(tmdk_node_get(v, "containers"));
+	}
+	tmdk_artifact_free(a);
+}
+
+Test(kubernetes, empty_list_leaves_no_document)
+{
+	tmdk_artifact *a = parse_as("l.yaml", "apiVersion: v1\nkind: List\nitems: []\n", TMDK_KIND_AUTO);
+	cr_expect_eq(tmdk_artifact_kind(a), TMDK_KIND_KUBERNETES);
+	cr_expect_eq(tmdk_artifact_document_count(a), 0);
+	tmdk_artifact_free(a);
+}

@@ -1,0 +1,239 @@
+/*
+ * libtmdk — private structures of the catalog compiler, the compiled
+ * catalog and the matcher. The match language is documented in
+ * patterns/README.md; this is its compiled form.
+ */
+#ifndef TMDK_CATALOG_INT_H
+#define TMDK_CATALOG_INT_H
+
+#include "internal.h"
+
+typedef struct tmdk__regex tmdk__regex;
+typedef struct tmdk__cond tmdk__cond;
+typedef struct tmdk__scanner_state tmdk__eval;
+
+/* ---- selectors (selector.c) ------------------------------------------- */
+
+typedef enum {
+	TMDK__ROOT_CURRENT = 0,  /* $ or a relative path: the innermost scope */
+	TMDK__ROOT_SCOPE,        /* $name / $outer / $doc: a scope by depth */
+	TMDK__ROOT_RAW,          /* $raw: the document as written */
+	TMDK__ROOT_SET           /* $set: every document view of the scanned set */
+} tmdk__root;
+
+typedef enum {
+	TMDK__STEP_KEY = 0,
+	TMDK__STEP_ALL,          /* * or [*]: every value of a map / item of a sequence */
+	TMDK__STEP_DESCEND,      /* **: the node and all its descendants */
+	TMDK__STEP_INDEX,        /* [n], [-n] */
+	TMDK__STEP_FILTER        /* [?cond]: keep elements for which cond holds */
+} tmdk__step_kind;
+
+typedef struct tmdk__step {
+	tmdk__step_kind kind;
+	const char *key;
+	size_t key_len;
+	long index;
+	tmdk__cond *filter;
+} tmdk__step;
+
+typedef struct tmdk__selector {
+	tmdk__root root;
+	int scope;               /* TMDK__ROOT_SCOPE: depth in the scope stack (0 = document) */
+	tmdk__step *steps;
+	size_t step_count;
+	const char *text;        /* as written, for messages */
+} tmdk__selector;
+
+/* ---- values and conditions (condition.c) ------------------------------ */
+
+typedef struct tmdk__value {
+	tmdk_scalar_type type;
+	const char *text;
+	size_t len;
+	double number;
+	int boolean;
+} tmdk__value;
+
+typedef enum {
+	TMDK__COND_TRUE = 0,
+	TMDK__COND_ALL,
+	TMDK__COND_ANY,
+	TMDK__COND_NOT,
+	TMDK__COND_TEST,         /* path + predicate */
+	TMDK__COND_SOME,         /* some: selector, where: cond */
+	TMDK__COND_NONE,
+	TMDK__COND_EVERY
+} tmdk__cond_kind;
+
+typedef enum {
+	TMDK__PRED_EXISTS = 0,
+	TMDK__PRED_ABSENT,
+	TMDK__PRED_EQUALS,
+	TMDK__PRED_NOT_EQUALS,
+	TMDK__PRED_ONE_OF,
+	TMDK__PRED_NOT_ONE_OF,
+	TMDK__PRED_MATCHES,
+	TMDK__PRED_NOT_MATCHES,
+	TMDK__PRED_GT,
+	TMDK__PRED_GTE,
+	TMDK__PRED_LT,
+	TMDK__PRED_LTE,
+	TMDK__PRED_CONTAINS,
+	TMDK__PRED_NOT_CONTAINS,
+	TMDK__PRED_SAME_AS,
+	TMDK__PRED_TYPE,
+	TMDK__PRED_TRUTHY,       /* true / yes / on / 1 */
+	TMDK__PRED_FALSY         /* false / no / off / 0, or absent */
+} tmdk__pred;
+
+struct tmdk__cond {
+	tmdk__cond_kind kind;
+	unsigned int line, column;   /* in the catalog, for diagnostics */
+	tmdk__cond **children;       /* ALL / ANY: children; NOT: children[0] */
+	size_t child_count;
+	tmdk__selector *sel;         /* TEST, SOME, NONE, EVERY */
+	tmdk__pred pred;
+	int every;                   /* TEST: every selected node must satisfy */
+	int ignore_case;
+	tmdk__value *values;         /* EQUALS / ONE_OF / CONTAINS / GT …: 1 or more */
+	size_t value_count;
+	tmdk__regex *regex;          /* MATCHES / NOT_MATCHES */
+	tmdk__selector *other;       /* SAME_AS */
+	tmdk__cond *where;           /* SOME / NONE / EVERY */
+};
+
+/* ---- templates (template.c) -------------------------------------------- */
+
+typedef struct tmdk__template_part {
+	const char *literal;         /* literal text, or NULL for a placeholder */
+	size_t len;
+	tmdk__selector *sel;         /* placeholder path, or NULL for {$match} */
+} tmdk__template_part;
+
+typedef struct tmdk__template {
+	tmdk__template_part *parts;
+	size_t part_count;
+} tmdk__template;
+
+/* ---- patterns and the catalog (catalog.c) -------------------------------- */
+
+#define TMDK__MAX_SCOPES 8
+
+/* One level of "for-each … where …", possibly nested with "then". */
+typedef struct tmdk__match {
+	tmdk__selector *for_each;    /* NULL: the document itself */
+	const char *as;              /* scope name (also "$" inside) */
+	tmdk__cond *where;           /* NULL: always */
+	struct tmdk__match *then;
+} tmdk__match;
+
+struct tmdk_pattern {
+	const char *id, *title, *description, *mitigation, *message_text;
+	tmdk_question question;
+	tmdk_risk risk;
+	tmdk_severity severity;
+	const char **stride;
+	size_t stride_count;
+	tmdk_reference *refs;
+	size_t ref_count;
+	unsigned int kinds;          /* bit (1 << tmdk_kind) */
+	tmdk__match *match;
+	tmdk__template message;
+	tmdk_example *examples;
+	size_t example_count;
+	const char *file;
+	unsigned int line, column;
+	const char *catalog_name, *catalog_version;
+	const tmdk_catalog *catalog;
+	size_t index;                /* position in the catalog */
+};
+
+struct tmdk_catalog {
+	int refs;                    /* atomic */
+	tmdk__arena arena;           /* patterns, conditions, strings */
+	tmdk_pattern **patterns;     /* sorted by id; arena */
+	size_t pattern_count, pattern_cap;
+	size_t *by_kind[6];          /* pattern indexes per artifact kind; arena */
+	size_t by_kind_count[6];
+	tmdk__regex **regexes;       /* owned; heap array */
+	size_t regex_count, regex_cap;
+	unsigned int match_limit, depth_limit;
+};
+
+/* The built-in meta pattern reporting suppressions without a reason. */
+#define TMDK__SUPPRESSION_PATTERN_ID "TMDK-META-001"
+
+/* ---- regex (regex.c: the only file that includes pcre2.h) ---------------- */
+/** Compile; on failure fill *error_offset and msg. */
+tmdk__regex *tmdk__regex_compile(const char *pattern, size_t len, char *msg, size_t msg_size, size_t *error_offset);
+void tmdk__regex_free(tmdk__regex *rx);
+typedef struct tmdk__regex_ctx tmdk__regex_ctx;
+tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int depth_limit);
+void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx);
+/** 1 match (*start,*end set), 0 no match, TMDK_ELIMIT when a limit was hit, TMDK_EREGEX otherwise. */
+int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
+	size_t *start, size_t *end);
+/** Named or numbered capture group text of the last match (group 0 = whole). */
+
+/* ---- parsing the language (selector.c, condition.c, template.c) --------- */
+
+/* Where compile problems go: implemented by the compiler. */
+typedef struct tmdk__cctx {
+	tmdk__arena *arena;
+	tmdk_catalog *catalog;       /* regexes are registered here */
+	const char *file;
+	const char *pattern_id;
+	tmdk_kind kinds_mask;        /* unused placeholder for entry-point checks */
+	unsigned int kinds;
+	const char *scopes[TMDK__MAX_SCOPES]; /* names visible at this point; [0] = "doc" */
+	int depth;                   /* innermost scope */
+	size_t max_regex_length;
+	int errors;
+	void (*report)(struct tmdk__cctx *cc, tmdk_diag_level level, int code,
+		const tmdk_node *at, const char *fmt, ...) TMDK__PRINTF(5, 6);
+	void *owner;
+} tmdk__cctx;
+
+/** Parse a selector; NULL after reporting a diagnostic at `at`. */
+tmdk__selector *tmdk__selector_parse(tmdk__cctx *cc, const char *text, const tmdk_node *at);
+tmdk__cond *tmdk__cond_parse(tmdk__cctx *cc, const tmdk_node *node);
+tmdk__match *tmdk__match_parse(tmdk__cctx *cc, const tmdk_node *node);
+int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *out, const tmdk_node *node);
+int tmdk__catalog_add_regex(tmdk_catalog *c, tmdk__regex *rx);
+
+/* ---- evaluation (matcher.c) -------------------------------------------- */
+
+/* A scope: the element a for-each / some / every is looking at. */
+typedef struct tmdk__scope {
+	const tmdk_node *node;
+} tmdk__scope;
+
+/* What made a condition true: the most specific node, and for regexes the match. */
+typedef struct tmdk__witness {
+	const tmdk_node *node;
+	size_t match_start, match_end;
+	int has_match;
+} tmdk__witness;
+
+struct tmdk__scanner_state {
+	tmdk__regex_ctx *rx;
+	const tmdk_node **stack;     /* selection results, used as a stack */
+	size_t top, cap;
+	const tmdk_node *raw;        /* current document root */
+	const tmdk_node *set;        /* sequence of every document view */
+	tmdk__scope scopes[TMDK__MAX_SCOPES + 1];
+	int depth;
+	int limit_hit;               /* a regex hit its match/depth limit */
+	const tmdk_pattern *limit_pattern;
+	int nomem;
+};
+
+/** Select nodes; results pushed on ev->stack from index *first to ev->top. */
+int tmdk__select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);
+/** Evaluate a condition in the current scope. 1 true, 0 false. */
+int tmdk__cond_eval(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w);
+/** Render a template in the current scope into a heap string. */
+char *tmdk__template_render(tmdk__eval *ev, const tmdk__template *t, const tmdk__witness *w);
+
+#endif /* TMDK_CATALOG_INT_H */

@@ -1,0 +1,142 @@
+/* Findings: accessors, ordering, and owned lists of copies. */
+#include "scan_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct tmdk_findings {
+	tmdk_finding *items;
+	size_t count, cap;
+};
+
+void tmdk__finding_clear(tmdk_finding *f)
+{
+	tmdk__free(f->object);
+	tmdk__free(f->evidence);
+	tmdk__free(f->message);
+	tmdk__free(f->suppression);
+	if (f->owned) {
+		tmdk__free((char *)f->path);
+		if (f->pattern)
+			tmdk_catalog_free((tmdk_catalog *)f->pattern->catalog);
+	}
+	memset(f, 0, sizeof(*f));
+}
+
+int tmdk__finding_compare(const tmdk_finding *a, const tmdk_finding *b)
+{
+	int c = strcmp(a->path, b->path);
+	if (c)
+		return c;
+	if (a->document != b->document)
+		return a->document < b->document ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->column != b->column)
+		return a->column < b->column ? -1 : 1;
+	c = strcmp(a->pattern->id, b->pattern->id);
+	if (c)
+		return c;
+	return strcmp(a->message ? a->message : "", b->message ? b->message : "");
+}
+
+const tmdk_pattern *tmdk_finding_pattern(const tmdk_finding *f) { return f ? f->pattern : NULL; }
+const char *tmdk_finding_path(const tmdk_finding *f) { return f ? f->path : NULL; }
+tmdk_kind tmdk_finding_kind(const tmdk_finding *f) { return f ? f->kind : TMDK_KIND_UNKNOWN; }
+size_t tmdk_finding_document(const tmdk_finding *f) { return f ? f->document : 0; }
+unsigned int tmdk_finding_line(const tmdk_finding *f) { return f ? f->line : 0; }
+unsigned int tmdk_finding_column(const tmdk_finding *f) { return f ? f->column : 0; }
+const char *tmdk_finding_object(const tmdk_finding *f) { return f ? f->object : NULL; }
+const char *tmdk_finding_evidence(const tmdk_finding *f) { return f ? f->evidence : NULL; }
+const char *tmdk_finding_message(const tmdk_finding *f) { return f ? f->message : NULL; }
+int tmdk_finding_suppressed(const tmdk_finding *f) { return f ? f->suppressed : 0; }
+const char *tmdk_finding_suppression(const tmdk_finding *f) { return f ? f->suppression : NULL; }
+
+int tmdk_findings_new(tmdk_findings **out)
+{
+	if (!out)
+		return TMDK_EINVAL;
+	*out = tmdk__calloc(1, sizeof(**out));
+	return *out ? TMDK_OK : TMDK_ENOMEM;
+}
+
+void tmdk_findings_free(tmdk_findings *list)
+{
+	size_t i;
+	if (!list)
+		return;
+	for (i = 0; i < list->count; i++)
+		tmdk__finding_clear(&list->items[i]);
+	tmdk__free(list->items);
+	tmdk__free(list);
+}
+
+static char *dup_or_null(const char *s, int *nomem)
+{
+	char *d;
+	if (!s)
+		return NULL;
+	d = tmdk__strdup(s);
+	if (!d)
+		*nomem = 1;
+	return d;
+}
+
+int tmdk_findings_append(tmdk_findings *list, const tmdk_finding *f)
+{
+	tmdk_finding *c;
+	int nomem = 0;
+	if (!list || !f)
+		return TMDK_EINVAL;
+	if (list->count == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 16;
+		tmdk_finding *p = tmdk__realloc(list->items, cap * sizeof(*p));
+		if (!p)
+			return TMDK_ENOMEM;
+		list->items = p;
+		list->cap = cap;
+	}
+	c = &list->items[list->count];
+	*c = *f;
+	c->owned = 1;
+	c->path = dup_or_null(f->path ? f->path : "", &nomem);
+	c->object = dup_or_null(f->object, &nomem);
+	c->evidence = dup_or_null(f->evidence, &nomem);
+	c->message = dup_or_null(f->message, &nomem);
+	c->suppression = dup_or_null(f->suppression, &nomem);
+	if (nomem) {
+		c->pattern = NULL;
+		tmdk__finding_clear(c);
+		return TMDK_ENOMEM;
+	}
+	tmdk_catalog_ref((tmdk_catalog *)f->pattern->catalog);
+	list->count++;
+	return TMDK_OK;
+}
+
+int tmdk_findings_collect(const tmdk_finding *f, void *payload)
+{
+	int rc = tmdk_findings_append(payload, f);
+	return rc == TMDK_OK ? 0 : rc;
+}
+
+size_t tmdk_findings_count(const tmdk_findings *list)
+{
+	return list ? list->count : 0;
+}
+
+const tmdk_finding *tmdk_findings_at(const tmdk_findings *list, size_t index)
+{
+	return list && index < list->count ? &list->items[index] : NULL;
+}
+
+static int compare_findings(const void *a, const void *b)
+{
+	return tmdk__finding_compare(a, b);
+}
+
+void tmdk_findings_sort(tmdk_findings *list)
+{
+	if (list && list->count > 1)
+		qsort(list->items, list->count, sizeof(*list->items), compare_findings);
+}

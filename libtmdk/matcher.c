@@ -1,0 +1,408 @@
+/*
+ * Evaluating compiled conditions against documents: predicates on the
+ * selected nodes, combinators, quantified sub-scopes, and what made a
+ * condition true (the witness, which locates the finding).
+ */
+#include "catalog_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const tmdk_node *current(const tmdk__eval *ev)
+{
+	return ev->scopes[ev->depth].node;
+}
+
+/* A scalar's numeric value: ints, floats, and strings that are numbers. */
+static int number_of(const tmdk_node *n, double *out)
+{
+	const char *t;
+	char *end;
+	if (tmdk_node_as_double(n, out) == TMDK_OK)
+		return 1;
+	t = tmdk_node_text(n, NULL);
+	if (!t || !*t)
+		return 0;
+	*out = strtod(t, &end);
+	return *end == '\0';
+}
+
+static int text_equal(const char *a, size_t alen, const char *b, size_t blen, int ignore_case)
+{
+	if (alen != blen)
+		return 0;
+	return ignore_case ? strncasecmp(a, b, alen) == 0 : memcmp(a, b, alen) == 0;
+}
+
+static int is_word(const tmdk_node *n, const char *const *words)
+{
+	const char *t = tmdk_node_text(n, NULL);
+	for (; t && *words; words++)
+		if (strcasecmp(t, *words) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const true_words[] = { "true", "yes", "on", "1", NULL };
+static const char *const false_words[] = { "false", "no", "off", "0", NULL };
+
+/* Does a document scalar equal a catalog value? Types compare leniently:
+ * true matches true/yes/on, numbers compare numerically. */
+static int value_equals(const tmdk__value *v, const tmdk_node *n, int ignore_case)
+{
+	size_t len;
+	const char *t = tmdk_node_text(n, &len);
+	double d;
+
+	if (!t)
+		return 0;
+	switch (v->type) {
+	case TMDK_SCALAR_BOOL:
+		return is_word(n, v->boolean ? true_words : false_words) && strcmp(t, v->boolean ? "1" : "0") != 0;
+	case TMDK_SCALAR_INT:
+	case TMDK_SCALAR_FLOAT:
+		return number_of(n, &d) && d == v->number;
+	case TMDK_SCALAR_NULL:
+		return tmdk_node_scalar_type(n) == TMDK_SCALAR_NULL;
+	default:
+		return text_equal(t, len, v->text, v->len, ignore_case);
+	}
+}
+
+static int any_value_equals(const tmdk__cond *c, const tmdk_node *n)
+{
+	size_t i;
+	for (i = 0; i < c->value_count; i++)
+		if (value_equals(&c->values[i], n, c->ignore_case))
+			return 1;
+	return 0;
+}
+
+static int substring(const char *hay, size_t hlen, const char *needle, size_t nlen, int ignore_case)
+{
+	size_t i;
+	if (nlen == 0)
+		return 1;
+	for (i = 0; i + nlen <= hlen; i++)
+		if (text_equal(hay + i, nlen, needle, nlen, ignore_case))
+			return 1;
+	return 0;
+}
+
+static int contains(const tmdk__cond *c, const tmdk_node *n)
+{
+	size_t i, j, len;
+	const char *t;
+	if (tmdk_node_get_type(n) == TMDK_NODE_SEQUENCE) {
+		for (i = 0; i < tmdk_node_size(n); i++)
+			if (any_value_equals(c, tmdk_node_at(n, i)))
+				return 1;
+		return 0;
+	}
+	t = tmdk_node_text(n, &len);
+	if (!t)
+		return 0;
+	for (j = 0; j < c->value_count; j++)
+		if (c->values[j].text && substring(t, len, c->values[j].text, c->values[j].len, c->ignore_case))
+			return 1;
+	return 0;
+}
+
+static int type_is(const char *name, const tmdk_node *n)
+{
+	tmdk_node_type t = tmdk_node_get_type(n);
+	tmdk_scalar_type s = tmdk_node_scalar_type(n);
+	if (!strcmp(name, "map")) return t == TMDK_NODE_MAP;
+	if (!strcmp(name, "sequence")) return t == TMDK_NODE_SEQUENCE;
+	if (t != TMDK_NODE_SCALAR) return 0;
+	if (!strcmp(name, "scalar")) return 1;
+	if (!strcmp(name, "string")) return s == TMDK_SCALAR_STRING;
+	if (!strcmp(name, "int")) return s == TMDK_SCALAR_INT;
+	if (!strcmp(name, "float")) return s == TMDK_SCALAR_FLOAT;
+	if (!strcmp(name, "number")) return s == TMDK_SCALAR_INT || s == TMDK_SCALAR_FLOAT;
+	if (!strcmp(name, "bool")) return s == TMDK_SCALAR_BOOL;
+	if (!strcmp(name, "null")) return s == TMDK_SCALAR_NULL;
+	return 0;
+}
+
+static int regex_test(tmdk__eval *ev, const tmdk__cond *c, const tmdk_node *n, tmdk__witness *w)
+{
+	size_t len, start, end;
+	const char *t = tmdk_node_text(n, &len);
+	int r;
+	if (!t)
+		return -1; /* not a scalar: neither matches nor not-matches */
+	r = tmdk__regex_match(c->regex, ev->rx, t, len, &start, &end);
+	if (r < 0) {
+		ev->limit_hit = r;
+		return -1;
+	}
+	if (r == 1 && w) {
+		w->match_start = start;
+		w->match_end = end;
+		w->has_match = 1;
+	}
+	return r;
+}
+
+static int same_as(tmdk__eval *ev, const tmdk__cond *c, const tmdk_node *n)
+{
+	size_t first, i, len, olen;
+	const char *t = tmdk_node_text(n, &len);
+	int r = 0;
+	if (!t || tmdk__select(ev, c->other, &first) != 0)
+		return 0;
+	for (i = first; i < ev->top && !r; i++) {
+		const char *o = tmdk_node_text(ev->stack[i], &olen);
+		r = o && text_equal(t, len, o, olen, c->ignore_case);
+	}
+	ev->top = first;
+	return r;
+}
+
+static int compare(tmdk__pred pred, const tmdk__value *v, const tmdk_node *n)
+{
+	double d;
+	if (!number_of(n, &d))
+		return 0;
+	switch (pred) {
+	case TMDK__PRED_GT: return d > v->number;
+	case TMDK__PRED_GTE: return d >= v->number;
+	case TMDK__PRED_LT: return d < v->number;
+	default: return d <= v->number;
+	}
+}
+
+/* One selected node against the predicate: 1 yes, 0 no. */
+static int node_satisfies(tmdk__eval *ev, const tmdk__cond *c, const tmdk_node *n, tmdk__witness *w)
+{
+	int r;
+	switch (c->pred) {
+	case TMDK__PRED_EQUALS: return tmdk_node_get_type(n) == TMDK_NODE_SCALAR && any_value_equals(c, n);
+	case TMDK__PRED_NOT_EQUALS: return tmdk_node_get_type(n) != TMDK_NODE_SCALAR || !any_value_equals(c, n);
+	case TMDK__PRED_ONE_OF: return any_value_equals(c, n);
+	case TMDK__PRED_NOT_ONE_OF: return tmdk_node_get_type(n) == TMDK_NODE_SCALAR && !any_value_equals(c, n);
+	case TMDK__PRED_MATCHES: return regex_test(ev, c, n, w) == 1;
+	case TMDK__PRED_NOT_MATCHES: r = regex_test(ev, c, n, NULL); return r == 0;
+	case TMDK__PRED_GT: case TMDK__PRED_GTE: case TMDK__PRED_LT: case TMDK__PRED_LTE:
+		return compare(c->pred, &c->values[0], n);
+	case TMDK__PRED_CONTAINS: return contains(c, n);
+	case TMDK__PRED_NOT_CONTAINS:
+		return (tmdk_node_get_type(n) == TMDK_NODE_SEQUENCE || tmdk_node_text(n, NULL)) && !contains(c, n);
+	case TMDK__PRED_SAME_AS: return same_as(ev, c, n);
+	case TMDK__PRED_TYPE: return type_is(c->values[0].text, n);
+	case TMDK__PRED_TRUTHY: return is_word(n, true_words);
+	case TMDK__PRED_FALSY: return tmdk_node_scalar_type(n) == TMDK_SCALAR_NULL || is_word(n, false_words);
+	default: return 0;
+	}
+}
+
+static void witness_at(tmdk__witness *w, const tmdk_node *n)
+{
+	memset(w, 0, sizeof(*w));
+	w->node = n;
+}
+
+static int eval_test(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w)
+{
+	size_t first, i, count;
+	int r = 0;
+
+	if (tmdk__select(ev, c->sel, &first) != 0)
+		return 0;
+	count = ev->top - first;
+	switch (c->pred) {
+	case TMDK__PRED_EXISTS:
+		r = count > 0;
+		witness_at(w, r ? ev->stack[first] : current(ev));
+		break;
+	case TMDK__PRED_ABSENT:
+		r = count == 0;
+		witness_at(w, current(ev));
+		break;
+	case TMDK__PRED_FALSY:
+		/* Absent counts as false; with values, all must be false-like. */
+		r = 1;
+		witness_at(w, count ? ev->stack[first] : current(ev));
+		for (i = first; i < first + count && r; i++)
+			r = node_satisfies(ev, c, ev->stack[i], NULL);
+		break;
+	default:
+		if (c->every) {
+			r = count > 0;
+			witness_at(w, count ? ev->stack[first] : current(ev));
+			for (i = first; i < first + count && r; i++)
+				r = node_satisfies(ev, c, ev->stack[i], NULL);
+		} else {
+			for (i = first; i < first + count && !r; i++) {
+				witness_at(w, ev->stack[i]);
+				r = node_satisfies(ev, c, ev->stack[i], w);
+			}
+		}
+		break;
+	}
+	ev->top = first;
+	return r;
+}
+
+static int eval_quantified(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w)
+{
+	size_t first, i, count;
+	int hits = 0, all = 1;
+	tmdk__witness cw;
+
+	if (ev->depth + 1 > TMDK__MAX_SCOPES || tmdk__select(ev, c->sel, &first) != 0)
+		return 0;
+	count = ev->top - first;
+	witness_at(w, current(ev));
+	for (i = 0; i < count; i++) {
+		int r;
+		ev->depth++;
+		ev->scopes[ev->depth].node = ev->stack[first + i];
+		memset(&cw, 0, sizeof(cw));
+		r = tmdk__cond_eval(ev, c->where, &cw);
+		ev->depth--;
+		if (r) {
+			if (!hits && c->kind == TMDK__COND_SOME)
+				*w = cw;
+			hits++;
+			if (c->kind == TMDK__COND_SOME)
+				break;
+		} else {
+			all = 0;
+			if (c->kind == TMDK__COND_EVERY)
+				break;
+		}
+	}
+	ev->top = first;
+	switch (c->kind) {
+	case TMDK__COND_SOME: return hits > 0;
+	case TMDK__COND_NONE: return hits == 0;
+	default: return all; /* every: true for an empty selection */
+	}
+}
+
+int tmdk__cond_eval(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w)
+{
+	size_t i;
+	tmdk__witness cw;
+
+	switch (c->kind) {
+	case TMDK__COND_TRUE:
+		witness_at(w, current(ev));
+		return 1;
+	case TMDK__COND_ALL: {
+		int have = 0;
+		witness_at(w, current(ev));
+		for (i = 0; i < c->child_count; i++) {
+			memset(&cw, 0, sizeof(cw));
+			if (!tmdk__cond_eval(ev, c->children[i], &cw))
+				return 0;
+			/* The first child that points somewhere specific locates the finding. */
+			if (!have && cw.node && cw.node != current(ev)) {
+				*w = cw;
+				have = 1;
+			}
+		}
+		return 1;
+	}
+	case TMDK__COND_ANY:
+		for (i = 0; i < c->child_count; i++) {
+			memset(&cw, 0, sizeof(cw));
+			if (tmdk__cond_eval(ev, c->children[i], &cw)) {
+				*w = cw;
+				return 1;
+			}
+		}
+		witness_at(w, current(ev));
+		return 0;
+	case TMDK__COND_NOT:
+		memset(&cw, 0, sizeof(cw));
+		witness_at(w, current(ev));
+		return !tmdk__cond_eval(ev, c->children[0], &cw);
+	case TMDK__COND_TEST:
+		return eval_test(ev, c, w);
+	default:
+		return eval_quantified(ev, c, w);
+	}
+}
+
+/* ---- message templates ---------------------------------------------------- */
+
+typedef struct buf {
+	char *p;
+	size_t len, cap;
+	int nomem;
+} buf;
+
+static void put(buf *b, const char *s, size_t n)
+{
+	if (b->nomem)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t ncap = (b->len + n + 1) * 2;
+		char *p = tmdk__realloc(b->p, ncap);
+		if (!p) {
+			b->nomem = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void put_node(buf *b, const tmdk_node *n)
+{
+	size_t len, i;
+	const char *t = tmdk_node_text(n, &len);
+	if (t) {
+		put(b, t, len);
+		return;
+	}
+	if (tmdk_node_get_type(n) == TMDK_NODE_SEQUENCE) {
+		for (i = 0; i < tmdk_node_size(n); i++) {
+			if (i)
+				put(b, ", ", 2);
+			t = tmdk_node_text(tmdk_node_at(n, i), &len);
+			put(b, t ? t : "…", t ? len : strlen("…"));
+		}
+		return;
+	}
+	put(b, "…", strlen("…"));
+}
+
+char *tmdk__template_render(tmdk__eval *ev, const tmdk__template *t, const tmdk__witness *w)
+{
+	buf b = { NULL, 0, 0, 0 };
+	size_t i, first;
+
+	put(&b, "", 0);
+	for (i = 0; i < t->part_count; i++) {
+		const tmdk__template_part *p = &t->parts[i];
+		if (p->literal) {
+			put(&b, p->literal, p->len);
+		} else if (!p->sel) {
+			size_t len;
+			const char *text = tmdk_node_text(w->node, &len);
+			if (text && w->has_match && w->match_end <= len)
+				put(&b, text + w->match_start, w->match_end - w->match_start);
+			else
+				put_node(&b, w->node);
+		} else if (tmdk__select(ev, p->sel, &first) == 0) {
+			if (ev->top > first)
+				put_node(&b, ev->stack[first]);
+			else
+				put(&b, "?", 1);
+			ev->top = first;
+		}
+	}
+	if (b.nomem || ev->nomem) {
+		tmdk__free(b.p);
+		return NULL;
+	}
+	return b.p;
+}

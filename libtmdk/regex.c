@@ -1,0 +1,103 @@
+/*
+ * Regular expressions: PCRE2, JIT-compiled when available. The compiled code
+ * is immutable and shared; match data and the match context (with the
+ * match and depth limits) belong to one scanner.
+ */
+#include "catalog_int.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+
+struct tmdk__regex {
+	pcre2_code *code;
+};
+
+struct tmdk__regex_ctx {
+	pcre2_match_context *mctx;
+	pcre2_match_data *md;
+	pcre2_jit_stack *jit_stack;
+};
+
+tmdk__regex *tmdk__regex_compile(const char *pattern, size_t len, char *msg, size_t msg_size, size_t *error_offset)
+{
+	tmdk__regex *rx;
+	int code = 0;
+	PCRE2_SIZE offset = 0;
+
+	rx = tmdk__calloc(1, sizeof(*rx));
+	if (!rx) {
+		snprintf(msg, msg_size, "out of memory");
+		*error_offset = 0;
+		return NULL;
+	}
+	rx->code = pcre2_compile((PCRE2_SPTR)pattern, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+		&code, &offset, NULL);
+	if (!rx->code) {
+		PCRE2_UCHAR buf[256];
+		pcre2_get_error_message(code, buf, sizeof(buf));
+		snprintf(msg, msg_size, "%s", (const char *)buf);
+		*error_offset = offset;
+		tmdk__free(rx);
+		return NULL;
+	}
+	/* JIT failure (no JIT support on this platform) is fine: the
+	 * interpreter is used. Done now, before the catalog is shared. */
+	(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
+	return rx;
+}
+
+void tmdk__regex_free(tmdk__regex *rx)
+{
+	if (!rx)
+		return;
+	pcre2_code_free(rx->code);
+	tmdk__free(rx);
+}
+
+tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int depth_limit)
+{
+	tmdk__regex_ctx *ctx = tmdk__calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return NULL;
+	ctx->mctx = pcre2_match_context_create(NULL);
+	ctx->md = pcre2_match_data_create(32, NULL);
+	ctx->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (!ctx->mctx || !ctx->md) {
+		tmdk__regex_ctx_free(ctx);
+		return NULL;
+	}
+	pcre2_set_match_limit(ctx->mctx, match_limit);
+	pcre2_set_depth_limit(ctx->mctx, depth_limit);
+	if (ctx->jit_stack)
+		pcre2_jit_stack_assign(ctx->mctx, NULL, ctx->jit_stack);
+	return ctx;
+}
+
+void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	pcre2_match_data_free(ctx->md);
+	pcre2_match_context_free(ctx->mctx);
+	pcre2_jit_stack_free(ctx->jit_stack);
+	tmdk__free(ctx);
+}
+
+int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
+	size_t *start, size_t *end)
+{
+	int rc = pcre2_match(rx->code, (PCRE2_SPTR)subject, len, 0, 0, ctx->md, ctx->mctx);
+	if (rc > 0 || rc == 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ctx->md);
+		*start = ov[0];
+		*end = ov[1] >= ov[0] ? ov[1] : ov[0];
+		return 1;
+	}
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+	    rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		return TMDK_ELIMIT;
+	return TMDK_EREGEX;
+}

@@ -1,0 +1,43 @@
+/* libtmdk — private parts of scanning: findings, suppressions, objects. */
+#ifndef TMDK_SCAN_INT_H
+#define TMDK_SCAN_INT_H
+
+#include "catalog_int.h"
+
+struct tmdk_finding {
+	const tmdk_pattern *pattern;
+	const char *path;            /* borrowed from the artifact, or owned in lists */
+	tmdk_kind kind;
+	size_t document;
+	unsigned int line, column;
+	char *object, *evidence, *message, *suppression;  /* heap */
+	int suppressed;
+	int owned;                   /* list copy: path is heap, a catalog reference is held */
+};
+
+/* finding.c */
+void tmdk__finding_clear(tmdk_finding *f);
+int tmdk__finding_compare(const tmdk_finding *a, const tmdk_finding *b);
+
+/* object.c: what a finding concerns, from the scopes of the match. */
+char *tmdk__describe_object(tmdk_kind kind, const tmdk_node *view, const tmdk__scope *scopes, int depth);
+
+/* suppress.c */
+typedef struct tmdk__suppression {
+	int found;                   /* the finding is suppressed */
+	char *reason;                /* heap; NULL when none was given */
+	unsigned int line;           /* where the suppression is written (0: annotation) */
+	const char *source;          /* "comment", "file comment", "annotation" */
+} tmdk__suppression;
+
+/** Is pattern `id` suppressed for a finding at `line` of document `view` in `a`? */
+int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_node *view, const char *id,
+	unsigned int line, const unsigned int *file_lines, size_t file_line_count, tmdk__suppression *out);
+/** Lines holding a `tmdk:ignore-file=` comment (heap array, count returned). */
+size_t tmdk__file_suppression_lines(const tmdk_artifact *a, unsigned int **out);
+
+/* scanner.c: scan with one pattern only (example checking); inline ignores off. */
+int tmdk__scan_pattern(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *a,
+	tmdk_finding_cb cb, void *payload, tmdk_error *err);
+
+#endif

@@ -1,0 +1,457 @@
+/*
+ * The scanner: per-thread state for matching a shared catalog against
+ * artifacts. Findings of one artifact are gathered, suppressions applied,
+ * sorted (document, line, column, pattern) and then reported.
+ */
+#include "scan_int.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+struct tmdk_scanner {
+	tmdk_catalog *catalog;       /* a reference */
+	tmdk_scan_options opts;
+	unsigned char *enabled;      /* per pattern, from the filters */
+	tmdk__eval ev;
+	tmdk__arena scratch;         /* per scan call */
+	tmdk_finding *pending;       /* findings of the artifact being scanned */
+	size_t pending_count, pending_cap;
+	size_t finding_count, suppressed_count, total;
+	const tmdk_pattern *only;    /* example checking: evaluate this pattern alone */
+	/* the artifact being scanned */
+	const tmdk_artifact *artifact;
+	const tmdk_document *doc;
+	unsigned int *file_lines;
+	size_t file_line_count;
+	int error;
+};
+
+int tmdk_scan_options_init(tmdk_scan_options *opts, unsigned int version)
+{
+	tmdk_scan_options init = TMDK_SCAN_OPTIONS_INIT;
+	if (!opts || version != TMDK_SCAN_OPTIONS_VERSION)
+		return TMDK_EINVAL;
+	*opts = init;
+	return TMDK_OK;
+}
+
+static int pattern_enabled(const tmdk_scan_options *o, const tmdk_pattern *p)
+{
+	size_t i;
+	if (p->severity < o->min_severity)
+		return 0;
+	if (o->questions && !(o->questions & (1u << p->question)))
+		return 0;
+	if (o->risks && !(o->risks & (1ul << p->risk)))
+		return 0;
+	for (i = 0; i < o->ignore_count; i++)
+		if (o->ignore_ids[i] && strcmp(o->ignore_ids[i], p->id) == 0)
+			return 0;
+	return 1;
+}
+
+int tmdk_scanner_new(tmdk_scanner **out, const tmdk_catalog *catalog, const tmdk_scan_options *opts, tmdk_error *err)
+{
+	tmdk_scanner *s;
+	size_t i;
+
+	tmdk_error_clear(err);
+	if (!out || !catalog)
+		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "invalid argument");
+	*out = NULL;
+	if (opts && opts->version != TMDK_SCAN_OPTIONS_VERSION)
+		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0,
+			"unsupported tmdk_scan_options version %u (expected %u)", opts->version, TMDK_SCAN_OPTIONS_VERSION);
+	if (opts && (unsigned)opts->min_severity > TMDK_SEVERITY_CRITICAL)
+		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "unknown severity %d", (int)opts->min_severity);
+	s = tmdk__calloc(1, sizeof(*s));
+	if (!s)
+		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
+	if (opts)
+		s->opts = *opts;
+	else
+		tmdk_scan_options_init(&s->opts, TMDK_SCAN_OPTIONS_VERSION);
+	if (!s->opts.max_findings)
+		s->opts.max_findings = TMDK_DEFAULT_MAX_FINDINGS;
+	s->catalog = tmdk_catalog_ref((tmdk_catalog *)catalog);
+	tmdk__arena_init(&s->scratch);
+	s->enabled = tmdk__calloc(catalog->pattern_count + 1, 1);
+	s->ev.rx = tmdk__regex_ctx_new(s->opts.regex_match_limit ? s->opts.regex_match_limit : catalog->match_limit,
+		s->opts.regex_depth_limit ? s->opts.regex_depth_limit : catalog->depth_limit);
+	if (!s->enabled || !s->ev.rx) {
+		tmdk_scanner_free(s);
+		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	for (i = 0; i < catalog->pattern_count; i++)
+		s->enabled[i] = (unsigned char)pattern_enabled(&s->opts, catalog->patterns[i]);
+	/* ignore_ids were only needed to compute `enabled`: do not keep the caller's pointers. */
+	s->opts.ignore_ids = NULL;
+	s->opts.ignore_count = 0;
+	*out = s;
+	return TMDK_OK;
+}
+
+static void clear_pending(tmdk_scanner *s)
+{
+	size_t i;
+	for (i = 0; i < s->pending_count; i++)
+		tmdk__finding_clear(&s->pending[i]);
+	s->pending_count = 0;
+}
+
+void tmdk_scanner_free(tmdk_scanner *s)
+{
+	if (!s)
+		return;
+	clear_pending(s);
+	tmdk__free(s->pending);
+	tmdk__free(s->enabled);
+	tmdk__free((void *)s->ev.stack);
+	tmdk__regex_ctx_free(s->ev.rx);
+	tmdk__arena_release(&s->scratch);
+	tmdk_catalog_free(s->catalog);
+	tmdk__free(s);
+}
+
+size_t tmdk_scanner_finding_count(const tmdk_scanner *s) { return s ? s->finding_count : 0; }
+size_t tmdk_scanner_suppressed_count(const tmdk_scanner *s) { return s ? s->suppressed_count : 0; }
+
+/* ---- building findings ------------------------------------------------------ */
+
+static tmdk_finding *new_pending(tmdk_scanner *s)
+{
+	if (s->pending_count == s->pending_cap) {
+		size_t cap = s->pending_cap ? s->pending_cap * 2 : 32;
+		tmdk_finding *p = tmdk__realloc(s->pending, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		s->pending = p;
+		s->pending_cap = cap;
+	}
+	memset(&s->pending[s->pending_count], 0, sizeof(s->pending[0]));
+	return &s->pending[s->pending_count++];
+}
+
+static char *evidence_at(const tmdk_artifact *a, unsigned int line)
+{
+	size_t len;
+	const char *t = tmdk_artifact_line(a, line, &len);
+	if (!t)
+		return tmdk__strdup("");
+	while (len && (*t == ' ' || *t == '\t')) {
+		t++;
+		len--;
+	}
+	while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+		len--;
+	if (len > 240)
+		len = 240;
+	return tmdk__strndup(t, len);
+}
+
+static char *suppression_text(const tmdk__suppression *sup)
+{
+	const char *reason = sup->reason ? sup->reason : "no reason given";
+	size_t n = strlen(sup->source) + strlen(reason) + 32;
+	char *t = tmdk__malloc(n);
+	if (!t)
+		return NULL;
+	if (sup->line)
+		snprintf(t, n, "%s (line %u): %s", sup->source, sup->line, reason);
+	else
+		snprintf(t, n, "%s: %s", sup->source, reason);
+	return t;
+}
+
+static int fill_common(tmdk_scanner *s, tmdk_finding *f, const tmdk_pattern *p, unsigned int line, unsigned int col)
+{
+	f->pattern = p;
+	f->path = tmdk_artifact_name(s->artifact);
+	f->kind = tmdk_artifact_kind(s->artifact);
+	f->document = (size_t)(s->doc - tmdk_artifact_document(s->artifact, 0));
+	f->line = line;
+	f->column = col;
+	f->evidence = evidence_at(s->artifact, line);
+	f->object = tmdk__describe_object(f->kind, tmdk_document_view(s->doc), s->ev.scopes, s->ev.depth);
+	return f->evidence && f->object ? 0 : -1;
+}
+
+/* A suppression without a reason is reported once per place it is written. */
+static int report_missing_reason(tmdk_scanner *s, const tmdk__suppression *sup)
+{
+	const tmdk_pattern *meta = tmdk_catalog_find(s->catalog, TMDK__SUPPRESSION_PATTERN_ID);
+	tmdk_finding *f;
+	size_t i;
+	unsigned int line = sup->line ? sup->line : tmdk_document_line(s->doc);
+
+	if (!meta || !s->enabled[meta->index] || s->only)
+		return 0;
+	for (i = 0; i < s->pending_count; i++)
+		if (s->pending[i].pattern == meta && s->pending[i].line == line)
+			return 0;
+	f = new_pending(s);
+	if (!f || fill_common(s, f, meta, line, 1) != 0)
+		return -1;
+	f->message = tmdk__strdup(meta->message_text);
+	return f->message ? 0 : -1;
+}
+
+static int apply_suppression(tmdk_scanner *s, tmdk_finding *f)
+{
+	tmdk__suppression sup;
+	if (s->opts.flags & TMDK_SCAN_NO_INLINE_IGNORES)
+		return 0;
+	if (!tmdk__find_suppression(s->artifact, tmdk_document_view(s->doc), f->pattern->id, f->line,
+		    s->file_lines, s->file_line_count, &sup))
+		return 0;
+	f->suppressed = 1;
+	f->suppression = suppression_text(&sup);
+	if (!f->suppression) {
+		tmdk__free(sup.reason);
+		return -1;
+	}
+	if (!sup.reason) {
+		/* f may move when pending grows: do this last. */
+		return report_missing_reason(s, &sup);
+	}
+	tmdk__free(sup.reason);
+	return 0;
+}
+
+static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
+{
+	const tmdk_node *at = w->node ? w->node : s->ev.scopes[s->ev.depth].node;
+	unsigned int line = tmdk_node_line(at), col = tmdk_node_column(at);
+	tmdk_finding *f;
+
+	if (s->total >= s->opts.max_findings) {
+		s->error = TMDK_ELIMIT;
+		return -1;
+	}
+	if (!line) {
+		line = tmdk_document_line(s->doc);
+		col = 1;
+	}
+	f = new_pending(s);
+	if (!f)
+		return -1;
+	s->total++;
+	if (fill_common(s, f, p, line, col) != 0)
+		return -1;
+	f->message = tmdk__template_render(&s->ev, &p->message, w);
+	if (!f->message)
+		return -1;
+	return apply_suppression(s, f);
+}
+
+/* ---- matching ------------------------------------------------------------------- */
+
+static int run_match(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__match *m)
+{
+	tmdk__eval *ev = &s->ev;
+	tmdk__witness w;
+	size_t first, i, count;
+	int rc = 0;
+
+	if (!m->for_each) {
+		memset(&w, 0, sizeof(w));
+		if (!m->where || tmdk__cond_eval(ev, m->where, &w)) {
+			if (!m->where)
+				w.node = ev->scopes[ev->depth].node;
+			rc = emit(s, p, &w);
+		}
+		return ev->nomem ? -1 : rc;
+	}
+	if (ev->depth + 1 > TMDK__MAX_SCOPES || tmdk__select(ev, m->for_each, &first) != 0)
+		return ev->nomem ? -1 : 0;
+	count = ev->top - first;
+	for (i = 0; i < count && rc == 0; i++) {
+		const tmdk_node *element = ev->stack[first + i];
+		ev->depth++;
+		ev->scopes[ev->depth].node = element;
+		memset(&w, 0, sizeof(w));
+		if (!m->where || tmdk__cond_eval(ev, m->where, &w)) {
+			if (m->then) {
+				rc = run_match(s, p, m->then);
+			} else {
+				if (!m->where || !w.node)
+					w.node = element;
+				rc = emit(s, p, &w);
+			}
+		}
+		ev->depth--;
+	}
+	ev->top = first;
+	return ev->nomem ? -1 : rc;
+}
+
+static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
+{
+	tmdk_kind kind = tmdk_artifact_kind(s->artifact);
+	const tmdk_catalog *cat = s->catalog;
+	size_t i;
+
+	s->doc = doc;
+	s->ev.raw = tmdk_document_root(doc);
+	s->ev.depth = 0;
+	s->ev.scopes[0].node = tmdk_document_view(doc);
+	for (i = 0; i < cat->by_kind_count[kind]; i++) {
+		const tmdk_pattern *p = cat->patterns[cat->by_kind[kind][i]];
+		if (s->only ? p != s->only : !s->enabled[p->index])
+			continue;
+		s->ev.limit_hit = 0;
+		if (run_match(s, p, p->match) != 0)
+			return -1;
+		if (s->ev.limit_hit && !s->ev.limit_pattern)
+			s->ev.limit_pattern = p;
+	}
+	return 0;
+}
+
+static int compare_pending(const void *a, const void *b)
+{
+	return tmdk__finding_compare(a, b);
+}
+
+/* Sort, drop exact duplicates (shared nodes reached twice), report. */
+static int deliver(tmdk_scanner *s, tmdk_finding_cb cb, void *payload)
+{
+	size_t i;
+	int rc = 0;
+	qsort(s->pending, s->pending_count, sizeof(*s->pending), compare_pending);
+	for (i = 0; i < s->pending_count && rc == 0; i++) {
+		const tmdk_finding *f = &s->pending[i];
+		if (i > 0 && tmdk__finding_compare(&s->pending[i - 1], f) == 0)
+			continue;
+		if (f->suppressed)
+			s->suppressed_count++;
+		else
+			s->finding_count++;
+		if (!cb || (f->suppressed && (s->opts.flags & TMDK_SCAN_SKIP_SUPPRESSED)))
+			continue;
+		rc = cb(f, payload);
+	}
+	clear_pending(s);
+	return rc;
+}
+
+static int scan_artifact(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_cb cb, void *payload)
+{
+	size_t d;
+	int rc = 0;
+
+	s->artifact = a;
+	s->file_line_count = tmdk__file_suppression_lines(a, &s->file_lines);
+	for (d = 0; d < tmdk_artifact_document_count(a) && rc == 0; d++)
+		rc = scan_document(s, tmdk_artifact_document(a, d));
+	tmdk__free(s->file_lines);
+	s->file_lines = NULL;
+	if (rc != 0) {
+		clear_pending(s);
+		return rc;
+	}
+	return deliver(s, cb, payload);
+}
+
+/* $set: every document view of the scanned set, as one sequence. */
+static int build_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
+{
+	size_t i, d;
+	tmdk_node *set;
+	tmdk__arena_release(&s->scratch);
+	set = tmdk__node_seq(&s->scratch, 0, 0);
+	if (!set)
+		return -1;
+	for (i = 0; i < n; i++)
+		for (d = 0; d < tmdk_artifact_document_count(as[i]); d++) {
+			const tmdk_node *v = tmdk_document_view(tmdk_artifact_document(as[i], d));
+			if (v && tmdk__node_seq_push(&s->scratch, set, (tmdk_node *)v) != TMDK_OK)
+				return -1;
+		}
+	s->ev.set = set;
+	return 0;
+}
+
+static int finish_scan(tmdk_scanner *s, int rc, tmdk_error *err)
+{
+	if (s->ev.nomem || (rc < 0 && !s->error && rc == -1))
+		return tmdk__error_set(err, TMDK_ENOMEM, s->artifact ? tmdk_artifact_name(s->artifact) : NULL, 0, 0,
+			"out of memory");
+	if (s->error == TMDK_ELIMIT)
+		return tmdk__error_set(err, TMDK_ELIMIT, tmdk_artifact_name(s->artifact), 0, 0,
+			"more than %zu findings (max_findings)", s->opts.max_findings);
+	if (rc < 0)
+		return tmdk__error_set(err, rc, tmdk_artifact_name(s->artifact), 0, 0, "scan aborted by the callback (%d)", rc);
+	if (s->ev.limit_pattern)
+		return tmdk__error_set(err, TMDK_ELIMIT, tmdk_artifact_name(s->artifact), 0, 0,
+			"a regular expression of pattern %s hit the PCRE2 match/depth limit; that test was treated as "
+			"not matching (regex_match_limit, regex_depth_limit)", s->ev.limit_pattern->id);
+	return TMDK_OK;
+}
+
+int tmdk_scanner_scan_set(tmdk_scanner *s, const tmdk_artifact *const *artifacts, size_t count,
+	tmdk_finding_cb cb, void *payload, tmdk_error *err)
+{
+	size_t i;
+	int rc = 0;
+
+	tmdk_error_clear(err);
+	if (!s || (!artifacts && count))
+		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "invalid argument");
+	s->finding_count = s->suppressed_count = s->total = 0;
+	s->error = 0;
+	s->ev.nomem = 0;
+	s->ev.limit_pattern = NULL;
+	s->ev.top = 0;
+	s->artifact = NULL;
+	if (build_set(s, artifacts, count) != 0)
+		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
+	for (i = 0; i < count && rc == 0; i++) {
+		if (!artifacts[i])
+			continue;
+		rc = scan_artifact(s, artifacts[i], cb, payload);
+	}
+	if (rc == TMDK_STOP)
+		rc = 0;
+	return finish_scan(s, rc, err);
+}
+
+int tmdk_scanner_scan(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_cb cb, void *payload, tmdk_error *err)
+{
+	if (!a) {
+		tmdk_error_clear(err);
+		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "invalid argument");
+	}
+	return tmdk_scanner_scan_set(s, &a, 1, cb, payload, err);
+}
+
+int tmdk_catalog_scan(const tmdk_catalog *catalog, const tmdk_artifact *a, const tmdk_scan_options *opts,
+	tmdk_finding_cb cb, void *payload, tmdk_error *err)
+{
+	tmdk_scanner *s;
+	int rc = tmdk_scanner_new(&s, catalog, opts, err);
+	if (rc != TMDK_OK)
+		return rc;
+	rc = tmdk_scanner_scan(s, a, cb, payload, err);
+	tmdk_scanner_free(s);
+	return rc;
+}
+
+/* ---- example checking support ------------------------------------------------ */
+
+int tmdk__scan_pattern(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *a,
+	tmdk_finding_cb cb, void *payload, tmdk_error *err)
+{
+	tmdk_scanner *s;
+	tmdk_scan_options o = TMDK_SCAN_OPTIONS_INIT;
+	int rc;
+	o.flags = TMDK_SCAN_NO_INLINE_IGNORES;
+	rc = tmdk_scanner_new(&s, catalog, &o, err);
+	if (rc != TMDK_OK)
+		return rc;
+	s->only = p;
+	rc = tmdk_scanner_scan(s, a, cb, payload, err);
+	tmdk_scanner_free(s);
+	return rc;
+}
