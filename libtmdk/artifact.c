@@ -180,15 +180,55 @@ static tmdk_kind choose_kind(const tmdk_artifact *a, int *yaml_like, int *strict
 	return TMDK_KIND_UNKNOWN;
 }
 
+/*
+ * A view is the raw document overlaid with the normalizer's facts: every
+ * top-level entry of the raw map (shared), then the normalized entries,
+ * which win on a clash (compose `services` becomes the normalized list;
+ * the raw map stays reachable as $raw.services). Rules then read raw paths
+ * (spec.hostNetwork) and normalized facts (containers) from one place.
+ */
+static int overlay_view(tmdk_artifact *a, tmdk_document *d)
+{
+	tmdk_node *merged;
+	size_t i;
+
+	if (!d->root || !d->view || d->root == d->view || d->root->type != TMDK_NODE_MAP ||
+	    d->view->type != TMDK_NODE_MAP)
+		return TMDK_OK;
+	merged = tmdk__node_map(&a->arena, d->view->line, d->view->column);
+	if (!merged)
+		return TMDK_ENOMEM;
+	for (i = 0; i < d->root->u.map.count; i++)
+		if (tmdk__node_map_append(&a->arena, merged, d->root->u.map.keys[i], d->root->u.map.values[i]) != TMDK_OK)
+			return TMDK_ENOMEM;
+	for (i = 0; i < d->view->u.map.count; i++) {
+		const tmdk_node *k = d->view->u.map.keys[i];
+		long at = k->type == TMDK_NODE_SCALAR ? tmdk__node_map_find(merged, k->u.scalar.text, k->u.scalar.len) : -1;
+		if (at >= 0)
+			merged->u.map.values[at] = d->view->u.map.values[i];
+		else if (tmdk__node_map_append(&a->arena, merged, d->view->u.map.keys[i], d->view->u.map.values[i]) != TMDK_OK)
+			return TMDK_ENOMEM;
+	}
+	d->view = merged;
+	return TMDK_OK;
+}
+
 static int normalize(tmdk_artifact *a, tmdk_error *err)
 {
+	size_t i;
+	int rc;
+
 	switch (a->kind) {
-	case TMDK_KIND_KUBERNETES: return tmdk__normalize_kubernetes(a, err);
-	case TMDK_KIND_COMPOSE: return tmdk__normalize_compose(a, err);
-	case TMDK_KIND_DAEMON_JSON: return tmdk__normalize_daemon_json(a, err);
-	case TMDK_KIND_DOCKER_INSPECT: return tmdk__normalize_docker_inspect(a, err);
+	case TMDK_KIND_KUBERNETES: rc = tmdk__normalize_kubernetes(a, err); break;
+	case TMDK_KIND_COMPOSE: rc = tmdk__normalize_compose(a, err); break;
+	case TMDK_KIND_DAEMON_JSON: rc = tmdk__normalize_daemon_json(a, err); break;
+	case TMDK_KIND_DOCKER_INSPECT: rc = tmdk__normalize_docker_inspect(a, err); break;
 	default: return TMDK_OK;
 	}
+	for (i = 0; i < a->doc_count && rc == TMDK_OK; i++)
+		if (overlay_view(a, &a->docs[i]) != TMDK_OK)
+			rc = tmdk__error_set(err, TMDK_ENOMEM, a->name, 0, 0, "out of memory");
+	return rc;
 }
 
 static void drop_documents(tmdk_artifact *a)

@@ -386,6 +386,10 @@ tmdk__match *tmdk__match_parse(tmdk__cctx *cc, const tmdk_node *node)
 
 	if (!m)
 		return NULL;
+	if (tmdk_node_get_type(node) == TMDK_NODE_SEQUENCE) {
+		m->where = tmdk__cond_parse(cc, node); /* a bare list of conditions: all of them */
+		return m->where ? m : NULL;
+	}
 	if (tmdk_node_get_type(node) != TMDK_NODE_MAP) {
 		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, node, "'match' expects a map (for-each / where / then, or a condition)");
 		return NULL;
@@ -394,7 +398,8 @@ tmdk__match *tmdk__match_parse(tmdk__cctx *cc, const tmdk_node *node)
 	where = tmdk_node_get(node, "where");
 	then = tmdk_node_get(node, "then");
 	as = tmdk_node_get(node, "as");
-	if (!fe && !where && !then && !as) {
+	if ((!fe && !where && !then && !as) || tmdk_node_get(node, "some") || tmdk_node_get(node, "none") ||
+	    tmdk_node_get(node, "every")) {
 		/* A bare condition: the document is the scope. */
 		m->where = tmdk__cond_parse(cc, node);
 		return m->where ? m : NULL;

@@ -494,6 +494,8 @@ static int finish_instruction(tmdk__df_parser *p, line_reader *r, joiner *j,
 	if (rc != TMDK_OK)
 		return rc;
 	in->end_line = r->number;
+	if (in->inner)
+		in->inner->end_line = in->end_line;
 	if (j->empty_line &&
 	    tmdk__artifact_warn(p->a, j->empty_line, 1,
 		    "empty continuation line in the %.*s instruction started on line %u "

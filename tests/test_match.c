@@ -43,8 +43,8 @@ Test(match, equals_is_lenient_for_booleans_and_numbers)
 	/* privileged: true (bool) and privileged: "yes" (string) both count as true */
 	cr_assert_eq(count_matches(K8S, "{for-each: \"@containers\", where: {path: spec.securityContext.privileged, equals: true}}", KK, pod), 2);
 	cr_assert_eq(count_matches(K8S, "{for-each: \"@containers\", where: {path: \"spec.env[?name == MODE].value\", equals: 0}}", KK, pod), 1);
-	cr_assert_eq(count_matches(K8S, "{for-each: \"@containers\", where: {path: \"spec.ports[*].containerPort\", equals: \"22\"}}", KK, pod), 0,
-		"a string never equals an int by text");
+	cr_assert_eq(count_matches(K8S, "{for-each: \"@containers\", where: {path: \"spec.ports[*].containerPort\", equals: \"22\"}}", KK, pod), 1,
+		"a string value compares with the text of any scalar");
 	cr_assert_eq(count_matches(K8S, "{for-each: \"@containers\", where: {path: \"spec.ports[*].containerPort\", equals: 22}}", KK, pod), 1);
 }
 
@@ -113,7 +113,7 @@ Test(match, parents_are_reached_through_scopes)
 {
 	/* A container without its own runAsNonRoot is covered by the pod's; sidecar overrides it with false. */
 	const char *m = "{for-each: \"@containers\", where: {any: ["
-		"{path: spec.securityContext.runAsNonRoot, falsy: true, every-item: true},"
+		"{path: spec.securityContext.runAsNonRoot, equals: false},"
 		"{all: [{path: spec.securityContext.runAsNonRoot, absent: true}, {path: $doc.pod_spec.securityContext.runAsNonRoot, falsy: true}]}]}}";
 	tmdk_catalog *cat = one_pattern(K8S, m, "{name}");
 	tmdk_findings *list = scan_text(cat, KK, NULL, pod);

@@ -393,7 +393,7 @@ Test(scan, four_threads_share_one_catalog_and_agree_with_one_thread)
 	cr_assert_gt(n, 0);
 	artifacts = calloc((size_t)n, sizeof(*artifacts));
 	for (i = 0; i < (size_t)n; i++) {
-		char file[4096];
+		char file[8192];
 		tmdk_error err;
 		if (names[i]->d_name[0] != '.') {
 			snprintf(file, sizeof(file), "%s/%s", path, names[i]->d_name);
