@@ -340,6 +340,7 @@ int tmdk_artifact_parse_buffer(tmdk_artifact **out, const char *name,
 	tmdk_error_clear(err);
 	if (!out)
 		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0, "invalid argument");
+	*out = NULL;
 	rc = artifact_new(&a, name, data, len, opts, err);
 	if (rc != TMDK_OK)
 		return rc;
@@ -353,6 +354,7 @@ int tmdk__artifact_load_yaml(tmdk_artifact **out, const char *name, const void *
 	int rc;
 
 	tmdk_error_clear(err);
+	*out = NULL;
 	rc = artifact_new(&a, name, data, len, opts, err);
 	if (rc != TMDK_OK)
 		return rc;

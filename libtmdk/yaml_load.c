@@ -12,7 +12,6 @@
  */
 #include "yaml_load.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <yaml.h>
 

@@ -1052,13 +1052,16 @@ static void *failing_realloc(void *p, size_t n)
 Test(yaml, every_allocation_failure_is_reported_cleanly)
 {
 	/* Anchors, merges, a large map (key set), comments and a warning. */
-	char *t = malloc(8192), *p = t;
+	char *t = malloc(16384), *p = t;
 	long budget;
 	int i, succeeded = 0;
 
-	p += sprintf(p, "# comment\nb: &b {x: 1}\nd: 1\nd: 2\nm:\n  <<: *b\n  s: \"# x\"\n");
-	for (i = 0; i < 40; i++)
-		p += sprintf(p, "  k%d: %d\n", i, i);
+	p += sprintf(p, "# comment\nb: &b {x: 1}\nd: 1\nd: 2\n");
+	for (i = 0; i < 40; i++) /* grows the anchor table */
+		p += sprintf(p, "a%d: &a%d %d\n", i, i, i);
+	p += sprintf(p, "m:\n  <<: *b\n  s: \"# x\"\n");
+	for (i = 0; i < 300; i++) /* grows the key set and the arena */
+		p += sprintf(p, "  k%d: %d # c\n", i, i);
 	for (budget = 0; budget < 200 && !succeeded; budget++) {
 		tmdk_artifact *a = artifact_new(t, strlen(t), NULL);
 		tmdk_error err;
@@ -1075,6 +1078,8 @@ Test(yaml, every_allocation_failure_is_reported_cleanly)
 		tmdk_artifact_free(a);
 	}
 	cr_assert(succeeded, "never succeeded within 200 allocations");
+	cr_assert_gt(budget, 10, "too few allocations to be a meaningful test");
+	cr_log_info("allocation failure injected at each of the first %ld allocations", budget - 1);
 	free(t);
 }
 
