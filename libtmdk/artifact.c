@@ -126,26 +126,24 @@ int tmdk__artifact_set_comment(tmdk_artifact *a, unsigned int line, const char *
 
 static int index_lines(tmdk_artifact *a)
 {
-	size_t cap = 64, i;
+	size_t cap = 64;
+	const char *p = a->text, *end = a->text + a->text_len, *nl;
 	a->line_starts = tmdk__malloc(cap * sizeof(size_t));
 	if (!a->line_starts)
 		return TMDK_ENOMEM;
 	a->line_starts[0] = 0;
-	a->line_count = 1;
-	for (i = 0; i < a->text_len; i++) {
-		if (a->text[i] != '\n' || i + 1 == a->text_len)
-			continue;
+	a->line_count = a->text_len ? 1 : 0;
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL && nl + 1 < end) {
 		if (a->line_count == cap) {
-			size_t *p = tmdk__realloc(a->line_starts, cap * 2 * sizeof(size_t));
-			if (!p)
+			size_t *q = tmdk__realloc(a->line_starts, cap * 2 * sizeof(size_t));
+			if (!q)
 				return TMDK_ENOMEM;
-			a->line_starts = p;
+			a->line_starts = q;
 			cap *= 2;
 		}
-		a->line_starts[a->line_count++] = i + 1;
+		a->line_starts[a->line_count++] = (size_t)(nl + 1 - a->text);
+		p = nl + 1;
 	}
-	if (a->text_len == 0)
-		a->line_count = 0;
 	return TMDK_OK;
 }
 

@@ -202,6 +202,9 @@ tmdk_scalar_type tmdk__scalar_resolve(const char *s, size_t len)
 		"-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL };
 	size_t i = 0;
 
+	/* Most scalars are words: only these first characters can start a non-string. */
+	if (len && !strchr("~nNtTfF0123456789+-.", s[0]))
+		return TMDK_SCALAR_STRING;
 	if (len == 0 || is_one_of(s, len, nulls))
 		return TMDK_SCALAR_NULL;
 	if (is_one_of(s, len, bools))

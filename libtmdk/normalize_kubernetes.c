@@ -139,7 +139,117 @@ static int find_pod(const tmdk_node *root, const tmdk_node *kind, pod_location *
 	return 0;
 }
 
-/* {list, index, name, image, spec} for one container, at the container. */
+/*
+ * Command-line flags of a container (control-plane static pods, kubelet
+ * DaemonSets): `--flag=value`, `--flag value` (the next word does not start
+ * with a dash) and a bare `--flag` (true), from `command` then `args`; words
+ * are also split on blanks, so `sh -c "kube-apiserver --x=y"` counts. The
+ * last occurrence of a flag wins, as with Go's flag parsers. Each value is
+ * positioned at the word it came from.
+ */
+typedef struct word {
+	const char *text;
+	size_t len;
+	const tmdk_node *at;
+} word;
+
+static int add_flag(tmdk__arena *ar, tmdk_node *flags, const word *w, const word *next, int *used_next)
+{
+	const char *name = w->text, *eq, *end = w->text + w->len;
+	tmdk_node *key, *value;
+	long at;
+
+	while (name < end && *name == '-')
+		name++;
+	if (name == end)
+		return TMDK_OK;
+	eq = memchr(name, '=', (size_t)(end - name));
+	*used_next = 0;
+	if (eq)
+		value = tmdk__node_plain(ar, eq + 1, (size_t)(end - eq - 1), w->at->line, w->at->column);
+	else if (next && next->len && next->text[0] != '-') {
+		value = tmdk__node_plain(ar, next->text, next->len, next->at->line, next->at->column);
+		*used_next = 1;
+	} else
+		value = tmdk__node_bool(ar, 1, w->at->line, w->at->column);
+	key = tmdk__node_scalar(ar, name, (size_t)((eq ? eq : end) - name), TMDK_SCALAR_STRING, w->at->line, w->at->column);
+	if (!value || !key)
+		return TMDK_ENOMEM;
+	at = tmdk__node_map_find(flags, key->u.scalar.text, key->u.scalar.len);
+	if (at >= 0) {
+		flags->u.map.values[at] = value;
+		return TMDK_OK;
+	}
+	return tmdk__node_map_append(ar, flags, key, value);
+}
+
+/* Split the scalars of command and args into words (heap array). */
+static size_t words_of(const tmdk_node *c, word **out)
+{
+	static const char *const lists[] = { "command", "args" };
+	size_t l, i, n = 0, cap = 0;
+	*out = NULL;
+	for (l = 0; l < 2; l++) {
+		const tmdk_node *seq = tmdk__seq_or_null(tmdk__get(c, lists[l]));
+		for (i = 0; seq && i < seq->u.seq.count; i++) {
+			const tmdk_node *s = seq->u.seq.items[i];
+			const char *p, *e;
+			if (!tmdk__is_text(s))
+				continue;
+			for (p = s->u.scalar.text, e = p + s->u.scalar.len; p < e;) {
+				const char *start;
+				while (p < e && (*p == ' ' || *p == '\t' || *p == '\n'))
+					p++;
+				start = p;
+				while (p < e && *p != ' ' && *p != '\t' && *p != '\n')
+					p++;
+				if (p == start)
+					continue;
+				if (n == cap) {
+					word *w = tmdk__realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(*w));
+					if (!w) {
+						tmdk__free(*out);
+						*out = NULL;
+						return (size_t)-1;
+					}
+					*out = w;
+				}
+				(*out)[n].text = start;
+				(*out)[n].len = (size_t)(p - start);
+				(*out)[n].at = s;
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
+static int put_flags(tmdk__arena *ar, tmdk_node *entry, const tmdk_node *c)
+{
+	word *words;
+	size_t n = words_of(c, &words), i;
+	tmdk_node *flags;
+	int rc = TMDK_OK;
+
+	if (n == (size_t)-1)
+		return TMDK_ENOMEM;
+	flags = tmdk__node_map(ar, c->line, c->column);
+	for (i = 0; i < n && rc == TMDK_OK && flags; i++) {
+		int used_next = 0;
+		if (words[i].text[0] != '-' || words[i].len < 2)
+			continue;
+		rc = add_flag(ar, flags, &words[i], i + 1 < n ? &words[i + 1] : NULL, &used_next);
+		i += (size_t)used_next;
+	}
+	tmdk__free(words);
+	if (!flags)
+		return TMDK_ENOMEM;
+	if (rc != TMDK_OK || flags->u.map.count == 0)
+		return rc;
+	return tmdk__put(ar, entry, "flags", flags);
+}
+
+/* {list, index, name, image, spec, flags} for one container, at the container. */
 static tmdk_node *container_entry(tmdk__arena *ar, const char *list, size_t index, tmdk_node *c)
 {
 	tmdk_node *e = tmdk__node_map(ar, c->line, c->column);
@@ -150,7 +260,7 @@ static tmdk_node *container_entry(tmdk__arena *ar, const char *list, size_t inde
 	    tmdk__put(ar, e, "list", l) || tmdk__put(ar, e, "index", i) ||
 	    tmdk__put(ar, e, "name", tmdk__scalar_or_null(tmdk__get(c, "name"))) ||
 	    tmdk__put(ar, e, "image", tmdk__scalar_or_null(tmdk__get(c, "image"))) ||
-	    tmdk__put(ar, e, "spec", c))
+	    tmdk__put(ar, e, "spec", c) || put_flags(ar, e, c))
 		return NULL;
 	return e;
 }

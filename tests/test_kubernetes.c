@@ -283,3 +283,30 @@ Test(kubernetes, empty_list_leaves_no_document)
 	cr_expect_eq(tmdk_artifact_document_count(a), 0);
 	tmdk_artifact_free(a);
 }
+
+/* Control-plane and kubelet flags, in every spelling, become a map per container. */
+Test(kubernetes, container_flags_in_every_spelling)
+{
+	tmdk_artifact *a = parse_as("kube-apiserver.yaml",
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver, namespace: kube-system}\n"
+		"spec:\n  containers:\n  - name: kube-apiserver\n    image: k8s/kube-apiserver:v1.30.0\n"
+		"    command:\n    - kube-apiserver\n    - --anonymous-auth=true\n    - --profiling\n"
+		"    - --authorization-mode\n    - AlwaysAllow\n    - --anonymous-auth=false\n"
+		"    args: [\"--token-auth-file=/etc/tokens.csv\", \"-v=2\", \"kube-apiserver --x=1\"]\n",
+		TMDK_KIND_AUTO);
+	const tmdk_node *flags = tmdk_node_path(view_of(a, 0), "containers[0].flags");
+	cr_assert_eq(tmdk_node_get_type(flags), TMDK_NODE_MAP);
+	cr_assert(tmdk_node_text_equals(tmdk_node_get(flags, "anonymous-auth"), "false"), "the last occurrence wins");
+	cr_assert_eq(tmdk_node_line(tmdk_node_get(flags, "anonymous-auth")), 14);
+	cr_assert_eq(tmdk_node_scalar_type(tmdk_node_get(flags, "profiling")), TMDK_SCALAR_BOOL);
+	cr_assert(tmdk_node_text_equals(tmdk_node_get(flags, "authorization-mode"), "AlwaysAllow"));
+	cr_assert_eq(tmdk_node_line(tmdk_node_get(flags, "authorization-mode")), 13, "value positioned at its own word");
+	cr_assert(tmdk_node_text_equals(tmdk_node_get(flags, "token-auth-file"), "/etc/tokens.csv"));
+	cr_assert(tmdk_node_text_equals(tmdk_node_get(flags, "v"), "2"));
+	cr_assert(tmdk_node_text_equals(tmdk_node_get(flags, "x"), "1"), "words inside a string are split on blanks");
+	tmdk_artifact_free(a);
+	a = parse_as("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: b, command: [run]}]}\n",
+		TMDK_KIND_AUTO);
+	cr_assert_null(tmdk_node_path(view_of(a, 0), "containers[0].flags"), "no flags, no key");
+	tmdk_artifact_free(a);
+}
