@@ -203,7 +203,8 @@ typedef struct tmdk__df_lex {
 typedef struct tmdk__df_words {
 	char *text;              /* the text as one word (heap, NUL-terminated) */
 	size_t len;
-	tmdk__df_str *words;     /* the text split into words (heap; point into `storage`) */
+	tmdk__df_str *words;     /* the text split into words (heap; point into `storage`;
+	                            off: where the word starts in the lexed text) */
 	size_t count;
 	char *storage;
 	int unresolved;          /* a variable without a known value was kept as written */

@@ -508,6 +508,8 @@ static int heredoc_from_word(tmdk__df_parser *p, const tmdk__df_instr *in, tmdk_
 	}
 	lx.raw_quotes = 1;
 	rc = tmdk__df_lex_text(&lx, word->p + i, word->n - i, &raw);
+	if (rc == TMDK_EPARSE)
+		rc = TMDK_OK; /* not after the cooked pass succeeded; if ever, no heredoc */
 	if (rc == TMDK_OK && raw.count == 1) {
 		h.quoted = count_quotes(cooked.words[0].p, cooked.words[0].n) !=
 			count_quotes(raw.words[0].p, raw.words[0].n);
@@ -537,30 +539,13 @@ static int heredoc_from_word(tmdk__df_parser *p, const tmdk__df_instr *in, tmdk_
 	return rc;
 }
 
-/* Where a lexed word starts in the line (searching from *from), for positions. */
-static size_t locate(const tmdk__df_str *raw, const tmdk__df_str *word, size_t *from)
-{
-	size_t i;
-	if (word->n == 0 || word->n > raw->n)
-		return TMDK__DF_NOPOS;
-	for (i = *from; i + word->n <= raw->n; i++) {
-		if (memcmp(raw->p + i, word->p, word->n) == 0) {
-			*from = i + word->n;
-			return raw->off == TMDK__DF_NOPOS ? i : raw->off + i;
-		}
-	}
-	return TMDK__DF_NOPOS;
-}
-
 int tmdk__df_find_heredocs(tmdk__df_parser *p, const tmdk__df_instr *in, tmdk__df_instr *owner)
 {
 	tmdk__df_lex lx = { '\\', 1, 1, NULL };
 	tmdk__df_words words;
-	tmdk__df_str raw = in->raw;
-	size_t i, from = 0;
+	size_t i;
 	int rc;
 
-	raw.off = 0;
 	rc = tmdk__df_lex_text(&lx, in->raw.p, in->raw.n, &words);
 	if (rc != TMDK_OK) {
 		/* BuildKit ignores a line it cannot split: no heredoc then */
@@ -568,7 +553,7 @@ int tmdk__df_find_heredocs(tmdk__df_parser *p, const tmdk__df_instr *in, tmdk__d
 		return rc == TMDK_EPARSE ? TMDK_OK : tmdk__df_fail(p, in, TMDK__DF_NOPOS, rc, "out of memory");
 	}
 	for (i = 0; rc == TMDK_OK && i < words.count; i++)
-		rc = heredoc_from_word(p, in, owner, &words.words[i], locate(&raw, &words.words[i], &from));
+		rc = heredoc_from_word(p, in, owner, &words.words[i], words.words[i].off);
 	tmdk__df_words_free(&words);
 	return rc;
 }

@@ -73,8 +73,13 @@ static const char *mount_key(const char *k)
 	return k;
 }
 
+typedef struct entries {
+	tmdk__df_entry *e;       /* heap */
+	size_t n, cap;
+} entries;
+
 /* One key[=value] field of a mount. */
-static void mount_field(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *mount, const char *field,
+static void mount_field(tmdk__df_model *m, const tmdk__df_instr *in, entries *fields, const char *field,
 	size_t len, unsigned int line, unsigned int column, const tmdk__df_lookup *scope)
 {
 	const char *eq = memchr(field, '=', len);
@@ -89,6 +94,8 @@ static void mount_field(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *
 		key[i] = (char)(field[i] >= 'A' && field[i] <= 'Z' ? field[i] + 32 : field[i]);
 	key[klen] = '\0';
 	name = mount_key(key);
+	if (strcmp(name, "raw") == 0)
+		return; /* ours */
 	if (strcmp(name, "readonly") == 0 || strcmp(name, "readwrite") == 0 || strcmp(name, "required") == 0) {
 		int on = !eq || ieq(eq + 1, len - klen - 1, "true") || ieq(eq + 1, len - klen - 1, "1");
 		if (strcmp(name, "readwrite") == 0) {
@@ -103,13 +110,13 @@ static void mount_field(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *
 		s.p = eq + 1;
 		s.n = len - klen - 1;
 		s.off = TMDK__DF_NOPOS;
-		v = tmdk__df_word_node(m, in, &s, scope, NULL);
+		v = tmdk__df_word_node(m, in, &s, NULL, scope, NULL);
 		if (v) {
 			v->line = line;
 			v->column = column;
 		}
 	}
-	tmdk__df_put(m, mount, name, v);
+	tmdk__df_entry_add(m, &fields->e, &fields->n, &fields->cap, tmdk__arena_strdup(m->arena, name), v);
 }
 
 static tmdk_node *mount_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_str *value,
@@ -117,6 +124,7 @@ static tmdk_node *mount_node(tmdk__df_model *m, const tmdk__df_instr *in, const 
 {
 	unsigned int line, column;
 	tmdk__df_buf field = { NULL, 0, 0, 0 };
+	entries fields = { NULL, 0, 0 };
 	tmdk_node *mount;
 	size_t pos = 0, start;
 
@@ -132,9 +140,11 @@ static tmdk_node *mount_node(tmdk__df_model *m, const tmdk__df_instr *in, const 
 		if (field.oom)
 			m->oom = 1;
 		else if (field.n)
-			mount_field(m, in, mount, field.p, field.n, line, column + (unsigned int)start, scope);
+			mount_field(m, in, &fields, field.p, field.n, line, column + (unsigned int)start, scope);
 		pos++;
 	}
+	tmdk__df_put_all(m, mount, fields.e, fields.n);
+	tmdk__free(fields.e);
 	tmdk__df_buf_free(&field);
 	if (!tmdk_node_get(mount, "type"))
 		tmdk__df_put(m, mount, "type", tmdk__df_str_node(m, "bind", 4, line, column));
@@ -147,6 +157,7 @@ static void flag_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *m
 	tmdk_node *flags = tmdk__node_map(m->arena, in->line, in->column);
 	tmdk_node *list = tmdk__node_seq(m->arena, in->line, in->column);
 	tmdk_node *mounts = NULL, *excludes = NULL;
+	entries all = { NULL, 0, 0 };
 	size_t i;
 
 	if (!flags || !list) {
@@ -185,8 +196,10 @@ static void flag_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *m
 		} else {
 			v = tmdk__df_bool_node(m, 1, line, column);
 		}
-		tmdk__df_put(m, flags, key, v);
+		tmdk__df_entry_add(m, &all.e, &all.n, &all.cap, key, v);
 	}
+	tmdk__df_put_all(m, flags, all.e, all.n);
+	tmdk__free(all.e);
 	tmdk__df_put(m, map, "flags", flags);
 	tmdk__df_put(m, map, "flag_list", list);
 	if (mounts)
@@ -197,21 +210,47 @@ static void flag_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *m
 
 /* ---- per keyword ---------------------------------------------------- */
 
-static void heredoc_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *map)
+/* One instruction being turned into a map. */
+typedef struct ictx {
+	tmdk__df_model *m;
+	const tmdk__df_instr *in;
+	tmdk_node *map;
+	tmdk_node **argn;        /* the node of each in->args[i] (arena) */
+	const tmdk__df_lookup *scope;
+} ictx;
+
+static void put(ictx *c, const char *key, tmdk_node *value)
 {
+	tmdk__df_put(c->m, c->map, key, value);
+}
+
+static tmdk_node *flag_node(ictx *c, int v)
+{
+	return tmdk__df_bool_node(c->m, v, c->in->line, c->in->column);
+}
+
+/* The value of argument i: substituted, or its own node when unchanged. */
+static tmdk_node *cooked(ictx *c, size_t i, int *unresolved)
+{
+	return tmdk__df_word_node(c->m, c->in, &c->in->args[i], c->argn[i], c->scope, unresolved);
+}
+
+static void heredoc_facts(ictx *c)
+{
+	tmdk__df_model *m = c->m;
 	tmdk_node *seq;
 	size_t i;
-	if (!in->heredoc_count)
+	if (!c->in->heredoc_count)
 		return;
-	seq = tmdk__node_seq(m->arena, in->line, in->column);
-	for (i = 0; i < in->heredoc_count && seq && !m->oom; i++) {
-		const tmdk__df_heredoc *h = &in->heredocs[i];
+	seq = tmdk__node_seq(m->arena, c->in->line, c->in->column);
+	for (i = 0; i < c->in->heredoc_count && seq && !m->oom; i++) {
+		const tmdk__df_heredoc *h = &c->in->heredocs[i];
 		tmdk_node *hd = tmdk__node_map(m->arena, h->line, 1);
 		if (!hd) {
 			m->oom = 1;
 			break;
 		}
-		tmdk__df_put(m, hd, "delimiter", tmdk__df_arg_node(m, in, &h->name));
+		tmdk__df_put(m, hd, "delimiter", tmdk__df_arg_node(m, c->in, &h->name));
 		tmdk__df_put(m, hd, "body", tmdk__df_str_node(m, h->body.p, h->body.n, h->line, 1));
 		tmdk__df_put(m, hd, "quoted", tmdk__df_bool_node(m, h->quoted, h->line, 1));
 		tmdk__df_put(m, hd, "strip_tabs", tmdk__df_bool_node(m, h->strip_tabs, h->line, 1));
@@ -223,79 +262,82 @@ static void heredoc_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node
 	}
 	if (!seq)
 		m->oom = 1;
-	tmdk__df_put(m, map, "heredocs", seq);
+	put(c, "heredocs", seq);
 }
 
 /* RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK CMD: command text and exec array. */
-static void command_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *map, size_t first)
+static void command_facts(ictx *c, size_t first)
 {
+	const tmdk__df_instr *in = c->in;
 	tmdk__df_buf joined = { NULL, 0, 0, 0 };
 	tmdk_node *exec;
 	size_t i;
 
 	if (!in->json) {
 		if (first < in->arg_count)
-			tmdk__df_put(m, map, "command", tmdk__df_arg_node(m, in, &in->args[first]));
+			put(c, "command", c->argn[first]);
 		return;
 	}
-	exec = tmdk__node_seq(m->arena, in->line, in->column);
+	exec = tmdk__node_seq(c->m->arena, in->line, in->column);
 	for (i = first; i < in->arg_count && exec; i++) {
 		if (i > first)
 			tmdk__df_buf_putc(&joined, ' ');
 		tmdk__df_buf_put(&joined, in->args[i].p, in->args[i].n);
-		tmdk__df_push(m, exec, tmdk__df_arg_node(m, in, &in->args[i]));
+		tmdk__df_push(c->m, exec, c->argn[i]);
 	}
 	if (!exec || joined.oom)
-		m->oom = 1;
-	tmdk__df_put(m, map, "exec", exec);
-	tmdk__df_put(m, map, "command", instr_str(m, in, joined.p ? joined.p : "", joined.n));
+		c->m->oom = 1;
+	put(c, "exec", exec);
+	put(c, "command", instr_str(c->m, in, joined.p ? joined.p : "", joined.n));
 	tmdk__df_buf_free(&joined);
 }
 
-static void health_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *map)
+static void health_facts(ictx *c)
 {
-	if (!in->arg_count)
+	const tmdk__df_str *type = &c->in->args[0];
+	if (!c->in->arg_count)
 		return;
-	tmdk__df_put(m, map, "type", tmdk__df_arg_node(m, in, &in->args[0]));
-	tmdk__df_put(m, map, "none", tmdk__df_bool_node(m, ieq(in->args[0].p, in->args[0].n, "none"),
-		in->line, in->column));
-	command_facts(m, in, map, 1);
+	put(c, "type", c->argn[0]);
+	put(c, "none", flag_node(c, ieq(type->p, type->n, "none")));
+	command_facts(c, 1);
 }
 
-static tmdk_node *pair_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_str *key,
-	const tmdk__df_str *value, const tmdk__df_lookup *scope, const char **kv, size_t *kn,
-	const char **vv, size_t *vn)
+/* A {key, raw_key, value, raw_value[, unresolved]} map; the key and value
+ * as seen after substitution go to *k and *v (*v NULL when unknown). */
+static tmdk_node *pair_node(ictx *c, const tmdk__df_str *key, tmdk_node *raw_key,
+	const tmdk__df_str *value, tmdk_node *raw_value, const char **k, size_t *kn, const char **v, size_t *vn)
 {
-	unsigned int line, column;
+	tmdk__df_model *m = c->m;
+	unsigned int line = raw_key->line, column = raw_key->column;
 	int unresolved = 0;
-	tmdk_node *pair, *k, *v = NULL;
+	tmdk_node *pair = tmdk__node_map(m->arena, line, column), *kv, *vv = NULL;
 
-	tmdk__df_position(in, key->off, &line, &column);
-	pair = tmdk__node_map(m->arena, line, column);
 	if (!pair) {
 		m->oom = 1;
 		return NULL;
 	}
-	k = tmdk__df_word_node(m, in, key, scope, &unresolved);
-	tmdk__df_put(m, pair, "key", k);
-	tmdk__df_put(m, pair, "raw_key", tmdk__df_arg_node(m, in, key));
+	kv = tmdk__df_word_node(m, c->in, key, raw_key, c->scope, &unresolved);
+	tmdk__df_put(m, pair, "key", kv);
+	tmdk__df_put(m, pair, "raw_key", raw_key);
 	if (value) {
-		v = tmdk__df_word_node(m, in, value, scope, &unresolved);
-		tmdk__df_put(m, pair, "value", v);
-		tmdk__df_put(m, pair, "raw_value", tmdk__df_arg_node(m, in, value));
+		vv = tmdk__df_word_node(m, c->in, value, raw_value, c->scope, &unresolved);
+		tmdk__df_put(m, pair, "value", vv);
+		tmdk__df_put(m, pair, "raw_value", raw_value);
 	} else {
 		tmdk__df_put(m, pair, "value", tmdk__node_null(m->arena, line, column));
 	}
 	if (unresolved)
 		tmdk__df_put(m, pair, "unresolved", tmdk__df_bool_node(m, 1, line, column));
-	*kv = k ? tmdk_node_text(k, kn) : NULL;
-	*vv = v && !unresolved ? tmdk_node_text(v, vn) : NULL;
+	*k = kv ? tmdk_node_text(kv, kn) : NULL;
+	*v = vv && !unresolved ? tmdk_node_text(vv, vn) : NULL;
 	return pair;
 }
 
 /* ENV, LABEL: pairs from the key, value, separator triples. */
-static void key_value_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *map, const tmdk__df_lookup *scope)
+static void key_value_facts(ictx *c)
 {
+	tmdk__df_model *m = c->m;
+	const tmdk__df_instr *in = c->in;
 	tmdk_node *pairs = tmdk__node_seq(m->arena, in->line, in->column);
 	tmdk__df_var *pending = NULL, *last = NULL;
 	size_t i;
@@ -304,19 +346,19 @@ static void key_value_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_no
 		m->oom = 1;
 		return;
 	}
-	for (i = 0; i + 2 < in->arg_count; i += 3) {
+	for (i = 0; i + 2 < in->arg_count && !m->oom; i += 3) {
 		const char *k, *v;
 		size_t kn = 0, vn = 0;
-		tmdk__df_push(m, pairs, pair_node(m, in, &in->args[i], &in->args[i + 1], scope, &k, &kn, &v, &vn));
-		if (in->kw == TMDK__DF_ENV && scope && k) {
+		tmdk__df_push(m, pairs, pair_node(c, &in->args[i], c->argn[i], &in->args[i + 1], c->argn[i + 1],
+			&k, &kn, &v, &vn));
+		if (in->kw == TMDK__DF_ENV && c->scope && k) {
 			tmdk__df_var_set(m, &pending, k, kn, v, vn);
 			if (!last)
 				last = pending;
 		}
 	}
-	tmdk__df_put(m, map, "pairs", pairs);
-	tmdk__df_put(m, map, "legacy_form", tmdk__df_bool_node(m, in->arg_count == 3 && in->args[2].n == 0,
-		in->line, in->column));
+	put(c, "pairs", pairs);
+	put(c, "legacy_form", flag_node(c, in->arg_count == 3 && in->args[2].n == 0));
 	/* all pairs of one ENV see the values from before it, as in Docker */
 	if (last && !m->oom) {
 		last->next = m->env;
@@ -326,8 +368,10 @@ static void key_value_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_no
 
 /* ARG name[=default] …: scopes follow Docker (a global ARG reaches a stage
  * only when the stage declares it again). */
-static void arg_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *map, const tmdk__df_lookup *scope)
+static void arg_facts(ictx *c)
 {
+	tmdk__df_model *m = c->m;
+	const tmdk__df_instr *in = c->in;
 	tmdk_node *pairs = tmdk__node_seq(m->arena, in->line, in->column);
 	size_t i;
 
@@ -335,20 +379,23 @@ static void arg_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *ma
 		m->oom = 1;
 		return;
 	}
-	for (i = 0; i < in->arg_count; i++) {
+	for (i = 0; i < in->arg_count && !m->oom; i++) {
 		const tmdk__df_str *w = &in->args[i];
 		const char *eq = memchr(w->p, '=', w->n), *k, *v;
 		size_t kn = 0, vn = 0;
 		tmdk__df_str key = *w, value;
+		tmdk_node *raw_key = c->argn[i], *raw_value = NULL;
 
 		if (eq) {
 			key.n = (size_t)(eq - w->p);
 			value.p = eq + 1;
 			value.n = w->n - key.n - 1;
 			value.off = w->off == TMDK__DF_NOPOS ? w->off : w->off + key.n + 1;
+			raw_key = tmdk__df_arg_node(m, in, &key);
+			raw_value = tmdk__df_arg_node(m, in, &value);
 		}
-		tmdk__df_push(m, pairs, pair_node(m, in, &key, eq ? &value : NULL, scope, &k, &kn, &v, &vn));
-		if (!scope || !k)
+		tmdk__df_push(m, pairs, pair_node(c, &key, raw_key, eq ? &value : NULL, raw_value, &k, &kn, &v, &vn));
+		if (!c->scope || !k)
 			continue;
 		if (m->stage < 0) {
 			tmdk__df_var_set(m, &m->globals, k, kn, v, vn);
@@ -359,90 +406,91 @@ static void arg_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *ma
 			tmdk__df_var_set(m, &m->args, k, kn, v, vn);
 		}
 	}
-	tmdk__df_put(m, map, "pairs", pairs);
+	put(c, "pairs", pairs);
 }
 
 /* USER, WORKDIR, STOPSIGNAL, MAINTAINER: value and raw_value. */
-static void value_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *map, const tmdk__df_lookup *scope)
+static void value_facts(ictx *c)
 {
-	tmdk_node *v;
+	tmdk__df_model *m = c->m;
 	int unresolved = 0;
-	if (!in->arg_count)
+	tmdk_node *v;
+	if (!c->in->arg_count)
 		return;
-	v = in->kw == TMDK__DF_MAINTAINER ? tmdk__df_arg_node(m, in, &in->args[0])
-					  : tmdk__df_word_node(m, in, &in->args[0], scope, &unresolved);
-	tmdk__df_put(m, map, "value", v);
-	tmdk__df_put(m, map, "raw_value", tmdk__df_arg_node(m, in, &in->args[0]));
+	/* BuildKit does not expand MAINTAINER */
+	v = c->in->kw == TMDK__DF_MAINTAINER ? c->argn[0] : cooked(c, 0, &unresolved);
+	put(c, "value", v);
+	put(c, "raw_value", c->argn[0]);
 	if (unresolved)
-		tmdk__df_put(m, map, "unresolved", tmdk__df_bool_node(m, 1, in->line, in->column));
-	if (in->kw == TMDK__DF_USER && v) {
+		put(c, "unresolved", flag_node(c, 1));
+	if (c->in->kw == TMDK__DF_USER && v) {
 		size_t n;
 		const char *t = tmdk_node_text(v, &n), *colon = memchr(t, ':', n);
-		tmdk__df_put(m, map, "user", tmdk__df_str_node(m, t, colon ? (size_t)(colon - t) : n, v->line, v->column));
+		put(c, "user", colon ? tmdk__df_str_node(m, t, (size_t)(colon - t), v->line, v->column) : v);
 		if (colon)
-			tmdk__df_put(m, map, "group", tmdk__df_str_node(m, colon + 1, n - (size_t)(colon - t) - 1,
-				v->line, v->column));
-		if (scope) {
+			put(c, "group", tmdk__df_str_node(m, colon + 1, n - (size_t)(colon - t) - 1, v->line, v->column));
+		if (c->scope) {
 			m->user = v;
 			m->user_explicit = 1;
 		}
 	}
 }
 
-/* EXPOSE (ports, split after substitution), VOLUME (volumes). */
-static void list_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *map, const char *key,
-	const tmdk__df_lookup *scope)
+/* EXPOSE: ports, split again after substitution (a variable may hold several). */
+static void port_facts(ictx *c)
 {
-	tmdk_node *seq = tmdk__node_seq(m->arena, in->line, in->column);
+	tmdk__df_model *m = c->m;
+	tmdk_node *seq = tmdk__node_seq(m->arena, c->in->line, c->in->column);
 	size_t i;
 	if (!seq) {
 		m->oom = 1;
 		return;
 	}
-	for (i = 0; i < in->arg_count && !m->oom; i++) {
-		tmdk_node *v = tmdk__df_word_node(m, in, &in->args[i], scope, NULL);
-		size_t n, j;
-		const char *t = tmdk_node_text(v, &n);
-		if (in->kw == TMDK__DF_VOLUME || !t) {
-			tmdk__df_push(m, seq, v);
-			continue;
-		}
-		for (j = 0; j < n;) { /* a substituted port list may hold several ports */
+	for (i = 0; i < c->in->arg_count && !m->oom; i++) {
+		tmdk_node *v = cooked(c, i, NULL);
+		size_t n = 0, j;
+		const char *t = v ? tmdk_node_text(v, &n) : NULL;
+		for (j = 0; t && j < n;) {
 			size_t start;
+			tmdk_node *port;
 			while (j < n && tmdk__df_is_ascii_space(t[j]))
 				j++;
 			start = j;
 			while (j < n && !tmdk__df_is_ascii_space(t[j]))
 				j++;
-			if (j > start) {
-				tmdk_node *port = tmdk__node_plain(m->arena, t + start, j - start, v->line, v->column);
-				if (!port)
-					m->oom = 1;
-				tmdk__df_push(m, seq, port);
-			}
+			if (j == start)
+				break;
+			port = tmdk__node_plain(m->arena, t + start, j - start, v->line, v->column);
+			if (!port)
+				m->oom = 1;
+			tmdk__df_push(m, seq, port);
 		}
 	}
-	tmdk__df_put(m, map, key, seq);
+	put(c, "ports", seq);
 }
 
-/* COPY, ADD: sources and destination. */
-static void copy_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *map, const tmdk__df_lookup *scope)
+/* VOLUME: volumes; COPY, ADD: sources (all but the last) and destination. */
+static tmdk_node *cooked_list(ictx *c, size_t count)
 {
-	tmdk_node *sources = tmdk__node_seq(m->arena, in->line, in->column);
+	tmdk_node *seq = tmdk__node_seq(c->m->arena, c->in->line, c->in->column);
 	size_t i;
-	if (!sources) {
-		m->oom = 1;
-		return;
-	}
-	for (i = 0; i + 1 < in->arg_count; i++)
-		tmdk__df_push(m, sources, tmdk__df_word_node(m, in, &in->args[i], scope, NULL));
-	tmdk__df_put(m, map, "sources", sources);
+	if (!seq)
+		c->m->oom = 1;
+	for (i = 0; seq && i < count && !c->m->oom; i++)
+		tmdk__df_push(c->m, seq, cooked(c, i, NULL));
+	return seq;
+}
+
+static void copy_facts(ictx *c)
+{
+	const tmdk__df_instr *in = c->in;
+	put(c, "sources", cooked_list(c, in->arg_count ? in->arg_count - 1 : 0));
 	if (in->arg_count)
-		tmdk__df_put(m, map, "destination", tmdk__df_word_node(m, in, &in->args[in->arg_count - 1], scope, NULL));
+		put(c, "destination", cooked(c, in->arg_count - 1, NULL));
 	if (in->arg_count < 2)
-		tmdk__df_warn(m, in->line, in->column, "%s requires at least two arguments (sources and a destination)",
+		tmdk__df_warn(c->m, in->line, in->column, "%s requires at least two arguments (sources and a destination)",
 			in->kw == TMDK__DF_COPY ? "COPY" : "ADD");
-	heredoc_facts(m, in, map);
+	heredoc_facts(c);
 }
 
 static const char *form_of(const tmdk__df_instr *in)
@@ -459,33 +507,32 @@ static const char *form_of(const tmdk__df_instr *in)
 	}
 }
 
-static void keyword_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *map, const tmdk__df_lookup *scope)
+static void keyword_facts(ictx *c)
 {
+	const tmdk__df_instr *in = c->in;
 	switch (in->kw) {
 	case TMDK__DF_RUN:
-		command_facts(m, in, map, 0);
-		heredoc_facts(m, in, map);
+		command_facts(c, 0);
+		heredoc_facts(c);
 		break;
-	case TMDK__DF_CMD: case TMDK__DF_ENTRYPOINT: case TMDK__DF_SHELL:
-		command_facts(m, in, map, 0);
-		break;
-	case TMDK__DF_HEALTHCHECK: health_facts(m, in, map); break;
-	case TMDK__DF_ENV: case TMDK__DF_LABEL: key_value_facts(m, in, map, scope); break;
-	case TMDK__DF_ARG: arg_facts(m, in, map, scope); break;
-	case TMDK__DF_COPY: case TMDK__DF_ADD: copy_facts(m, in, map, scope); break;
+	case TMDK__DF_CMD: case TMDK__DF_ENTRYPOINT: case TMDK__DF_SHELL: command_facts(c, 0); break;
+	case TMDK__DF_HEALTHCHECK: health_facts(c); break;
+	case TMDK__DF_ENV: case TMDK__DF_LABEL: key_value_facts(c); break;
+	case TMDK__DF_ARG: arg_facts(c); break;
+	case TMDK__DF_COPY: case TMDK__DF_ADD: copy_facts(c); break;
 	case TMDK__DF_USER: case TMDK__DF_WORKDIR: case TMDK__DF_STOPSIGNAL: case TMDK__DF_MAINTAINER:
-		value_facts(m, in, map, scope);
+		value_facts(c);
 		break;
-	case TMDK__DF_EXPOSE: list_facts(m, in, map, "ports", scope); break;
-	case TMDK__DF_VOLUME: list_facts(m, in, map, "volumes", scope); break;
+	case TMDK__DF_EXPOSE: port_facts(c); break;
+	case TMDK__DF_VOLUME: put(c, "volumes", cooked_list(c, in->arg_count)); break;
 	case TMDK__DF_ONBUILD:
 		if (in->inner)
-			tmdk__df_put(m, map, "inner", tmdk__df_instruction_node(m, in->inner, NULL));
+			put(c, "inner", tmdk__df_instruction_node(c->m, in->inner, NULL));
 		break;
 	case TMDK__DF_UNKNOWN:
-		tmdk__df_put(m, map, "unknown", tmdk__df_bool_node(m, 1, in->line, in->column));
-		tmdk__df_put(m, map, "value", tmdk__df_arg_node(m, in, &in->rest));
-		tmdk__df_warn(m, in->line, in->column, "unknown instruction: %.*s",
+		put(c, "unknown", flag_node(c, 1));
+		put(c, "value", tmdk__df_arg_node(c->m, in, &in->rest));
+		tmdk__df_warn(c->m, in->line, in->column, "unknown instruction: %.*s",
 			(int)(in->keyword.n > 64 ? 64 : in->keyword.n), in->keyword.p);
 		break;
 	default:
@@ -493,32 +540,59 @@ static void keyword_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node
 	}
 }
 
-tmdk_node *tmdk__df_instruction_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_lookup *scope)
+/* args: one node per argument; the separators of ENV/LABEL triples share one. */
+static tmdk_node *args_node(ictx *c)
 {
-	tmdk_node *map = tmdk__node_map(m->arena, in->line, in->column);
-	tmdk_node *args;
-	char *upper;
+	tmdk__df_model *m = c->m;
+	const tmdk__df_instr *in = c->in;
+	tmdk_node *seq = tmdk__node_seq(m->arena, in->line, in->column), *sep = NULL;
 	size_t i;
 
-	upper = tmdk__arena_strndup(m->arena, in->keyword.p, in->keyword.n);
-	args = tmdk__node_seq(m->arena, in->line, in->column);
-	if (!map || !upper || !args) {
+	c->argn = in->arg_count ? tmdk__arena_alloc(m->arena, in->arg_count * sizeof(*c->argn)) : NULL;
+	if (!seq || (in->arg_count && !c->argn)) {
+		m->oom = 1;
+		return NULL;
+	}
+	for (i = 0; i < in->arg_count && !m->oom; i++) {
+		int is_sep = (in->kw == TMDK__DF_ENV || in->kw == TMDK__DF_LABEL) && i % 3 == 2;
+		if (is_sep && sep && tmdk_node_text_equals(sep, in->args[i].n ? "=" : ""))
+			c->argn[i] = sep;
+		else
+			c->argn[i] = tmdk__df_arg_node(m, in, &in->args[i]);
+		if (is_sep)
+			sep = c->argn[i];
+		tmdk__df_push(m, seq, c->argn[i]);
+	}
+	return seq;
+}
+
+tmdk_node *tmdk__df_instruction_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_lookup *scope)
+{
+	ictx c;
+	char *upper = tmdk__arena_strndup(m->arena, in->keyword.p, in->keyword.n);
+	size_t i;
+
+	c.m = m;
+	c.in = in;
+	c.scope = scope;
+	c.argn = NULL;
+	c.map = tmdk__node_map(m->arena, in->line, in->column);
+	if (!c.map || !upper) {
 		m->oom = 1;
 		return NULL;
 	}
 	for (i = 0; i < in->keyword.n; i++)
 		if (upper[i] >= 'a' && upper[i] <= 'z')
 			upper[i] = (char)(upper[i] - 32);
-	tmdk__df_put(m, map, "keyword", instr_str(m, in, upper, in->keyword.n));
-	tmdk__df_put(m, map, "raw", instr_str(m, in, in->raw.p, in->raw.n));
-	tmdk__df_put(m, map, "line", tmdk__df_int_node(m, in->line, in->line, in->column));
-	tmdk__df_put(m, map, "end_line", tmdk__df_int_node(m, in->end_line, in->line, in->column));
-	tmdk__df_put(m, map, "stage", tmdk__df_int_node(m, m->stage, in->line, in->column));
-	tmdk__df_put(m, map, "form", instr_str(m, in, form_of(in), strlen(form_of(in))));
-	flag_facts(m, in, map, scope);
-	for (i = 0; i < in->arg_count; i++)
-		tmdk__df_push(m, args, tmdk__df_arg_node(m, in, &in->args[i]));
-	tmdk__df_put(m, map, "args", args);
-	keyword_facts(m, in, map, scope);
-	return m->oom ? NULL : map;
+	put(&c, "keyword", instr_str(m, in, upper, in->keyword.n));
+	put(&c, "raw", instr_str(m, in, in->raw.p, in->raw.n));
+	put(&c, "line", tmdk__df_int_node(m, in->line, in->line, in->column));
+	put(&c, "end_line", tmdk__df_int_node(m, in->end_line, in->line, in->column));
+	put(&c, "stage", tmdk__df_int_node(m, m->stage, in->line, in->column));
+	put(&c, "form", instr_str(m, in, form_of(in), strlen(form_of(in))));
+	flag_facts(m, in, c.map, scope);
+	put(&c, "args", args_node(&c));
+	if (!m->oom)
+		keyword_facts(&c);
+	return m->oom ? NULL : c.map;
 }

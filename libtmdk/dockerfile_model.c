@@ -8,6 +8,7 @@
 #include "dockerfile_model.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- node helpers --------------------------------------------------- */
@@ -48,6 +49,65 @@ void tmdk__df_push(tmdk__df_model *m, tmdk_node *seq, tmdk_node *item)
 		m->oom = 1;
 }
 
+void tmdk__df_entry_add(tmdk__df_model *m, tmdk__df_entry **e, size_t *n, size_t *cap, const char *key, tmdk_node *value)
+{
+	if (m->oom || !key || !value) {
+		m->oom = 1;
+		return;
+	}
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		tmdk__df_entry *q = tmdk__realloc(*e, ncap * sizeof(*q));
+		if (!q) {
+			m->oom = 1;
+			return;
+		}
+		*e = q;
+		*cap = ncap;
+	}
+	(*e)[*n].key = key;
+	(*e)[*n].value = value;
+	(*e)[*n].order = *n;
+	(*n)++;
+}
+
+static int by_key_then_order(const void *x, const void *y)
+{
+	const tmdk__df_entry *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : (a->order > b->order) - (a->order < b->order);
+}
+
+static int by_order(const void *x, const void *y)
+{
+	const tmdk__df_entry *a = x, *b = y;
+	return (a->order > b->order) - (a->order < b->order);
+}
+
+void tmdk__df_put_all(tmdk__df_model *m, tmdk_node *map, tmdk__df_entry *e, size_t n)
+{
+	size_t i, kept = 0;
+	if (m->oom || !map || n == 0)
+		return;
+	qsort(e, n, sizeof(*e), by_key_then_order);
+	for (i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && strcmp(e[j + 1].key, e[i].key) == 0)
+			j++;
+		e[kept].key = e[i].key;
+		e[kept].order = e[i].order;  /* the first place … */
+		e[kept].value = e[j].value;  /* … the last value */
+		kept++;
+		i = j + 1;
+	}
+	qsort(e, kept, sizeof(*e), by_order);
+	for (i = 0; i < kept && !m->oom; i++) {
+		tmdk_node *k = tmdk__df_str_node(m, e[i].key, strlen(e[i].key), e[i].value->line, e[i].value->column);
+		if (k && tmdk__node_map_append(m->arena, map, k, e[i].value) != TMDK_OK)
+			m->oom = 1;
+	}
+}
+
 tmdk_node *tmdk__df_arg_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_str *s)
 {
 	unsigned int line, column;
@@ -67,19 +127,30 @@ void tmdk__df_warn(tmdk__df_model *m, unsigned int line, unsigned int column, co
 }
 
 tmdk_node *tmdk__df_word_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_str *s,
-	const tmdk__df_lookup *scope, int *unresolved)
+	tmdk_node *raw, const tmdk__df_lookup *scope, int *unresolved)
 {
 	tmdk__df_lex lx;
 	tmdk__df_words w;
 	unsigned int line, column;
 	tmdk_node *node;
+	size_t i;
 	int rc;
 
+	/* nothing to lex: the word is its own value */
+	for (i = 0; i < s->n; i++) {
+		char c = s->p[i];
+		if (c == '$' || c == '\'' || c == '"' || c == m->p->escape)
+			break;
+	}
+	if (i == s->n && raw)
+		return raw;
+	tmdk__df_position(in, s->off, &line, &column);
+	if (i == s->n)
+		return tmdk__df_str_node(m, s->p, s->n, line, column);
 	lx.escape = m->p->escape;
 	lx.raw_quotes = 0;
 	lx.raw_escapes = 0;
 	lx.vars = scope;
-	tmdk__df_position(in, s->off, &line, &column);
 	rc = tmdk__df_lex_text(&lx, s->p, s->n, &w);
 	if (rc == TMDK_ENOMEM) {
 		m->oom = 1;
@@ -90,11 +161,14 @@ tmdk_node *tmdk__df_word_node(tmdk__df_model *m, const tmdk__df_instr *in, const
 			(int)(s->n > 64 ? 64 : s->n), s->p, w.error);
 		if (unresolved)
 			*unresolved = 1;
-		return tmdk__df_str_node(m, s->p, s->n, line, column);
+		return raw ? raw : tmdk__df_str_node(m, s->p, s->n, line, column);
 	}
-	node = tmdk__df_str_node(m, w.text, w.len, line, column);
 	if (unresolved && w.unresolved && scope)
 		*unresolved = 1;
+	if (raw && w.len == s->n && memcmp(w.text, s->p, s->n) == 0)
+		node = raw;
+	else
+		node = tmdk__df_str_node(m, w.text, w.len, line, column);
 	tmdk__df_words_free(&w);
 	return node;
 }
@@ -190,7 +264,78 @@ typedef struct build {
 	tmdk_node *root, *instructions, *stages, *global_args;
 	stage_state *st;         /* heap */
 	size_t stage_count, stage_cap;
+	size_t *names;           /* hash of stage names: stage index + 1, 0 when free (heap) */
+	size_t name_slots, name_count;
 } build;
+
+/* FNV-1a of a lower-cased name. */
+static size_t name_hash(const char *s, size_t n)
+{
+	size_t h = (size_t)2166136261u, i;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32u : c)) * (size_t)16777619u;
+	}
+	return h;
+}
+
+static int name_equals(const char *lower, const char *s, size_t n)
+{
+	size_t k;
+	if (strlen(lower) != n)
+		return 0;
+	for (k = 0; k < n; k++)
+		if ((s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]) != lower[k])
+			return 0;
+	return 1;
+}
+
+/* The earlier stage a FROM names (case-insensitive), or -1. */
+static int find_stage(const build *b, const char *s, size_t n)
+{
+	size_t i;
+	if (!b->name_slots)
+		return -1;
+	for (i = name_hash(s, n) & (b->name_slots - 1); b->names[i]; i = (i + 1) & (b->name_slots - 1))
+		if (name_equals(b->st[b->names[i] - 1].name, s, n))
+			return (int)(b->names[i] - 1);
+	return -1;
+}
+
+static void add_stage_name(build *b, size_t index)
+{
+	const char *name = b->st[index].name;
+	size_t i, n = strlen(name);
+
+	if (find_stage(b, name, n) >= 0) {
+		tmdk__df_warn(&b->m, b->st[index].map->line, b->st[index].map->column,
+			"duplicate stage name \"%s\"; FROM refers to the first one", name);
+		return;
+	}
+	if ((b->name_count + 1) * 2 > b->name_slots) {
+		size_t slots = b->name_slots ? b->name_slots * 2 : 16, j;
+		size_t *q = tmdk__calloc(slots, sizeof(*q));
+		if (!q) {
+			b->m.oom = 1;
+			return;
+		}
+		for (j = 0; j < b->name_slots; j++) {
+			if (!b->names[j])
+				continue;
+			const char *old = b->st[b->names[j] - 1].name;
+			for (i = name_hash(old, strlen(old)) & (slots - 1); q[i]; i = (i + 1) & (slots - 1))
+				;
+			q[i] = b->names[j];
+		}
+		tmdk__free(b->names);
+		b->names = q;
+		b->name_slots = slots;
+	}
+	for (i = name_hash(name, n) & (b->name_slots - 1); b->names[i]; i = (i + 1) & (b->name_slots - 1))
+		;
+	b->names[i] = index + 1;
+	b->name_count++;
+}
 
 /*
  * Docker's reference grammar, loosely: [registry/]path[:tag][@digest]. The
@@ -225,20 +370,11 @@ static void split_image(tmdk__df_model *m, tmdk_node *from, const char *s, size_
 	tmdk__df_put(m, from, "name", tmdk__df_str_node(m, s + reg, (colon ? (size_t)(colon - s) : rest) - reg, line, column));
 }
 
-static int find_stage(const build *b, const char *s, size_t n)
+/* FROM image AS name */
+static int has_alias(const tmdk__df_instr *in)
 {
-	size_t i, k;
-	for (i = 0; i < b->stage_count; i++) {
-		const char *name = b->st[i].name;
-		if (!name || strlen(name) != n)
-			continue;
-		for (k = 0; k < n; k++)
-			if ((s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]) != name[k])
-				break;
-		if (k == n)
-			return (int)i;
-	}
-	return -1;
+	return in->arg_count == 3 && in->args[1].n == 2 && (in->args[1].p[0] | 32) == 'a' &&
+		(in->args[1].p[1] | 32) == 's';
 }
 
 static tmdk_node *from_node(build *b, const tmdk__df_instr *in, int *parent)
@@ -256,12 +392,12 @@ static tmdk_node *from_node(build *b, const tmdk__df_instr *in, int *parent)
 			tmdk__df_warn(m, in->line, in->column, "FROM without an image; expected FROM image [AS name]");
 		return from;
 	}
-	if (in->arg_count != 1 && !(in->arg_count == 3 && in->args[1].n == 2 &&
-		(in->args[1].p[0] | 32) == 'a' && (in->args[1].p[1] | 32) == 's'))
+	if (in->arg_count != 1 && !has_alias(in))
 		tmdk__df_warn(m, in->line, in->column, "FROM takes an image and optionally `AS name` (%zu arguments given)",
 			in->arg_count);
-	tmdk__df_put(m, from, "raw", tmdk__df_arg_node(m, in, &in->args[0]));
-	image = tmdk__df_word_node(m, in, &in->args[0], &m->global_scope, &unresolved);
+	v = tmdk__df_arg_node(m, in, &in->args[0]);
+	tmdk__df_put(m, from, "raw", v);
+	image = tmdk__df_word_node(m, in, &in->args[0], v, &m->global_scope, &unresolved);
 	tmdk__df_put(m, from, "image", image);
 	t = image ? tmdk_node_text(image, &n) : "";
 	if (image)
@@ -271,7 +407,7 @@ static tmdk_node *from_node(build *b, const tmdk__df_instr *in, int *parent)
 		if (f->n > 11 && memcmp(f->p, "--platform=", 11) == 0) {
 			tmdk__df_str val = { f->p + 11, f->n - 11, f->off == TMDK__DF_NOPOS ? f->off : f->off + 11 };
 			int u = 0;
-			v = tmdk__df_word_node(m, in, &val, &m->global_scope, &u);
+			v = tmdk__df_word_node(m, in, &val, NULL, &m->global_scope, &u);
 			tmdk__df_put(m, from, "platform", v);
 		}
 	}
@@ -326,7 +462,7 @@ static void open_stage(build *b, const tmdk__df_instr *in, tmdk_node *from, int 
 	}
 	m->stage = (int)b->stage_count++;
 	tmdk__df_put(m, map, "index", tmdk__df_int_node(m, m->stage, in->line, in->column));
-	if (in->arg_count == 3) {
+	if (has_alias(in)) {
 		char *name = tmdk__arena_strndup(m->arena, in->args[2].p, in->args[2].n);
 		size_t i;
 		if (!name) {
@@ -339,6 +475,7 @@ static void open_stage(build *b, const tmdk__df_instr *in, tmdk_node *from, int 
 		s->name = name;
 		tmdk__df_position(in, in->args[2].off, &line, &column);
 		tmdk__df_put(m, map, "name", tmdk__df_str_node(m, name, in->args[2].n, line, column));
+		add_stage_name(b, (size_t)m->stage);
 	}
 	tmdk__df_put(m, map, "line", tmdk__df_int_node(m, in->line, in->line, in->column));
 	tmdk__df_put(m, map, "from", from);
@@ -451,6 +588,7 @@ int tmdk__df_build_model(tmdk__df_parser *p)
 	if (!m->oom)
 		finish_stages(&b);
 	tmdk__free(b.st);
+	tmdk__free(b.names);
 	doc = m->oom ? NULL : tmdk__artifact_add_document(p->a);
 	if (!doc)
 		return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, 0, 0, "out of memory");

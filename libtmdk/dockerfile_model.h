@@ -43,6 +43,22 @@ tmdk_node *tmdk__df_int_node(tmdk__df_model *m, long long v, unsigned int line, 
 tmdk_node *tmdk__df_bool_node(tmdk__df_model *m, int v, unsigned int line, unsigned int column);
 void tmdk__df_put(tmdk__df_model *m, tmdk_node *map, const char *key, tmdk_node *value);
 void tmdk__df_push(tmdk__df_model *m, tmdk_node *seq, tmdk_node *item);
+/** A map entry for tmdk__df_put_all. */
+typedef struct tmdk__df_entry {
+	const char *key;         /* NUL-terminated, arena */
+	tmdk_node *value;
+	size_t order;
+} tmdk__df_entry;
+
+/**
+ * Put entries whose keys may repeat (the last value wins, at the place of
+ * the first) and may be many: sorting keeps this O(n log n) where
+ * tmdk__node_map_put is linear per key. Reorders `e`.
+ */
+void tmdk__df_put_all(tmdk__df_model *m, tmdk_node *map, tmdk__df_entry *e, size_t n);
+/** Append to a heap array of entries; sets oom on failure. */
+void tmdk__df_entry_add(tmdk__df_model *m, tmdk__df_entry **e, size_t *n, size_t *cap, const char *key, tmdk_node *value);
+
 /** A string node for an argument, at its source position. */
 tmdk_node *tmdk__df_arg_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_str *s);
 
@@ -52,11 +68,14 @@ void tmdk__df_warn(tmdk__df_model *m, unsigned int line, unsigned int column, co
 /**
  * Lex an argument as a single word (quotes removed, escapes applied,
  * variables from `scope` expanded; NULL scope: nothing expanded). On a
- * lexing error the text is kept as written, and a warning recorded.
+ * lexing error the text is kept as written, and a warning recorded. When
+ * the result is the text as written and `raw` (the node of that text) is
+ * given, `raw` itself is returned: the model shares nodes rather than
+ * repeating equal scalars.
  * @return the node, with *unresolved set (may be NULL)
  */
 tmdk_node *tmdk__df_word_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_str *s,
-	const tmdk__df_lookup *scope, int *unresolved);
+	tmdk_node *raw, const tmdk__df_lookup *scope, int *unresolved);
 
 /** Put a variable in front of a list (it shadows earlier ones). */
 void tmdk__df_var_set(tmdk__df_model *m, tmdk__df_var **list, const char *name, size_t n,

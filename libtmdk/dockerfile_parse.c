@@ -99,18 +99,22 @@ size_t tmdk__df_space_len(const char *s, size_t n)
 
 void tmdk__df_position(const tmdk__df_instr *in, size_t off, unsigned int *line, unsigned int *column)
 {
-	size_t i;
+	size_t lo = 0, hi;
 	*line = in->line;
 	*column = in->column;
-	if (off == TMDK__DF_NOPOS || !in->seg_count)
+	if (off == TMDK__DF_NOPOS || !in->seg_count || in->segs[0].off > off)
 		return;
-	for (i = in->seg_count; i-- > 0;) {
-		if (in->segs[i].off <= off) {
-			*line = in->segs[i].line;
-			*column = in->segs[i].column + (unsigned int)(off - in->segs[i].off);
-			return;
-		}
+	/* the last segment starting at or before off */
+	hi = in->seg_count;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (in->segs[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
 	}
+	*line = in->segs[lo].line;
+	*column = in->segs[lo].column + (unsigned int)(off - in->segs[lo].off);
 }
 
 int tmdk__df_fail(tmdk__df_parser *p, const tmdk__df_instr *in, size_t off, int code, const char *fmt, ...)

@@ -20,6 +20,7 @@ typedef struct lexer {
 	const tmdk__df_lex *opt;
 	const char *s;
 	size_t n, pos;
+	size_t token;             /* where the token being processed started */
 	int raw_escapes;          /* the current value: # and % patterns force it */
 	int depth;
 	int unresolved;
@@ -28,10 +29,16 @@ typedef struct lexer {
 } lexer;
 
 /* Words being collected: text of the current word plus finished ones. */
+typedef struct word_span {
+	size_t end;               /* end of the word in word_set.text */
+	size_t source;            /* where it started in the lexed text */
+} word_span;
+
 typedef struct word_set {
 	tmdk__df_buf text;        /* finished words, each followed by a NUL */
 	tmdk__df_buf cur;
-	size_t *ends;             /* end offset of each word in text (heap) */
+	size_t cur_source;
+	word_span *spans;         /* heap */
 	size_t count, cap;
 	int in_word;
 } word_set;
@@ -40,25 +47,28 @@ static void words_finish_word(lexer *lx, word_set *w)
 {
 	if (w->count == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 8;
-		size_t *q = tmdk__realloc(w->ends, cap * sizeof(*q));
+		word_span *q = tmdk__realloc(w->spans, cap * sizeof(*q));
 		if (!q) {
 			lx->oom = 1;
 			return;
 		}
-		w->ends = q;
+		w->spans = q;
 		w->cap = cap;
 	}
 	tmdk__df_buf_put(&w->text, w->cur.p, w->cur.n);
-	w->ends[w->count++] = w->text.n;
+	w->spans[w->count].end = w->text.n;
+	w->spans[w->count++].source = w->cur_source;
 	tmdk__df_buf_putc(&w->text, '\0');
 	w->cur.n = 0;
 	w->in_word = 0;
 }
 
-static void words_add_raw(word_set *w, const char *s, size_t n)
+static void words_add_raw(lexer *lx, word_set *w, const char *s, size_t n)
 {
 	if (!w)
 		return;
+	if (!w->in_word)
+		w->cur_source = lx->token;
 	tmdk__df_buf_put(&w->cur, s, n);
 	w->in_word = 1;
 }
@@ -73,7 +83,7 @@ static void words_add_char(lexer *lx, word_set *w, const char *s, size_t n)
 		if (w->cur.n)
 			words_finish_word(lx, w);
 	} else if (!space) {
-		words_add_raw(w, s, n);
+		words_add_raw(lx, w, s, n);
 	}
 }
 
@@ -491,6 +501,8 @@ static int process_until(lexer *lx, char stop, int raw_escapes, tmdk__df_buf *ou
 	while (lx->pos < lx->n && rc == 0) {
 		char c = lx->s[lx->pos];
 		size_t mark = out->n, k;
+		if (w)
+			lx->token = lx->pos;
 		if (stop && c == stop) {
 			lx->pos++;
 			goto done;
@@ -501,21 +513,21 @@ static int process_until(lexer *lx, char stop, int raw_escapes, tmdk__df_buf *ou
 				if (c == '$')
 					words_add_string(lx, w, out->p + mark, out->n - mark);
 				else
-					words_add_raw(w, out->p ? out->p + mark : "", out->n - mark);
+					words_add_raw(lx, w, out->p ? out->p + mark : "", out->n - mark);
 			}
 			continue;
 		}
 		k = rune_at(lx);
 		if (c == lx->opt->escape) {
 			if (lx->raw_escapes) {
-				words_add_raw(w, &c, 1);
+				words_add_raw(lx, w, &c, 1);
 				tmdk__df_buf_putc(out, c);
 			}
 			lx->pos++;
 			if (lx->pos >= lx->n)
 				break;
 			k = rune_at(lx);
-			words_add_raw(w, lx->s + lx->pos, k);
+			words_add_raw(lx, w, lx->s + lx->pos, k);
 		} else {
 			words_add_char(lx, w, lx->s + lx->pos, k);
 		}
@@ -567,7 +579,7 @@ int tmdk__df_lex_text(const tmdk__df_lex *opt, const char *s, size_t n, tmdk__df
 		tmdk__df_buf_free(&text);
 		tmdk__df_buf_free(&w.text);
 		tmdk__df_buf_free(&w.cur);
-		tmdk__free(w.ends);
+		tmdk__free(w.spans);
 		tmdk__df_words_free(out);
 		out->error = lx.error;
 		return lx.oom ? TMDK_ENOMEM : TMDK_EPARSE;
@@ -577,13 +589,13 @@ int tmdk__df_lex_text(const tmdk__df_lex *opt, const char *s, size_t n, tmdk__df
 	out->storage = w.text.p;
 	for (i = 0; i < w.count; i++) {
 		out->words[i].p = w.text.p + start;
-		out->words[i].n = w.ends[i] - start;
-		out->words[i].off = TMDK__DF_NOPOS;
-		start = w.ends[i] + 1;
+		out->words[i].n = w.spans[i].end - start;
+		out->words[i].off = w.spans[i].source;
+		start = w.spans[i].end + 1;
 	}
 	out->count = w.count;
 	out->unresolved = lx.unresolved;
 	tmdk__df_buf_free(&w.cur);
-	tmdk__free(w.ends);
+	tmdk__free(w.spans);
 	return TMDK_OK;
 }

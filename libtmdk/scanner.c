@@ -319,7 +319,8 @@ static int deliver(tmdk_scanner *s, tmdk_finding_cb cb, void *payload)
 {
 	size_t i;
 	int rc = 0;
-	qsort(s->pending, s->pending_count, sizeof(*s->pending), compare_pending);
+	if (s->pending_count > 1)
+		qsort(s->pending, s->pending_count, sizeof(*s->pending), compare_pending);
 	for (i = 0; i < s->pending_count && rc == 0; i++) {
 		const tmdk_finding *f = &s->pending[i];
 		if (i > 0 && tmdk__finding_compare(&s->pending[i - 1], f) == 0)

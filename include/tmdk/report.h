@@ -1,0 +1,141 @@
+/*
+ * libtmdk — threat-model reports: findings rendered as text, JSON, SARIF
+ * 2.1.0, Markdown or HTML.
+ *
+ * A tmdk_report collects what one scan produced: the findings (owned
+ * copies), the files scanned with their kind, the inputs that could not be
+ * read or parsed, and a few facts (scope, date, duration). Writers render it
+ * through a callback or into a string; they know only the findings and the
+ * catalog's metadata. Output is deterministic: findings, files and errors are
+ * sorted, and nothing time-dependent is printed unless it was set (date,
+ * duration). The formats are described in README.md ("JSON output" for the
+ * JSON contract).
+ *
+ *   tmdk_report *r;
+ *   tmdk_report_new(&r, &err);
+ *   tmdk_scanner_scan(scanner, artifact, tmdk_report_collect, r, &err);
+ *   tmdk_report_options o = TMDK_REPORT_OPTIONS_INIT;
+ *   o.format = TMDK_REPORT_SARIF;
+ *   tmdk_report_write(r, &o, my_write, my_file, &err);
+ *   tmdk_report_free(r);
+ */
+#ifndef TMDK_REPORT_H
+#define TMDK_REPORT_H
+
+#include "common.h"
+#include "errors.h"
+#include "artifact.h"
+#include "taxonomy.h"
+#include "catalog.h"
+#include "scan.h"
+
+TMDK_BEGIN_DECL
+
+typedef struct tmdk_report tmdk_report;
+
+typedef enum tmdk_report_format {
+	TMDK_REPORT_TEXT = 0,     /**< for a terminal: grouped by question and risk, then a summary */
+	TMDK_REPORT_JSON = 1,     /**< for pipelines (README.md, "JSON output") */
+	TMDK_REPORT_SARIF = 2,    /**< SARIF 2.1.0, for code-scanning services */
+	TMDK_REPORT_MARKDOWN = 3, /**< a threat-model document (renders on GitHub) */
+	TMDK_REPORT_HTML = 4      /**< one self-contained page with charts */
+} tmdk_report_format;
+#define TMDK_REPORT_FORMAT_COUNT 5
+
+/** "text", "json", "sarif", "markdown", "html"; NULL when out of range. */
+TMDK_API const char *tmdk_report_format_name(tmdk_report_format format);
+/** Parse a format name (also "md"). @return TMDK_OK or TMDK_EINVAL. */
+TMDK_API int tmdk_report_format_from_name(tmdk_report_format *out, const char *name);
+
+/**
+ * Receives the rendered report piece by piece. Return 0 to go on; any other
+ * value stops the writer, which then returns TMDK_EIO.
+ */
+typedef int (*tmdk_write_fn)(const char *data, size_t len, void *payload);
+
+/** text: colour severities and headings with ANSI escapes. */
+#define TMDK_REPORT_COLOR 0x1u
+/** text: also list suppressed findings with their reasons (the other formats always include them). */
+#define TMDK_REPORT_SHOW_SUPPRESSED 0x2u
+
+#define TMDK_REPORT_OPTIONS_VERSION 1
+
+typedef struct tmdk_report_options {
+	unsigned int version;        /**< TMDK_REPORT_OPTIONS_VERSION */
+	tmdk_report_format format;
+	unsigned int flags;          /**< TMDK_REPORT_* */
+	tmdk_severity min_severity;  /**< findings below are left out of the output */
+	const char *title;           /**< Markdown/HTML heading; NULL: "Threat model" (+ the scope) */
+	const char *tool_name;       /**< JSON `tool.name`, SARIF driver name; NULL: "libtmdk" */
+} tmdk_report_options;
+
+#define TMDK_REPORT_OPTIONS_INIT { TMDK_REPORT_OPTIONS_VERSION, TMDK_REPORT_TEXT, 0, TMDK_SEVERITY_INFO, 0, 0 }
+
+TMDK_API int tmdk_report_options_init(tmdk_report_options *opts, unsigned int version);
+
+/** @param out receives an empty report (owned; free with tmdk_report_free). */
+TMDK_API int tmdk_report_new(tmdk_report **out, tmdk_error *err) TMDK_WARN_UNUSED;
+/** Accepts NULL. */
+TMDK_API void tmdk_report_free(tmdk_report *report);
+
+/**
+ * The catalog the scan used, and the scan options' pattern filters
+ * (min_severity, questions, risks, ignore_ids; opts may be NULL): the report
+ * then knows which patterns were checked, and says per risk what was checked
+ * and found clean (Markdown, HTML) and lists them as SARIF rules. The report
+ * takes a reference on the catalog. Without it, only patterns that produced
+ * findings are known.
+ */
+TMDK_API int tmdk_report_set_catalog(tmdk_report *report, const tmdk_catalog *catalog,
+	const tmdk_scan_options *opts, tmdk_error *err);
+/** What was scanned, as shown in headers ("." or "services/api"); copied. NULL clears. */
+TMDK_API int tmdk_report_set_scope(tmdk_report *report, const char *scope);
+/** When (free text, e.g. "2024-05-01"); copied. Not printed unless set. */
+TMDK_API int tmdk_report_set_date(tmdk_report *report, const char *date);
+/** How long the scan took; negative: unknown (not printed, the default). */
+TMDK_API void tmdk_report_set_duration(tmdk_report *report, double seconds);
+
+/**
+ * An input file and its kind. TMDK_KIND_UNKNOWN records a file that was
+ * looked at and skipped (counted, not listed). When no file is added, the
+ * files are those the findings name.
+ */
+TMDK_API int tmdk_report_add_file(tmdk_report *report, const char *path, tmdk_kind kind);
+/**
+ * An input or catalog that could not be read or parsed. line and column
+ * count from 1 (0: not known); code is a tmdk_error_code (0: unspecified).
+ */
+TMDK_API int tmdk_report_add_error(tmdk_report *report, const char *path, unsigned int line,
+	unsigned int column, int code, const char *message);
+/** Add a copy of a finding (suppressed ones included: they are reported as such). */
+TMDK_API int tmdk_report_add_finding(tmdk_report *report, const tmdk_finding *finding);
+/** Add copies of every finding of a list. */
+TMDK_API int tmdk_report_add_findings(tmdk_report *report, const tmdk_findings *list);
+/** A tmdk_finding_cb that adds to the tmdk_report given as payload. */
+TMDK_API int tmdk_report_collect(const tmdk_finding *finding, void *payload);
+
+/** Findings not suppressed whose severity is at least `min`. */
+TMDK_API size_t tmdk_report_finding_count(const tmdk_report *report, tmdk_severity min);
+TMDK_API size_t tmdk_report_suppressed_count(const tmdk_report *report);
+TMDK_API size_t tmdk_report_error_count(const tmdk_report *report);
+
+/**
+ * Render the report through `write`. opts may be NULL (text, defaults).
+ * @return TMDK_OK, TMDK_EINVAL (bad options), TMDK_ENOMEM, or TMDK_EIO when
+ *         `write` returned non-zero
+ */
+TMDK_API int tmdk_report_write(const tmdk_report *report, const tmdk_report_options *opts,
+	tmdk_write_fn write, void *payload, tmdk_error *err);
+/**
+ * Render the report into a NUL-terminated string.
+ * @param out receives the string (free with tmdk_report_string_free)
+ * @param len_out receives its length (may be NULL)
+ */
+TMDK_API int tmdk_report_render(char **out, size_t *len_out, const tmdk_report *report,
+	const tmdk_report_options *opts, tmdk_error *err) TMDK_WARN_UNUSED;
+/** Free a string from tmdk_report_render. Accepts NULL. */
+TMDK_API void tmdk_report_string_free(char *string);
+
+TMDK_END_DECL
+
+#endif /* TMDK_REPORT_H */

@@ -1,0 +1,129 @@
+/*
+ * libtmdk — private parts of the report writers: the report object, the
+ * sorted "view" every writer renders from, and the buffered output with its
+ * escaping helpers (report_out.c).
+ */
+#ifndef TMDK_REPORT_INT_H
+#define TMDK_REPORT_INT_H
+
+#include "internal.h"
+#include "tmdk/report.h"
+
+/* ---- buffered output with escaping (report_out.c) ---------------------- */
+
+typedef struct tmdk__out {
+	tmdk_write_fn write;
+	void *payload;
+	int failed;              /* the callback returned non-zero: write nothing more */
+	size_t len;
+	char buf[8192];
+} tmdk__out;
+
+void tmdk__out_init(tmdk__out *o, tmdk_write_fn write, void *payload);
+/** Flush the buffer; 0, or -1 when the callback failed (now or before). */
+int tmdk__out_flush(tmdk__out *o);
+void tmdk__out_mem(tmdk__out *o, const char *s, size_t n);
+void tmdk__out_str(tmdk__out *o, const char *s);
+void tmdk__out_printf(tmdk__out *o, const char *fmt, ...) TMDK__PRINTF(2, 3);
+/** `n` times the character c. */
+void tmdk__out_repeat(tmdk__out *o, char c, size_t n);
+
+/**
+ * Decode one UTF-8 character of s[0..len): its code point in *cp and the
+ * bytes used (at least 1). Malformed, overlong or surrogate sequences
+ * decode one byte as U+FFFD.
+ */
+size_t tmdk__utf8_decode(const char *s, size_t len, uint32_t *cp);
+/** Write the code point as UTF-8. */
+void tmdk__out_codepoint(tmdk__out *o, uint32_t cp);
+
+/** A JSON string with its quotes; invalid UTF-8 becomes U+FFFD. NULL writes null. */
+void tmdk__out_json_string(tmdk__out *o, const char *s);
+/** HTML text or attribute value: & < > " ' escaped, control characters and invalid UTF-8 as U+FFFD. */
+void tmdk__out_html(tmdk__out *o, const char *s);
+/** Markdown inline text: punctuation that could start markup escaped, newlines as spaces. */
+void tmdk__out_markdown(tmdk__out *o, const char *s);
+/** A Markdown code span (backticks chosen so the text cannot close it); never inside a table. */
+void tmdk__out_markdown_code(tmdk__out *o, const char *s);
+/** Terminal text: control characters shown as \xNN, invalid UTF-8 as U+FFFD. */
+void tmdk__out_terminal(tmdk__out *o, const char *s);
+/** A URI reference for a path: unreserved characters kept, others %XX; absolute paths as file:// URIs. */
+void tmdk__out_uri(tmdk__out *o, const char *path);
+
+/* ---- the report (report.c) ------------------------------------------------ */
+
+typedef struct tmdk__report_file {
+	char *path;
+	tmdk_kind kind;
+} tmdk__report_file;
+
+typedef struct tmdk__report_error {
+	char *path;
+	unsigned int line, column;
+	int code;
+	char *message;
+} tmdk__report_error;
+
+struct tmdk_report {
+	tmdk_findings *findings;
+	tmdk__report_file *files;
+	size_t file_count, file_cap;
+	tmdk__report_error *errors;
+	size_t error_count, error_cap;
+	tmdk_catalog *catalog;           /* a reference, or NULL */
+	unsigned char *enabled;          /* per catalog pattern: passed the scan filters */
+	char *scope, *date;
+	long duration_ms;                /* -1: unknown */
+};
+
+/* ---- what the writers render (report.c) ---------------------------------- */
+
+/* A pattern the report knows: checked by the scan, or named by a finding. */
+typedef struct tmdk__view_pattern {
+	const tmdk_pattern *pattern;
+	int checked;                     /* 1: the scan evaluated it */
+	size_t findings, suppressed;     /* shown findings and suppressed ones */
+} tmdk__view_pattern;
+
+typedef struct tmdk__view {
+	const tmdk_report *report;
+	const tmdk_report_options *opts;
+	const char *tool_name;
+	const char *title;               /* heading for Markdown/HTML */
+	/* shown findings: not suppressed, at or above min_severity */
+	const tmdk_finding **shown;      /* by path, line, column, id */
+	const tmdk_finding **grouped;    /* by question, risk, then as `shown` */
+	size_t shown_count;
+	const tmdk_finding **suppressed; /* at or above min_severity, by path … */
+	size_t suppressed_count;
+	const tmdk__report_file **files; /* scanned files (kind known), by path */
+	size_t file_count, skipped_count;
+	size_t kind_count[TMDK_KIND_DOCKER_INSPECT + 1];
+	const tmdk__report_error **errors; /* by path, line, column */
+	size_t error_count;
+	tmdk__view_pattern *patterns;    /* by id */
+	size_t pattern_count, checked_count;
+	size_t by_severity[TMDK_SEVERITY_COUNT];
+	size_t by_question[TMDK_QUESTION_COUNT][TMDK_SEVERITY_COUNT];
+	size_t by_risk[TMDK_RISK_COUNT][TMDK_SEVERITY_COUNT];
+	size_t checked_per_risk[TMDK_RISK_COUNT];
+	char **derived_files;            /* paths from findings when no file was added */
+} tmdk__view;
+
+/** The index of a pattern in view->patterns, or (size_t)-1. */
+size_t tmdk__view_pattern_index(const tmdk__view *v, const tmdk_pattern *p);
+/** Total of a per-severity count array. */
+size_t tmdk__count_total(const size_t *per_severity);
+/** "CIS Kubernetes Benchmark v1.10.0 5.2.2" and the like, into buf. */
+void tmdk__reference_label(const tmdk_reference *ref, char *buf, size_t size);
+/** Upper-case severity name ("HIGH"). */
+const char *tmdk__severity_upper(tmdk_severity s);
+
+/* ---- the writers, one file each ----------------------------------------- */
+int tmdk__write_text(const tmdk__view *v, tmdk__out *o);
+int tmdk__write_json(const tmdk__view *v, tmdk__out *o);
+int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o);
+int tmdk__write_markdown(const tmdk__view *v, tmdk__out *o);
+int tmdk__write_html(const tmdk__view *v, tmdk__out *o);
+
+#endif /* TMDK_REPORT_INT_H */

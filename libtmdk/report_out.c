@@ -1,0 +1,363 @@
+/*
+ * Buffered output for the report writers, and the escaping every format
+ * needs. Report text comes from scanned files and catalogs, so none of it is
+ * trusted: each writer sends it through the escaper of its format, and
+ * invalid UTF-8 always becomes U+FFFD so the output stays well-formed.
+ */
+#include "report_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void tmdk__out_init(tmdk__out *o, tmdk_write_fn write, void *payload)
+{
+	o->write = write;
+	o->payload = payload;
+	o->failed = 0;
+	o->len = 0;
+}
+
+int tmdk__out_flush(tmdk__out *o)
+{
+	if (!o->failed && o->len && o->write(o->buf, o->len, o->payload) != 0)
+		o->failed = 1;
+	o->len = 0;
+	return o->failed ? -1 : 0;
+}
+
+void tmdk__out_mem(tmdk__out *o, const char *s, size_t n)
+{
+	if (o->failed)
+		return;
+	if (n > sizeof(o->buf) - o->len) {
+		if (tmdk__out_flush(o) != 0)
+			return;
+		if (n >= sizeof(o->buf)) {
+			if (o->write(s, n, o->payload) != 0)
+				o->failed = 1;
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+void tmdk__out_str(tmdk__out *o, const char *s)
+{
+	if (s)
+		tmdk__out_mem(o, s, strlen(s));
+}
+
+void tmdk__out_printf(tmdk__out *o, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		tmdk__out_mem(o, small, (size_t)n);
+		return;
+	} else {
+		char *big = tmdk__malloc((size_t)n + 1);
+		if (!big) {
+			o->failed = 1;
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		tmdk__out_mem(o, big, (size_t)n);
+		tmdk__free(big);
+	}
+}
+
+void tmdk__out_repeat(tmdk__out *o, char c, size_t n)
+{
+	while (n--)
+		tmdk__out_mem(o, &c, 1);
+}
+
+/* ---- UTF-8 ------------------------------------------------------------------ */
+
+static int is_cont(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+size_t tmdk__utf8_decode(const char *str, size_t len, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t need, i;
+	uint32_t v;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 1;
+		v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2;
+		v = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F; /* no UTF-16 surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3;
+		v = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	if (len < need + 1 || s[1] < lo || s[1] > hi) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	for (i = 1; i <= need; i++) {
+		if (!is_cont(s[i])) {
+			*cp = 0xFFFD;
+			return 1;
+		}
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	*cp = v;
+	return need + 1;
+}
+
+void tmdk__out_codepoint(tmdk__out *o, uint32_t cp)
+{
+	char b[4];
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		tmdk__out_mem(o, b, 1);
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		tmdk__out_mem(o, b, 2);
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		tmdk__out_mem(o, b, 3);
+	} else {
+		b[0] = (char)(0xF0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (cp & 0x3F));
+		tmdk__out_mem(o, b, 4);
+	}
+}
+
+/* C0 and C1 controls and DEL. */
+static int is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+/* Bidirectional overrides and isolates can make text read differently from what it is. */
+static int is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* ---- JSON ------------------------------------------------------------------- */
+
+void tmdk__out_json_string(tmdk__out *o, const char *s)
+{
+	size_t len, i = 0;
+
+	if (!s) {
+		tmdk__out_str(o, "null");
+		return;
+	}
+	len = strlen(s);
+	tmdk__out_mem(o, "\"", 1);
+	while (i < len) {
+		uint32_t cp;
+		size_t n = tmdk__utf8_decode(s + i, len - i, &cp);
+		switch (cp) {
+		case '"': tmdk__out_str(o, "\\\""); break;
+		case '\\': tmdk__out_str(o, "\\\\"); break;
+		case '\n': tmdk__out_str(o, "\\n"); break;
+		case '\r': tmdk__out_str(o, "\\r"); break;
+		case '\t': tmdk__out_str(o, "\\t"); break;
+		case '\b': tmdk__out_str(o, "\\b"); break;
+		case '\f': tmdk__out_str(o, "\\f"); break;
+		default:
+			/* U+2028/2029 are valid JSON but break JavaScript embedding. */
+			if (is_control(cp) || cp == 0x2028 || cp == 0x2029)
+				tmdk__out_printf(o, "\\u%04x", (unsigned)cp);
+			else if (n == 1 && cp != 0xFFFD)
+				tmdk__out_mem(o, s + i, 1);
+			else
+				tmdk__out_codepoint(o, cp);
+		}
+		i += n;
+	}
+	tmdk__out_mem(o, "\"", 1);
+}
+
+/* ---- HTML ------------------------------------------------------------------- */
+
+void tmdk__out_html(tmdk__out *o, const char *s)
+{
+	size_t len, i = 0;
+
+	if (!s)
+		return;
+	len = strlen(s);
+	while (i < len) {
+		uint32_t cp;
+		size_t n = tmdk__utf8_decode(s + i, len - i, &cp);
+		switch (cp) {
+		case '&': tmdk__out_str(o, "&amp;"); break;
+		case '<': tmdk__out_str(o, "&lt;"); break;
+		case '>': tmdk__out_str(o, "&gt;"); break;
+		case '"': tmdk__out_str(o, "&quot;"); break;
+		case '\'': tmdk__out_str(o, "&#39;"); break;
+		case '\t': case '\n': tmdk__out_mem(o, s + i, 1); break;
+		default:
+			if (is_control(cp))
+				tmdk__out_codepoint(o, 0xFFFD);
+			else if (n == 1 && cp != 0xFFFD)
+				tmdk__out_mem(o, s + i, 1);
+			else
+				tmdk__out_codepoint(o, cp);
+		}
+		i += n;
+	}
+}
+
+/* ---- Markdown -------------------------------------------------------------------- */
+
+static int markdown_special(uint32_t cp)
+{
+	return cp < 0x80 && strchr("\\`*_{}[]<>()#+!|~&$", (int)cp) != NULL;
+}
+
+void tmdk__out_markdown(tmdk__out *o, const char *s)
+{
+	size_t len, i = 0;
+
+	if (!s)
+		return;
+	len = strlen(s);
+	while (i < len) {
+		uint32_t cp;
+		size_t n = tmdk__utf8_decode(s + i, len - i, &cp);
+		if (cp == '\n' || cp == '\r' || cp == '\t')
+			tmdk__out_mem(o, " ", 1);
+		else if (cp && markdown_special(cp)) {
+			tmdk__out_mem(o, "\\", 1);
+			tmdk__out_mem(o, s + i, 1);
+		} else if (is_control(cp) || is_bidi_control(cp))
+			tmdk__out_codepoint(o, 0xFFFD);
+		else if (n == 1 && cp != 0xFFFD)
+			tmdk__out_mem(o, s + i, 1);
+		else
+			tmdk__out_codepoint(o, cp);
+		i += n;
+	}
+}
+
+void tmdk__out_markdown_code(tmdk__out *o, const char *s)
+{
+	size_t len, i = 0, run = 0, longest = 0;
+	int pad;
+
+	if (!s)
+		s = "";
+	len = strlen(s);
+	for (i = 0; i < len; i++) {
+		run = s[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	if (len == 0)
+		return;
+	/* A space inside the fence keeps a leading or trailing backtick apart from
+	 * it; CommonMark strips one such space from each side. */
+	pad = s[0] == '`' || s[len - 1] == '`' || (s[0] == ' ' && s[len - 1] == ' ');
+	tmdk__out_repeat(o, '`', longest + 1);
+	if (pad)
+		tmdk__out_mem(o, " ", 1);
+	i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = tmdk__utf8_decode(s + i, len - i, &cp);
+		if (cp == '\n' || cp == '\r' || cp == '\t')
+			tmdk__out_mem(o, " ", 1);
+		else if (is_control(cp) || is_bidi_control(cp))
+			tmdk__out_codepoint(o, 0xFFFD);
+		else
+			tmdk__out_codepoint(o, cp);
+		i += n;
+	}
+	if (pad)
+		tmdk__out_mem(o, " ", 1);
+	tmdk__out_repeat(o, '`', longest + 1);
+}
+
+/* ---- terminal ------------------------------------------------------------------ */
+
+void tmdk__out_terminal(tmdk__out *o, const char *s)
+{
+	size_t len, i = 0;
+
+	if (!s)
+		return;
+	len = strlen(s);
+	while (i < len) {
+		uint32_t cp;
+		size_t n = tmdk__utf8_decode(s + i, len - i, &cp);
+		if (cp == '\t')
+			tmdk__out_mem(o, "\t", 1);
+		else if (cp < 0x20 || cp == 0x7F)
+			tmdk__out_printf(o, "\\x%02x", (unsigned)cp);
+		else if (is_control(cp) || is_bidi_control(cp))
+			tmdk__out_printf(o, "\\u%04x", (unsigned)cp);
+		else if (n == 1 && cp != 0xFFFD)
+			tmdk__out_mem(o, s + i, 1);
+		else
+			tmdk__out_codepoint(o, cp);
+		i += n;
+	}
+}
+
+/* ---- URIs ---------------------------------------------------------------------- */
+
+static int uri_keep(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+}
+
+void tmdk__out_uri(tmdk__out *o, const char *path)
+{
+	const unsigned char *p = (const unsigned char *)(path ? path : "");
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	while (p[0] == '/' && p[1] == '/')
+		p++;
+	if (p[0] == '/')
+		tmdk__out_str(o, "file://");
+	for (; *p; p++) {
+		if (uri_keep(*p))
+			tmdk__out_mem(o, (const char *)p, 1);
+		else
+			tmdk__out_printf(o, "%%%02X", (unsigned)*p);
+	}
+}
