@@ -14,7 +14,8 @@
 typedef struct tmdk__out {
 	tmdk_write_fn write;
 	void *payload;
-	int failed;              /* the callback returned non-zero: write nothing more */
+	int failed;              /* the callback returned non-zero (or nomem): write nothing more */
+	int nomem;               /* an allocation failed while formatting */
 	size_t len;
 	char buf[8192];
 } tmdk__out;
@@ -107,7 +108,7 @@ typedef struct tmdk__view {
 	size_t by_question[TMDK_QUESTION_COUNT][TMDK_SEVERITY_COUNT];
 	size_t by_risk[TMDK_RISK_COUNT][TMDK_SEVERITY_COUNT];
 	size_t checked_per_risk[TMDK_RISK_COUNT];
-	char **derived_files;            /* paths from findings when no file was added */
+	tmdk__report_file *derived;      /* files named by findings, when none were added */
 } tmdk__view;
 
 /** The index of a pattern in view->patterns, or (size_t)-1. */
@@ -119,7 +120,7 @@ void tmdk__reference_label(const tmdk_reference *ref, char *buf, size_t size);
 /** Upper-case severity name ("HIGH"). */
 const char *tmdk__severity_upper(tmdk_severity s);
 
-/* ---- the writers, one file each ----------------------------------------- */
+/* ---- the writers, one file each: 0, or -1 when out of memory ----------- */
 int tmdk__write_text(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_json(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o);

@@ -14,6 +14,7 @@ void tmdk__out_init(tmdk__out *o, tmdk_write_fn write, void *payload)
 	o->write = write;
 	o->payload = payload;
 	o->failed = 0;
+	o->nomem = 0;
 	o->len = 0;
 }
 
@@ -65,7 +66,7 @@ void tmdk__out_printf(tmdk__out *o, const char *fmt, ...)
 	} else {
 		char *big = tmdk__malloc((size_t)n + 1);
 		if (!big) {
-			o->failed = 1;
+			o->failed = o->nomem = 1;
 			return;
 		}
 		va_start(ap, fmt);

@@ -10,8 +10,11 @@
  * For each folder it prints the best round: files, MB, files/s and MB/s.
  * For the YAML folders it also times libyaml's raw event parser over the
  * same bytes in the same run (yaml_parser_parse until STREAM_END, no
- * nodes built): the floor any YAML-based loader stands on. Then the
- * process's peak RSS. Public API only (<tmdk.h>), plus libyaml.
+ * nodes built): the floor any YAML-based loader stands on. Then, in the
+ * same rounds, parse + scan with the built-in catalog (one scanner reused,
+ * as a tmdk-scan worker does), and the time to compile the built-in
+ * catalog. Then the process's peak RSS. Public API only (<tmdk.h>), plus
+ * libyaml.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -37,9 +40,11 @@ typedef struct folder {
 	input *files;
 	size_t count, cap, bytes;
 	/* results */
-	double best_tmdk, best_libyaml;
-	size_t failures, documents;
+	double best_tmdk, best_libyaml, best_scan;
+	size_t failures, documents, findings;
 } folder;
+
+static tmdk_scanner *scanner;
 
 static double now(void)
 {
@@ -145,6 +150,53 @@ static double run_tmdk(folder *f, int first_round)
 	return now() - t0;
 }
 
+static int count_finding(const tmdk_finding *f, void *payload)
+{
+	(void)f;
+	++*(size_t *)payload;
+	return 0;
+}
+
+/* One pass of parse + scan over a folder; returns the seconds taken. */
+static double run_scan(folder *f, int first_round)
+{
+	double t0 = now();
+	size_t i, findings = 0;
+
+	for (i = 0; i < f->count; i++) {
+		tmdk_artifact *a = NULL;
+		tmdk_error err;
+		if (tmdk_artifact_parse_buffer(&a, f->files[i].name, f->files[i].data, f->files[i].len, NULL, &err) == TMDK_OK)
+			tmdk_scanner_scan(scanner, a, count_finding, &findings, &err);
+		tmdk_artifact_free(a);
+	}
+	if (first_round)
+		f->findings = findings;
+	return now() - t0;
+}
+
+/* Best time to compile the built-in catalog. */
+static double time_catalog_load(long rounds, size_t *patterns)
+{
+	double best = 0;
+	long r;
+	for (r = 0; r < rounds * 4; r++) {
+		tmdk_catalog *cat = NULL;
+		tmdk_error err;
+		double t0 = now(), t;
+		if (tmdk_catalog_load_builtin(&cat, &err) != TMDK_OK) {
+			fprintf(stderr, "bench: built-in catalog: %s\n", err.message);
+			return -1;
+		}
+		t = now() - t0;
+		if (r == 0 || t < best)
+			best = t;
+		*patterns = tmdk_catalog_pattern_count(cat);
+		tmdk_catalog_free(cat);
+	}
+	return best;
+}
+
 /* One pass of libyaml's event parser over a folder's bytes. */
 static double run_libyaml(const folder *f)
 {
@@ -183,9 +235,9 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	folder folders[] = {
-		{ "dockerfiles", "dockerfile", 0, NULL, 0, 0, 0, 0, 0, 0, 0 },
-		{ "kubernetes", "kubernetes", 1, NULL, 0, 0, 0, 0, 0, 0, 0 },
-		{ "compose", "compose", 1, NULL, 0, 0, 0, 0, 0, 0, 0 },
+		{ "dockerfiles", "dockerfile", 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "kubernetes", "kubernetes", 1, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "compose", "compose", 1, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
 	};
 	const size_t nfolders = sizeof(folders) / sizeof(folders[0]);
 	const char *corpus = NULL;
@@ -194,6 +246,10 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	long rounds = 5;
 	int found = 0;
+	tmdk_catalog *catalog = NULL;
+	tmdk_error err;
+	double all_scan = 0, load_time;
+	size_t patterns = 0, all_findings = 0;
 
 	for (i = 1; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-n") == 0 && i + 1 < (size_t)argc) {
@@ -221,6 +277,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	load_time = time_catalog_load(rounds, &patterns);
+	if (load_time < 0 || tmdk_catalog_load_builtin(&catalog, &err) != TMDK_OK ||
+	    tmdk_scanner_new(&scanner, catalog, NULL, &err) != TMDK_OK) {
+		fprintf(stderr, "bench: cannot set up the built-in catalog: %s\n", err.message);
+		return 1;
+	}
+
 	/* Rounds interleave the folders so that each sees the same machine state. */
 	for (j = 0; j < (size_t)rounds; j++) {
 		for (i = 0; i < nfolders; i++) {
@@ -236,6 +299,9 @@ int main(int argc, char **argv)
 				if (j == 0 || t < f->best_libyaml)
 					f->best_libyaml = t;
 			}
+			t = run_scan(f, j == 0);
+			if (j == 0 || t < f->best_scan)
+				f->best_scan = t;
 		}
 	}
 
@@ -271,6 +337,29 @@ int main(int argc, char **argv)
 			"", mb(yaml_bytes) / yaml_tmdk, mb(yaml_bytes) / yaml_libyaml, yaml_libyaml / yaml_tmdk);
 	printf("\nratio = libtmdk speed / libyaml event-parse speed on the same bytes (1.00x = as fast as\n"
 		"the raw tokenizer; libtmdk also builds nodes, positions, comments, detection and views).\n");
+
+	printf("\nparse + scan with the built-in catalog (%zu patterns; compiled in %.2f ms, best of %ld)\n\n",
+		patterns, load_time * 1000.0, rounds * 4);
+	printf("%-12s %6s %9s %10s %9s %9s %12s\n", "kind", "files", "findings", "files/s", "MB/s", "parse MB/s",
+		"scan adds");
+	printf("%-12s %6s %9s %10s %9s %9s %12s\n", "------------", "------", "---------", "----------",
+		"---------", "---------", "------------");
+	for (i = 0; i < nfolders; i++) {
+		const folder *f = &folders[i];
+		if (!f->count)
+			continue;
+		printf("%-12s %6zu %9zu %10.0f %9.1f %9.1f %11.0f%%\n", f->label, f->count, f->findings,
+			(double)f->count / f->best_scan, mb(f->bytes) / f->best_scan, mb(f->bytes) / f->best_tmdk,
+			(f->best_scan / f->best_tmdk - 1.0) * 100.0);
+		all_scan += f->best_scan;
+		all_findings += f->findings;
+	}
+	printf("%-12s %6zu %9zu %10.0f %9.1f %9.1f %11.0f%%\n", "all", all_files, all_findings,
+		(double)all_files / all_scan, mb(all_bytes) / all_scan, mb(all_bytes) / all_best,
+		(all_scan / all_best - 1.0) * 100.0);
+	printf("\nscan adds = time of parse + scan over time of parse alone, minus one (the matching cost).\n");
+	tmdk_scanner_free(scanner);
+	tmdk_catalog_free(catalog);
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		printf("peak RSS: %.1f MB (corpus held in memory: %.1f MB)\n", (double)ru.ru_maxrss / 1024.0, mb(all_bytes));
 
