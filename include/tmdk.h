@@ -14,5 +14,6 @@
 #include "tmdk/taxonomy.h"
 #include "tmdk/catalog.h"
 #include "tmdk/scan.h"
+#include "tmdk/report.h"
 
 #endif /* TMDK_H */

@@ -1,18 +1,19 @@
 /*
  * Dockerfile parsing — private declarations shared by dockerfile_*.c.
  *
- * The work is split in three passes, one per file:
+ * The work is split in three passes:
  *   dockerfile_parse.c  physical lines -> logical lines (directives,
  *                       continuations, comments, heredoc bodies, limits);
  *   dockerfile_args.c   one logical line -> an instruction record, with the
  *                       arguments BuildKit's parser would produce (flags,
- *                       JSON/exec form, ENV/LABEL pairs, HEALTHCHECK, ONBUILD);
- *   dockerfile_json.c   the JSON array reader behind the exec form;
- *   dockerfile_subst.c  the shell-word lexer: quotes, escapes, $VAR expansion;
+ *                       JSON/exec form, ENV/LABEL pairs, HEALTHCHECK, ONBUILD),
+ *   dockerfile_json.c   helped by the JSON array reader behind the exec form;
  *   dockerfile_model.c  instruction records -> the normalized node tree
- *                       (stages, FROM split, ARG/ENV scopes, effective user).
+ *                       (stages, FROM split, ARG/ENV scopes, effective user),
+ *   dockerfile_instr.c  one instruction's map (dockerfile_model.h),
+ *   dockerfile_subst.c  and the shell-word lexer: quotes, escapes, $VAR.
  * The records below are the hand-off between the passes; their strings live
- * in the artifact's arena.
+ * in the artifact's arena. The model is documented in docs/document-model.md.
  */
 #ifndef TMDK_DOCKERFILE_H
 #define TMDK_DOCKERFILE_H
@@ -135,7 +136,18 @@ typedef struct tmdk__df_parser {
 	size_t directive_count;
 	tmdk__df_instr *instrs;  /* heap array of records */
 	size_t instr_count, instr_cap;
+	size_t items;            /* arguments, flags, mount fields and heredocs so far */
 } tmdk__df_parser;
+
+/**
+ * Arguments, flags, mount fields and heredocs a document may hold, per
+ * instruction allowed by max_instructions: a bound on the model's memory
+ * that real Dockerfiles (a few items per instruction) never reach.
+ */
+#define TMDK__DF_ITEMS_PER_INSTRUCTION 16u
+
+/** Count n more items; TMDK_ELIMIT (err filled, at `off`) past the bound. */
+int tmdk__df_count_items(tmdk__df_parser *p, const tmdk__df_instr *in, size_t off, size_t n);
 
 /** Source position of an offset in an instruction's logical line. */
 void tmdk__df_position(const tmdk__df_instr *in, size_t off, unsigned int *line, unsigned int *column);

@@ -63,7 +63,8 @@ static tmdk__df_str piece(const char *s, size_t n, size_t off)
 
 static int push_arg(tmdk__df_parser *p, tmdk__df_instr *in, const char *s, size_t n, size_t off)
 {
-	return tmdk__df_strv_push(&p->a->arena, &in->args, &in->arg_count, &in->arg_cap, piece(s, n, off));
+	int rc = tmdk__df_count_items(p, in, off, 1);
+	return rc ? rc : tmdk__df_strv_push(&p->a->arena, &in->args, &in->arg_count, &in->arg_cap, piece(s, n, off));
 }
 
 /* strings.TrimSpace: Unicode blanks on both ends. */
@@ -169,10 +170,15 @@ static int extract_flags(tmdk__df_parser *p, tmdk__df_instr *in, const char *s, 
 		continue;
 push:
 		{
+			/* a --mount value makes one model entry per comma-separated field */
+			size_t fields = 1, k;
 			char *copy = tmdk__arena_strndup(&p->a->arena, word.p ? word.p : "", word.n);
-			rc = copy ? tmdk__df_strv_push(&p->a->arena, &in->flags, &in->flag_count,
-					&in->flag_cap, piece(copy, word.n, base + word_off))
-				  : TMDK_ENOMEM;
+			for (k = 0; k < word.n; k++)
+				fields += word.p[k] == ',';
+			rc = copy ? tmdk__df_count_items(p, in, base + word_off, fields) : TMDK_ENOMEM;
+			if (rc == TMDK_OK)
+				rc = tmdk__df_strv_push(&p->a->arena, &in->flags, &in->flag_count,
+					&in->flag_cap, piece(copy, word.n, base + word_off));
 			word.n = 0;
 			blank_ok = 0;
 		}
@@ -522,6 +528,10 @@ static int heredoc_from_word(tmdk__df_parser *p, const tmdk__df_instr *in, tmdk_
 	tmdk__df_words_free(&cooked);
 	tmdk__df_words_free(&raw);
 	if (rc == TMDK_OK && h.name.p) {
+		/* a heredoc becomes several nodes */
+		rc = tmdk__df_count_items(p, in, off, 4);
+		if (rc != TMDK_OK)
+			return rc;
 		if (owner->heredoc_count == owner->heredoc_cap) {
 			size_t cap = owner->heredoc_cap ? owner->heredoc_cap * 2 : 2;
 			tmdk__df_heredoc *q = tmdk__arena_alloc(&p->a->arena, cap * sizeof(*q));

@@ -119,8 +119,9 @@ static void mount_field(tmdk__df_model *m, const tmdk__df_instr *in, entries *fi
 	tmdk__df_entry_add(m, &fields->e, &fields->n, &fields->cap, tmdk__arena_strdup(m->arena, name), v);
 }
 
+/* A --mount value (`raw`: its node) as a map of its fields. */
 static tmdk_node *mount_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_str *value,
-	const tmdk__df_lookup *scope)
+	tmdk_node *raw, const tmdk__df_lookup *scope)
 {
 	unsigned int line, column;
 	tmdk__df_buf field = { NULL, 0, 0, 0 };
@@ -134,7 +135,7 @@ static tmdk_node *mount_node(tmdk__df_model *m, const tmdk__df_instr *in, const 
 		m->oom = 1;
 		return NULL;
 	}
-	tmdk__df_put(m, mount, "raw", tmdk__df_str_node(m, value->p, value->n, line, column));
+	tmdk__df_put(m, mount, "raw", raw);
 	while (pos <= value->n && !m->oom) {
 		pos = csv_field(value->p, value->n, pos, &field, &start);
 		if (field.oom)
@@ -187,7 +188,7 @@ static void flag_facts(tmdk__df_model *m, const tmdk__df_instr *in, tmdk_node *m
 			if (strcmp(key, "mount") == 0) {
 				if (!mounts)
 					mounts = tmdk__node_seq(m->arena, line, column);
-				tmdk__df_push(m, mounts, mount_node(m, in, &val, scope));
+				tmdk__df_push(m, mounts, mount_node(m, in, &val, v, scope));
 			} else if (strcmp(key, "exclude") == 0) {
 				if (!excludes)
 					excludes = tmdk__node_seq(m->arena, line, column);

@@ -201,6 +201,8 @@ static int top_element(tmdk__df_parser *p, tmdk__df_instr *in, reader *r, size_t
 	}
 	if (!read_string(&probe, NULL, NULL))
 		return TMDK__DF_JSON_INVALID;
+	if (tmdk__df_count_items(p, in, base + start, 1) != TMDK_OK)
+		return TMDK_ELIMIT;
 	out = tmdk__arena_alloc(&p->a->arena, probe.pos - start + 1);
 	if (!out)
 		return TMDK_ENOMEM;

@@ -382,7 +382,7 @@ static tmdk_node *from_node(build *b, const tmdk__df_instr *in, int *parent)
 	tmdk__df_model *m = &b->m;
 	tmdk_node *from = tmdk__node_map(m->arena, in->line, in->column), *image, *v;
 	int unresolved = 0;
-	size_t n, i;
+	size_t n = 0, i;
 	const char *t;
 
 	*parent = -1;

@@ -129,6 +129,17 @@ int tmdk__df_fail(tmdk__df_parser *p, const tmdk__df_instr *in, size_t off, int 
 	return rc;
 }
 
+int tmdk__df_count_items(tmdk__df_parser *p, const tmdk__df_instr *in, size_t off, size_t n)
+{
+	size_t max = (size_t)p->a->limits.max_instructions * TMDK__DF_ITEMS_PER_INSTRUCTION;
+	p->items += n;
+	if (p->items <= max)
+		return TMDK_OK;
+	return tmdk__df_fail(p, in, off, TMDK_ELIMIT,
+		"Dockerfile has more than %zu arguments, flags, mount fields and heredocs in all "
+		"(%u per instruction allowed by max_instructions)", max, TMDK__DF_ITEMS_PER_INSTRUCTION);
+}
+
 /* ---- physical lines ------------------------------------------------- */
 
 typedef struct line_reader {

@@ -584,35 +584,10 @@ int tmdk_report_write(const tmdk_report *r, const tmdk_report_options *opts, tmd
 
 /* ---- rendering into a string ------------------------------------------------------ */
 
-typedef struct {
-	char *data;
-	size_t len, cap;
-} string_sink;
-
-static int append_to_string(const char *data, size_t len, void *payload)
-{
-	string_sink *s = payload;
-	if (len >= s->cap - s->len) {
-		size_t cap = s->cap;
-		char *p;
-		while (len >= cap - s->len)
-			cap *= 2;
-		p = tmdk__realloc(s->data, cap);
-		if (!p)
-			return -1;
-		s->data = p;
-		s->cap = cap;
-	}
-	memcpy(s->data + s->len, data, len);
-	s->len += len;
-	s->data[s->len] = '\0';
-	return 0;
-}
-
 int tmdk_report_render(char **out, size_t *len_out, const tmdk_report *r, const tmdk_report_options *opts,
 	tmdk_error *err)
 {
-	string_sink s;
+	tmdk__sink s;
 	int rc;
 
 	tmdk_error_clear(err);
@@ -621,14 +596,12 @@ int tmdk_report_render(char **out, size_t *len_out, const tmdk_report *r, const 
 	*out = NULL;
 	if (len_out)
 		*len_out = 0;
-	s.cap = 4096;
-	s.len = 0;
-	s.data = tmdk__malloc(s.cap);
-	if (!s.data)
+	s.data = NULL;
+	s.len = s.cap = 0;
+	if (tmdk__sink_write("", 0, &s) != 0)
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
-	s.data[0] = '\0';
-	rc = tmdk_report_write(r, opts, append_to_string, &s, err);
-	if (rc == TMDK_EIO) /* the only way append_to_string fails */
+	rc = tmdk_report_write(r, opts, tmdk__sink_write, &s, err);
+	if (rc == TMDK_EIO) /* the only way tmdk__sink_write fails */
 		rc = tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	if (rc != TMDK_OK) {
 		tmdk__free(s.data);

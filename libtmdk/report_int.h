@@ -9,6 +9,8 @@
 #include "internal.h"
 #include "tmdk/report.h"
 
+#include <stdio.h>
+
 /* ---- buffered output with escaping (report_out.c) ---------------------- */
 
 typedef struct tmdk__out {
@@ -46,10 +48,50 @@ void tmdk__out_html(tmdk__out *o, const char *s);
 void tmdk__out_markdown(tmdk__out *o, const char *s);
 /** A Markdown code span (backticks chosen so the text cannot close it); never inside a table. */
 void tmdk__out_markdown_code(tmdk__out *o, const char *s);
+/**
+ * Prose that may hold `code spans` (messages, catalog text): the spans are
+ * kept as code (Markdown) or <code> (HTML), everything else is escaped.
+ */
+void tmdk__out_markdown_prose(tmdk__out *o, const char *s);
+void tmdk__out_html_prose(tmdk__out *o, const char *s);
 /** Terminal text: control characters shown as \xNN, invalid UTF-8 as U+FFFD. */
 void tmdk__out_terminal(tmdk__out *o, const char *s);
 /** A URI reference for a path: unreserved characters kept, others %XX; absolute paths as file:// URIs. */
 void tmdk__out_uri(tmdk__out *o, const char *path);
+
+ /** 1 for an http:// or https:// URL: the only links the writers make. */
+int tmdk__is_web_url(const char *url);
+/** A URL for a link target: characters that could end the link or attribute %-encoded. */
+void tmdk__out_url(tmdk__out *o, const char *url);
+
+/** A growable NUL-terminated string; tmdk__sink_write is a tmdk_write_fn appending to it. */
+typedef struct tmdk__sink {
+	char *data;
+	size_t len, cap;
+} tmdk__sink;
+int tmdk__sink_write(const char *data, size_t len, void *payload);
+
+/* ---- a JSON emitter with indentation (report_out.c), for JSON and SARIF ---- */
+
+#define TMDK__JSON_MAX_DEPTH 32
+
+typedef struct tmdk__json {
+	tmdk__out *o;
+	int depth;
+	unsigned char has_items[TMDK__JSON_MAX_DEPTH];
+} tmdk__json;
+
+void tmdk__json_init(tmdk__json *j, tmdk__out *o);
+/* Start a member (comma, indentation, key): the caller writes the value. */
+void tmdk__json_member(tmdk__json *j, const char *key);
+/* `key` is the member name inside an object, NULL inside an array. */
+void tmdk__json_open(tmdk__json *j, const char *key, char bracket);
+void tmdk__json_close(tmdk__json *j, char bracket);
+void tmdk__json_string(tmdk__json *j, const char *key, const char *value);
+void tmdk__json_uint(tmdk__json *j, const char *key, unsigned long value);
+void tmdk__json_bool(tmdk__json *j, const char *key, int value);
+/* A number or literal written as given ("8.0", "null"). */
+void tmdk__json_raw(tmdk__json *j, const char *key, const char *literal);
 
 /* ---- the report (report.c) ------------------------------------------------ */
 

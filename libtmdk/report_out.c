@@ -83,6 +83,29 @@ void tmdk__out_repeat(tmdk__out *o, char c, size_t n)
 		tmdk__out_mem(o, &c, 1);
 }
 
+int tmdk__sink_write(const char *data, size_t len, void *payload)
+{
+	tmdk__sink *s = payload;
+	if (!s->data || len >= s->cap - s->len) {
+		size_t cap = s->cap ? s->cap : 256;
+		char *p;
+		while (len >= cap - s->len) {
+			if (cap > ((size_t)-1) / 2)
+				return -1;
+			cap *= 2;
+		}
+		p = tmdk__realloc(s->data, cap);
+		if (!p)
+			return -1;
+		s->data = p;
+		s->cap = cap;
+	}
+	memcpy(s->data + s->len, data, len);
+	s->len += len;
+	s->data[s->len] = '\0';
+	return 0;
+}
+
 /* ---- UTF-8 ------------------------------------------------------------------ */
 
 static int is_cont(unsigned char c)
@@ -213,13 +236,9 @@ void tmdk__out_json_string(tmdk__out *o, const char *s)
 
 /* ---- HTML ------------------------------------------------------------------- */
 
-void tmdk__out_html(tmdk__out *o, const char *s)
+static void html_n(tmdk__out *o, const char *s, size_t len)
 {
-	size_t len, i = 0;
-
-	if (!s)
-		return;
-	len = strlen(s);
+	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
 		size_t n = tmdk__utf8_decode(s + i, len - i, &cp);
@@ -242,6 +261,12 @@ void tmdk__out_html(tmdk__out *o, const char *s)
 	}
 }
 
+void tmdk__out_html(tmdk__out *o, const char *s)
+{
+	if (s)
+		html_n(o, s, strlen(s));
+}
+
 /* ---- Markdown -------------------------------------------------------------------- */
 
 static int markdown_special(uint32_t cp)
@@ -249,13 +274,9 @@ static int markdown_special(uint32_t cp)
 	return cp < 0x80 && strchr("\\`*_{}[]<>()#+!|~&$", (int)cp) != NULL;
 }
 
-void tmdk__out_markdown(tmdk__out *o, const char *s)
+static void markdown_n(tmdk__out *o, const char *s, size_t len)
 {
-	size_t len, i = 0;
-
-	if (!s)
-		return;
-	len = strlen(s);
+	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
 		size_t n = tmdk__utf8_decode(s + i, len - i, &cp);
@@ -274,14 +295,17 @@ void tmdk__out_markdown(tmdk__out *o, const char *s)
 	}
 }
 
-void tmdk__out_markdown_code(tmdk__out *o, const char *s)
+void tmdk__out_markdown(tmdk__out *o, const char *s)
 {
-	size_t len, i = 0, run = 0, longest = 0;
+	if (s)
+		markdown_n(o, s, strlen(s));
+}
+
+static void markdown_code_n(tmdk__out *o, const char *s, size_t len)
+{
+	size_t i = 0, run = 0, longest = 0;
 	int pad;
 
-	if (!s)
-		s = "";
-	len = strlen(s);
 	for (i = 0; i < len; i++) {
 		run = s[i] == '`' ? run + 1 : 0;
 		if (run > longest)
@@ -310,6 +334,91 @@ void tmdk__out_markdown_code(tmdk__out *o, const char *s)
 	if (pad)
 		tmdk__out_mem(o, " ", 1);
 	tmdk__out_repeat(o, '`', longest + 1);
+}
+
+void tmdk__out_markdown_code(tmdk__out *o, const char *s)
+{
+	if (s)
+		markdown_code_n(o, s, strlen(s));
+}
+
+/* ---- prose with `code spans` ------------------------------------------------- */
+
+static size_t backtick_run(const char *s, size_t i, size_t len)
+{
+	size_t n = 0;
+	while (i + n < len && s[i + n] == '`')
+		n++;
+	return n;
+}
+
+typedef void (*span_fn)(tmdk__out *o, const char *s, size_t len, int code);
+
+/*
+ * Split text into plain parts and code spans by CommonMark's rule: a run of
+ * n backticks opens a span closed by the next run of exactly n; an unclosed
+ * run is plain text.
+ */
+static void split_code_spans(tmdk__out *o, const char *s, span_fn emit)
+{
+	size_t len = s ? strlen(s) : 0, i = 0, start = 0;
+
+	while (i < len) {
+		size_t n, j, close = len;
+		if (s[i] != '`') {
+			i++;
+			continue;
+		}
+		n = backtick_run(s, i, len);
+		for (j = i + n; j < len;) {
+			size_t m;
+			if (s[j] != '`') {
+				j++;
+				continue;
+			}
+			m = backtick_run(s, j, len);
+			if (m == n) {
+				close = j;
+				break;
+			}
+			j += m;
+		}
+		if (close == len) {
+			i += n;
+			continue;
+		}
+		emit(o, s + start, i - start, 0);
+		emit(o, s + i + n, close - i - n, 1);
+		i = start = close + n;
+	}
+	emit(o, s + start, len - start, 0);
+}
+
+static void markdown_span(tmdk__out *o, const char *s, size_t len, int code)
+{
+	if (code)
+		markdown_code_n(o, s, len);
+	else
+		markdown_n(o, s, len);
+}
+
+static void html_span(tmdk__out *o, const char *s, size_t len, int code)
+{
+	if (code)
+		tmdk__out_str(o, "<code>");
+	html_n(o, s, len);
+	if (code)
+		tmdk__out_str(o, "</code>");
+}
+
+void tmdk__out_markdown_prose(tmdk__out *o, const char *s)
+{
+	split_code_spans(o, s, markdown_span);
+}
+
+void tmdk__out_html_prose(tmdk__out *o, const char *s)
+{
+	split_code_spans(o, s, html_span);
 }
 
 /* ---- terminal ------------------------------------------------------------------ */
@@ -361,4 +470,94 @@ void tmdk__out_uri(tmdk__out *o, const char *path)
 		else
 			tmdk__out_printf(o, "%%%02X", (unsigned)*p);
 	}
+}
+
+/* ---- links ------------------------------------------------------------------- */
+
+int tmdk__is_web_url(const char *url)
+{
+	return url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0);
+}
+
+void tmdk__out_url(tmdk__out *o, const char *url)
+{
+	const unsigned char *p = (const unsigned char *)(url ? url : "");
+	for (; *p; p++) {
+		if (*p > 0x20 && *p < 0x7F && !strchr("()<>\"'`\\{}|^", *p))
+			tmdk__out_mem(o, (const char *)p, 1);
+		else
+			tmdk__out_printf(o, "%%%02X", (unsigned)*p);
+	}
+}
+
+/* ---- JSON emitter ----------------------------------------------------------- */
+
+void tmdk__json_init(tmdk__json *j, tmdk__out *o)
+{
+	j->o = o;
+	j->depth = 0;
+	j->has_items[0] = 0;
+}
+
+/* The comma, newline and indentation before a value, then its key. */
+void tmdk__json_member(tmdk__json *j, const char *key)
+{
+	if (j->depth > 0) {
+		if (j->has_items[j->depth])
+			tmdk__out_mem(j->o, ",", 1);
+		tmdk__out_mem(j->o, "\n", 1);
+		tmdk__out_repeat(j->o, ' ', (size_t)j->depth * 2);
+	}
+	j->has_items[j->depth] = 1;
+	if (key) {
+		tmdk__out_json_string(j->o, key);
+		tmdk__out_mem(j->o, ": ", 2);
+	}
+}
+
+void tmdk__json_open(tmdk__json *j, const char *key, char bracket)
+{
+	tmdk__json_member(j, key);
+	tmdk__out_mem(j->o, &bracket, 1);
+	if (j->depth + 1 < TMDK__JSON_MAX_DEPTH)
+		j->depth++;
+	j->has_items[j->depth] = 0;
+}
+
+void tmdk__json_close(tmdk__json *j, char bracket)
+{
+	int had = j->has_items[j->depth];
+	if (j->depth > 0)
+		j->depth--;
+	if (had) {
+		tmdk__out_mem(j->o, "\n", 1);
+		tmdk__out_repeat(j->o, ' ', (size_t)j->depth * 2);
+	}
+	tmdk__out_mem(j->o, &bracket, 1);
+	if (j->depth == 0)
+		tmdk__out_mem(j->o, "\n", 1);
+}
+
+void tmdk__json_string(tmdk__json *j, const char *key, const char *value)
+{
+	tmdk__json_member(j, key);
+	tmdk__out_json_string(j->o, value);
+}
+
+void tmdk__json_uint(tmdk__json *j, const char *key, unsigned long value)
+{
+	tmdk__json_member(j, key);
+	tmdk__out_printf(j->o, "%lu", value);
+}
+
+void tmdk__json_bool(tmdk__json *j, const char *key, int value)
+{
+	tmdk__json_member(j, key);
+	tmdk__out_str(j->o, value ? "true" : "false");
+}
+
+void tmdk__json_raw(tmdk__json *j, const char *key, const char *literal)
+{
+	tmdk__json_member(j, key);
+	tmdk__out_str(j->o, literal);
 }

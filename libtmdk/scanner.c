@@ -391,31 +391,40 @@ static int finish_scan(tmdk_scanner *s, int rc, tmdk_error *err)
 	return TMDK_OK;
 }
 
-int tmdk_scanner_scan_set(tmdk_scanner *s, const tmdk_artifact *const *artifacts, size_t count,
-	tmdk_finding_cb cb, void *payload, tmdk_error *err)
+int tmdk_scanner_scan_range(tmdk_scanner *s, const tmdk_artifact *const *set, size_t set_count,
+	size_t first, size_t count, tmdk_finding_cb cb, void *payload, tmdk_error *err)
 {
 	size_t i;
 	int rc = 0;
 
 	tmdk_error_clear(err);
-	if (!s || (!artifacts && count))
+	if (!s || (!set && set_count))
 		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "invalid argument");
+	if (first > set_count || count > set_count - first)
+		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0,
+			"range %zu+%zu is outside the set of %zu artifacts", first, count, set_count);
 	s->finding_count = s->suppressed_count = s->total = 0;
 	s->error = 0;
 	s->ev.nomem = 0;
 	s->ev.limit_pattern = NULL;
 	s->ev.top = 0;
 	s->artifact = NULL;
-	if (build_set(s, artifacts, count) != 0)
+	if (build_set(s, set, set_count) != 0)
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
-	for (i = 0; i < count && rc == 0; i++) {
-		if (!artifacts[i])
+	for (i = first; i < first + count && rc == 0; i++) {
+		if (!set[i])
 			continue;
-		rc = scan_artifact(s, artifacts[i], cb, payload);
+		rc = scan_artifact(s, set[i], cb, payload);
 	}
 	if (rc == TMDK_STOP)
 		rc = 0;
 	return finish_scan(s, rc, err);
+}
+
+int tmdk_scanner_scan_set(tmdk_scanner *s, const tmdk_artifact *const *artifacts, size_t count,
+	tmdk_finding_cb cb, void *payload, tmdk_error *err)
+{
+	return tmdk_scanner_scan_range(s, artifacts, count, 0, count, cb, payload, err);
 }
 
 int tmdk_scanner_scan(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_cb cb, void *payload, tmdk_error *err)

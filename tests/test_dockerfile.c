@@ -826,6 +826,27 @@ Test(dockerfile, limit_json_depth)
 	expect_error_opts(text, strlen(text), &o, TMDK_ELIMIT, 2, 8, "(max_depth)");
 }
 
+Test(dockerfile, limit_items_per_instruction)
+{
+	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
+	char text[512];
+	int i, n = snprintf(text, sizeof(text), "FROM a\nEXPOSE");
+	for (i = 0; i < 40; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, " %d", i);
+	snprintf(text + n, sizeof(text) - (size_t)n, "\n");
+	o.kind = TMDK_KIND_DOCKERFILE;
+	o.max_instructions = 2; /* 32 items */
+	expect_error_opts(text, strlen(text), &o, TMDK_ELIMIT, 2, 91,
+		"more than 32 arguments, flags, mount fields and heredocs in all (16 per instruction allowed by max_instructions)");
+	o.max_instructions = 3;
+	{
+		tmdk_artifact *a = NULL;
+		tmdk_error err;
+		cr_expect_eq(tmdk_artifact_parse_buffer(&a, "Dockerfile", text, strlen(text), &o, &err), TMDK_OK, "%s", err.message);
+		tmdk_artifact_free(a);
+	}
+}
+
 /* ---- robustness ------------------------------------------------------ */
 
 static unsigned long long rng_state = 0x9E3779B97F4A7C15ull;
@@ -934,13 +955,13 @@ static void budget_free(void *p)
 	free(p);
 }
 
-Test(dockerfile, out_of_memory_at_every_allocation)
+static void fail_every_allocation(const char *rel)
 {
 	size_t len;
-	char *text = read_file(fixture("dockerfile/multistage.Dockerfile"), &len);
+	char *text = read_file(fixture(rel), &len);
 	long n;
 	int done = 0;
-	cr_assert_not_null(text);
+	cr_assert_not_null(text, "%s", rel);
 	cr_assert_eq(tmdk_set_allocator(budget_malloc, budget_realloc, budget_free), TMDK_OK);
 	for (n = 0; n < 100000 && !done; n++) {
 		tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
@@ -955,12 +976,19 @@ Test(dockerfile, out_of_memory_at_every_allocation)
 			done = 1;
 			tmdk_artifact_free(a);
 		} else {
-			cr_assert_eq(rc, TMDK_ENOMEM, "allocation %ld: code %d (%s)", n, rc, err.message);
+			cr_assert_eq(rc, TMDK_ENOMEM, "%s, allocation %ld: code %d (%s)", rel, n, rc, err.message);
 			cr_assert_null(a);
 		}
-		cr_assert_eq(live_blocks, 0, "allocation %ld: %ld blocks leaked", n, live_blocks);
+		cr_assert_eq(live_blocks, 0, "%s, allocation %ld: %ld blocks leaked", rel, n, live_blocks);
 	}
 	tmdk_set_allocator(NULL, NULL, NULL);
 	free(text);
-	cr_assert(done, "the parse never succeeded");
+	cr_assert(done, "%s: the parse never succeeded", rel);
+}
+
+Test(dockerfile, out_of_memory_at_every_allocation)
+{
+	fail_every_allocation("dockerfile/multistage.Dockerfile");
+	fail_every_allocation("dockerfile/heredocs.Dockerfile");
+	fail_every_allocation("dockerfile/windows-backtick.Dockerfile");
 }

@@ -89,15 +89,38 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 %ignore tmdk_findings_collect;
 %ignore tmdk_findings_append;
 %ignore tmdk_findings_at;
+%ignore tmdk_node_as_int;
+%ignore tmdk_node_as_double;
+%ignore tmdk_node_as_bool;
+%ignore tmdk_kind_from_name;
+%ignore tmdk_question_from_slug;
+%ignore tmdk_risk_from_slug;
+%ignore tmdk_severity_from_name;
 %ignore tmdk_parse_options_init;
 %ignore tmdk_compile_options_init;
 %ignore tmdk_scan_options_init;
+%ignore tmdk_report_format_from_name;
+%ignore tmdk_write_fn;
+%ignore tmdk_report_options;
+%ignore tmdk_report_options_init;
+%ignore tmdk_report_set_catalog;
+%ignore tmdk_report_add_finding;
+%ignore tmdk_report_add_findings;
+%ignore tmdk_report_collect;
+%ignore tmdk_report_write;
+%ignore tmdk_report_render;
+%ignore tmdk_report_string_free;
+%ignore tmdk_report_free;
+
+/* Keys of explicit length: a str, which may hold NUL characters. */
+%apply (const char *STRING, size_t LENGTH) { (const char *key, size_t key_len) };
 
 /* Opaque types: no default constructor (the structs are incomplete). */
 %nodefaultctor tmdk_artifact;
 %nodefaultctor tmdk_compiler;
 %nodefaultctor tmdk_catalog;
 %nodefaultctor tmdk_findings;
+%nodefaultctor tmdk_report;
 %nodefaultctor tmdk_document;
 %nodefaultctor tmdk_node;
 %nodefaultctor tmdk_pattern;
@@ -106,10 +129,17 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 %nodefaultctor tmdk_example;
 %nodefaultdtor tmdk_reference;
 %nodefaultdtor tmdk_example;
-%immutable;
-%mutable tmdk_parse_options;
-%mutable tmdk_compile_options;
-%mutable tmdk_scan_options;
+%immutable tmdk_reference::type;
+%immutable tmdk_reference::id;
+%immutable tmdk_reference::benchmark;
+%immutable tmdk_reference::url;
+%immutable tmdk_reference::title;
+%immutable tmdk_example::kind;
+%immutable tmdk_example::positive;
+%immutable tmdk_example::line;
+%immutable tmdk_example::name;
+%immutable tmdk_example::content;
+%immutable tmdk_example::description;
 
 %include "tmdk/common.h"
 %include "tmdk/version.h"
@@ -119,12 +149,24 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 %include "tmdk/taxonomy.h"
 %include "tmdk/catalog.h"
 %include "tmdk/scan.h"
+%include "tmdk/report.h"
+
+/*
+ * The opaque types that Python owns, declared to SWIG only (no members), so
+ * that they get proxy classes whose destructors free them.
+ */
+struct tmdk_artifact {};
+struct tmdk_compiler {};
+struct tmdk_catalog {};
+struct tmdk_findings {};
+struct tmdk_report {};
 
 /* Owning proxies free their object; options start from the library's defaults. */
 %extend tmdk_artifact { ~tmdk_artifact() { tmdk_artifact_free($self); } }
 %extend tmdk_compiler { ~tmdk_compiler() { tmdk_compiler_free($self); } }
 %extend tmdk_catalog { ~tmdk_catalog() { tmdk_catalog_free($self); } }
 %extend tmdk_findings { ~tmdk_findings() { tmdk_findings_free($self); } }
+%extend tmdk_report { ~tmdk_report() { tmdk_report_free($self); } }
 %extend tmdk_parse_options {
 	tmdk_parse_options() {
 		tmdk_parse_options *o = calloc(1, sizeof(*o));

@@ -85,7 +85,7 @@ static int tmdk_py_set_list_item(PyObject *list, size_t i, PyObject *item)
 
 %inline %{
 /** Register the package's exception classes: a dict {error code: class}. */
-PyObject *tmdk_py_set_error_classes(PyObject *classes)
+static PyObject *tmdk_py_set_error_classes(PyObject *classes)
 {
 	if (!PyDict_Check(classes)) {
 		PyErr_SetString(PyExc_TypeError, "expected a dict {code: exception class}");
@@ -98,7 +98,7 @@ PyObject *tmdk_py_set_error_classes(PyObject *classes)
 }
 
 /** The loaded library's version: (string, major, minor, patch). */
-PyObject *tmdk_py_version(void)
+static PyObject *tmdk_py_version(void)
 {
 	int major = 0, minor = 0, patch = 0;
 	const char *v = tmdk_version(&major, &minor, &patch);
@@ -121,7 +121,7 @@ static PyObject *tmdk_py_artifact_result(int rc, tmdk_artifact *a, const tmdk_er
 
 %inline %{
 /** Read and parse a file, with the GIL released. Returns an owning artifact proxy. */
-PyObject *tmdk_py_parse_path(const char *path, const tmdk_parse_options *opts)
+static PyObject *tmdk_py_parse_path(const char *path, const tmdk_parse_options *opts)
 {
 	tmdk_artifact *a = NULL;
 	tmdk_error err;
@@ -135,7 +135,7 @@ PyObject *tmdk_py_parse_path(const char *path, const tmdk_parse_options *opts)
 }
 
 /** Parse bytes (copied by the library), with the GIL released. */
-PyObject *tmdk_py_parse_bytes(const char *name, const void *data, size_t len, const tmdk_parse_options *opts)
+static PyObject *tmdk_py_parse_bytes(const char *name, const void *data, size_t len, const tmdk_parse_options *opts)
 {
 	tmdk_artifact *a = NULL;
 	tmdk_error err;
@@ -149,7 +149,7 @@ PyObject *tmdk_py_parse_bytes(const char *name, const void *data, size_t len, co
 }
 
 /** Source line `line` (from 1) without its line ending, or None. */
-PyObject *tmdk_py_artifact_line(const tmdk_artifact *a, unsigned int line)
+static PyObject *tmdk_py_artifact_line(const tmdk_artifact *a, unsigned int line)
 {
 	size_t len = 0;
 	const char *text = tmdk_artifact_line(a, line, &len);
@@ -159,7 +159,7 @@ PyObject *tmdk_py_artifact_line(const tmdk_artifact *a, unsigned int line)
 }
 
 /** The artifact's warnings: a list of (message, line, column). */
-PyObject *tmdk_py_artifact_warnings(const tmdk_artifact *a)
+static PyObject *tmdk_py_artifact_warnings(const tmdk_artifact *a)
 {
 	size_t i, n = tmdk_artifact_warning_count(a);
 	PyObject *list = PyList_New((Py_ssize_t)n);
@@ -317,19 +317,19 @@ static PyObject *tmdk_py_to_python(const tmdk_node *n, int hashable)
 
 %inline %{
 /** A scalar's typed value (str, int, float, bool or None); None for maps and sequences. */
-PyObject *tmdk_py_node_value(const tmdk_node *node)
+static PyObject *tmdk_py_node_value(const tmdk_node *node)
 {
 	return tmdk_py_value(node);
 }
 
 /** A scalar's text as str; None for maps and sequences. */
-PyObject *tmdk_py_node_text(const tmdk_node *node)
+static PyObject *tmdk_py_node_text(const tmdk_node *node)
 {
 	return tmdk_py_text(node);
 }
 
 /** A map's keys, in order (see tmdk_py_key). */
-PyObject *tmdk_py_node_keys(const tmdk_node *node)
+static PyObject *tmdk_py_node_keys(const tmdk_node *node)
 {
 	size_t i, n = tmdk_node_get_type(node) == TMDK_NODE_MAP ? tmdk_node_size(node) : 0;
 	PyObject *list = PyList_New((Py_ssize_t)n);
@@ -341,7 +341,7 @@ PyObject *tmdk_py_node_keys(const tmdk_node *node)
 }
 
 /** The subtree as plain Python data (dict, list, str, int, float, bool, None). */
-PyObject *tmdk_py_node_to_python(const tmdk_node *node)
+static PyObject *tmdk_py_node_to_python(const tmdk_node *node)
 {
 	return tmdk_py_to_python(node, 0);
 }
@@ -350,7 +350,7 @@ PyObject *tmdk_py_node_to_python(const tmdk_node *node)
 /* ---- catalogs --------------------------------------------------------- */
 %inline %{
 /** Every diagnostic of a compiler: a list of (level, code, file, line, column, pattern_id, message). */
-PyObject *tmdk_py_compiler_diagnostics(const tmdk_compiler *c)
+static PyObject *tmdk_py_compiler_diagnostics(const tmdk_compiler *c)
 {
 	size_t i, n = tmdk_compiler_diagnostic_count(c);
 	PyObject *list = PyList_New((Py_ssize_t)n);
@@ -395,34 +395,38 @@ static PyObject *tmdk_py_finding_row(const tmdk_finding *f)
 
 /* State shared with the finding callback, which runs without the GIL. */
 typedef struct tmdk_py_scan_state {
-	tmdk_findings *list;  /* owned copies of every finding reported */
+	tmdk_findings *list;  /* receives an owned copy of every finding reported */
 	PyObject *callback;   /* called as callback(row, index), or NULL */
 } tmdk_py_scan_state;
 
 /*
- * Keep a copy of the finding; with a Python callback, take the GIL and call
- * it. A true result stops the scan; an exception aborts it (TMDK_EUSER) and
- * stays set for the wrapper to raise once the GIL is back.
+ * Keep a copy of the finding. With a Python callback, the list is shared
+ * with Python threads, so copy it under the GIL, then call the callback: a
+ * true result stops the scan; an exception aborts it (TMDK_EUSER) and stays
+ * set for the wrapper to raise once the scan has returned.
  */
 static int tmdk_py_on_finding(const tmdk_finding *f, void *payload)
 {
 	tmdk_py_scan_state *st = payload;
 	PyGILState_STATE gil;
 	PyObject *row, *r;
-	int rc = tmdk_findings_append(st->list, f);
+	int rc;
 
-	if (rc != TMDK_OK || !st->callback)
-		return rc;
+	if (!st->callback)
+		return tmdk_findings_append(st->list, f);
 	gil = PyGILState_Ensure();
-	row = tmdk_py_finding_row(f);
-	r = row ? PyObject_CallFunction(st->callback, "On", row, (Py_ssize_t)tmdk_findings_count(st->list) - 1) : NULL;
-	Py_XDECREF(row);
-	if (!r) {
-		rc = TMDK_EUSER;
-	} else {
-		int stop = PyObject_IsTrue(r);
-		rc = stop < 0 ? TMDK_EUSER : (stop ? TMDK_STOP : 0);
-		Py_DECREF(r);
+	rc = tmdk_findings_append(st->list, f);
+	if (rc == TMDK_OK) {
+		row = tmdk_py_finding_row(f);
+		r = row ? PyObject_CallFunction(st->callback, "On", row, (Py_ssize_t)tmdk_findings_count(st->list) - 1) : NULL;
+		Py_XDECREF(row);
+		if (!r) {
+			rc = TMDK_EUSER;
+		} else {
+			int stop = PyObject_IsTrue(r);
+			rc = stop < 0 ? TMDK_EUSER : (stop ? TMDK_STOP : 0);
+			Py_DECREF(r);
+		}
 	}
 	PyGILState_Release(gil);
 	return rc;
@@ -468,14 +472,23 @@ static const tmdk_artifact **tmdk_py_artifact_array(PyObject *arts)
 %}
 
 %inline %{
+/** A new, empty list of findings (an owning proxy). */
+static PyObject *tmdk_py_findings_new(void)
+{
+	tmdk_findings *list = NULL;
+	if (tmdk_findings_new(&list) != TMDK_OK)
+		return PyErr_NoMemory();
+	return SWIG_NewPointerObj(SWIG_as_voidptr(list), SWIGTYPE_p_tmdk_findings, SWIG_POINTER_OWN);
+}
+
 /**
- * Scan artifacts as one set with the GIL released. `ignore_ids` and
- * `artifacts` are tuples (immutable, so nothing changes under the scan).
- * `callback` is None or callable(row, index). Returns (findings, reported,
- * suppressed): an owning proxy of the copied findings and the scanner's counts.
+ * Scan artifacts as one set with the GIL released, appending a copy of
+ * every finding reported to `findings`. `ignore_ids` and `artifacts` are
+ * tuples (immutable, so nothing changes under the scan); `callback` is None
+ * or callable(row, index). Returns the scanner's counts (reported, suppressed).
  */
-PyObject *tmdk_py_scan(const tmdk_catalog *catalog, const tmdk_scan_options *opts,
-	PyObject *ignore_ids, PyObject *artifacts, PyObject *callback)
+static PyObject *tmdk_py_scan(const tmdk_catalog *catalog, const tmdk_scan_options *opts,
+	PyObject *ignore_ids, PyObject *artifacts, tmdk_findings *findings, PyObject *callback)
 {
 	tmdk_py_scan_state st = { NULL, NULL };
 	tmdk_scan_options o = *opts;
@@ -507,9 +520,8 @@ PyObject *tmdk_py_scan(const tmdk_catalog *catalog, const tmdk_scan_options *opt
 	o.ignore_count = (size_t)PyTuple_GET_SIZE(ignore_ids);
 	rc = tmdk_scanner_new(&scanner, catalog, &o, &err); /* copies the ignore list */
 	PyMem_Free(ids);
-	if (rc == TMDK_OK)
-		rc = tmdk_findings_new(&st.list);
 	if (rc == TMDK_OK) {
+		st.list = findings;
 		st.callback = callback == Py_None ? NULL : callback;
 		Py_BEGIN_ALLOW_THREADS
 		rc = tmdk_scanner_scan_set(scanner, arts, (size_t)PyTuple_GET_SIZE(artifacts),
@@ -520,19 +532,17 @@ PyObject *tmdk_py_scan(const tmdk_catalog *catalog, const tmdk_scan_options *opt
 	}
 	tmdk_scanner_free(scanner);
 	PyMem_Free(arts);
-	if (PyErr_Occurred() || rc < 0) {
-		if (!PyErr_Occurred())
-			tmdk_py_raise(rc, &err);
-		tmdk_findings_free(st.list);
+	if (PyErr_Occurred())
+		return NULL;
+	if (rc < 0) {
+		tmdk_py_raise(rc, &err);
 		return NULL;
 	}
-	return Py_BuildValue("(Nnn)",
-		SWIG_NewPointerObj(SWIG_as_voidptr(st.list), SWIGTYPE_p_tmdk_findings, SWIG_POINTER_OWN),
-		(Py_ssize_t)reported, (Py_ssize_t)suppressed);
+	return Py_BuildValue("(nn)", (Py_ssize_t)reported, (Py_ssize_t)suppressed);
 }
 
 /** Findings from index `start` on, as a list of row tuples. */
-PyObject *tmdk_py_findings_rows(const tmdk_findings *list, size_t start)
+static PyObject *tmdk_py_findings_rows(const tmdk_findings *list, size_t start)
 {
 	size_t i, n = tmdk_findings_count(list);
 	PyObject *rows = PyList_New(start < n ? (Py_ssize_t)(n - start) : 0);
@@ -541,5 +551,87 @@ PyObject *tmdk_py_findings_rows(const tmdk_findings *list, size_t start)
 		if (tmdk_py_set_list_item(rows, i - start, tmdk_py_finding_row(tmdk_findings_at(list, i))) < 0)
 			Py_CLEAR(rows);
 	return rows;
+}
+%}
+
+/* ---- reports ---------------------------------------------------------- */
+%inline %{
+/** The catalog and pattern filters of the scan (see tmdk_report_set_catalog); ignore_ids is a tuple of str. */
+static PyObject *tmdk_py_report_set_catalog(tmdk_report *report, const tmdk_catalog *catalog,
+	const tmdk_scan_options *opts, PyObject *ignore_ids)
+{
+	tmdk_scan_options o = *opts;
+	const char **ids;
+	tmdk_error err;
+	int rc;
+
+	if (!PyTuple_Check(ignore_ids)) {
+		PyErr_SetString(PyExc_TypeError, "ignore_ids must be a tuple");
+		return NULL;
+	}
+	ids = tmdk_py_id_array(ignore_ids);
+	if (!ids)
+		return NULL;
+	memset(&err, 0, sizeof(err));
+	o.ignore_ids = ids;
+	o.ignore_count = (size_t)PyTuple_GET_SIZE(ignore_ids);
+	rc = tmdk_report_set_catalog(report, catalog, &o, &err);
+	PyMem_Free(ids);
+	if (rc != TMDK_OK) {
+		tmdk_py_raise(rc, &err);
+		return NULL;
+	}
+	Py_RETURN_NONE;
+}
+
+/** Add a copy of the index-th finding of a list (a finding a scan returned). */
+static PyObject *tmdk_py_report_add_finding(tmdk_report *report, const tmdk_findings *findings, size_t index)
+{
+	const tmdk_finding *f = tmdk_findings_at(findings, index);
+	int rc;
+
+	if (!f) {
+		PyErr_SetString(PyExc_IndexError, "finding index out of range");
+		return NULL;
+	}
+	rc = tmdk_report_add_finding(report, f);
+	if (rc != TMDK_OK) {
+		tmdk_py_raise(rc, NULL);
+		return NULL;
+	}
+	Py_RETURN_NONE;
+}
+
+/**
+ * Render a report as str, with the GIL released. format and min_severity
+ * are the C enums; title and tool_name may be None (the defaults).
+ */
+static PyObject *tmdk_py_report_render(const tmdk_report *report, int format, unsigned int flags,
+	int min_severity, const char *title, const char *tool_name)
+{
+	tmdk_report_options o = TMDK_REPORT_OPTIONS_INIT;
+	tmdk_error err;
+	char *text = NULL;
+	size_t len = 0;
+	PyObject *r;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	o.format = (tmdk_report_format)format;
+	o.flags = flags;
+	o.min_severity = (tmdk_severity)min_severity;
+	o.title = title;
+	o.tool_name = tool_name;
+	Py_BEGIN_ALLOW_THREADS
+	rc = tmdk_report_render(&text, &len, report, &o, &err);
+	Py_END_ALLOW_THREADS
+	if (rc != TMDK_OK) {
+		tmdk_report_string_free(text);
+		tmdk_py_raise(rc, &err);
+		return NULL;
+	}
+	r = tmdk_py_str(text, len);
+	tmdk_report_string_free(text);
+	return r;
 }
 %}

@@ -44,6 +44,7 @@
 
 TMDK_OUT_OWNED(tmdk_compiler)
 TMDK_OUT_OWNED(tmdk_catalog)
+TMDK_OUT_OWNED(tmdk_report)
 
 /*
  * (const void *data, size_t len): bytes only. The buffer is read with the

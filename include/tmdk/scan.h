@@ -72,6 +72,16 @@ TMDK_API int tmdk_scanner_scan(tmdk_scanner *scanner, const tmdk_artifact *artif
 TMDK_API int tmdk_scanner_scan_set(tmdk_scanner *scanner, const tmdk_artifact *const *artifacts,
 	size_t count, tmdk_finding_cb cb, void *payload, tmdk_error *err);
 
+/**
+ * Scan artifacts set[first] to set[first + count - 1] as part of the whole
+ * set: cross-document patterns see every document of set[0 .. set_count-1],
+ * findings are reported for the range only. This lets threads share one set,
+ * each scanning its own ranges with its own scanner; together the ranges
+ * give exactly the findings of one tmdk_scanner_scan_set call.
+ */
+TMDK_API int tmdk_scanner_scan_range(tmdk_scanner *scanner, const tmdk_artifact *const *set, size_t set_count,
+	size_t first, size_t count, tmdk_finding_cb cb, void *payload, tmdk_error *err);
+
 /** Statistics of the scanner's last scan call. */
 TMDK_API size_t tmdk_scanner_finding_count(const tmdk_scanner *scanner);
 TMDK_API size_t tmdk_scanner_suppressed_count(const tmdk_scanner *scanner);

@@ -1,0 +1,519 @@
+"""Catalogs of risk patterns, and scanning artifacts with them."""
+
+import os
+import queue
+import threading
+
+from . import native as _native
+from ._document import PARSE_LIMITS, Artifact, as_bytes, parse_options
+from ._errors import CatalogError, Diagnostic, Error, FileError
+from ._findings import Finding, Pattern
+from ._taxonomy import Severity, _one_or_many, question_mask, risk_mask
+
+__all__ = ["Catalog", "ScanResult", "ScanIterator", "SKIPPED_FOLDERS"]
+
+_n = _native._native
+
+#: Folders never entered when walking (hidden folders are skipped too).
+SKIPPED_FOLDERS = frozenset({".git", "node_modules", "vendor"})
+
+# Names libtmdk may recognise as artifacts; other files with an extension
+# are skipped without being read, as the library itself would skip them.
+_STRUCTURED_EXTENSIONS = (".yaml", ".yml", ".json", ".txt")
+_DOCKERFILE_PREFIXES = ("dockerfile.", "containerfile.")
+_DOCKERFILE_SUFFIXES = (".dockerfile", ".containerfile")
+
+_COMPILE_LIMITS = ("max_catalog_bytes", "max_patterns", "regex_match_limit", "regex_depth_limit",
+                   "max_regex_length")
+
+
+def _may_be_artifact(name):
+    lower = name.lower()
+    if "." not in name or lower.endswith(_STRUCTURED_EXTENSIONS):
+        return True
+    return lower.startswith(_DOCKERFILE_PREFIXES) or lower.endswith(_DOCKERFILE_SUFFIXES)
+
+
+def _walk(folder, on_error):
+    """Candidate files under folder, sorted, symbolic-link loops entered once."""
+    seen = set()
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            st = os.stat(current)
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(current) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            on_error(FileError("cannot read folder: %s" % (e.strerror or e), path=current))
+            continue
+        folders = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not entry.name.startswith(".") and entry.name not in SKIPPED_FOLDERS:
+                    folders.append(entry.path)
+            elif _may_be_artifact(entry.name):
+                yield entry.path
+        stack.extend(reversed(folders))
+
+
+def _inputs(paths):
+    """Normalize scan()'s argument to a list of Artifacts and path strings."""
+    if isinstance(paths, (bytes, bytearray, memoryview)):
+        raise TypeError("scan() takes paths; use scan_bytes() for content")
+    if isinstance(paths, (str, os.PathLike, Artifact)):
+        paths = [paths]
+    items = []
+    for p in paths:
+        if isinstance(p, Artifact):
+            items.append(p)
+        elif isinstance(p, (str, os.PathLike)):
+            items.append(os.fspath(p))
+        else:
+            raise TypeError("expected a path (str or os.PathLike) or a tmdk.Artifact, not %s"
+                            % type(p).__name__)
+    return items
+
+
+class _ScanPlan:
+    """Everything one scan needs, validated before any work starts."""
+
+    def __init__(self, catalog, inputs, kind, errors, limits, options):
+        if errors not in ("raise", "collect"):
+            raise ValueError("errors must be 'raise' or 'collect', not %r" % (errors,))
+        unknown = set(limits) - set(PARSE_LIMITS)
+        if unknown:
+            raise TypeError("unexpected keyword argument%s: %s" % ("s" if len(unknown) > 1 else "",
+                                                                  ", ".join(sorted(unknown))))
+        self.catalog = catalog
+        self.inputs = inputs
+        self.explicit_opts = parse_options(kind, limits)
+        self.walked_opts = parse_options(None, limits)
+        self.errors_mode = errors
+        self.scan_opts, self.ignore = _scan_options(**options)
+        self.errors = []
+        self.files = []
+        self.skipped = []
+        self.file_kinds = []
+        self.scope = " ".join(i.path or "" if isinstance(i, Artifact) else os.fsdecode(i) for i in inputs)
+
+    def _fail(self, error):
+        if self.errors_mode == "raise":
+            raise error
+        self.errors.append(error)
+
+    def artifacts(self):
+        """Parse every input (the GIL is released while parsing); skip unknown kinds."""
+        arts = []
+        for item in self.inputs:
+            if isinstance(item, Artifact):
+                arts.append(item)
+                continue
+            if os.path.isdir(item):
+                files = [(f, self.walked_opts) for f in _walk(item, self._fail)]
+            else:
+                files = [(item, self.explicit_opts)]
+            for path, opts in files:
+                try:
+                    art = Artifact._own(_n.py_parse_path(path, opts))
+                except Error as e:
+                    self._fail(e)
+                    continue
+                if art.kind != "unknown":
+                    arts.append(art)
+                else:
+                    self.skipped.append(art.path)
+        self.record(arts)
+        return arts
+
+    def record(self, arts):
+        """Remember what was scanned (and skipped), for the result and for reports."""
+        self.files = [a.path for a in arts]
+        self.file_kinds = ([(a.path, _n.artifact_kind(a._ptr)) for a in arts] +
+                           [(p, _n.TMDK_KIND_UNKNOWN) for p in self.skipped])
+
+    def run(self, arts, callback=None):
+        """Scan the artifacts as one set; returns (native findings list, reported, suppressed)."""
+        findings = _n.py_findings_new()
+        reported, suppressed = _n.py_scan(self.catalog._ptr, self.scan_opts, self.ignore,
+                                          tuple(a._ptr for a in arts), findings, callback)
+        return findings, reported, suppressed
+
+
+def _scan_options(min_severity=Severity.INFO, questions=None, risks=None, ignore=(),
+                  inline_ignores=True, include_suppressed=True, max_findings=None,
+                  regex_match_limit=None, regex_depth_limit=None):
+    opts = _native.scan_options()
+    opts.flags = ((0 if inline_ignores else _n.TMDK_SCAN_NO_INLINE_IGNORES) |
+                  (0 if include_suppressed else _n.TMDK_SCAN_SKIP_SUPPRESSED))
+    opts.min_severity = int(Severity.parse(min_severity if min_severity is not None else Severity.INFO))
+    opts.questions = question_mask(questions) if questions is not None else 0
+    opts.risks = risk_mask(risks) if risks is not None else 0
+    for name, value in (("max_findings", max_findings), ("regex_match_limit", regex_match_limit),
+                        ("regex_depth_limit", regex_depth_limit)):
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError("%s must be a non-negative integer, not %r" % (name, value))
+            try:
+                setattr(opts, name, value)
+            except OverflowError:
+                raise ValueError("%s=%r is too large" % (name, value)) from None
+    ids = _one_or_many(ignore or ())
+    for i in ids:
+        if not isinstance(i, str):
+            raise TypeError("ignore must hold pattern ids (str), not %s" % type(i).__name__)
+    return opts, ids
+
+
+class ScanResult(list):
+    """The findings of a scan: a list of :class:`Finding`, in the library's
+    order (artifact, document, line), with the scan's facts as attributes:
+
+    ``files``: the paths of the artifacts scanned; ``skipped``: files read
+    that turned out not to be artifacts; ``errors``: the inputs that could
+    not be read or parsed, as :class:`Error` exceptions (only with
+    ``errors="collect"``); ``suppressed``: how many findings inline ignores
+    suppressed (counted even with ``include_suppressed=False``).
+    Pass it to :func:`tmdk.report` to render it.
+    """
+
+    def __init__(self, findings=(), files=(), errors=(), suppressed=0, skipped=()):
+        super().__init__(findings)
+        self.files = list(files)
+        self.errors = list(errors)
+        self.suppressed = suppressed
+        self.skipped = list(skipped)
+        self._context = None
+        self._file_kinds = None
+
+    def __reduce__(self):
+        return (ScanResult, (list(self), self.files, self.errors, self.suppressed, self.skipped))
+
+    @classmethod
+    def _of(cls, findings, plan, suppressed):
+        self = cls(findings, plan.files, plan.errors, suppressed, plan.skipped)
+        self._context = plan
+        self._file_kinds = plan.file_kinds
+        return self
+
+    def __repr__(self):
+        return "<tmdk.ScanResult %d findings in %d files, %d errors>" % (
+            len(self), len(self.files), len(self.errors))
+
+
+_DONE = object()
+
+
+class ScanIterator:
+    """Yields findings while a scan runs (see :meth:`Catalog.iter_scan`).
+
+    The scan runs in a background thread. Stop early with :meth:`close`,
+    ``break`` inside a ``with`` block, or by dropping the iterator. Once it
+    is exhausted, ``files``, ``errors`` and ``suppressed`` are set as on
+    :class:`ScanResult`. An exception of the scan (``errors="raise"``) is
+    raised by ``next()``.
+    """
+
+    def __init__(self, plan):
+        self._plan = plan
+        self._queue = queue.Queue()
+        self._stop = threading.Event()
+        self._thread = None
+        self._finished = False
+        self.files = []
+        self.errors = []
+        self.skipped = []
+        self.suppressed = 0
+        self._context = plan
+        self._file_kinds = None
+
+    @staticmethod
+    def _work(plan, out, stop):
+        # Runs in the background thread; references only what it needs, so
+        # that a dropped iterator is collected (and stops the scan).
+        patterns = plan.catalog._by_id
+        holder = {}
+
+        def on_finding(row, index):
+            out.put(Finding._from_row(row, patterns, holder["list"], index))
+            return stop.is_set()
+
+        try:
+            arts = plan.artifacts()
+            holder["list"] = _n.py_findings_new()
+            _, suppressed = _n.py_scan(plan.catalog._ptr, plan.scan_opts, plan.ignore,
+                                       tuple(a._ptr for a in arts), holder["list"], on_finding)
+            out.put((_DONE, None, suppressed))
+        except BaseException as e:  # handed over to the consumer thread
+            out.put((_DONE, e, 0))
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._finished:
+            raise StopIteration
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="tmdk-iter-scan", daemon=True,
+                                            args=(self._plan, self._queue, self._stop))
+            self._thread.start()
+        item = self._queue.get()
+        if isinstance(item, Finding):
+            return item
+        _, error, suppressed = item
+        self._finished = True
+        self._thread.join()
+        plan = self._plan
+        self.files, self.errors, self.skipped, self.suppressed = plan.files, plan.errors, plan.skipped, suppressed
+        self._file_kinds = plan.file_kinds
+        if error is not None:
+            raise error
+        raise StopIteration
+
+    def close(self):
+        """Stop the scan (if it still runs) and wait for its thread."""
+        self._stop.set()
+        self._finished = True
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        self._stop.set()
+
+
+class Catalog:
+    """A compiled, immutable catalog of risk patterns.
+
+    Make one with :meth:`builtin`, :meth:`load` or :meth:`loads`. A catalog
+    is a collection of :class:`Pattern` objects: ``len(catalog)``,
+    ``for p in catalog`` (ordered by id), ``catalog["TMDK-DF-001"]``,
+    ``"TMDK-DF-001" in catalog``. Scan with :meth:`scan`, :meth:`scan_bytes`
+    or :meth:`iter_scan`. One catalog may be used by any number of threads
+    at once; the GIL is released while the library parses and scans.
+
+    ``warnings`` lists the compiler's warnings (:class:`Diagnostic`).
+    """
+
+    __slots__ = ("_ptr", "_patterns", "_by_id", "warnings", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use tmdk.Catalog.builtin(), Catalog.load(...) or Catalog.loads(...)")
+
+    @classmethod
+    def _own(cls, ptr, warnings=()):
+        self = object.__new__(cls)
+        self._ptr = ptr
+        self._patterns = tuple(Pattern._from_native(_n.catalog_pattern(ptr, i))
+                               for i in range(_n.catalog_pattern_count(ptr)))
+        self._by_id = {p.id: p for p in self._patterns}
+        self.warnings = list(warnings)
+        return self
+
+    @classmethod
+    def builtin(cls):
+        """The catalog embedded in the library (patterns/ in the sources)."""
+        return cls._compile([], builtin=True)
+
+    @classmethod
+    def load(cls, *paths, builtin=True, strict=False, check_examples=False, **limits):
+        """Compile catalog files, or folders of ``*.yaml`` / ``*.yml`` files.
+
+        With ``builtin`` (the default) the built-in catalog is included, so
+        your patterns add to it. ``strict`` treats warnings as errors;
+        ``check_examples`` also runs every pattern's embedded examples.
+        Keyword limits: ``max_catalog_bytes``, ``max_patterns``,
+        ``regex_match_limit``, ``regex_depth_limit``, ``max_regex_length``.
+
+        Raises :class:`CatalogError` listing every problem found (each with
+        file, line, column, pattern and message), including unreadable paths.
+        """
+        sources = []
+        for p in paths:
+            if not isinstance(p, (str, bytes, os.PathLike)):
+                raise TypeError("catalog paths must be str or os.PathLike, not %s" % type(p).__name__)
+            sources.append(("path", os.fspath(p)))
+        return cls._compile(sources, builtin, strict, check_examples, limits)
+
+    @classmethod
+    def loads(cls, text, name="<string>", *, builtin=True, strict=False, check_examples=False, **limits):
+        """Compile a catalog from its text (str or bytes); ``name`` appears in diagnostics.
+        Otherwise as :meth:`load`."""
+        return cls._compile([("buffer", os.fsdecode(name), as_bytes(text))], builtin, strict,
+                            check_examples, limits)
+
+    @classmethod
+    def _compile(cls, sources, builtin=True, strict=False, check_examples=False, limits=None):
+        opts = _native.compile_options()
+        opts.flags = ((_n.TMDK_COMPILE_STRICT if strict else 0) |
+                      (_n.TMDK_COMPILE_CHECK_EXAMPLES if check_examples else 0))
+        for name, value in (limits or {}).items():
+            if name not in _COMPILE_LIMITS:
+                raise TypeError("unknown catalog limit %r (expected one of: %s)"
+                                % (name, ", ".join(_COMPILE_LIMITS)))
+            if value is not None:
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise ValueError("%s must be a non-negative integer, not %r" % (name, value))
+                try:
+                    setattr(opts, name, value)
+                except OverflowError:
+                    raise ValueError("%s=%r is too large" % (name, value)) from None
+        compiler = _n.compiler_new(opts)
+        unreadable = []
+        first = None
+        if builtin:
+            _n.compiler_add_builtin(compiler)
+        for source in sources:
+            try:
+                if source[0] == "path":
+                    _n.compiler_add_path(compiler, source[1])
+                else:
+                    _n.compiler_add_buffer(compiler, source[1], source[2])
+            except Error as e:
+                first = first or e
+                unreadable.append(Diagnostic("error", e.code, e.path or os.fsdecode(source[1]),
+                                             e.line, e.column, None, e.message))
+        try:
+            ptr = _n.compiler_compile(compiler)
+        except Error as e:
+            ptr, first = None, first or e
+        diagnostics = unreadable + [Diagnostic._from_row(r) for r in _n.py_compiler_diagnostics(compiler)]
+        if ptr is None or unreadable:
+            errors = [d for d in diagnostics if d.level == "error"] or diagnostics
+            count = len(errors)
+            summary = "catalog not loaded: %d error%s" % (count, "" if count == 1 else "s")
+            d = errors[0] if errors else None
+            raise CatalogError(summary, first.code if first else _n.TMDK_ESCHEMA,
+                               d.file if d else None, d.line if d else 0, d.column if d else 0,
+                               diagnostics)
+        return cls._own(ptr, [d for d in diagnostics if d.level == "warning"])
+
+    # ---- the collection of patterns ------------------------------------
+    @property
+    def patterns(self):
+        """Every pattern, ordered by id (a tuple)."""
+        return self._patterns
+
+    def __len__(self):
+        return len(self._patterns)
+
+    def __iter__(self):
+        return iter(self._patterns)
+
+    def __getitem__(self, pattern_id):
+        try:
+            return self._by_id[pattern_id]
+        except (KeyError, TypeError):
+            raise KeyError(pattern_id) from None
+
+    def __contains__(self, pattern_id):
+        return isinstance(pattern_id, str) and pattern_id in self._by_id
+
+    def get(self, pattern_id, default=None):
+        """The pattern with this id, or default."""
+        return self._by_id.get(pattern_id, default)
+
+    def __repr__(self):
+        return "<tmdk.Catalog %d patterns>" % len(self._patterns)
+
+    # ---- scanning -------------------------------------------------------
+    def scan(self, paths, *, kind=None, errors="raise", min_severity=None, questions=None, risks=None,
+             ignore=(), inline_ignores=True, include_suppressed=True, max_findings=None,
+             regex_match_limit=None, regex_depth_limit=None, **limits):
+        """Scan files and folders (or parsed :class:`Artifact` objects) and
+        return their findings as a :class:`ScanResult` (a list of :class:`Finding`).
+
+        ``paths`` is one path (str or os.PathLike) or Artifact, or an
+        iterable of them. Folders are walked recursively as tmdk-scan does:
+        ``.git``, ``node_modules``, ``vendor`` and hidden folders are
+        skipped, symbolic-link loops are entered once, and files that are not
+        artifacts are skipped. Everything is scanned as one set, so
+        cross-document patterns (a role and its binding) see every document.
+
+        ``kind`` forces the artifact kind of the files named in ``paths``
+        (not of files found in folders). ``errors="raise"`` (the default)
+        raises the first :class:`ParseError`, :class:`LimitError` or
+        :class:`FileError`; ``errors="collect"`` records them in the
+        result's ``errors`` and scans the rest.
+
+        Scan options: ``min_severity`` (patterns below it are not evaluated;
+        a name such as 'high' or a :class:`Severity`), ``questions`` and
+        ``risks`` (slugs, one or several: keep only these), ``ignore``
+        (pattern ids never evaluated), ``inline_ignores`` (honour
+        ``# tmdk:ignore`` comments and ``tmdk.io/ignore`` annotations),
+        ``include_suppressed`` (report suppressed findings, marked),
+        ``max_findings`` (beyond it :class:`LimitError`),
+        ``regex_match_limit`` and ``regex_depth_limit``; and the parse
+        limits of :func:`tmdk.parse`. The GIL is released while parsing and
+        scanning.
+        """
+        options = dict(min_severity=min_severity, questions=questions, risks=risks, ignore=ignore,
+                       inline_ignores=inline_ignores, include_suppressed=include_suppressed,
+                       max_findings=max_findings, regex_match_limit=regex_match_limit,
+                       regex_depth_limit=regex_depth_limit)
+        plan = _ScanPlan(self, _inputs(paths), kind, errors, limits, options)
+        return self._collect(plan, plan.artifacts())
+
+    def scan_bytes(self, data, name="", kind=None, *, min_severity=None, questions=None, risks=None,
+                   ignore=(), inline_ignores=True, include_suppressed=True, max_findings=None,
+                   regex_match_limit=None, regex_depth_limit=None, **limits):
+        """Scan one artifact given as content (bytes, bytearray, memoryview
+        or str) and return its findings as a :class:`ScanResult`.
+
+        ``name`` is the file name the findings report; it also takes part in
+        kind detection ('Dockerfile', 'compose.yaml' …) unless ``kind`` is
+        given. Content of unknown kind yields no findings. Parse errors
+        raise. Options as for :meth:`scan`.
+        """
+        options = dict(min_severity=min_severity, questions=questions, risks=risks, ignore=ignore,
+                       inline_ignores=inline_ignores, include_suppressed=include_suppressed,
+                       max_findings=max_findings, regex_match_limit=regex_match_limit,
+                       regex_depth_limit=regex_depth_limit)
+        plan = _ScanPlan(self, [], kind, "raise", limits, options)
+        art = Artifact._own(_n.py_parse_bytes(os.fsdecode(name or ""), as_bytes(data), plan.explicit_opts))
+        plan.scope = art.path or ""
+        if art.kind == "unknown":
+            plan.skipped.append(art.path)
+            arts = []
+        else:
+            arts = [art]
+        plan.record(arts)
+        return self._collect(plan, arts)
+
+    def iter_scan(self, paths, *, kind=None, errors="raise", min_severity=None, questions=None,
+                  risks=None, ignore=(), inline_ignores=True, include_suppressed=True,
+                  max_findings=None, regex_match_limit=None, regex_depth_limit=None, **limits):
+        """Like :meth:`scan`, but return a :class:`ScanIterator` that yields
+        each finding as the scan reports it (the scan runs in a background
+        thread; stop it early with ``close()`` or a ``with`` block). Arguments
+        are checked at once; parse and scan errors are raised by ``next()``.
+        """
+        options = dict(min_severity=min_severity, questions=questions, risks=risks, ignore=ignore,
+                       inline_ignores=inline_ignores, include_suppressed=include_suppressed,
+                       max_findings=max_findings, regex_match_limit=regex_match_limit,
+                       regex_depth_limit=regex_depth_limit)
+        return ScanIterator(_ScanPlan(self, _inputs(paths), kind, errors, limits, options))
+
+    def _collect(self, plan, arts):
+        findings, _, suppressed = plan.run(arts)
+        by_id = self._by_id
+        rows = _n.py_findings_rows(findings, 0)
+        result = [Finding._from_row(row, by_id, findings, i) for i, row in enumerate(rows)]
+        return ScanResult._of(result, plan, suppressed)
+
+
+for _cls in (Catalog, ScanResult, ScanIterator):
+    _cls.__module__ = "tmdk"

@@ -1,0 +1,503 @@
+"""Parsed artifacts and their documents, navigable like Python data."""
+
+import collections.abc
+import os
+from collections import namedtuple
+
+from . import native as _native
+from ._taxonomy import kind_code, kind_name
+
+__all__ = ["parse", "Artifact", "Document", "Node", "MapNode", "SequenceNode", "ScalarNode",
+           "ArtifactWarning"]
+
+_n = _native._native
+
+#: The parse limits accepted as keyword arguments (0 or None: the library's default).
+PARSE_LIMITS = ("max_input_bytes", "max_depth", "max_alias_nodes", "max_documents",
+                "max_line_length", "max_instructions", "max_heredoc_bytes")
+
+ArtifactWarning = namedtuple("ArtifactWarning", "message line column")
+ArtifactWarning.__doc__ = ("A problem that did not stop the parse (a duplicate key, whose last "
+                           "value wins, …) and where it is.")
+
+_SCALAR_TYPES = {
+    _n.TMDK_SCALAR_STRING: "string",
+    _n.TMDK_SCALAR_INT: "int",
+    _n.TMDK_SCALAR_FLOAT: "float",
+    _n.TMDK_SCALAR_BOOL: "bool",
+    _n.TMDK_SCALAR_NULL: "null",
+}
+
+
+def _limit(name, value):
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("%s must be a non-negative integer, not %r" % (name, value))
+    return value
+
+
+def parse_options(kind=None, limits=None):
+    """The C parse options for a kind name and a dict of limits."""
+    opts = _native.parse_options()
+    opts.kind = kind_code(kind)
+    for name, value in (limits or {}).items():
+        if name not in PARSE_LIMITS:
+            raise TypeError("unknown parse limit %r (expected one of: %s)" % (name, ", ".join(PARSE_LIMITS)))
+        try:
+            setattr(opts, name, _limit(name, value))
+        except OverflowError:
+            raise ValueError("%s=%r is too large" % (name, value)) from None
+    return opts
+
+
+def as_bytes(data):
+    """bytes from bytes-like data, or from str (encoded as UTF-8)."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str):
+        return data.encode("utf-8", "surrogateescape")
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError("expected bytes, bytearray, memoryview or str, not %s" % type(data).__name__)
+
+
+def parse(source, kind=None, *, name=None, **limits):
+    """Parse one artifact and return an :class:`Artifact`.
+
+    ``source`` is a path (``str`` or ``os.PathLike``), the content itself
+    (``bytes``, ``bytearray`` or ``memoryview``), or a binary file object.
+    ``kind`` is None to detect it from the name and the content (as
+    ``tmdk-scan`` does), or one of :data:`tmdk.KINDS` ('dockerfile',
+    'compose', 'kubernetes', 'daemon-json', 'docker-inspect'). ``name``
+    names content given as bytes (it takes part in detection: 'Dockerfile',
+    'compose.yaml' …). Keyword limits (``max_depth=…``, see
+    :data:`PARSE_LIMITS`) override the library's defaults.
+
+    A file that is not an artifact libtmdk knows parses to an artifact of
+    kind 'unknown' with no documents. Raises :class:`ParseError` (with path,
+    line and column), :class:`LimitError` or :class:`FileError`.
+    The GIL is released while the library reads and parses.
+    """
+    opts = parse_options(kind, limits)
+    if hasattr(source, "read") and not isinstance(source, (bytes, bytearray, memoryview)):
+        if name is None:
+            file_name = getattr(source, "name", None)
+            name = file_name if isinstance(file_name, (str, bytes, os.PathLike)) else None
+        source = source.read()
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        label = os.fsdecode(name) if name is not None else ""
+        return Artifact._own(_n.py_parse_bytes(label, as_bytes(source), opts))
+    if isinstance(source, (str, os.PathLike)):
+        if name is not None:
+            raise TypeError("name= only applies to content given as bytes; a path names itself")
+        return Artifact._own(_n.py_parse_path(source, opts))
+    raise TypeError("parse() takes a path (str or os.PathLike), bytes, or a binary file, not %s"
+                    % type(source).__name__)
+
+
+class Artifact:
+    """A parsed Dockerfile, compose file, Kubernetes manifest, daemon.json or
+    ``docker inspect`` output.
+
+    It is a sequence of :class:`Document` objects (``len(artifact)``,
+    ``artifact[0]``, ``for doc in artifact``). ``path`` is the file's path
+    (or the name given with bytes), ``kind`` its kind name. The artifact
+    owns all its nodes: they stay valid as long as any of them is referenced.
+    Artifacts are immutable and may be shared between threads.
+    """
+
+    __slots__ = ("_ptr", "_documents", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("Artifacts are made by tmdk.parse()")
+
+    @classmethod
+    def _own(cls, ptr):
+        self = object.__new__(cls)
+        self._ptr = ptr
+        count = _n.artifact_document_count(ptr)
+        self._documents = tuple(Document(self, _n.artifact_document(ptr, i)) for i in range(count))
+        return self
+
+    @property
+    def path(self):
+        """The path (or name) given at parse time; None for unnamed bytes."""
+        return _n.artifact_name(self._ptr) or None
+
+    @property
+    def kind(self):
+        """'dockerfile', 'compose', 'kubernetes', 'daemon-json', 'docker-inspect' or 'unknown'."""
+        return kind_name(_n.artifact_kind(self._ptr))
+
+    @property
+    def documents(self):
+        """The documents, as a tuple."""
+        return self._documents
+
+    @property
+    def warnings(self):
+        """Problems that did not stop the parse: a list of :class:`ArtifactWarning`."""
+        return [ArtifactWarning(*w) for w in _n.py_artifact_warnings(self._ptr)]
+
+    @property
+    def line_count(self):
+        """Number of source lines."""
+        return _n.artifact_line_count(self._ptr)
+
+    def line(self, number):
+        """The text of source line ``number`` (from 1) without its line ending; None if out of range."""
+        if number < 1 or number > 0xFFFFFFFF:
+            return None
+        return _n.py_artifact_line(self._ptr, number)
+
+    def comment(self, number):
+        """The comment on source line ``number`` (without ``#``), or None."""
+        if number < 1 or number > 0xFFFFFFFF:
+            return None
+        return _n.artifact_line_comment(self._ptr, number)
+
+    def to_python(self):
+        """Every document's view as plain Python data: a list."""
+        return [doc.to_python() for doc in self._documents]
+
+    def __len__(self):
+        return len(self._documents)
+
+    def __iter__(self):
+        return iter(self._documents)
+
+    def __getitem__(self, index):
+        return self._documents[index]
+
+    def __bool__(self):
+        return True
+
+    def __repr__(self):
+        n = len(self._documents)
+        return "<tmdk.Artifact %s %r, %d document%s>" % (self.kind, self.path, n, "" if n == 1 else "s")
+
+
+class Document:
+    """One document of an artifact.
+
+    Indexing, iteration, ``len()``, ``in``, ``get()``, ``keys()``,
+    ``values()`` and ``items()`` go to :attr:`view`, the normalized view
+    rules query: the document as written (``doc["spec"]["containers"][0]
+    ["image"]``) overlaid with the normalizer's facts (``doc["containers"]``
+    for Kubernetes, ``doc["services"]`` for compose, ``doc["stages"]`` for a
+    Dockerfile; see docs/document-model.md). :attr:`raw` is the document as
+    written. ``index`` is its position in the YAML stream, ``item_index`` its
+    position in a Kubernetes ``List`` (None otherwise), ``line`` its first line.
+    """
+
+    __slots__ = ("artifact", "_ptr")
+
+    def __init__(self, artifact, ptr):
+        self.artifact = artifact
+        self._ptr = ptr
+
+    @property
+    def index(self):
+        """Position of the document in its stream (from 0)."""
+        return _n.document_index(self._ptr)
+
+    @property
+    def item_index(self):
+        """For an item of a Kubernetes ``kind: List``, its position in ``items``; else None."""
+        i = _n.document_item_index(self._ptr)
+        return None if i < 0 else i
+
+    @property
+    def line(self):
+        """First line of the document."""
+        return _n.document_line(self._ptr)
+
+    @property
+    def view(self):
+        """The normalized view (a :class:`Node`)."""
+        return _wrap(self.artifact, _n.document_view(self._ptr))
+
+    @property
+    def raw(self):
+        """The document as written (a :class:`Node`)."""
+        return _wrap(self.artifact, _n.document_root(self._ptr))
+
+    def find(self, path):
+        """``view.find(path)``: the node at a path such as ``spec.containers[0].image``, or None."""
+        view = self.view
+        return view.find(path) if view is not None else None
+
+    def to_python(self):
+        """The view as plain Python data (dicts, lists, str, int, float, bool, None)."""
+        view = self.view
+        return view.to_python() if view is not None else None
+
+    def _view_or_empty(self):
+        view = self.view
+        return view if view is not None else {}
+
+    def __getitem__(self, key):
+        return self._view_or_empty()[key]
+
+    def get(self, key, default=None):
+        """``view.get(key, default)``."""
+        view = self._view_or_empty()
+        return view.get(key, default) if isinstance(view, (MapNode, dict)) else default
+
+    def keys(self):
+        """The view's keys."""
+        return self._view_or_empty().keys()
+
+    def values(self):
+        """The view's values."""
+        return self._view_or_empty().values()
+
+    def items(self):
+        """The view's (key, node) pairs."""
+        return self._view_or_empty().items()
+
+    def __contains__(self, key):
+        return key in self._view_or_empty()
+
+    def __iter__(self):
+        return iter(self._view_or_empty())
+
+    def __len__(self):
+        return len(self._view_or_empty())
+
+    def __bool__(self):
+        return True
+
+    def __repr__(self):
+        return "<tmdk.Document %d of %r, line %d>" % (self.index, self.artifact.path, self.line)
+
+
+def _wrap(artifact, ptr):
+    """The Node subclass for a C node, or None for NULL."""
+    if ptr is None:
+        return None
+    t = _n.node_get_type(ptr)
+    if t == _n.TMDK_NODE_MAP:
+        return MapNode(artifact, ptr)
+    if t == _n.TMDK_NODE_SEQUENCE:
+        return SequenceNode(artifact, ptr)
+    if t == _n.TMDK_NODE_SCALAR:
+        return ScalarNode(artifact, ptr)
+    return None
+
+
+class Node:
+    """A node of a parsed document: a :class:`MapNode`, a
+    :class:`SequenceNode` or a :class:`ScalarNode`.
+
+    Every node knows where it came from (``line``, ``column``, counting from
+    1) and converts to plain Python data with :meth:`to_python`. Nodes keep
+    their artifact alive. A node may appear in several places (YAML aliases,
+    normalized views share the source's nodes).
+    """
+
+    __slots__ = ("artifact", "_ptr")
+
+    #: 'map', 'sequence' or 'scalar'.
+    type = None
+
+    def __init__(self, artifact, ptr):
+        self.artifact = artifact
+        self._ptr = ptr
+
+    @property
+    def line(self):
+        """Source line, from 1."""
+        return _n.node_line(self._ptr)
+
+    @property
+    def column(self):
+        """Source column, from 1 (in characters)."""
+        return _n.node_column(self._ptr)
+
+    @property
+    def tag(self):
+        """The explicit YAML tag (e.g. 'tag:yaml.org,2002:str'), or None."""
+        return _n.node_tag(self._ptr)
+
+    def find(self, path):
+        """The node at ``path`` below this one, or None.
+
+        Keys are separated by dots, sequence indexes are in brackets
+        (negative ones count from the end), keys with dots or brackets are
+        quoted in brackets: ``spec.template.spec.containers[0].image``,
+        ``metadata.annotations["kubernetes.io/ingress.class"]``, ``items[-1]``.
+        """
+        if not isinstance(path, str):
+            raise TypeError("path must be a str, not %s" % type(path).__name__)
+        return _wrap(self.artifact, _n.node_path(self._ptr, path))
+
+    def to_python(self):
+        """The subtree as plain Python data: dicts (keys are the keys' text),
+        lists, and scalars typed by the YAML 1.2 core schema (str, int,
+        float, bool, None)."""
+        return _n.py_node_to_python(self._ptr)
+
+    def _where(self):
+        return "%d:%d" % (self.line, self.column)
+
+
+class MapNode(Node, collections.abc.Mapping):
+    """A map. A read-only Mapping from key text to nodes:
+    ``node["image"]``, ``node.get("ports")``, ``"env" in node``, ``node.items()``."""
+
+    __slots__ = ()
+    type = "map"
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            try:
+                ptr = _n.node_getn(self._ptr, key)
+            except UnicodeEncodeError:
+                ptr = None
+            if ptr is not None:
+                return _wrap(self.artifact, ptr)
+            raise KeyError(key)
+        # A complex key (a tuple standing for a YAML sequence or map key).
+        for i, k in enumerate(_n.py_node_keys(self._ptr)):
+            if k == key:
+                return _wrap(self.artifact, _n.node_at(self._ptr, i))
+        raise KeyError(key)
+
+    def __iter__(self):
+        return iter(_n.py_node_keys(self._ptr))
+
+    def __len__(self):
+        return _n.node_size(self._ptr)
+
+    def items(self):
+        """(key, node) pairs, in document order."""
+        ptr, artifact = self._ptr, self.artifact
+        return [(k, _wrap(artifact, _n.node_at(ptr, i))) for i, k in enumerate(_n.py_node_keys(ptr))]
+
+    def values(self):
+        """The value nodes, in document order."""
+        ptr, artifact = self._ptr, self.artifact
+        return [_wrap(artifact, _n.node_at(ptr, i)) for i in range(_n.node_size(ptr))]
+
+    def key_node(self, key):
+        """The node of the key itself (for its position), or None."""
+        for i, k in enumerate(_n.py_node_keys(self._ptr)):
+            if k == key:
+                return _wrap(self.artifact, _n.node_key_at(self._ptr, i))
+        return None
+
+    def __eq__(self, other):
+        if isinstance(other, MapNode) and other._ptr == self._ptr:
+            return True
+        if isinstance(other, collections.abc.Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self):
+        return "<tmdk.MapNode %d keys at %s>" % (len(self), self._where())
+
+
+class SequenceNode(Node, collections.abc.Sequence):
+    """A sequence. A read-only Sequence of nodes: ``node[0]``, ``node[-1]``,
+    ``node[1:3]`` (a list), ``len(node)``, ``for item in node``."""
+
+    __slots__ = ()
+    type = "sequence"
+
+    def __getitem__(self, index):
+        size = _n.node_size(self._ptr)
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(size))]
+        try:
+            i = index.__index__()
+        except AttributeError:
+            raise TypeError("sequence indices must be integers or slices, not %s"
+                            % type(index).__name__) from None
+        if i < 0:
+            i += size
+        if not 0 <= i < size:
+            raise IndexError("sequence index out of range")
+        return _wrap(self.artifact, _n.node_at(self._ptr, i))
+
+    def __len__(self):
+        return _n.node_size(self._ptr)
+
+    def __iter__(self):
+        ptr, artifact = self._ptr, self.artifact
+        for i in range(_n.node_size(ptr)):
+            yield _wrap(artifact, _n.node_at(ptr, i))
+
+    def __eq__(self, other):
+        if isinstance(other, SequenceNode) and other._ptr == self._ptr:
+            return True
+        if isinstance(other, collections.abc.Sequence) and not isinstance(other, (str, bytes)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self):
+        return "<tmdk.SequenceNode %d items at %s>" % (len(self), self._where())
+
+
+class ScalarNode(Node):
+    """A scalar. ``value`` is its typed value (str, int, float, bool or
+    None, by the YAML 1.2 core schema; quoted scalars are always str),
+    ``text`` its text as written. It compares equal to its value
+    (``node == "nginx:latest"``, ``node == 8080``), hashes like it, and is
+    true when its value is."""
+
+    __slots__ = ()
+    type = "scalar"
+
+    @property
+    def value(self):
+        """The typed value: str, int, float, bool or None."""
+        return _n.py_node_value(self._ptr)
+
+    @property
+    def text(self):
+        """The text as written (after YAML unquoting and folding)."""
+        return _n.py_node_text(self._ptr)
+
+    @property
+    def scalar_type(self):
+        """'string', 'int', 'float', 'bool' or 'null'."""
+        return _SCALAR_TYPES.get(_n.node_scalar_type(self._ptr), "string")
+
+    def to_python(self):
+        return self.value
+
+    def __eq__(self, other):
+        if isinstance(other, ScalarNode):
+            return self.value == other.value
+        if isinstance(other, Node):
+            return False
+        return self.value == other
+
+    def __hash__(self):
+        return hash(self.value)
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __str__(self):
+        return self.text
+
+    def __int__(self):
+        return int(self.value)
+
+    def __float__(self):
+        return float(self.value)
+
+    def __repr__(self):
+        return "<tmdk.ScalarNode %r at %s>" % (self.value, self._where())
+
+
+for _cls in (Artifact, Document, Node, MapNode, SequenceNode, ScalarNode, ArtifactWarning):
+    _cls.__module__ = "tmdk"
+parse.__module__ = "tmdk"

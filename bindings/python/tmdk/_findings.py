@@ -1,0 +1,219 @@
+"""Patterns (the catalog's rules) and findings, as plain Python values."""
+
+import functools
+from collections import namedtuple
+
+from . import native as _native
+from ._taxonomy import KINDS, Severity, kind_name
+
+__all__ = ["Pattern", "Reference", "Example", "Finding"]
+
+_n = _native._native
+
+Reference = namedtuple("Reference", "type id benchmark url title")
+Reference.__doc__ = ("A pattern's reference: type ('cis-docker', 'cis-kubernetes', 'url', 'owasp', "
+                     "'doc'), the item id ('5.2.1') or None, the benchmark name or None, url and title.")
+
+Example = namedtuple("Example", "kind positive line name content description")
+Example.__doc__ = ("An example embedded in a pattern: the artifact kind, whether the pattern must "
+                   "fire (positive), the expected line (0: any), a file name, the content and why it exists.")
+
+
+class Pattern:
+    """A risk pattern of a catalog (a plain, immutable copy).
+
+    Attributes: ``id``, ``title``, ``question`` and ``risk`` (slugs),
+    ``severity`` (:class:`Severity`), ``stride`` (tuple of STRIDE names),
+    ``description``, ``mitigation``, ``message`` (the finding message
+    template), ``references`` (tuple of :class:`Reference`), ``applies_to``
+    (tuple of kind names), ``examples`` (tuple of :class:`Example`), and
+    where it was defined: ``file``, ``line``, ``catalog_name``,
+    ``catalog_version``. Patterns compare and hash by all of these.
+    """
+
+    __slots__ = ("id", "title", "question", "risk", "severity", "stride", "description", "mitigation",
+                 "message", "references", "applies_to", "examples", "file", "line", "catalog_name",
+                 "catalog_version")
+
+    def __init__(self, id, title="", question="what-can-go-wrong", risk="", severity=Severity.INFO,
+                 stride=(), description="", mitigation="", message="", references=(), applies_to=(),
+                 examples=(), file=None, line=0, catalog_name=None, catalog_version=None):
+        values = dict(locals())
+        del values["self"]
+        values["severity"] = Severity.parse(severity)
+        for name in ("stride", "references", "applies_to", "examples"):
+            values[name] = tuple(values[name])
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def _from_native(cls, p):
+        refs = []
+        for i in range(_n.pattern_reference_count(p)):
+            r = _n.pattern_reference(p, i)
+            refs.append(Reference(r.type, r.id, r.benchmark, r.url, r.title))
+        examples = []
+        for i in range(_n.pattern_example_count(p)):
+            e = _n.pattern_example(p, i)
+            examples.append(Example(kind_name(e.kind), bool(e.positive), e.line, e.name, e.content,
+                                    e.description))
+        return cls(
+            id=_n.pattern_id(p), title=_n.pattern_title(p),
+            question=_n.question_slug(_n.pattern_question(p)), risk=_n.risk_slug(_n.pattern_risk(p)),
+            severity=Severity(_n.pattern_severity(p)),
+            stride=[_n.pattern_stride(p, i) for i in range(_n.pattern_stride_count(p))],
+            description=_n.pattern_description(p), mitigation=_n.pattern_mitigation(p),
+            message=_n.pattern_message(p), references=refs,
+            applies_to=[k for i, k in enumerate(KINDS)
+                        if _n.pattern_applies_to(p, i + _n.TMDK_KIND_DOCKERFILE)],
+            examples=examples, file=_n.pattern_file(p), line=_n.pattern_line(p),
+            catalog_name=_n.pattern_catalog_name(p), catalog_version=_n.pattern_catalog_version(p))
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Pattern is immutable")
+
+    def __delattr__(self, name):
+        raise AttributeError("Pattern is immutable")
+
+    def _key(self):
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other):
+        if not isinstance(other, Pattern):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self):
+        return hash((self.id, self.file, self.line, self.catalog_name))
+
+    def __reduce__(self):
+        return (_make_pattern, (dict(zip(self.__slots__, self._key())),))
+
+    def __repr__(self):
+        return "<tmdk.Pattern %s %s: %s>" % (self.id, self.severity, self.title)
+
+
+def _make_pattern(fields):
+    return Pattern(**fields)
+
+
+# The order of the fields of a row made by the C helpers (tmdk_py_finding_row).
+_ROW_FIELDS = ("pattern", "path", "kind", "document", "line", "column", "object", "evidence",
+               "message", "suppressed", "reason")
+
+
+@functools.total_ordering
+class Finding:
+    """One finding: a pattern that matched, and where.
+
+    A plain, immutable Python object (every field is a copy), valid for as
+    long as it is referenced, whatever happens to its catalog.
+
+    Attributes: ``pattern`` (:class:`Pattern`), ``path``, ``kind``,
+    ``document`` (index in the artifact), ``line`` and ``column`` (from 1),
+    ``object`` (what it concerns: 'Deployment default/web, container web'),
+    ``evidence`` (the source line, trimmed), ``message``, ``suppressed``
+    (an inline ignore or annotation applies) and ``reason`` (why it was
+    suppressed, or None). Shortcuts: ``id``, ``title``, ``severity``,
+    ``question``, ``risk``.
+
+    Findings compare equal when all fields are equal, hash accordingly, and
+    sort by path, document, line, column and pattern id (the library's order).
+    """
+
+    __slots__ = _ROW_FIELDS + ("_native",)
+
+    def __init__(self, pattern, path, line, column=0, message="", *, kind="unknown", document=0,
+                 object=None, evidence=None, suppressed=False, reason=None):
+        if not isinstance(pattern, Pattern):
+            raise TypeError("pattern must be a tmdk.Pattern, not %s" % type(pattern).__name__)
+        values = (pattern, path, kind, document, line, column, object, evidence, message,
+                  bool(suppressed), reason)
+        for name, value in zip(_ROW_FIELDS, values):
+            object_setattr(self, name, value)
+        # The library's own copy, for the report writers: (list proxy, index), or None.
+        object_setattr(self, "_native", None)
+
+    @classmethod
+    def _from_row(cls, row, patterns, native_list, index):
+        self = cls.__new__(cls)
+        for name, value in zip(_ROW_FIELDS, row):
+            object_setattr(self, name, value)
+        pattern = patterns.get(row[0])
+        object_setattr(self, "pattern", pattern if pattern is not None else Pattern(row[0]))
+        object_setattr(self, "_native", (native_list, index))
+        return self
+
+    id = property(lambda self: self.pattern.id, doc="The pattern's id.")
+    title = property(lambda self: self.pattern.title, doc="The pattern's title.")
+    severity = property(lambda self: self.pattern.severity, doc="The pattern's severity.")
+    question = property(lambda self: self.pattern.question, doc="The pattern's question slug.")
+    risk = property(lambda self: self.pattern.risk, doc="The pattern's risk slug.")
+
+    def to_dict(self):
+        """The finding as a dict of JSON-ready values (the keys of tmdk-scan's JSON output)."""
+        return {
+            "pattern_id": self.pattern.id, "title": self.pattern.title,
+            "question": self.pattern.question, "risk": self.pattern.risk,
+            "severity": str(self.pattern.severity), "path": self.path, "kind": self.kind,
+            "document": self.document, "line": self.line, "column": self.column,
+            "object": self.object, "evidence": self.evidence, "message": self.message,
+            "suppressed": self.suppressed, "reason": self.reason,
+        }
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Finding is immutable")
+
+    def __delattr__(self, name):
+        raise AttributeError("Finding is immutable")
+
+    def _key(self):
+        return (self.pattern.id, self.path, self.kind, self.document, self.line, self.column,
+                self.object, self.evidence, self.message, self.suppressed, self.reason)
+
+    def _order(self):
+        return (self.path, self.document, self.line, self.column, self.pattern.id, self.message or "")
+
+    def __eq__(self, other):
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return self._key() == other._key() and self.pattern == other.pattern
+
+    def __lt__(self, other):
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return self._order() < other._order()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __reduce__(self):
+        values = tuple(getattr(self, name) for name in _ROW_FIELDS)
+        return (_make_finding, (values,))
+
+    def __repr__(self):
+        return "<tmdk.Finding %s %s %s:%d:%d %r%s>" % (
+            self.pattern.id, self.pattern.severity, self.path, self.line, self.column, self.message,
+            " suppressed" if self.suppressed else "")
+
+    def __str__(self):
+        text = "%s:%d:%d: %s: %s: %s" % (self.path, self.line, self.column, self.pattern.severity,
+                                         self.pattern.id, self.message)
+        if self.suppressed:
+            text += " (suppressed%s)" % (": " + self.reason if self.reason else "")
+        return text
+
+
+object_setattr = object.__setattr__
+
+
+def _make_finding(values):
+    self = Finding.__new__(Finding)
+    for name, value in zip(_ROW_FIELDS, values):
+        object_setattr(self, name, value)
+    object_setattr(self, "_native", None)
+    return self
+
+
+for _cls in (Pattern, Reference, Example, Finding):
+    _cls.__module__ = "tmdk"

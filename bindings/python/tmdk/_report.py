@@ -1,0 +1,96 @@
+"""Threat-model reports: findings rendered as tmdk-scan renders them."""
+
+from . import native as _native
+from ._errors import Error
+from ._taxonomy import Severity, kind_code
+
+__all__ = ["report", "FORMATS"]
+
+_n = _native._native
+
+#: The report formats, as ``format=`` takes them ('md' is also accepted for 'markdown').
+FORMATS = tuple(_n.report_format_name(i) for i in range(_n.TMDK_REPORT_FORMAT_COUNT))
+
+
+def _format_code(format):
+    name = "markdown" if format == "md" else format
+    if isinstance(name, str) and name in FORMATS:
+        return FORMATS.index(name)
+    raise ValueError("unknown report format %r (expected one of: %s)" % (format, ", ".join(FORMATS)))
+
+
+def _text(name, value):
+    if value is not None and not isinstance(value, str):
+        raise TypeError("%s must be a str or None, not %s" % (name, type(value).__name__))
+    return value
+
+
+def report(findings, format="text", *, catalog=None, scope=None, date=None, duration=None, title=None,
+           tool_name=None, min_severity=None, color=False, show_suppressed=False, files=None, errors=None):
+    """Render findings as a report and return its text: exactly what
+    ``tmdk-scan --format FORMAT`` prints for the same findings.
+
+    ``findings`` is what :meth:`Catalog.scan` returned (a
+    :class:`ScanResult`: its files, errors, catalog and scan options are
+    used too), an exhausted :class:`ScanIterator`, or any iterable of
+    :class:`Finding` objects returned by scans. ``format`` is one of
+    :data:`tmdk.FORMATS`: 'text', 'json', 'sarif' (SARIF 2.1.0),
+    'markdown' (a threat-model document) or 'html' (one self-contained page).
+
+    Optional facts: ``catalog`` (the :class:`Catalog` scanned with, so the
+    report knows what was checked and found clean; taken from a ScanResult
+    by default), ``scope`` (what was scanned, as shown in headers),
+    ``date`` (free text), ``duration`` (seconds), ``title`` (Markdown/HTML
+    heading), ``tool_name``, ``files`` (``(path, kind)`` pairs, kind a name
+    of :data:`tmdk.KINDS` or 'unknown' for a file looked at and skipped) and ``errors``
+    (:class:`Error` objects for inputs that could not be read).
+    Rendering: ``min_severity`` leaves out findings below it, ``color``
+    adds ANSI colours to text, ``show_suppressed`` lists suppressed
+    findings in text (the other formats always include them).
+
+    Findings you construct yourself have no library copy and cannot be
+    rendered (ValueError).
+    """
+    code = _format_code(format)
+    context = getattr(findings, "_context", None)
+    if files is None:
+        files = getattr(findings, "_file_kinds", None) or getattr(findings, "files", None) or ()
+    if errors is None:
+        errors = getattr(findings, "errors", None) or ()
+    if scope is None and context is not None:
+        scope = context.scope
+    flags = ((_n.TMDK_REPORT_COLOR if color else 0) |
+             (_n.TMDK_REPORT_SHOW_SUPPRESSED if show_suppressed else 0))
+    severity = int(Severity.parse(min_severity if min_severity is not None else Severity.INFO))
+    title, tool_name, scope, date = (_text("title", title), _text("tool_name", tool_name),
+                                     _text("scope", scope), _text("date", date))
+
+    r = _n.report_new()
+    if catalog is not None:
+        _n.py_report_set_catalog(r, catalog._ptr, _native.scan_options(), ())
+    elif context is not None:
+        _n.py_report_set_catalog(r, context.catalog._ptr, context.scan_opts, context.ignore)
+    if scope is not None:
+        _n.report_set_scope(r, scope)
+    if date is not None:
+        _n.report_set_date(r, date)
+    if duration is not None:
+        _n.report_set_duration(r, float(duration))
+    for item in files:
+        path, kind = item if isinstance(item, tuple) else (item, None)
+        if not isinstance(kind, int):
+            kind = _n.TMDK_KIND_UNKNOWN if kind in (None, "unknown") else kind_code(kind)
+        _n.report_add_file(r, path, kind)
+    for e in errors:
+        if not isinstance(e, Error):
+            raise TypeError("errors must hold tmdk.Error objects, not %s" % type(e).__name__)
+        _n.report_add_error(r, e.path or "", e.line or 0, e.column or 0, e.code, e.message)
+    for f in findings:
+        native = getattr(f, "_native", None)
+        if native is None:
+            raise ValueError("only findings returned by a scan can be rendered (%r was made in Python)" % (f,))
+        _n.py_report_add_finding(r, native[0], native[1])
+    return _n.py_report_render(r, code, flags, severity, title, tool_name)
+
+
+report.__module__ = "tmdk"

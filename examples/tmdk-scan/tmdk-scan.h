@@ -1,0 +1,107 @@
+/*
+ * tmdk-scan: the scanner CLI, built on libtmdk's public API only.
+ * options.c parses the command line, walk.c turns paths into inputs,
+ * run.c parses and scans them on worker threads, patterns.c prints
+ * --list-patterns and --explain, main.c puts it together.
+ */
+#ifndef TMDK_SCAN_CLI_H
+#define TMDK_SCAN_CLI_H
+
+/* POSIX.1-2008 with XSI: strtok_r, strcasecmp, clock_gettime, gmtime_r. */
+#ifndef _XOPEN_SOURCE
+# define _XOPEN_SOURCE 700
+#endif
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <tmdk.h>
+
+#define PROGRAM "tmdk-scan"
+
+/* Exit codes of DESIGN.md §5. */
+#define EXIT_CLEAN 0
+#define EXIT_FINDINGS 1
+#define EXIT_TROUBLE 2
+
+#define NO_THRESHOLD (-1)
+
+enum color_mode { COLOR_AUTO = 0, COLOR_ALWAYS, COLOR_NEVER };
+
+typedef struct scan_config {
+	tmdk_report_format format;
+	const char *output;          /* NULL: standard output */
+	const char **catalogs;       /* --catalog, in order */
+	size_t catalog_count;
+	int builtin;                 /* 0 with --no-builtin */
+	int threshold;               /* a tmdk_severity, or NO_THRESHOLD */
+	tmdk_severity min_severity;
+	unsigned int questions;      /* bits, 0: all */
+	unsigned long risks;         /* bits, 0: all */
+	const char **ignores;
+	size_t ignore_count;
+	int inline_ignores;
+	unsigned int jobs;
+	int list_patterns;
+	const char *explain;
+	enum color_mode color;
+	tmdk_kind kind;              /* --kind, TMDK_KIND_AUTO when not given */
+	int verbose;
+	int echo_errors;             /* also print errors on stderr (the report is not text on stdout) */
+	const char **paths;
+	size_t path_count;
+} scan_config;
+
+/* options.c */
+/** Fill cfg from argv. @return -1 to go on, or the exit status (0 after --help/--version). */
+int parse_options(scan_config *cfg, int argc, char **argv);
+void free_options(scan_config *cfg);
+/** The scanner options the configuration asks for. */
+void scan_options_from_config(tmdk_scan_options *o, const scan_config *cfg);
+
+/* walk.c */
+typedef struct input {
+	char *path;                  /* as shown and opened ("<stdin>" for -) */
+	int is_stdin;
+	int named;                   /* named on the command line (not found by walking) */
+	int candidate;               /* may be an artifact: to be parsed */
+} input;
+
+typedef struct input_list {
+	input *items;
+	size_t count, cap;
+} input_list;
+
+/**
+ * Expand the paths into inputs, sorted within each folder; folders that are
+ * unreadable are recorded in the report as errors. @return the number of
+ * such errors, or -1 when out of memory.
+ */
+int collect_inputs(const scan_config *cfg, input_list *out, tmdk_report *report);
+void free_inputs(input_list *list);
+
+/* run.c */
+typedef struct run_stats {
+	size_t files_parsed, artifacts, documents, errors;
+	double parse_seconds, scan_seconds;
+} run_stats;
+
+/**
+ * Parse every candidate input and scan all artifacts as one set on
+ * cfg->jobs threads; findings, files and errors go into the report in a
+ * deterministic order. @return the number of inputs or scans that failed,
+ * or -1 on a fatal error (out of memory, threads).
+ */
+int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_list *inputs,
+	tmdk_report *report, run_stats *stats);
+/** Print "path:line:col: error: message" to stderr. */
+void print_error(const char *path, unsigned int line, unsigned int column, const char *message);
+
+/* patterns.c */
+/** 1 if the pattern passes the --question/--risk/--ignore/--min-severity filters. */
+int pattern_selected(const scan_config *cfg, const tmdk_pattern *p);
+int list_patterns(const scan_config *cfg, const tmdk_catalog *catalog, FILE *out);
+/** @return 0, or 2 when the pattern does not exist. */
+int explain_pattern(const tmdk_catalog *catalog, const char *id, FILE *out);
+
+#endif

@@ -1,0 +1,401 @@
+/*
+ * The HTML report: one self-contained page (inline CSS and SVG, no script,
+ * no external asset; a Content-Security-Policy forbids loading any) with the
+ * Markdown report's content and a visual summary: counts per severity,
+ * a bar chart of findings per question and one per risk, severity colours,
+ * and a collapsible <details> per risk (open where something was found).
+ * Element ids (count-findings, count-critical, …) let tests and scripts read
+ * the numbers back.
+ */
+#include "report_int.h"
+
+#include <string.h>
+
+static const char *const severity_colors[TMDK_SEVERITY_COUNT] = {
+	"#6b7280", "#2563eb", "#d97706", "#ea580c", "#b91c1c"
+};
+
+static const char style_sheet[] =
+	"<style>\n"
+	":root{--fg:#1f2937;--muted:#6b7280;--line:#e5e7eb;--bg:#ffffff;--panel:#f9fafb}\n"
+	"*{box-sizing:border-box}\n"
+	"body{margin:0 auto;max-width:1100px;padding:24px;font:14px/1.5 system-ui,-apple-system,'Segoe UI',"
+	"Roboto,sans-serif;color:var(--fg);background:var(--bg)}\n"
+	"h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;padding-bottom:4px;"
+	"border-bottom:2px solid var(--line)}h3{font-size:15px;margin:16px 0 6px}\n"
+	".meta{color:var(--muted);margin:0 0 16px}\n"
+	".cards{display:flex;flex-wrap:wrap;gap:10px;margin:16px 0}\n"
+	".card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:110px;background:var(--panel)}\n"
+	".card .num{display:block;font-size:26px;font-weight:700}\n"
+	".card.sev-critical .num{color:#b91c1c}.card.sev-high .num{color:#ea580c}.card.sev-medium .num{color:#d97706}"
+	".card.sev-low .num{color:#2563eb}.card.sev-info .num{color:#6b7280}\n"
+	".charts{display:flex;flex-wrap:wrap;gap:24px}\n"
+	"figure{margin:0}figcaption{font-weight:600;margin-bottom:6px}\n"
+	"svg text{font:12px system-ui,sans-serif;fill:#1f2937}\n"
+	"details.risk{border:1px solid var(--line);border-radius:8px;margin:8px 0;background:var(--bg)}\n"
+	"details.risk>summary{cursor:pointer;padding:8px 12px;background:var(--panel);border-radius:8px;list-style-position:inside}\n"
+	"details.risk[open]>summary{border-bottom:1px solid var(--line);border-radius:8px 8px 0 0}\n"
+	"details.risk>div{padding:4px 12px 12px}\n"
+	".slug{color:var(--muted);font-family:ui-monospace,monospace;font-size:12px}\n"
+	".badge{display:inline-block;min-width:22px;text-align:center;border-radius:10px;padding:0 7px;margin-left:4px;"
+	"color:#fff;font-size:12px;font-weight:600}\n"
+	".clean-badge{background:#16a34a}.none-badge{background:#9ca3af}\n"
+	".sev{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:11px;font-weight:700}\n"
+	".sev-critical.sev,.badge.sev-critical{background:#b91c1c}.sev-high.sev,.badge.sev-high{background:#ea580c}"
+	".sev-medium.sev,.badge.sev-medium{background:#d97706}.sev-low.sev,.badge.sev-low{background:#2563eb}"
+	".sev-info.sev,.badge.sev-info{background:#6b7280}\n"
+	"table{border-collapse:collapse;width:100%;margin:6px 0}\n"
+	"th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}\n"
+	"th{font-size:12px;color:var(--muted);font-weight:600}\n"
+	"code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}\n"
+	"pre{margin:4px 0 0;padding:4px 6px;background:var(--panel);border-radius:4px;white-space:pre-wrap;"
+	"word-break:break-all}\n"
+	".object{color:var(--muted)}\n"
+	"ul{margin:4px 0;padding-left:20px}\n"
+	"footer{margin-top:32px;color:var(--muted);font-size:12px}\n"
+	"@media print{details.risk{break-inside:avoid}}\n"
+	"</style>\n";
+
+static void head(const tmdk__view *v, tmdk__out *o)
+{
+	tmdk__out_str(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+		"<meta name=\"generator\" content=\"");
+	tmdk__out_html(o, v->tool_name);
+	tmdk__out_printf(o, " (libtmdk %s)\">\n<title>", tmdk_version(NULL, NULL, NULL));
+	tmdk__out_html(o, v->title);
+	if (!v->opts->title && v->report->scope) {
+		tmdk__out_str(o, ": ");
+		tmdk__out_html(o, v->report->scope);
+	}
+	tmdk__out_str(o, "</title>\n");
+	tmdk__out_str(o, style_sheet);
+	tmdk__out_str(o, "</head>\n<body>\n");
+}
+
+static void card(tmdk__out *o, const char *id, const char *cls, size_t n, const char *label)
+{
+	tmdk__out_printf(o, "<div class=\"card%s%s\"><span class=\"num\" id=\"count-%s\" data-count=\"%zu\">%zu</span>%s</div>\n",
+		cls ? " " : "", cls ? cls : "", id, n, n, label);
+}
+
+static void banner(const tmdk__view *v, tmdk__out *o)
+{
+	const tmdk_report *r = v->report;
+	int s;
+
+	tmdk__out_str(o, "<header>\n<h1>");
+	tmdk__out_html(o, v->title);
+	if (!v->opts->title && r->scope) {
+		tmdk__out_str(o, ": ");
+		tmdk__out_html(o, r->scope);
+	}
+	tmdk__out_str(o, "</h1>\n<p class=\"meta\">");
+	if (r->scope) {
+		tmdk__out_str(o, "Scope <code>");
+		tmdk__out_html(o, r->scope);
+		tmdk__out_str(o, "</code> · ");
+	}
+	if (r->date) {
+		tmdk__out_str(o, "Date ");
+		tmdk__out_html(o, r->date);
+		tmdk__out_str(o, " · ");
+	}
+	tmdk__out_html(o, v->tool_name);
+	tmdk__out_printf(o, " (libtmdk %s) · %zu patterns checked</p>\n</header>\n", tmdk_version(NULL, NULL, NULL),
+		v->checked_count);
+	tmdk__out_str(o, "<section class=\"cards\" aria-label=\"Counts\">\n");
+	card(o, "findings", NULL, v->shown_count, "findings");
+	for (s = TMDK_SEVERITY_CRITICAL; s >= TMDK_SEVERITY_INFO; s--) {
+		char cls[32];
+		snprintf(cls, sizeof(cls), "sev-%s", tmdk_severity_name((tmdk_severity)s));
+		card(o, tmdk_severity_name((tmdk_severity)s), cls, v->by_severity[s], tmdk_severity_name((tmdk_severity)s));
+	}
+	card(o, "suppressed", NULL, v->suppressed_count, "suppressed");
+	card(o, "files", NULL, v->file_count, "files scanned");
+	card(o, "errors", NULL, v->error_count, "errors");
+	tmdk__out_str(o, "</section>\n");
+}
+
+/* ---- charts ------------------------------------------------------------------------ */
+
+#define ROW_H 24
+#define BAR_W 300
+#define LEGEND_H 26
+
+/* One horizontal stacked bar per row, severities from critical to info. */
+static void chart(tmdk__out *o, const char *id, const char *caption, size_t rows, const char *const *labels,
+	const size_t (*counts)[TMDK_SEVERITY_COUNT], unsigned int label_w)
+{
+	size_t i, max = 1;
+	unsigned int width = label_w + BAR_W + 50, height = (unsigned)(LEGEND_H + rows * ROW_H + 4);
+	int s;
+
+	for (i = 0; i < rows; i++)
+		if (tmdk__count_total(counts[i]) > max)
+			max = tmdk__count_total(counts[i]);
+	tmdk__out_printf(o, "<figure>\n<figcaption>%s</figcaption>\n<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
+		"width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\" aria-label=\"%s\">\n",
+		caption, id, width, height, width, height, caption);
+	for (s = TMDK_SEVERITY_CRITICAL; s >= TMDK_SEVERITY_INFO; s--) {
+		unsigned int x = label_w + (unsigned)(TMDK_SEVERITY_CRITICAL - s) * 64;
+		tmdk__out_printf(o, "<rect x=\"%u\" y=\"6\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+			"<text x=\"%u\" y=\"15\">%s</text>\n", x, severity_colors[s], x + 14, tmdk_severity_name((tmdk_severity)s));
+	}
+	for (i = 0; i < rows; i++) {
+		unsigned int y = (unsigned)(LEGEND_H + i * ROW_H), x = label_w;
+		size_t total = tmdk__count_total(counts[i]);
+		tmdk__out_printf(o, "<g class=\"row\" data-total=\"%zu\"><text x=\"%u\" y=\"%u\" text-anchor=\"end\">",
+			total, label_w - 8, y + 16);
+		tmdk__out_html(o, labels[i]);
+		tmdk__out_str(o, "</text>");
+		for (s = TMDK_SEVERITY_CRITICAL; s >= TMDK_SEVERITY_INFO; s--) {
+			unsigned int w = (unsigned)(counts[i][s] * BAR_W / max);
+			if (!counts[i][s])
+				continue;
+			if (w < 2)
+				w = 2;
+			tmdk__out_printf(o, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\">"
+				"<title>%zu %s</title></rect>", x, y + 4, w, ROW_H - 8, severity_colors[s], counts[i][s],
+				tmdk_severity_name((tmdk_severity)s));
+			x += w;
+		}
+		tmdk__out_printf(o, "<text x=\"%u\" y=\"%u\">%zu</text></g>\n", x + 6, y + 16, total);
+	}
+	tmdk__out_str(o, "</svg>\n</figure>\n");
+}
+
+static void charts(const tmdk__view *v, tmdk__out *o)
+{
+	const char *qlabels[TMDK_QUESTION_COUNT], *rlabels[TMDK_RISK_COUNT];
+	size_t rcounts[TMDK_RISK_COUNT][TMDK_SEVERITY_COUNT];
+	int q, r, n = 0;
+
+	for (q = 0; q < TMDK_QUESTION_COUNT; q++)
+		qlabels[q] = tmdk_question_title((tmdk_question)q);
+	/* Risks in the order of their questions (the taxonomy's order already is). */
+	for (q = 0; q < TMDK_QUESTION_COUNT; q++)
+		for (r = 0; r < TMDK_RISK_COUNT; r++)
+			if (tmdk_risk_question((tmdk_risk)r) == (tmdk_question)q) {
+				rlabels[n] = tmdk_risk_title((tmdk_risk)r);
+				memcpy(rcounts[n], v->by_risk[r], sizeof(rcounts[n]));
+				n++;
+			}
+	tmdk__out_str(o, "<section class=\"charts\">\n");
+	chart(o, "chart-questions", "Findings per question", TMDK_QUESTION_COUNT, qlabels,
+		(const size_t (*)[TMDK_SEVERITY_COUNT])v->by_question, 200);
+	chart(o, "chart-risks", "Findings per risk", (size_t)n, rlabels,
+		(const size_t (*)[TMDK_SEVERITY_COUNT])rcounts, 290);
+	tmdk__out_str(o, "</section>\n");
+}
+
+/* ---- findings ------------------------------------------------------------------- */
+
+static void severity_tag(tmdk__out *o, tmdk_severity s)
+{
+	tmdk__out_printf(o, "<span class=\"sev sev-%s\">%s</span>", tmdk_severity_name(s), tmdk__severity_upper(s));
+}
+
+static void finding_row(tmdk__out *o, const tmdk_finding *f)
+{
+	const tmdk_pattern *p = tmdk_finding_pattern(f);
+
+	tmdk__out_printf(o, "<tr class=\"finding\" data-severity=\"%s\"><td>", tmdk_severity_name(tmdk_pattern_severity(p)));
+	severity_tag(o, tmdk_pattern_severity(p));
+	tmdk__out_str(o, "</td><td><code>");
+	tmdk__out_html(o, tmdk_pattern_id(p));
+	tmdk__out_str(o, "</code><br>");
+	tmdk__out_html_prose(o, tmdk_pattern_title(p));
+	tmdk__out_str(o, "</td><td><code>");
+	tmdk__out_html(o, tmdk_finding_path(f));
+	tmdk__out_printf(o, ":%u:%u</code>", tmdk_finding_line(f), tmdk_finding_column(f));
+	if (tmdk_finding_object(f) && *tmdk_finding_object(f)) {
+		tmdk__out_str(o, "<br><span class=\"object\">");
+		tmdk__out_html(o, tmdk_finding_object(f));
+		tmdk__out_str(o, "</span>");
+	}
+	tmdk__out_str(o, "</td><td>");
+	tmdk__out_html_prose(o, tmdk_finding_message(f));
+	if (tmdk_finding_evidence(f) && *tmdk_finding_evidence(f)) {
+		tmdk__out_str(o, "<pre>");
+		tmdk__out_html(o, tmdk_finding_evidence(f));
+		tmdk__out_str(o, "</pre>");
+	}
+	if (tmdk_finding_suppressed(f)) {
+		tmdk__out_str(o, "<br><em>Suppressed: ");
+		tmdk__out_html(o, tmdk_finding_suppression(f));
+		tmdk__out_str(o, "</em>");
+	}
+	tmdk__out_str(o, "</td></tr>\n");
+}
+
+static void table_start(tmdk__out *o)
+{
+	tmdk__out_str(o, "<table class=\"findings\"><thead><tr><th>Severity</th><th>Pattern</th><th>Location</th>"
+		"<th>Finding</th></tr></thead><tbody>\n");
+}
+
+static void references(tmdk__out *o, const tmdk_pattern *p)
+{
+	size_t i, n = tmdk_pattern_reference_count(p);
+	for (i = 0; i < n; i++) {
+		const tmdk_reference *ref = tmdk_pattern_reference(p, i);
+		char label[256];
+		tmdk__reference_label(ref, label, sizeof(label));
+		tmdk__out_str(o, i ? ", " : " References: ");
+		if (tmdk__is_web_url(ref->url)) {
+			tmdk__out_str(o, "<a href=\"");
+			tmdk__out_url(o, ref->url);
+			tmdk__out_str(o, "\" rel=\"noreferrer noopener\">");
+			tmdk__out_html(o, label);
+			tmdk__out_str(o, "</a>");
+		} else {
+			tmdk__out_html(o, label);
+		}
+	}
+}
+
+static void risk_summary(const tmdk__view *v, tmdk__out *o, tmdk_risk risk)
+{
+	size_t total = tmdk__count_total(v->by_risk[risk]);
+	int s;
+
+	tmdk__out_printf(o, "<summary><strong>%s</strong> <span class=\"slug\">%s</span>", tmdk_risk_title(risk),
+		tmdk_risk_slug(risk));
+	for (s = TMDK_SEVERITY_CRITICAL; s >= TMDK_SEVERITY_INFO; s--)
+		if (v->by_risk[risk][s])
+			tmdk__out_printf(o, " <span class=\"badge sev-%s\" title=\"%s\">%zu</span>",
+				tmdk_severity_name((tmdk_severity)s), tmdk_severity_name((tmdk_severity)s), v->by_risk[risk][s]);
+	if (!total)
+		tmdk__out_str(o, v->checked_per_risk[risk] ? " <span class=\"badge clean-badge\">clean</span>"
+			: " <span class=\"badge none-badge\">not checked</span>");
+	tmdk__out_str(o, "</summary>\n");
+}
+
+static void risk_section(const tmdk__view *v, tmdk__out *o, tmdk_risk risk, size_t *next)
+{
+	size_t i, total = tmdk__count_total(v->by_risk[risk]), clean = 0;
+
+	tmdk__out_printf(o, "<details class=\"risk\" id=\"risk-%s\" data-findings=\"%zu\"%s>\n", tmdk_risk_slug(risk),
+		total, total ? " open" : "");
+	risk_summary(v, o, risk);
+	tmdk__out_printf(o, "<div>\n<p>%zu pattern%s checked.</p>\n", v->checked_per_risk[risk],
+		v->checked_per_risk[risk] == 1 ? "" : "s");
+	if (total) {
+		table_start(o);
+		for (; *next < v->shown_count && tmdk_pattern_risk(tmdk_finding_pattern(v->grouped[*next])) == risk; (*next)++)
+			finding_row(o, v->grouped[*next]);
+		tmdk__out_str(o, "</tbody></table>\n<h3>Mitigations</h3>\n<ul>\n");
+		for (i = 0; i < v->pattern_count; i++) {
+			const tmdk_pattern *p = v->patterns[i].pattern;
+			if (tmdk_pattern_risk(p) != risk || !v->patterns[i].findings)
+				continue;
+			tmdk__out_str(o, "<li><code>");
+			tmdk__out_html(o, tmdk_pattern_id(p));
+			tmdk__out_str(o, "</code> ");
+			tmdk__out_html_prose(o, tmdk_pattern_title(p));
+			tmdk__out_str(o, ": ");
+			tmdk__out_html_prose(o, tmdk_pattern_mitigation(p));
+			references(o, p);
+			tmdk__out_str(o, "</li>\n");
+		}
+		tmdk__out_str(o, "</ul>\n");
+	}
+	for (i = 0; i < v->pattern_count; i++) {
+		const tmdk_pattern *p = v->patterns[i].pattern;
+		if (tmdk_pattern_risk(p) != risk || !v->patterns[i].checked || v->patterns[i].findings)
+			continue;
+		tmdk__out_str(o, clean++ ? "<li><code>" : "<h3>Checked and clean</h3>\n<ul class=\"clean\">\n<li><code>");
+		tmdk__out_html(o, tmdk_pattern_id(p));
+		tmdk__out_str(o, "</code> ");
+		tmdk__out_html_prose(o, tmdk_pattern_title(p));
+		tmdk__out_str(o, "</li>\n");
+	}
+	if (clean)
+		tmdk__out_str(o, "</ul>\n");
+	tmdk__out_str(o, "</div>\n</details>\n");
+}
+
+static void questions(const tmdk__view *v, tmdk__out *o)
+{
+	size_t next = 0;
+	int q, r;
+	for (q = 0; q < TMDK_QUESTION_COUNT; q++) {
+		tmdk__out_printf(o, "<section id=\"%s\" data-findings=\"%zu\">\n<h2>%s</h2>\n", tmdk_question_slug((tmdk_question)q),
+			tmdk__count_total(v->by_question[q]), tmdk_question_title((tmdk_question)q));
+		for (r = 0; r < TMDK_RISK_COUNT; r++)
+			if (tmdk_risk_question((tmdk_risk)r) == (tmdk_question)q)
+				risk_section(v, o, (tmdk_risk)r, &next);
+		tmdk__out_str(o, "</section>\n");
+	}
+}
+
+static void suppressed(const tmdk__view *v, tmdk__out *o)
+{
+	size_t i;
+	if (!v->suppressed_count)
+		return;
+	tmdk__out_printf(o, "<section id=\"suppressed\">\n<h2>Accepted risks (suppressed)</h2>\n<details class=\"risk\">"
+		"<summary>%zu suppressed finding%s</summary>\n<div>\n", v->suppressed_count, v->suppressed_count == 1 ? "" : "s");
+	table_start(o);
+	for (i = 0; i < v->suppressed_count; i++)
+		finding_row(o, v->suppressed[i]);
+	tmdk__out_str(o, "</tbody></table>\n</div>\n</details>\n</section>\n");
+}
+
+static void errors(const tmdk__view *v, tmdk__out *o)
+{
+	size_t i;
+	if (!v->error_count)
+		return;
+	tmdk__out_str(o, "<section id=\"errors\">\n<h2>Errors</h2>\n<p>These inputs could not be read or parsed; "
+		"they were not scanned.</p>\n<ul>\n");
+	for (i = 0; i < v->error_count; i++) {
+		const tmdk__report_error *e = v->errors[i];
+		tmdk__out_str(o, "<li class=\"error\"><code>");
+		tmdk__out_html(o, e->path);
+		if (e->line)
+			tmdk__out_printf(o, ":%u:%u", e->line, e->column);
+		tmdk__out_str(o, "</code> ");
+		tmdk__out_html(o, e->message);
+		tmdk__out_str(o, "</li>\n");
+	}
+	tmdk__out_str(o, "</ul>\n</section>\n");
+}
+
+static void files(const tmdk__view *v, tmdk__out *o)
+{
+	size_t i;
+	tmdk__out_printf(o, "<section id=\"files\">\n<h2>Files scanned</h2>\n<details class=\"risk\"><summary>%zu file%s",
+		v->file_count, v->file_count == 1 ? "" : "s");
+	if (v->skipped_count)
+		tmdk__out_printf(o, " (%zu other files skipped)", v->skipped_count);
+	tmdk__out_str(o, "</summary>\n<div>\n<ul>\n");
+	for (i = 0; i < v->file_count; i++) {
+		tmdk__out_str(o, "<li><code>");
+		tmdk__out_html(o, v->files[i]->path);
+		tmdk__out_printf(o, "</code> <span class=\"object\">%s</span></li>\n", tmdk_kind_name(v->files[i]->kind));
+	}
+	tmdk__out_str(o, "</ul>\n</div>\n</details>\n</section>\n");
+}
+
+int tmdk__write_html(const tmdk__view *v, tmdk__out *o)
+{
+	long ms = v->report->duration_ms;
+
+	head(v, o);
+	banner(v, o);
+	charts(v, o);
+	questions(v, o);
+	suppressed(v, o);
+	errors(v, o);
+	files(v, o);
+	tmdk__out_str(o, "<footer>Based on the OWASP Docker and Kubernetes Threat Modeling Cheat Sheet. Generated by ");
+	tmdk__out_html(o, v->tool_name);
+	tmdk__out_printf(o, " (libtmdk %s)", tmdk_version(NULL, NULL, NULL));
+	if (ms >= 0)
+		tmdk__out_printf(o, " in %ld.%03ld s", ms / 1000, ms % 1000);
+	tmdk__out_str(o, ".</footer>\n</body>\n</html>\n");
+	return 0;
+}

@@ -1,0 +1,264 @@
+/*
+ * The Markdown report: the threat-modeling cheat sheet filled in for the
+ * scanned project. A header (scope, date, tool, counts), a summary table,
+ * then for each of the four questions and each of its risks: what was found
+ * (with locations and evidence), the mitigations and references to apply,
+ * and what was checked and found clean. Accepted (suppressed) risks, errors
+ * and the files scanned close the document. Written for GitHub's renderer:
+ * headings whose anchors are the question slugs, no raw HTML but
+ * <details>, and every piece of scanned text escaped.
+ */
+#include "report_int.h"
+
+#include <string.h>
+
+static void severity_counts(tmdk__out *o, const size_t *counts)
+{
+	int s, first = 1;
+	for (s = TMDK_SEVERITY_CRITICAL; s >= TMDK_SEVERITY_INFO; s--) {
+		if (!counts[s])
+			continue;
+		tmdk__out_printf(o, "%s%zu %s", first ? "" : ", ", counts[s], tmdk_severity_name((tmdk_severity)s));
+		first = 0;
+	}
+}
+
+static void header(const tmdk__view *v, tmdk__out *o)
+{
+	const tmdk_report *r = v->report;
+	int k, first = 1;
+
+	tmdk__out_str(o, "# ");
+	tmdk__out_markdown(o, v->title);
+	if (!v->opts->title && r->scope) {
+		tmdk__out_str(o, ": ");
+		tmdk__out_markdown(o, r->scope);
+	}
+	tmdk__out_str(o, "\n\n| | |\n| --- | --- |\n");
+	if (r->scope) {
+		tmdk__out_str(o, "| **Scope** | ");
+		tmdk__out_markdown(o, r->scope);
+		tmdk__out_str(o, " |\n");
+	}
+	if (r->date) {
+		tmdk__out_str(o, "| **Date** | ");
+		tmdk__out_markdown(o, r->date);
+		tmdk__out_str(o, " |\n");
+	}
+	tmdk__out_str(o, "| **Tool** | ");
+	tmdk__out_markdown(o, v->tool_name);
+	tmdk__out_printf(o, " (libtmdk %s) |\n", tmdk_version(NULL, NULL, NULL));
+	tmdk__out_printf(o, "| **Files scanned** | %zu", v->file_count);
+	for (k = TMDK_KIND_DOCKERFILE; k <= TMDK_KIND_DOCKER_INSPECT; k++) {
+		if (!v->kind_count[k])
+			continue;
+		tmdk__out_printf(o, "%s%zu %s", first ? " (" : ", ", v->kind_count[k], tmdk_kind_name((tmdk_kind)k));
+		first = 0;
+	}
+	tmdk__out_str(o, first ? "" : ")");
+	if (v->skipped_count)
+		tmdk__out_printf(o, "; %zu other files skipped", v->skipped_count);
+	tmdk__out_printf(o, " |\n| **Findings** | %zu", v->shown_count);
+	if (v->shown_count) {
+		tmdk__out_str(o, " (");
+		severity_counts(o, v->by_severity);
+		tmdk__out_str(o, ")");
+	}
+	tmdk__out_printf(o, "; %zu suppressed |\n", v->suppressed_count);
+	tmdk__out_printf(o, "| **Patterns checked** | %zu |\n", v->checked_count);
+	if (v->error_count)
+		tmdk__out_printf(o, "| **Errors** | %zu (see [Errors](#errors)) |\n", v->error_count);
+	tmdk__out_str(o, "\nThis threat model follows the four questions of the OWASP *Docker and Kubernetes "
+		"Threat Modeling Cheat Sheet*. For each risk it lists what was found in the scanned artifacts, "
+		"the mitigations to apply, and what was checked and found clean.\n");
+}
+
+static void summary(const tmdk__view *v, tmdk__out *o)
+{
+	int q, s;
+	tmdk__out_str(o, "\n## Summary\n\n| Question |");
+	for (s = TMDK_SEVERITY_CRITICAL; s >= TMDK_SEVERITY_INFO; s--)
+		tmdk__out_printf(o, " %c%s |", tmdk_severity_name((tmdk_severity)s)[0] - 'a' + 'A',
+			tmdk_severity_name((tmdk_severity)s) + 1);
+	tmdk__out_str(o, " Total |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+	for (q = 0; q < TMDK_QUESTION_COUNT; q++) {
+		tmdk__out_printf(o, "| [%s](#%s) |", tmdk_question_title((tmdk_question)q), tmdk_question_slug((tmdk_question)q));
+		for (s = TMDK_SEVERITY_CRITICAL; s >= TMDK_SEVERITY_INFO; s--)
+			tmdk__out_printf(o, " %zu |", v->by_question[q][s]);
+		tmdk__out_printf(o, " **%zu** |\n", tmdk__count_total(v->by_question[q]));
+	}
+	tmdk__out_str(o, "| **All** |");
+	for (s = TMDK_SEVERITY_CRITICAL; s >= TMDK_SEVERITY_INFO; s--)
+		tmdk__out_printf(o, " **%zu** |", v->by_severity[s]);
+	tmdk__out_printf(o, " **%zu** |\n", v->shown_count);
+}
+
+static void location(tmdk__out *o, const tmdk_finding *f)
+{
+	char pos[48];
+	snprintf(pos, sizeof(pos), ":%u:%u", tmdk_finding_line(f), tmdk_finding_column(f));
+	tmdk__out_str(o, "  - ");
+	tmdk__out_markdown(o, tmdk_finding_path(f));
+	tmdk__out_str(o, pos);
+	if (tmdk_finding_object(f) && *tmdk_finding_object(f)) {
+		tmdk__out_str(o, " — ");
+		tmdk__out_markdown(o, tmdk_finding_object(f));
+	}
+	tmdk__out_str(o, "\n");
+	if (tmdk_finding_evidence(f) && *tmdk_finding_evidence(f)) {
+		tmdk__out_str(o, "  - ");
+		tmdk__out_markdown_code(o, tmdk_finding_evidence(f));
+		tmdk__out_str(o, "\n");
+	}
+}
+
+static void finding_item(tmdk__out *o, const tmdk_finding *f)
+{
+	const tmdk_pattern *p = tmdk_finding_pattern(f);
+	tmdk__out_printf(o, "- **%s** ", tmdk__severity_upper(tmdk_pattern_severity(p)));
+	tmdk__out_markdown_code(o, tmdk_pattern_id(p));
+	tmdk__out_str(o, " ");
+	tmdk__out_markdown_prose(o, tmdk_finding_message(f));
+	tmdk__out_str(o, "\n");
+	location(o, f);
+	if (tmdk_finding_suppressed(f)) {
+		tmdk__out_str(o, "  - suppressed: ");
+		tmdk__out_markdown_prose(o, tmdk_finding_suppression(f));
+		tmdk__out_str(o, "\n");
+	}
+}
+
+static void references(tmdk__out *o, const tmdk_pattern *p)
+{
+	size_t i, n = tmdk_pattern_reference_count(p);
+	for (i = 0; i < n; i++) {
+		const tmdk_reference *ref = tmdk_pattern_reference(p, i);
+		char label[256];
+		tmdk__reference_label(ref, label, sizeof(label));
+		tmdk__out_str(o, i ? ", " : " References: ");
+		if (tmdk__is_web_url(ref->url)) {
+			tmdk__out_str(o, "[");
+			tmdk__out_markdown(o, label);
+			tmdk__out_str(o, "](");
+			tmdk__out_url(o, ref->url);
+			tmdk__out_str(o, ")");
+		} else {
+			tmdk__out_markdown(o, label);
+		}
+	}
+	if (n)
+		tmdk__out_str(o, ".");
+}
+
+static void pattern_name(tmdk__out *o, const tmdk_pattern *p)
+{
+	tmdk__out_markdown_code(o, tmdk_pattern_id(p));
+	tmdk__out_str(o, " ");
+	tmdk__out_markdown_prose(o, tmdk_pattern_title(p));
+}
+
+static void risk_section(const tmdk__view *v, tmdk__out *o, tmdk_risk risk, size_t *next)
+{
+	size_t i, total = tmdk__count_total(v->by_risk[risk]), clean = 0;
+
+	tmdk__out_printf(o, "\n### %s\n\n`%s` · %zu finding%s · %zu pattern%s checked\n", tmdk_risk_title(risk),
+		tmdk_risk_slug(risk), total, total == 1 ? "" : "s", v->checked_per_risk[risk],
+		v->checked_per_risk[risk] == 1 ? "" : "s");
+	if (!v->checked_per_risk[risk]) {
+		tmdk__out_str(o, "\n_Not checked: no pattern of this risk applies to the scanned artifacts._\n");
+		return;
+	}
+	if (total) {
+		tmdk__out_str(o, "\n**Found**\n\n");
+		for (; *next < v->shown_count && tmdk_pattern_risk(tmdk_finding_pattern(v->grouped[*next])) == risk; (*next)++)
+			finding_item(o, v->grouped[*next]);
+		tmdk__out_str(o, "\n**Mitigations**\n\n");
+		for (i = 0; i < v->pattern_count; i++) {
+			const tmdk_pattern *p = v->patterns[i].pattern;
+			if (tmdk_pattern_risk(p) != risk || !v->patterns[i].findings)
+				continue;
+			tmdk__out_str(o, "- ");
+			pattern_name(o, p);
+			tmdk__out_str(o, ": ");
+			tmdk__out_markdown_prose(o, tmdk_pattern_mitigation(p));
+			references(o, p);
+			tmdk__out_str(o, "\n");
+		}
+	} else {
+		tmdk__out_str(o, "\nNothing found.\n");
+	}
+	for (i = 0; i < v->pattern_count; i++) {
+		const tmdk_pattern *p = v->patterns[i].pattern;
+		if (tmdk_pattern_risk(p) != risk || !v->patterns[i].checked || v->patterns[i].findings)
+			continue;
+		tmdk__out_str(o, clean++ ? "\n- " : "\n**Checked and clean**\n\n- ");
+		pattern_name(o, p);
+	}
+	if (clean)
+		tmdk__out_str(o, "\n");
+}
+
+static void questions(const tmdk__view *v, tmdk__out *o)
+{
+	size_t next = 0;
+	int q, r;
+	for (q = 0; q < TMDK_QUESTION_COUNT; q++) {
+		tmdk__out_printf(o, "\n## %s\n", tmdk_question_title((tmdk_question)q));
+		for (r = 0; r < TMDK_RISK_COUNT; r++)
+			if (tmdk_risk_question((tmdk_risk)r) == (tmdk_question)q)
+				risk_section(v, o, (tmdk_risk)r, &next);
+	}
+}
+
+static void suppressed(const tmdk__view *v, tmdk__out *o)
+{
+	size_t i;
+	if (!v->suppressed_count)
+		return;
+	tmdk__out_str(o, "\n## Accepted risks (suppressed)\n\n");
+	for (i = 0; i < v->suppressed_count; i++)
+		finding_item(o, v->suppressed[i]);
+}
+
+static void errors(const tmdk__view *v, tmdk__out *o)
+{
+	size_t i;
+	if (!v->error_count)
+		return;
+	tmdk__out_str(o, "\n## Errors\n\nThese inputs could not be read or parsed; they were not scanned.\n\n");
+	for (i = 0; i < v->error_count; i++) {
+		const tmdk__report_error *e = v->errors[i];
+		tmdk__out_str(o, "- ");
+		tmdk__out_markdown(o, e->path);
+		if (e->line)
+			tmdk__out_printf(o, ":%u:%u", e->line, e->column);
+		tmdk__out_str(o, ": ");
+		tmdk__out_markdown(o, e->message);
+		tmdk__out_str(o, "\n");
+	}
+}
+
+static void files(const tmdk__view *v, tmdk__out *o)
+{
+	size_t i;
+	if (!v->file_count)
+		return;
+	tmdk__out_printf(o, "\n<details>\n<summary>Files scanned (%zu)</summary>\n\n", v->file_count);
+	for (i = 0; i < v->file_count; i++) {
+		tmdk__out_str(o, "- ");
+		tmdk__out_markdown(o, v->files[i]->path);
+		tmdk__out_printf(o, " (%s)\n", tmdk_kind_name(v->files[i]->kind));
+	}
+	tmdk__out_str(o, "\n</details>\n");
+}
+
+int tmdk__write_markdown(const tmdk__view *v, tmdk__out *o)
+{
+	header(v, o);
+	summary(v, o);
+	questions(v, o);
+	suppressed(v, o);
+	errors(v, o);
+	files(v, o);
+	return 0;
+}

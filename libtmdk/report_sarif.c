@@ -1,0 +1,360 @@
+/*
+ * The SARIF 2.1.0 report: one run whose driver lists the rules (every
+ * pattern checked or reported: id, name, descriptions, help with the
+ * mitigation and references, security-severity, tags for question and
+ * risk), results with physical locations and partial fingerprints, and
+ * suppressed findings as results with SARIF suppressions. Inputs that could
+ * not be read or parsed are tool execution notifications. The output is
+ * validated against the SARIF 2.1.0 schema by tests/check-scan.sh.
+ */
+#include "report_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FINGERPRINT_KEY "tmdkFindingHash/v1"
+
+static const char *level_of(tmdk_severity s)
+{
+	if (s >= TMDK_SEVERITY_HIGH)
+		return "error";
+	return s == TMDK_SEVERITY_MEDIUM ? "warning" : "note";
+}
+
+/* CVSS-like scores: GitHub maps >= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low. */
+static const char *security_severity(tmdk_severity s)
+{
+	static const char *const scores[TMDK_SEVERITY_COUNT] = { "0.0", "3.0", "5.5", "8.0", "9.5" };
+	return scores[s];
+}
+
+/* "Container without a memory limit" -> "ContainerWithoutAMemoryLimit". */
+static void rule_name(const char *title, char *buf, size_t size)
+{
+	size_t n = 0;
+	int start = 1;
+	for (; *title && n + 1 < size; title++) {
+		char c = *title;
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (!alnum) {
+			start = 1;
+			continue;
+		}
+		if (start && c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		buf[n++] = c;
+		start = 0;
+	}
+	buf[n] = '\0';
+}
+
+static void message(tmdk__json *j, const char *key, const char *text)
+{
+	tmdk__json_open(j, key, '{');
+	tmdk__json_string(j, "text", text ? text : "");
+	tmdk__json_close(j, '}');
+}
+
+/* The help text in plain text and Markdown: the mitigation, then the references. */
+static int help(tmdk__json *j, const tmdk_pattern *p)
+{
+	tmdk__sink text = { NULL, 0, 0 }, md = { NULL, 0, 0 };
+	tmdk__out *t = tmdk__malloc(sizeof(*t)), *m = tmdk__malloc(sizeof(*m));
+	size_t i, n = tmdk_pattern_reference_count(p);
+	int rc = -1;
+
+	if (!t || !m)
+		goto done;
+	tmdk__out_init(t, tmdk__sink_write, &text);
+	tmdk__out_init(m, tmdk__sink_write, &md);
+	tmdk__out_str(t, tmdk_pattern_mitigation(p));
+	tmdk__out_str(m, "**Mitigation:** ");
+	tmdk__out_markdown(m, tmdk_pattern_mitigation(p));
+	if (n) {
+		tmdk__out_str(t, "\n\nReferences:");
+		tmdk__out_str(m, "\n\n**References**\n");
+	}
+	for (i = 0; i < n; i++) {
+		const tmdk_reference *ref = tmdk_pattern_reference(p, i);
+		char label[256];
+		tmdk__reference_label(ref, label, sizeof(label));
+		tmdk__out_str(t, "\n- ");
+		tmdk__out_str(t, label);
+		tmdk__out_str(m, "\n- ");
+		if (ref->url) {
+			tmdk__out_str(t, ": ");
+			tmdk__out_str(t, ref->url);
+		}
+		if (tmdk__is_web_url(ref->url)) {
+			tmdk__out_str(m, "[");
+			tmdk__out_markdown(m, label);
+			tmdk__out_str(m, "](");
+			tmdk__out_url(m, ref->url);
+			tmdk__out_str(m, ")");
+		} else {
+			tmdk__out_markdown(m, label);
+		}
+	}
+	if (tmdk__out_flush(t) != 0 || tmdk__out_flush(m) != 0)
+		goto done;
+	tmdk__json_open(j, "help", '{');
+	tmdk__json_string(j, "text", text.data ? text.data : "");
+	tmdk__json_string(j, "markdown", md.data ? md.data : "");
+	tmdk__json_close(j, '}');
+	rc = 0;
+done:
+	tmdk__free(t);
+	tmdk__free(m);
+	tmdk__free(text.data);
+	tmdk__free(md.data);
+	return rc;
+}
+
+static const char *first_url(const tmdk_pattern *p)
+{
+	size_t i;
+	for (i = 0; i < tmdk_pattern_reference_count(p); i++)
+		if (tmdk__is_web_url(tmdk_pattern_reference(p, i)->url))
+			return tmdk_pattern_reference(p, i)->url;
+	return NULL;
+}
+
+static int rule(tmdk__json *j, const tmdk_pattern *p)
+{
+	char name[256];
+	size_t s;
+	tmdk_severity sev = tmdk_pattern_severity(p);
+
+	rule_name(tmdk_pattern_title(p), name, sizeof(name));
+	tmdk__json_open(j, NULL, '{');
+	tmdk__json_string(j, "id", tmdk_pattern_id(p));
+	if (*name)
+		tmdk__json_string(j, "name", name);
+	message(j, "shortDescription", tmdk_pattern_title(p));
+	message(j, "fullDescription", tmdk_pattern_description(p));
+	if (help(j, p) != 0)
+		return -1;
+	/* helpUri must be an absolute URI: only http(s) links qualify. */
+	if (tmdk__is_web_url(first_url(p)))
+		tmdk__json_string(j, "helpUri", first_url(p));
+	tmdk__json_open(j, "defaultConfiguration", '{');
+	tmdk__json_string(j, "level", level_of(sev));
+	tmdk__json_close(j, '}');
+	tmdk__json_open(j, "properties", '{');
+	tmdk__json_string(j, "security-severity", security_severity(sev));
+	tmdk__json_string(j, "severity", tmdk_severity_name(sev));
+	tmdk__json_string(j, "question", tmdk_question_slug(tmdk_pattern_question(p)));
+	tmdk__json_string(j, "risk", tmdk_risk_slug(tmdk_pattern_risk(p)));
+	tmdk__json_open(j, "tags", '[');
+	tmdk__json_string(j, NULL, "security");
+	tmdk__json_string(j, NULL, tmdk_question_slug(tmdk_pattern_question(p)));
+	tmdk__json_string(j, NULL, tmdk_risk_slug(tmdk_pattern_risk(p)));
+	for (s = 0; s < tmdk_pattern_stride_count(p); s++)
+		tmdk__json_string(j, NULL, tmdk_pattern_stride(p, s));
+	tmdk__json_close(j, ']');
+	tmdk__json_close(j, '}');
+	tmdk__json_close(j, '}');
+	return 0;
+}
+
+/* ---- fingerprints ---------------------------------------------------------------- */
+
+/*
+ * What identifies a finding across commits: the pattern, the file, the
+ * object and the evidence text, not the line number (which moves when lines
+ * are added above). Equal hashes in one file are told apart by their
+ * occurrence, as GitHub does for its line hashes ("hash:2").
+ */
+typedef struct {
+	uint64_t hash;
+	size_t index;
+	unsigned int occurrence;
+} print;
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	h ^= 0xff; /* field separator */
+	return h * 0x100000001b3ULL;
+}
+
+static uint64_t finding_hash(const tmdk_finding *f)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	h = fnv1a(h, tmdk_pattern_id(tmdk_finding_pattern(f)));
+	h = fnv1a(h, tmdk_finding_path(f));
+	h = fnv1a(h, tmdk_finding_object(f));
+	return fnv1a(h, tmdk_finding_evidence(f));
+}
+
+static int compare_prints(const void *pa, const void *pb)
+{
+	const print *a = pa, *b = pb;
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	return a->index < b->index ? -1 : (a->index > b->index);
+}
+
+static int compare_print_index(const void *pa, const void *pb)
+{
+	const print *a = pa, *b = pb;
+	return a->index < b->index ? -1 : (a->index > b->index);
+}
+
+/* Fingerprints of the results in output order: shown, then suppressed. */
+static print *fingerprints(const tmdk__view *v)
+{
+	size_t n = v->shown_count + v->suppressed_count, i;
+	print *p = tmdk__calloc(n + 1, sizeof(*p));
+	if (!p)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		p[i].index = i;
+		p[i].hash = finding_hash(i < v->shown_count ? v->shown[i] : v->suppressed[i - v->shown_count]);
+	}
+	qsort(p, n, sizeof(*p), compare_prints);
+	for (i = 0; i < n; i++)
+		p[i].occurrence = i > 0 && p[i - 1].hash == p[i].hash ? p[i - 1].occurrence + 1 : 1;
+	qsort(p, n, sizeof(*p), compare_print_index);
+	return p;
+}
+
+/* ---- results ---------------------------------------------------------------------- */
+
+static void location(tmdk__json *j, const char *path, unsigned int line, unsigned int column, const char *snippet)
+{
+	tmdk__json_open(j, NULL, '{');
+	tmdk__json_open(j, "physicalLocation", '{');
+	tmdk__json_open(j, "artifactLocation", '{');
+	tmdk__json_member(j, "uri");
+	tmdk__out_mem(j->o, "\"", 1);
+	tmdk__out_uri(j->o, path);
+	tmdk__out_mem(j->o, "\"", 1);
+	tmdk__json_close(j, '}');
+	if (line) {
+		tmdk__json_open(j, "region", '{');
+		tmdk__json_uint(j, "startLine", line);
+		if (column)
+			tmdk__json_uint(j, "startColumn", column);
+		if (snippet && *snippet) {
+			tmdk__json_open(j, "snippet", '{');
+			tmdk__json_string(j, "text", snippet);
+			tmdk__json_close(j, '}');
+		}
+		tmdk__json_close(j, '}');
+	}
+	tmdk__json_close(j, '}');
+	tmdk__json_close(j, '}');
+}
+
+static void result(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f, const print *fp)
+{
+	const tmdk_pattern *p = tmdk_finding_pattern(f);
+	char hash[48];
+
+	tmdk__json_open(j, NULL, '{');
+	tmdk__json_string(j, "ruleId", tmdk_pattern_id(p));
+	tmdk__json_uint(j, "ruleIndex", (unsigned long)tmdk__view_pattern_index(v, p));
+	tmdk__json_string(j, "level", level_of(tmdk_pattern_severity(p)));
+	message(j, "message", tmdk_finding_message(f));
+	tmdk__json_open(j, "locations", '[');
+	location(j, tmdk_finding_path(f), tmdk_finding_line(f), tmdk_finding_column(f), tmdk_finding_evidence(f));
+	tmdk__json_close(j, ']');
+	snprintf(hash, sizeof(hash), "%016llx:%u", (unsigned long long)fp->hash, fp->occurrence);
+	tmdk__json_open(j, "partialFingerprints", '{');
+	tmdk__json_string(j, FINGERPRINT_KEY, hash);
+	tmdk__json_close(j, '}');
+	if (tmdk_finding_suppressed(f)) {
+		tmdk__json_open(j, "suppressions", '[');
+		tmdk__json_open(j, NULL, '{');
+		tmdk__json_string(j, "kind", "inSource");
+		tmdk__json_string(j, "status", "accepted");
+		tmdk__json_string(j, "justification", tmdk_finding_suppression(f));
+		tmdk__json_close(j, '}');
+		tmdk__json_close(j, ']');
+	}
+	tmdk__json_open(j, "properties", '{');
+	tmdk__json_string(j, "severity", tmdk_severity_name(tmdk_pattern_severity(p)));
+	tmdk__json_string(j, "question", tmdk_question_slug(tmdk_pattern_question(p)));
+	tmdk__json_string(j, "risk", tmdk_risk_slug(tmdk_pattern_risk(p)));
+	tmdk__json_string(j, "kind", tmdk_kind_name(tmdk_finding_kind(f)));
+	tmdk__json_string(j, "object", tmdk_finding_object(f));
+	tmdk__json_close(j, '}');
+	tmdk__json_close(j, '}');
+}
+
+static void invocation(tmdk__json *j, const tmdk__view *v)
+{
+	size_t i;
+	tmdk__json_open(j, "invocations", '[');
+	tmdk__json_open(j, NULL, '{');
+	/* Unreadable inputs are reported, not fatal: the run itself completed. */
+	tmdk__json_bool(j, "executionSuccessful", 1);
+	tmdk__json_open(j, "toolExecutionNotifications", '[');
+	for (i = 0; i < v->error_count; i++) {
+		const tmdk__report_error *e = v->errors[i];
+		tmdk__json_open(j, NULL, '{');
+		tmdk__json_string(j, "level", "error");
+		message(j, "message", e->message);
+		tmdk__json_open(j, "locations", '[');
+		location(j, e->path, e->line, e->line ? (e->column ? e->column : 1) : 0, NULL);
+		tmdk__json_close(j, ']');
+		tmdk__json_close(j, '}');
+	}
+	tmdk__json_close(j, ']');
+	tmdk__json_close(j, '}');
+	tmdk__json_close(j, ']');
+}
+
+int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o)
+{
+	tmdk__json j;
+	print *prints = fingerprints(v);
+	size_t i;
+
+	if (!prints)
+		return -1;
+	tmdk__json_init(&j, o);
+	tmdk__json_open(&j, NULL, '{');
+	tmdk__json_string(&j, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	tmdk__json_string(&j, "version", "2.1.0");
+	tmdk__json_open(&j, "runs", '[');
+	tmdk__json_open(&j, NULL, '{');
+	tmdk__json_open(&j, "tool", '{');
+	tmdk__json_open(&j, "driver", '{');
+	tmdk__json_string(&j, "name", v->tool_name);
+	tmdk__json_string(&j, "version", tmdk_version(NULL, NULL, NULL));
+	tmdk__json_string(&j, "semanticVersion", tmdk_version(NULL, NULL, NULL));
+	tmdk__json_open(&j, "rules", '[');
+	for (i = 0; i < v->pattern_count; i++)
+		if (rule(&j, v->patterns[i].pattern) != 0) {
+			tmdk__free(prints);
+			return -1;
+		}
+	tmdk__json_close(&j, ']');
+	tmdk__json_close(&j, '}');
+	tmdk__json_close(&j, '}');
+	invocation(&j, v);
+	tmdk__json_open(&j, "results", '[');
+	for (i = 0; i < v->shown_count; i++)
+		result(&j, v, v->shown[i], &prints[i]);
+	for (i = 0; i < v->suppressed_count; i++)
+		result(&j, v, v->suppressed[i], &prints[v->shown_count + i]);
+	tmdk__json_close(&j, ']');
+	if (v->report->scope || v->report->date) {
+		tmdk__json_open(&j, "properties", '{');
+		if (v->report->scope)
+			tmdk__json_string(&j, "scope", v->report->scope);
+		if (v->report->date)
+			tmdk__json_string(&j, "date", v->report->date);
+		tmdk__json_close(&j, '}');
+	}
+	tmdk__json_close(&j, '}');
+	tmdk__json_close(&j, ']');
+	tmdk__json_close(&j, '}');
+	tmdk__free(prints);
+	return 0;
+}
