@@ -51,5 +51,11 @@ grep -q "warning: \[BAD-1\] pattern has no examples" "$tmp/out" && ok || ko "mis
 [ $? -eq 2 ] && ok || ko "unknown option should exit 2"
 "$check" --help | grep -q "usage: tmdk-check" && ok || ko "--help"
 
+# 5. The custom catalog shown in the README is valid and its examples behave.
+awk '/custom-catalog:/ {on = 1; next} on && /^```yaml/ {grab = 1; next} grab && /^```/ {exit} grab {print}' \
+	"$src/README.md" > "$tmp/readme-catalog.yaml"
+[ -s "$tmp/readme-catalog.yaml" ] && ok || ko "README has no custom-catalog block"
+"$check" --strict "$tmp/readme-catalog.yaml" > "$tmp/out" 2>&1 && ok || { ko "README catalog does not pass tmdk-check"; cat "$tmp/out"; }
+
 echo "$pass passed, $fail failed (tmdk-check)"
 [ "$fail" -eq 0 ]
