@@ -25,6 +25,7 @@ typedef enum {
 	TMDK__STEP_KEY = 0,
 	TMDK__STEP_ALL,          /* * or [*]: every value of a map / item of a sequence */
 	TMDK__STEP_DESCEND,      /* **: the node and all its descendants */
+	TMDK__STEP_KEYS,         /* ~: the keys of a map */
 	TMDK__STEP_INDEX,        /* [n], [-n] */
 	TMDK__STEP_FILTER        /* [?cond]: keep elements for which cond holds */
 } tmdk__step_kind;

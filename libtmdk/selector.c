@@ -268,6 +268,11 @@ static int parse_dotted(parser *ps, tmdk__selector *sel, size_t *cap)
 		ps->p++;
 		return 0;
 	}
+	if (*ps->p == '~') {
+		st->kind = TMDK__STEP_KEYS;
+		ps->p++;
+		return 0;
+	}
 	while (is_key_char(*ps->p))
 		ps->p++;
 	if (ps->p == start) {
@@ -496,6 +501,12 @@ static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
 	}
 	case TMDK__STEP_ALL:
 		push_children(ev, n);
+		break;
+	case TMDK__STEP_KEYS:
+		count = tmdk_node_get_type(n) == TMDK_NODE_MAP ? tmdk_node_size(n) : 0;
+		for (i = 0; i < count; i++)
+			if (push(ev, tmdk_node_key_at(n, i)) != 0)
+				return;
 		break;
 	case TMDK__STEP_DESCEND: {
 		size_t from = ev->top;

@@ -371,38 +371,49 @@ static void *scan_worker(void *arg)
 	return NULL;
 }
 
-Test(scan, four_threads_share_one_catalog_and_agree_with_one_thread)
+static size_t load_folder(const char *corpus, const char *sub, tmdk_artifact ***artifacts, size_t count)
 {
-	const char *corpus = corpus_dir();
 	char path[4096];
 	struct dirent **names;
-	tmdk_artifact **artifacts;
-	tmdk_catalog *cat = two();
-	struct corpus_run single, multi[4];
-	pthread_t th[4];
-	size_t count = 0, i, total = 0;
-	unsigned long long digest = 0;
-	int n;
+	int n, i;
 
-	if (!corpus) {
-		tmdk_catalog_free(cat);
-		cr_skip_test("corpus not found: set TMDK_CORPUS");
-	}
-	snprintf(path, sizeof(path), "%s/kubernetes", corpus);
+	snprintf(path, sizeof(path), "%s/%s", corpus, sub);
 	n = scandir(path, &names, NULL, alphasort);
-	cr_assert_gt(n, 0);
-	artifacts = calloc((size_t)n, sizeof(*artifacts));
-	for (i = 0; i < (size_t)n; i++) {
+	if (n < 0)
+		return count;
+	*artifacts = realloc(*artifacts, (count + (size_t)n) * sizeof(**artifacts));
+	for (i = 0; i < n; i++) {
 		char file[8192];
 		tmdk_error err;
 		if (names[i]->d_name[0] != '.') {
 			snprintf(file, sizeof(file), "%s/%s", path, names[i]->d_name);
-			if (tmdk_artifact_parse_file(&artifacts[count], file, NULL, &err) == TMDK_OK)
+			if (tmdk_artifact_parse_file(&(*artifacts)[count], file, NULL, &err) == TMDK_OK)
 				count++;
 		}
 		free(names[i]);
 	}
 	free(names);
+	return count;
+}
+
+Test(scan, four_threads_share_one_catalog_and_agree_with_one_thread)
+{
+	const char *corpus = corpus_dir();
+	tmdk_artifact **artifacts = NULL;
+	tmdk_catalog *cat = NULL;
+	struct corpus_run single, multi[4];
+	pthread_t th[4];
+	size_t count = 0, i, total = 0;
+	unsigned long long digest = 0;
+	tmdk_error err;
+
+	if (!corpus)
+		cr_skip_test("corpus not found: set TMDK_CORPUS");
+	cr_assert_eq(tmdk_catalog_load_builtin(&cat, &err), TMDK_OK, "%s", err.message);
+	count = load_folder(corpus, "kubernetes", &artifacts, count);
+	count = load_folder(corpus, "dockerfiles", &artifacts, count);
+	count = load_folder(corpus, "compose", &artifacts, count);
+	cr_assert_gt(count, 0);
 
 	memset(&single, 0, sizeof(single));
 	single.cat = cat;
@@ -426,9 +437,26 @@ Test(scan, four_threads_share_one_catalog_and_agree_with_one_thread)
 	}
 	cr_assert_eq(total, single.findings);
 	cr_assert_eq(digest, single.digest);
-	cr_log_info("threads: %zu artifacts, %zu findings, same digest with 1 and 4 threads", count, total);
+	cr_log_info("threads: %zu artifacts, %zu findings with the built-in catalog, same digest with 1 and 4 threads",
+		count, total);
 	for (i = 0; i < count; i++)
 		tmdk_artifact_free(artifacts[i]);
 	free(artifacts);
+	tmdk_catalog_free(cat);
+}
+
+Test(scan, dockerfile_comments_suppress_the_next_instruction)
+{
+	tmdk_catalog *cat = one_pattern("dockerfile", "{for-each: \"@from\"}", "from {from.raw}");
+	tmdk_findings *list = scan_text(cat, TMDK_KIND_DOCKERFILE, "Dockerfile",
+		"FROM alpine AS a\n"
+		"# tmdk:ignore=TEST-001 pinned by the build system\n"
+		"FROM debian\n");
+	cr_assert_eq(tmdk_findings_count(list), 2);
+	cr_assert_eq(tmdk_finding_suppressed(tmdk_findings_at(list, 0)), 0);
+	cr_assert_eq(tmdk_finding_suppressed(tmdk_findings_at(list, 1)), 1);
+	cr_assert_str_eq(tmdk_finding_suppression(tmdk_findings_at(list, 1)), "comment (line 2): pinned by the build system");
+	cr_assert_str_eq(tmdk_finding_object(tmdk_findings_at(list, 1)), "stage 1 (FROM debian)");
+	tmdk_findings_free(list);
 	tmdk_catalog_free(cat);
 }
