@@ -106,10 +106,16 @@ typedef struct volume_parts {
 static void split_volume(const char *s, size_t len, volume_parts *p)
 {
 	size_t start = 0, i;
+	int braces = 0;
 
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < len && p->count < 2; i++) {
-		if (s[i] != ':' || (i == start + 1 && is_letter(s[start])))
+		/* Colons inside ${VAR:-default} interpolations do not separate fields. */
+		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{')
+			braces++;
+		else if (s[i] == '}' && braces)
+			braces--;
+		if (s[i] != ':' || braces || (i == start + 1 && is_letter(s[start])))
 			continue;
 		p->field[p->count] = s + start;
 		p->len[p->count++] = i - start;

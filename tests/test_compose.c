@@ -351,3 +351,16 @@ Test(compose, short_syntax_edge_cases)
 	expect_port(tmdk_node_at(ports, 3), "::1|-|80|sctp");
 	tmdk_artifact_free(a);
 }
+
+/* ${VAR:-default} interpolations keep their colons inside one field. */
+Test(compose, interpolated_volume_sources_are_one_field)
+{
+	tmdk_artifact *a = parse_as("compose.yaml",
+		"services:\n  agent:\n    image: x\n    volumes:\n"
+		"      - ${DOCKER_SOCK:-/var/run/docker.sock}:/var/run/docker.sock:ro\n", TMDK_KIND_AUTO);
+	const tmdk_node *v = tmdk_node_path(view_of(a, 0), "services[0].volumes[0]");
+	cr_assert(tmdk_node_text_equals(tmdk_node_get(v, "source"), "${DOCKER_SOCK:-/var/run/docker.sock}"));
+	cr_assert(tmdk_node_text_equals(tmdk_node_get(v, "target"), "/var/run/docker.sock"));
+	cr_assert(tmdk_node_text_equals(tmdk_node_get(v, "mode"), "ro"));
+	tmdk_artifact_free(a);
+}
