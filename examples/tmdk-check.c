@@ -43,9 +43,13 @@ static void print_matrix(const tmdk_catalog *cat)
 	size_t i, k, n = tmdk_catalog_pattern_count(cat), examples = 0;
 	int r, q;
 
-	for (i = 0; i < n; i++)
-		examples += tmdk_pattern_example_count(tmdk_catalog_pattern(cat, i));
-	printf("%zu patterns, %zu examples\n\n", n, examples);
+	size_t own = 0;
+	for (i = 0; i < n; i++) {
+		const tmdk_pattern *p = tmdk_catalog_pattern(cat, i);
+		examples += tmdk_pattern_example_count(p);
+		own += strcmp(tmdk_pattern_file(p), "<built-in>") != 0; /* not the engine's meta patterns */
+	}
+	printf("%zu patterns, %zu examples\n\n", own, examples);
 	printf("%-26s %-30s %6s", "question", "risk", "total");
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		printf(" %10.10s", tmdk_kind_name(kinds[k]));

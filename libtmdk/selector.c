@@ -98,7 +98,8 @@ static char *parse_quoted(parser *ps, size_t *len)
 		return NULL;
 	}
 	for (o = out; start < ps->p; start++) {
-		if (*start == '\\' && start + 1 < ps->p)
+		/* Only \" \' and \\ are escapes: regexes keep their \. \d \s … */
+		if (*start == '\\' && start + 1 < ps->p && (start[1] == q || start[1] == '\\'))
 			start++;
 		*o++ = *start;
 	}

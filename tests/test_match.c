@@ -98,6 +98,10 @@ Test(match, selectors)
 	cr_assert_eq(count_matches(K8S, "{path: \"metadata[\\\"namespace\\\"]\", equals: prod}", KK, pod), 1);
 	cr_assert_eq(count_matches(K8S, "{path: \"$doc[?kind == Pod].name\", equals: web}", KK, pod), 1, "filter on a map tests the map");
 	cr_assert_eq(count_matches(K8S, "{path: \"metadata.labels.~\", equals: tier}", KK, pod), 1, "~ selects the keys of a map");
+	cr_assert_eq(count_matches(K8S, "{path: \"spec.containers[?image =~ 'nginx:1\\\\.25'].name\", equals: app}", KK, pod), 1,
+		"a backslash before anything but a quote stays in the regex");
+	cr_assert_eq(count_matches(K8S, "{path: \"spec.containers[?image =~ 'nginx:1\\\\.2\\\\d'].name\", equals: app}", KK, pod), 1);
+	cr_assert_eq(count_matches(K8S, "{path: \"spec.containers[?image =~ 'nginx.1\\\\.\\\\s'].name\", exists: true}", KK, pod), 0);
 	cr_assert_eq(count_matches(K8S, "{path: \"metadata.labels.~\", equals: front}", KK, pod), 0, "keys, not values");
 	cr_assert_eq(count_matches(K8S, "{path: \"metadata.name.~\", exists: true}", KK, pod), 0, "a scalar has no keys");
 }
