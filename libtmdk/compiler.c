@@ -165,6 +165,7 @@ static int add_source(tmdk_compiler *c, const char *name, const void *data, size
 		c->source_cap = cap;
 	}
 	c->sources[c->source_count].artifact = a;
+	c->sources[c->source_count].without_examples = 0;
 	c->source_count++;
 	return TMDK_OK;
 }
@@ -272,20 +273,69 @@ int tmdk_compiler_add_path(tmdk_compiler *c, const char *path, tmdk_error *err)
 	return add_file(c, path, err);
 }
 
+/*
+ * The built-in catalog without its examples: each block-style `examples:` key
+ * and everything indented under it are dropped, but their line breaks are
+ * kept, so line numbers stay right and the YAML parser has far less to read.
+ * Returns a heap copy and its length.
+ */
+static char *without_examples(const char *text, size_t len, size_t *out_len)
+{
+	char *out = tmdk__malloc(len + 1), *o = out;
+	const char *p = text, *end = text + len;
+	size_t indent = 0;
+	int dropping = 0;
+
+	if (!out)
+		return NULL;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *q = p;
+		if (!eol)
+			eol = end;
+		while (q < eol && *q == ' ')
+			q++;
+		if (dropping && q < eol && *q != '\r' && (size_t)(q - p) <= indent)
+			dropping = 0;
+		if (!dropping && (size_t)(eol - q) >= 9 && strncmp(q, "examples:", 9) == 0 &&
+		    strspn(q + 9, " \r") == (size_t)(eol - q - 9)) {
+			dropping = 1;
+			indent = (size_t)(q - p);
+		}
+		if (!dropping) {
+			memcpy(o, p, (size_t)(eol - p));
+			o += eol - p;
+		}
+		if (eol < end)
+			*o++ = '\n';
+		p = eol + 1;
+	}
+	*out_len = (size_t)(o - out);
+	return out;
+}
+
 int tmdk_compiler_add_builtin(tmdk_compiler *c, tmdk_error *err)
 {
+	int keep;
 	size_t i;
-	int rc;
+	int rc = TMDK_OK;
+
 	tmdk_error_clear(err);
 	if (!c)
 		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "invalid argument");
-	for (i = 0; i < tmdk__builtin_catalog_count; i++) {
-		rc = add_source(c, tmdk__builtin_catalog[i].name, tmdk__builtin_catalog[i].text,
-			tmdk__builtin_catalog[i].len, err);
-		if (rc != TMDK_OK)
-			return rc;
+	keep = (c->opts.flags & (TMDK_COMPILE_KEEP_EXAMPLES | TMDK_COMPILE_CHECK_EXAMPLES)) != 0;
+	for (i = 0; i < tmdk__builtin_catalog_count && rc == TMDK_OK; i++) {
+		const tmdk__embedded *e = &tmdk__builtin_catalog[i];
+		size_t lean_len = 0;
+		char *lean = keep ? NULL : without_examples(e->text, e->len, &lean_len);
+		if (!keep && !lean)
+			return tmdk__error_set(err, TMDK_ENOMEM, e->name, 0, 0, "out of memory");
+		size_t before = c->source_count;
+		rc = add_source(c, e->name, keep ? e->text : lean, keep ? e->len : lean_len, err);
+		if (c->source_count > before)
+			c->sources[before].without_examples = !keep;
+		tmdk__free(lean);
 	}
-	return TMDK_OK;
+	return rc;
 }
 
 /* ---- compiling ---------------------------------------------------------------- */
@@ -360,7 +410,7 @@ int tmdk_compiler_compile(tmdk_catalog **out, tmdk_compiler *c, tmdk_error *err)
 	if (rc != TMDK_OK)
 		return tmdk__error_set(err, rc, NULL, 0, 0, "out of memory");
 	for (i = 0; i < c->source_count && !c->nomem; i++)
-		tmdk__compile_source(c, cat, c->sources[i].artifact);
+		tmdk__compile_source(c, cat, &c->sources[i]);
 	if (!c->nomem && tmdk__catalog_add_meta_patterns(cat) != TMDK_OK)
 		c->nomem = 1;
 	if (c->nomem) {

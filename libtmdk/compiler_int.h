@@ -6,6 +6,7 @@
 
 typedef struct tmdk__source {
 	tmdk_artifact *artifact;   /* the catalog file, parsed as YAML */
+	int without_examples;      /* built-in source loaded without its examples */
 } tmdk__source;
 
 struct tmdk_compiler {
@@ -31,7 +32,7 @@ void tmdk__compiler_diag(tmdk_compiler *c, tmdk_diag_level level, int code, cons
 	unsigned int line, unsigned int column, const char *pattern_id, const char *fmt, ...) TMDK__PRINTF(8, 9);
 
 /* catalog_schema.c: validate and compile one catalog file into cat. */
-void tmdk__compile_source(tmdk_compiler *c, tmdk_catalog *cat, const tmdk_artifact *src);
+void tmdk__compile_source(tmdk_compiler *c, tmdk_catalog *cat, const tmdk__source *src);
 /* catalog.c */
 int tmdk__catalog_new(tmdk_catalog **out, unsigned int match_limit, unsigned int depth_limit);
 int tmdk__catalog_append(tmdk_catalog *cat, tmdk_pattern *p);

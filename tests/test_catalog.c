@@ -402,3 +402,32 @@ Test(catalog, taxonomy_names)
 	cr_assert(tmdk_stride_is_valid("tampering"));
 	cr_assert(!tmdk_stride_is_valid("Tampering"));
 }
+
+Test(catalog, builtin_loads_without_examples_unless_asked)
+{
+	tmdk_compile_options o = TMDK_COMPILE_OPTIONS_INIT;
+	tmdk_compiler *c;
+	tmdk_catalog *lean, *full;
+	tmdk_error err;
+	size_t i, with = 0;
+
+	cr_assert_eq(tmdk_catalog_load_builtin(&lean, &err), TMDK_OK, "%s", err.message);
+	o.flags = TMDK_COMPILE_KEEP_EXAMPLES;
+	cr_assert_eq(tmdk_compiler_new(&c, &o, &err), TMDK_OK);
+	cr_assert_eq(tmdk_compiler_add_builtin(c, &err), TMDK_OK);
+	cr_assert_eq(tmdk_compiler_compile(&full, c, &err), TMDK_OK, "%s", err.message);
+	cr_assert_eq(tmdk_compiler_diagnostic_count(c), 0, "the built-in catalog has no warnings");
+	tmdk_compiler_free(c);
+	cr_assert_eq(tmdk_catalog_pattern_count(lean), tmdk_catalog_pattern_count(full));
+	cr_assert_gt(tmdk_catalog_pattern_count(lean), 90);
+	for (i = 0; i < tmdk_catalog_pattern_count(lean); i++) {
+		const tmdk_pattern *l = tmdk_catalog_pattern(lean, i), *f = tmdk_catalog_pattern(full, i);
+		cr_assert_str_eq(tmdk_pattern_id(l), tmdk_pattern_id(f));
+		cr_assert_eq(tmdk_pattern_line(l), tmdk_pattern_line(f), "line numbers survive the stripping");
+		cr_assert_eq(tmdk_pattern_example_count(l), 0);
+		with += tmdk_pattern_example_count(f) > 0;
+	}
+	cr_assert_eq(with, tmdk_catalog_pattern_count(full) - 1, "every pattern but the meta one has examples");
+	tmdk_catalog_free(lean);
+	tmdk_catalog_free(full);
+}

@@ -46,6 +46,13 @@ typedef int (*tmdk_diagnostic_cb)(const tmdk_diagnostic *diag, void *payload);
 #define TMDK_COMPILE_CHECK_EXAMPLES 0x1u
 /** Treat warnings as errors. */
 #define TMDK_COMPILE_STRICT 0x2u
+/**
+ * Keep the examples of the built-in catalog's patterns (for tools that show
+ * them, like `tmdk-scan --explain`). Without it the built-in catalog loads
+ * without its examples, which makes loading about twice as fast; examples of
+ * catalogs added from files or buffers are always kept.
+ */
+#define TMDK_COMPILE_KEEP_EXAMPLES 0x4u
 
 #define TMDK_DEFAULT_MAX_CATALOG_BYTES ((size_t)8 * 1024 * 1024)
 #define TMDK_DEFAULT_MAX_PATTERNS 10000u
