@@ -85,7 +85,9 @@ typedef enum {
 	TMDK__PRED_SAME_AS,
 	TMDK__PRED_TYPE,
 	TMDK__PRED_TRUTHY,       /* true / yes / on / 1 */
-	TMDK__PRED_FALSY         /* false / no / off / 0, or absent */
+	TMDK__PRED_FALSY,        /* false / no / off / 0, or absent */
+	TMDK__PRED_COUNT_GT,     /* more than n nodes selected */
+	TMDK__PRED_COUNT_LT      /* fewer than n nodes selected */
 } tmdk__pred;
 
 struct tmdk__cond {

@@ -35,6 +35,8 @@ static const struct { const char *key; tmdk__pred pred; int arity; } predicates[
 	{ "type", TMDK__PRED_TYPE, 1 },
 	{ "truthy", TMDK__PRED_TRUTHY, 0 },
 	{ "falsy", TMDK__PRED_FALSY, 0 },
+	{ "count-gt", TMDK__PRED_COUNT_GT, 4 },
+	{ "count-lt", TMDK__PRED_COUNT_LT, 4 },
 	{ NULL, 0, 0 }
 };
 
@@ -289,7 +291,7 @@ static tmdk__cond *parse_test(tmdk__cctx *cc, tmdk__cond *c, const tmdk_node *no
 			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, tmdk_node_key_at(node, i),
 				"unknown key '%s' in a condition; expected a predicate (exists, absent, equals, not-equals, "
 				"one-of, not-one-of, matches, not-matches, gt, gte, lt, lte, contains, not-contains, same-as, "
-				"type, truthy, falsy) or one of: " COND_KEYS, k);
+				"type, truthy, falsy, count-gt, count-lt) or one of: " COND_KEYS, k);
 			bad = 1;
 		} else if (found >= 0) {
 			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, tmdk_node_key_at(node, i),

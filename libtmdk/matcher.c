@@ -133,6 +133,8 @@ static int regex_test(tmdk__eval *ev, const tmdk__cond *c, const tmdk_node *n, t
 	int r;
 	if (!t)
 		return -1; /* not a scalar: neither matches nor not-matches */
+	if (ev->limit_hit)
+		return -1; /* a regex of this pattern hit its limit: the scanner gives up on it */
 	r = tmdk__regex_match(c->regex, ev->rx, t, len, &start, &end);
 	if (r < 0) {
 		ev->limit_hit = r;
@@ -220,6 +222,12 @@ static int eval_test(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w)
 	case TMDK__PRED_ABSENT:
 		r = count == 0;
 		witness_at(w, current(ev));
+		break;
+	case TMDK__PRED_COUNT_GT:
+	case TMDK__PRED_COUNT_LT:
+		r = c->pred == TMDK__PRED_COUNT_GT ? (double)count > c->values[0].number : (double)count < c->values[0].number;
+		/* Point at the node that makes the count too high, else at the scope. */
+		witness_at(w, c->pred == TMDK__PRED_COUNT_GT && count ? ev->stack[ev->top - 1] : current(ev));
 		break;
 	case TMDK__PRED_FALSY:
 		/* Absent counts as false; with values, all must be false-like. */

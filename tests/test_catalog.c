@@ -151,6 +151,7 @@ Test(catalog, diagnostics)
 	expect_error(CATALOG_HEADER PATTERN("A-1", "    match: {equals: Pod}\n"), "has no 'path'", 0, 0);
 	expect_error(CATALOG_HEADER PATTERN("A-1", "    match: {path: kind, equalz: Pod}\n"), "unknown key 'equalz' in a condition", 0, 0);
 	expect_error(CATALOG_HEADER PATTERN("A-1", "    match: {path: kind, gt: big}\n"), "'gt' expects a number", 0, 0);
+	expect_error(CATALOG_HEADER PATTERN("A-1", "    match: {path: kind, count-gt: many}\n"), "'count-gt' expects a number", 0, 0);
 	expect_error(CATALOG_HEADER PATTERN("A-1", "    match: {path: kind, type: blob}\n"), "unknown type 'blob'", 0, 0);
 	expect_error(CATALOG_HEADER PATTERN("A-1", "    match: {path: kind, absent: false}\n"), "means nothing", 0, 0);
 	expect_error(CATALOG_HEADER PATTERN("A-1", "    match: {path: kind, one-of: []}\n"), "at least one value", 0, 0);

@@ -72,6 +72,10 @@ Test(match, predicates)
 	cr_assert_eq(count_matches(K8S, "{path: metadata.name, equals: WEB, ignore-case: true}", KK, pod), 1);
 	cr_assert_eq(count_matches(K8S, "{path: metadata.name, equals: WEB}", KK, pod), 0);
 	cr_assert_eq(count_matches(K8S, "{path: metadata.uid, exists: false}", KK, pod), 1);
+	cr_assert_eq(count_matches(K8S, "{path: \"spec.containers[*]\", count-gt: 1}", KK, pod), 1);
+	cr_assert_eq(count_matches(K8S, "{path: \"spec.containers[*]\", count-gt: 2}", KK, pod), 0);
+	cr_assert_eq(count_matches(K8S, "{path: \"spec.containers[*]\", count-lt: 3}", KK, pod), 1);
+	cr_assert_eq(count_matches(K8S, "{path: \"spec.nothing[*]\", count-lt: 1}", KK, pod), 1);
 	cr_assert_eq(count_matches(K8S, "{path: metadata.uid, absent: true}", KK, pod), 1);
 	cr_assert_eq(count_matches(K8S, "{path: metadata.name, exists: true}", KK, pod), 1);
 }
