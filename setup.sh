@@ -1,13 +1,13 @@
 #!/bin/sh
 # libtmdk set-up: install what is missing (Debian/Ubuntu), configure, build,
-# and run on the bundled demo (examples/demo/). Safe to run again.
+# and scan the bundled demo (examples/demo/) with tmdk-scan. Safe to run again.
 #
 #   ./setup.sh             everything
 #   SKIP_APT=1 ./setup.sh  do not touch packages
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="build-essential autoconf automake libtool pkg-config libyaml-dev libpcre2-dev libcriterion-dev"
+PACKAGES="build-essential autoconf automake libtool pkg-config libyaml-dev libpcre2-dev libcriterion-dev swig python3-dev"
 
 missing=""
 for p in $PACKAGES; do
@@ -40,5 +40,5 @@ if [ ! -f Makefile ] || [ configure -nt config.status ]; then
 fi
 echo "==> make"
 make -j"$(nproc 2>/dev/null || echo 2)"
-echo "==> demo: examples/demo/"
+echo "==> demo: tmdk-scan examples/demo (the threat model of the bundled demo project)"
 make -s demo

@@ -169,7 +169,9 @@ struct tmdk_catalog {
 
 /* ---- regex (regex.c: the only file that includes pcre2.h) ---------------- */
 /** Compile; on failure fill *error_offset and msg. */
-tmdk__regex *tmdk__regex_compile(const char *pattern, size_t len, char *msg, size_t msg_size, size_t *error_offset);
+/** Compile a regex. @return TMDK_OK, TMDK_EREGEX (msg and *error_offset say why) or TMDK_ENOMEM. */
+int tmdk__regex_compile(tmdk__regex **out, const char *pattern, size_t len, char *msg, size_t msg_size,
+	size_t *error_offset);
 void tmdk__regex_free(tmdk__regex *rx);
 typedef struct tmdk__regex_ctx tmdk__regex_ctx;
 tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int depth_limit);

@@ -28,6 +28,24 @@ static const char *text_of(const tmdk_node *n)
 static void report(schema *s, tmdk_diag_level level, int code, const tmdk_node *at, const char *fmt, ...)
 	TMDK__PRINTF(5, 6);
 
+/* Catalog memory. A failure marks the compiler out of memory, so that the
+ * compile returns TMDK_ENOMEM instead of silently dropping the pattern. */
+static void *s_alloc(schema *s, size_t size)
+{
+	void *p = tmdk__arena_alloc(&s->cat->arena, size);
+	if (!p)
+		s->c->nomem = 1;
+	return p;
+}
+
+static char *s_strdup(schema *s, const char *t)
+{
+	char *p = tmdk__arena_strdup(&s->cat->arena, t);
+	if (!p)
+		s->c->nomem = 1;
+	return p;
+}
+
 static void report(schema *s, tmdk_diag_level level, int code, const tmdk_node *at, const char *fmt, ...)
 {
 	char msg[1024];
@@ -85,7 +103,7 @@ static const char *string_field(schema *s, const tmdk_node *map, const char *key
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'%s' expects non-empty text", key);
 		return NULL;
 	}
-	return tmdk__arena_strdup(&s->cat->arena, t);
+	return s_strdup(s, t);
 }
 
 /* ---- header ------------------------------------------------------------------ */
@@ -190,7 +208,7 @@ static int parse_stride(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'stride' expects a list");
 		return -1;
 	}
-	pt->stride = tmdk__arena_alloc(&s->cat->arena, (tmdk_node_size(n) + 1) * sizeof(char *));
+	pt->stride = s_alloc(s, (tmdk_node_size(n) + 1) * sizeof(char *));
 	if (!pt->stride)
 		return -1;
 	for (i = 0; i < tmdk_node_size(n); i++) {
@@ -201,7 +219,7 @@ static int parse_stride(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 				"information-disclosure, denial-of-service or elevation-of-privilege", t ? t : "?");
 			return -1;
 		}
-		if (!(pt->stride[pt->stride_count++] = tmdk__arena_strdup(&s->cat->arena, t)))
+		if (!(pt->stride[pt->stride_count++] = s_strdup(s, t)))
 			return -1;
 	}
 	return 0;
@@ -235,6 +253,8 @@ static int parse_reference(schema *s, tmdk_reference *r, const tmdk_node *n)
 			return -1;
 		}
 		r->benchmark = tmdk__arena_printf(&s->cat->arena, "CIS %s Benchmark %s", cd ? "Docker" : "Kubernetes", version);
+		if (!r->benchmark)
+			s->c->nomem = 1;
 		return r->id && r->benchmark ? 0 : -1;
 	}
 	if (!r->url) {
@@ -256,7 +276,7 @@ static int parse_references(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'references' expects a list");
 		return -1;
 	}
-	pt->refs = tmdk__arena_alloc(&s->cat->arena, (tmdk_node_size(n) + 1) * sizeof(*pt->refs));
+	pt->refs = s_alloc(s, (tmdk_node_size(n) + 1) * sizeof(*pt->refs));
 	if (!pt->refs)
 		return -1;
 	for (i = 0; i < tmdk_node_size(n); i++) {
@@ -320,7 +340,7 @@ static int parse_examples(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'examples' expects a list");
 		return -1;
 	}
-	pt->examples = tmdk__arena_alloc(&s->cat->arena, (tmdk_node_size(n) + 1) * sizeof(*pt->examples));
+	pt->examples = s_alloc(s, (tmdk_node_size(n) + 1) * sizeof(*pt->examples));
 	if (!pt->examples)
 		return -1;
 	for (i = 0; i < tmdk_node_size(n); i++) {
@@ -362,7 +382,7 @@ static int parse_match(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 	}
 	/* Templates see the innermost for-each scope (left pushed by the match parser). */
 	if (pt->match && tmdk__template_parse(&s->cc, &pt->message, msg) == 0)
-		pt->message_text = tmdk__arena_strdup(&s->cat->arena, text_of(msg));
+		pt->message_text = s_strdup(s, text_of(msg));
 	return (int)s->c->error_count == errors && pt->match && pt->message_text ? 0 : -1;
 }
 

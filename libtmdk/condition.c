@@ -106,6 +106,7 @@ static int parse_regex(tmdk__cctx *cc, tmdk__cond *c, const tmdk_node *n)
 	char msg[256];
 	size_t off, len;
 	const char *src = text_of(n);
+	int rc;
 
 	if (!src || tmdk_node_scalar_type(n) != TMDK_SCALAR_STRING) {
 		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "expected a regular expression (a string)");
@@ -117,8 +118,12 @@ static int parse_regex(tmdk__cctx *cc, tmdk__cond *c, const tmdk_node *n)
 			"regular expression of %zu bytes is over the limit of %zu (max_regex_length)", len, cc->max_regex_length);
 		return -1;
 	}
-	c->regex = tmdk__regex_compile(src, len, msg, sizeof(msg), &off);
-	if (!c->regex) {
+	rc = tmdk__regex_compile(&c->regex, src, len, msg, sizeof(msg), &off);
+	if (rc == TMDK_ENOMEM) {
+		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, n, "out of memory");
+		return -1;
+	}
+	if (rc != TMDK_OK) {
 		cc->report(cc, TMDK_DIAG_ERROR, TMDK_EREGEX, n,
 			"regular expression does not compile at offset %zu: %s", off, msg);
 		return -1;

@@ -295,9 +295,10 @@ static void command_facts(ictx *c, size_t first)
 
 static void health_facts(ictx *c)
 {
-	const tmdk__df_str *type = &c->in->args[0];
+	const tmdk__df_str *type;
 	if (!c->in->arg_count)
-		return;
+		return; /* args is NULL then: not even &args[0] may be formed */
+	type = &c->in->args[0];
 	put(c, "type", c->argn[0]);
 	put(c, "none", flag_node(c, ieq(type->p, type->n, "none")));
 	command_facts(c, 1);
@@ -313,6 +314,8 @@ static tmdk_node *pair_node(ictx *c, const tmdk__df_str *key, tmdk_node *raw_key
 	int unresolved = 0;
 	tmdk_node *pair = tmdk__node_map(m->arena, line, column), *kv, *vv = NULL;
 
+	*k = *v = NULL; /* callers read them even when out of memory */
+	*kn = *vn = 0;
 	if (!pair) {
 		m->oom = 1;
 		return NULL;
@@ -394,6 +397,8 @@ static void arg_facts(ictx *c)
 			value.off = w->off == TMDK__DF_NOPOS ? w->off : w->off + key.n + 1;
 			raw_key = tmdk__df_arg_node(m, in, &key);
 			raw_value = tmdk__df_arg_node(m, in, &value);
+			if (!raw_key || !raw_value)
+				break; /* out of memory: m->oom is set */
 		}
 		tmdk__df_push(m, pairs, pair_node(c, &key, raw_key, eq ? &value : NULL, raw_value, &k, &kn, &v, &vn));
 		if (!c->scope || !k)

@@ -8,6 +8,9 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
+#ifdef HAVE_VALGRIND_VALGRIND_H
+# include <valgrind/valgrind.h>
+#endif
 
 struct tmdk__regex {
 	pcre2_code *code;
@@ -19,17 +22,19 @@ struct tmdk__regex_ctx {
 	pcre2_jit_stack *jit_stack;
 };
 
-tmdk__regex *tmdk__regex_compile(const char *pattern, size_t len, char *msg, size_t msg_size, size_t *error_offset)
+int tmdk__regex_compile(tmdk__regex **out, const char *pattern, size_t len, char *msg, size_t msg_size,
+	size_t *error_offset)
 {
 	tmdk__regex *rx;
 	int code = 0;
 	PCRE2_SIZE offset = 0;
 
+	*out = NULL;
+	*error_offset = 0;
 	rx = tmdk__calloc(1, sizeof(*rx));
 	if (!rx) {
 		snprintf(msg, msg_size, "out of memory");
-		*error_offset = 0;
-		return NULL;
+		return TMDK_ENOMEM;
 	}
 	rx->code = pcre2_compile((PCRE2_SPTR)pattern, len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
 		&code, &offset, NULL);
@@ -39,12 +44,19 @@ tmdk__regex *tmdk__regex_compile(const char *pattern, size_t len, char *msg, siz
 		snprintf(msg, msg_size, "%s", (const char *)buf);
 		*error_offset = offset;
 		tmdk__free(rx);
-		return NULL;
+		/* Out of memory is not the catalog's fault: it must not become a diagnostic. */
+		return code == PCRE2_ERROR_HEAP_FAILED ? TMDK_ENOMEM : TMDK_EREGEX;
 	}
 	/* JIT failure (no JIT support on this platform) is fine: the
-	 * interpreter is used. Done now, before the catalog is shared. */
-	(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
-	return rx;
+	 * interpreter is used. Done now, before the catalog is shared. Not
+	 * under valgrind: memcheck cannot follow JIT-compiled code and reports
+	 * its stack reads as uninitialised. */
+#ifdef RUNNING_ON_VALGRIND
+	if (!RUNNING_ON_VALGRIND)
+#endif
+		(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
+	*out = rx;
+	return TMDK_OK;
 }
 
 void tmdk__regex_free(tmdk__regex *rx)
@@ -55,6 +67,22 @@ void tmdk__regex_free(tmdk__regex *rx)
 	tmdk__free(rx);
 }
 
+/*
+ * JIT-compiled matching ignores PCRE2's depth limit; the size of the JIT
+ * stack bounds it instead. Derive that size from the depth limit (about 100
+ * bytes a level: 1 MB for the default of 10,000), so that regex_depth_limit
+ * bounds backtracking depth with or without the JIT.
+ */
+static size_t jit_stack_size(unsigned int depth_limit)
+{
+	size_t size = (size_t)depth_limit * 100;
+	if (size < 32 * 1024)
+		size = 32 * 1024;
+	if (size > 64 * 1024 * 1024)
+		size = 64 * 1024 * 1024;
+	return size;
+}
+
 tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int depth_limit)
 {
 	tmdk__regex_ctx *ctx = tmdk__calloc(1, sizeof(*ctx));
@@ -62,7 +90,7 @@ tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int dept
 		return NULL;
 	ctx->mctx = pcre2_match_context_create(NULL);
 	ctx->md = pcre2_match_data_create(32, NULL);
-	ctx->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	ctx->jit_stack = pcre2_jit_stack_create(32 * 1024, jit_stack_size(depth_limit), NULL);
 	if (!ctx->mctx || !ctx->md) {
 		tmdk__regex_ctx_free(ctx);
 		return NULL;

@@ -25,7 +25,7 @@ static const char style_sheet[] =
 	"border-bottom:2px solid var(--line)}h3{font-size:15px;margin:16px 0 6px}\n"
 	".meta{color:var(--muted);margin:0 0 16px}\n"
 	".cards{display:flex;flex-wrap:wrap;gap:10px;margin:16px 0}\n"
-	".card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:110px;background:var(--panel)}\n"
+	".card{border:1px solid var(--line);border-radius:8px;padding:8px 12px;min-width:92px;background:var(--panel)}\n"
 	".card .num{display:block;font-size:26px;font-weight:700}\n"
 	".card.sev-critical .num{color:#b91c1c}.card.sev-high .num{color:#ea580c}.card.sev-medium .num{color:#d97706}"
 	".card.sev-low .num{color:#2563eb}.card.sev-info .num{color:#6b7280}\n"
@@ -36,6 +36,7 @@ static const char style_sheet[] =
 	"details.risk>summary{cursor:pointer;padding:8px 12px;background:var(--panel);border-radius:8px;list-style-position:inside}\n"
 	"details.risk[open]>summary{border-bottom:1px solid var(--line);border-radius:8px 8px 0 0}\n"
 	"details.risk>div{padding:4px 12px 12px}\n"
+	"details.clean>summary{cursor:pointer;font-weight:600;margin:10px 0 4px}\n"
 	".slug{color:var(--muted);font-family:ui-monospace,monospace;font-size:12px}\n"
 	".badge{display:inline-block;min-width:22px;text-align:center;border-radius:10px;padding:0 7px;margin-left:4px;"
 	"color:#fff;font-size:12px;font-weight:600}\n"
@@ -139,7 +140,7 @@ static void chart(tmdk__out *o, const char *id, const char *caption, size_t rows
 		"width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\" aria-label=\"%s\">\n",
 		caption, id, width, height, width, height, caption);
 	for (s = TMDK_SEVERITY_CRITICAL; s >= TMDK_SEVERITY_INFO; s--) {
-		unsigned int x = label_w + (unsigned)(TMDK_SEVERITY_CRITICAL - s) * 64;
+		unsigned int x = label_w + (unsigned)(TMDK_SEVERITY_CRITICAL - s) * 76;
 		tmdk__out_printf(o, "<rect x=\"%u\" y=\"6\" width=\"10\" height=\"10\" fill=\"%s\"/>"
 			"<text x=\"%u\" y=\"15\">%s</text>\n", x, severity_colors[s], x + 14, tmdk_severity_name((tmdk_severity)s));
 	}
@@ -184,7 +185,7 @@ static void charts(const tmdk__view *v, tmdk__out *o)
 			}
 	tmdk__out_str(o, "<section class=\"charts\">\n");
 	chart(o, "chart-questions", "Findings per question", TMDK_QUESTION_COUNT, qlabels,
-		(const size_t (*)[TMDK_SEVERITY_COUNT])v->by_question, 200);
+		(const size_t (*)[TMDK_SEVERITY_COUNT])v->by_question, 250);
 	chart(o, "chart-risks", "Findings per risk", (size_t)n, rlabels,
 		(const size_t (*)[TMDK_SEVERITY_COUNT])rcounts, 290);
 	tmdk__out_str(o, "</section>\n");
@@ -273,6 +274,15 @@ static void risk_summary(const tmdk__view *v, tmdk__out *o, tmdk_risk risk)
 	tmdk__out_str(o, "</summary>\n");
 }
 
+/* Patterns of a risk that found something (shown findings). */
+static size_t pattern_hits(const tmdk__view *v, tmdk_risk risk)
+{
+	size_t i, n = 0;
+	for (i = 0; i < v->pattern_count; i++)
+		n += tmdk_pattern_risk(v->patterns[i].pattern) == risk && v->patterns[i].checked && v->patterns[i].findings;
+	return n;
+}
+
 static void risk_section(const tmdk__view *v, tmdk__out *o, tmdk_risk risk, size_t *next)
 {
 	size_t i, total = tmdk__count_total(v->by_risk[risk]), clean = 0;
@@ -306,14 +316,17 @@ static void risk_section(const tmdk__view *v, tmdk__out *o, tmdk_risk risk, size
 		const tmdk_pattern *p = v->patterns[i].pattern;
 		if (tmdk_pattern_risk(p) != risk || !v->patterns[i].checked || v->patterns[i].findings)
 			continue;
-		tmdk__out_str(o, clean++ ? "<li><code>" : "<h3>Checked and clean</h3>\n<ul class=\"clean\">\n<li><code>");
+		if (!clean++)
+			tmdk__out_printf(o, "<details class=\"clean\"><summary>Checked and clean (%zu)</summary>\n<ul>\n",
+				v->checked_per_risk[risk] - pattern_hits(v, risk));
+		tmdk__out_str(o, "<li><code>");
 		tmdk__out_html(o, tmdk_pattern_id(p));
 		tmdk__out_str(o, "</code> ");
 		tmdk__out_html_prose(o, tmdk_pattern_title(p));
 		tmdk__out_str(o, "</li>\n");
 	}
 	if (clean)
-		tmdk__out_str(o, "</ul>\n");
+		tmdk__out_str(o, "</ul>\n</details>\n");
 	tmdk__out_str(o, "</div>\n</details>\n");
 }
 

@@ -28,6 +28,10 @@ int tmdk__out_flush(tmdk__out *o);
 void tmdk__out_mem(tmdk__out *o, const char *s, size_t n);
 void tmdk__out_str(tmdk__out *o, const char *s);
 void tmdk__out_printf(tmdk__out *o, const char *fmt, ...) TMDK__PRINTF(2, 3);
+/** Length of s without trailing blanks and newlines (catalog text often ends in one). */
+size_t tmdk__trimmed_len(const char *s);
+/** s without its trailing blanks and newlines, unescaped. */
+void tmdk__out_trimmed(tmdk__out *o, const char *s);
 /** `n` times the character c. */
 void tmdk__out_repeat(tmdk__out *o, char c, size_t n);
 

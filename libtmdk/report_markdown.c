@@ -157,6 +157,15 @@ static void pattern_name(tmdk__out *o, const tmdk_pattern *p)
 	tmdk__out_markdown_prose(o, tmdk_pattern_title(p));
 }
 
+/* Patterns of a risk that found something (shown findings). */
+static size_t pattern_hits(const tmdk__view *v, tmdk_risk risk)
+{
+	size_t i, n = 0;
+	for (i = 0; i < v->pattern_count; i++)
+		n += tmdk_pattern_risk(v->patterns[i].pattern) == risk && v->patterns[i].checked && v->patterns[i].findings;
+	return n;
+}
+
 static void risk_section(const tmdk__view *v, tmdk__out *o, tmdk_risk risk, size_t *next)
 {
 	size_t i, total = tmdk__count_total(v->by_risk[risk]), clean = 0;
@@ -191,11 +200,15 @@ static void risk_section(const tmdk__view *v, tmdk__out *o, tmdk_risk risk, size
 		const tmdk_pattern *p = v->patterns[i].pattern;
 		if (tmdk_pattern_risk(p) != risk || !v->patterns[i].checked || v->patterns[i].findings)
 			continue;
-		tmdk__out_str(o, clean++ ? "\n- " : "\n**Checked and clean**\n\n- ");
+		if (!clean++)
+			tmdk__out_printf(o, "\n<details>\n<summary>Checked and clean (%zu)</summary>\n\n",
+				v->checked_per_risk[risk] - pattern_hits(v, risk));
+		tmdk__out_str(o, "- ");
 		pattern_name(o, p);
+		tmdk__out_str(o, "\n");
 	}
 	if (clean)
-		tmdk__out_str(o, "\n");
+		tmdk__out_str(o, "\n</details>\n");
 }
 
 static void questions(const tmdk__view *v, tmdk__out *o)

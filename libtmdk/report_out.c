@@ -106,6 +106,20 @@ int tmdk__sink_write(const char *data, size_t len, void *payload)
 	return 0;
 }
 
+size_t tmdk__trimmed_len(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	return n;
+}
+
+void tmdk__out_trimmed(tmdk__out *o, const char *s)
+{
+	if (s)
+		tmdk__out_mem(o, s, tmdk__trimmed_len(s));
+}
+
 /* ---- UTF-8 ------------------------------------------------------------------ */
 
 static int is_cont(unsigned char c)
@@ -271,7 +285,8 @@ void tmdk__out_html(tmdk__out *o, const char *s)
 
 static int markdown_special(uint32_t cp)
 {
-	return cp < 0x80 && strchr("\\`*_{}[]<>()#+!|~&$", (int)cp) != NULL;
+	/* Enough to stop every inline construct; ( ) ! + need a [ or a line start to matter. */
+	return cp < 0x80 && strchr("\\`*_[]<>#|~&$", (int)cp) != NULL;
 }
 
 static void markdown_n(tmdk__out *o, const char *s, size_t len)
@@ -361,7 +376,7 @@ typedef void (*span_fn)(tmdk__out *o, const char *s, size_t len, int code);
  */
 static void split_code_spans(tmdk__out *o, const char *s, span_fn emit)
 {
-	size_t len = s ? strlen(s) : 0, i = 0, start = 0;
+	size_t len = tmdk__trimmed_len(s), i = 0, start = 0;
 
 	while (i < len) {
 		size_t n, j, close = len;

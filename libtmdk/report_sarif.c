@@ -67,9 +67,9 @@ static int help(tmdk__json *j, const tmdk_pattern *p)
 		goto done;
 	tmdk__out_init(t, tmdk__sink_write, &text);
 	tmdk__out_init(m, tmdk__sink_write, &md);
-	tmdk__out_str(t, tmdk_pattern_mitigation(p));
+	tmdk__out_trimmed(t, tmdk_pattern_mitigation(p));
 	tmdk__out_str(m, "**Mitigation:** ");
-	tmdk__out_markdown(m, tmdk_pattern_mitigation(p));
+	tmdk__out_markdown_prose(m, tmdk_pattern_mitigation(p));
 	if (n) {
 		tmdk__out_str(t, "\n\nReferences:");
 		tmdk__out_str(m, "\n\n**References**\n");
@@ -119,10 +119,30 @@ static const char *first_url(const tmdk_pattern *p)
 	return NULL;
 }
 
+/* "security", the question, the risk and the STRIDE categories; each once (SARIF tags are a set). */
+static void tags(tmdk__json *j, const tmdk_pattern *p)
+{
+	const char *list[20];
+	size_t n = 0, i, k;
+
+	list[n++] = "security";
+	list[n++] = tmdk_question_slug(tmdk_pattern_question(p));
+	list[n++] = tmdk_risk_slug(tmdk_pattern_risk(p));
+	for (i = 0; i < tmdk_pattern_stride_count(p) && n < sizeof(list) / sizeof(list[0]); i++)
+		list[n++] = tmdk_pattern_stride(p, i);
+	tmdk__json_open(j, "tags", '[');
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < i && strcmp(list[k], list[i]) != 0; k++)
+			;
+		if (k == i)
+			tmdk__json_string(j, NULL, list[i]);
+	}
+	tmdk__json_close(j, ']');
+}
+
 static int rule(tmdk__json *j, const tmdk_pattern *p)
 {
 	char name[256];
-	size_t s;
 	tmdk_severity sev = tmdk_pattern_severity(p);
 
 	rule_name(tmdk_pattern_title(p), name, sizeof(name));
@@ -145,13 +165,7 @@ static int rule(tmdk__json *j, const tmdk_pattern *p)
 	tmdk__json_string(j, "severity", tmdk_severity_name(sev));
 	tmdk__json_string(j, "question", tmdk_question_slug(tmdk_pattern_question(p)));
 	tmdk__json_string(j, "risk", tmdk_risk_slug(tmdk_pattern_risk(p)));
-	tmdk__json_open(j, "tags", '[');
-	tmdk__json_string(j, NULL, "security");
-	tmdk__json_string(j, NULL, tmdk_question_slug(tmdk_pattern_question(p)));
-	tmdk__json_string(j, NULL, tmdk_risk_slug(tmdk_pattern_risk(p)));
-	for (s = 0; s < tmdk_pattern_stride_count(p); s++)
-		tmdk__json_string(j, NULL, tmdk_pattern_stride(p, s));
-	tmdk__json_close(j, ']');
+	tags(j, p);
 	tmdk__json_close(j, '}');
 	tmdk__json_close(j, '}');
 	return 0;

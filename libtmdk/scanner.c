@@ -13,6 +13,7 @@ struct tmdk_scanner {
 	tmdk_catalog *catalog;       /* a reference */
 	tmdk_scan_options opts;
 	unsigned char *enabled;      /* per pattern, from the filters */
+	unsigned char *gave_up;      /* per pattern: a regex hit its limit in this scan call */
 	tmdk__eval ev;
 	tmdk__arena scratch;         /* per scan call */
 	tmdk_finding *pending;       /* findings of the artifact being scanned */
@@ -77,9 +78,10 @@ int tmdk_scanner_new(tmdk_scanner **out, const tmdk_catalog *catalog, const tmdk
 	s->catalog = tmdk_catalog_ref((tmdk_catalog *)catalog);
 	tmdk__arena_init(&s->scratch);
 	s->enabled = tmdk__calloc(catalog->pattern_count + 1, 1);
+	s->gave_up = tmdk__calloc(catalog->pattern_count + 1, 1);
 	s->ev.rx = tmdk__regex_ctx_new(s->opts.regex_match_limit ? s->opts.regex_match_limit : catalog->match_limit,
 		s->opts.regex_depth_limit ? s->opts.regex_depth_limit : catalog->depth_limit);
-	if (!s->enabled || !s->ev.rx) {
+	if (!s->enabled || !s->gave_up || !s->ev.rx) {
 		tmdk_scanner_free(s);
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	}
@@ -107,6 +109,7 @@ void tmdk_scanner_free(tmdk_scanner *s)
 	clear_pending(s);
 	tmdk__free(s->pending);
 	tmdk__free(s->enabled);
+	tmdk__free(s->gave_up);
 	tmdk__free((void *)s->ev.stack);
 	tmdk__regex_ctx_free(s->ev.rx);
 	tmdk__arena_release(&s->scratch);
@@ -200,11 +203,13 @@ static int report_missing_reason(tmdk_scanner *s, const tmdk__suppression *sup)
 static int apply_suppression(tmdk_scanner *s, tmdk_finding *f)
 {
 	tmdk__suppression sup;
+	int found;
 	if (s->opts.flags & TMDK_SCAN_NO_INLINE_IGNORES)
 		return 0;
-	if (!tmdk__find_suppression(s->artifact, tmdk_document_view(s->doc), f->pattern->id, f->line,
-		    s->file_lines, s->file_line_count, &sup))
-		return 0;
+	found = tmdk__find_suppression(s->artifact, tmdk_document_view(s->doc), f->pattern->id, f->line,
+		s->file_lines, s->file_line_count, &sup);
+	if (found <= 0)
+		return found; /* -1: out of memory */
 	f->suppressed = 1;
 	f->suppression = suppression_text(&sup);
 	if (!f->suppression) {
@@ -300,11 +305,20 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 		const tmdk_pattern *p = cat->patterns[cat->by_kind[kind][i]];
 		if (s->only ? p != s->only : !s->enabled[p->index])
 			continue;
+		/* A regex past its match/depth limit costs up to regex_match_limit
+		 * steps per subject: once it happens, the pattern is dropped for the
+		 * rest of the scan call, so hostile input cannot multiply that cost
+		 * by its number of scalars and documents (the call reports ELIMIT). */
+		if (s->gave_up[p->index])
+			continue;
 		s->ev.limit_hit = 0;
 		if (run_match(s, p, p->match) != 0)
 			return -1;
-		if (s->ev.limit_hit && !s->ev.limit_pattern)
-			s->ev.limit_pattern = p;
+		if (s->ev.limit_hit) {
+			s->gave_up[p->index] = 1;
+			if (!s->ev.limit_pattern)
+				s->ev.limit_pattern = p;
+		}
 	}
 	return 0;
 }
@@ -343,7 +357,8 @@ static int scan_artifact(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_c
 	int rc = 0;
 
 	s->artifact = a;
-	s->file_line_count = tmdk__file_suppression_lines(a, &s->file_lines);
+	if (tmdk__file_suppression_lines(a, &s->file_lines, &s->file_line_count) != TMDK_OK)
+		return -1; /* out of memory */
 	for (d = 0; d < tmdk_artifact_document_count(a) && rc == 0; d++)
 		rc = scan_document(s, tmdk_artifact_document(a, d));
 	tmdk__free(s->file_lines);
@@ -386,8 +401,8 @@ static int finish_scan(tmdk_scanner *s, int rc, tmdk_error *err)
 		return tmdk__error_set(err, rc, tmdk_artifact_name(s->artifact), 0, 0, "scan aborted by the callback (%d)", rc);
 	if (s->ev.limit_pattern)
 		return tmdk__error_set(err, TMDK_ELIMIT, tmdk_artifact_name(s->artifact), 0, 0,
-			"a regular expression of pattern %s hit the PCRE2 match/depth limit; that test was treated as "
-			"not matching (regex_match_limit, regex_depth_limit)", s->ev.limit_pattern->id);
+			"a regular expression of pattern %s hit the PCRE2 match/depth limit; the pattern was not "
+			"evaluated further in this scan (regex_match_limit, regex_depth_limit)", s->ev.limit_pattern->id);
 	return TMDK_OK;
 }
 
@@ -407,6 +422,7 @@ int tmdk_scanner_scan_range(tmdk_scanner *s, const tmdk_artifact *const *set, si
 	s->error = 0;
 	s->ev.nomem = 0;
 	s->ev.limit_pattern = NULL;
+	memset(s->gave_up, 0, s->catalog->pattern_count + 1);
 	s->ev.top = 0;
 	s->artifact = NULL;
 	if (build_set(s, set, set_count) != 0)

@@ -49,6 +49,14 @@ static void fail(parser *ps, const char *fmt, const char *detail)
 		"bad selector '%s' at offset %zu: %s%s", ps->text, (size_t)(ps->p - ps->text), fmt, detail ? detail : "");
 }
 
+/* Out of memory is reported as such (the compile then fails with
+ * TMDK_ENOMEM), never as a bad selector, even after a syntax error. */
+static void fail_nomem(parser *ps)
+{
+	ps->failed = 1;
+	ps->cc->report(ps->cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, ps->at, "out of memory");
+}
+
 static void skip_blanks(parser *ps)
 {
 	while (*ps->p == ' ' || *ps->p == '\t')
@@ -66,7 +74,7 @@ static tmdk__step *add_step(parser *ps, tmdk__selector *sel, size_t *cap)
 		size_t ncap = *cap ? *cap * 2 : 4;
 		tmdk__step *n = tmdk__arena_alloc(ps->cc->arena, ncap * sizeof(*n));
 		if (!n) {
-			fail(ps, "out of memory", NULL);
+			fail_nomem(ps);
 			return NULL;
 		}
 		if (sel->step_count)
@@ -94,7 +102,7 @@ static char *parse_quoted(parser *ps, size_t *len)
 	}
 	out = tmdk__arena_alloc(ps->cc->arena, (size_t)(ps->p - start) + 1);
 	if (!out) {
-		fail(ps, "out of memory", NULL);
+		fail_nomem(ps);
 		return NULL;
 	}
 	for (o = out; start < ps->p; start++) {
@@ -124,7 +132,7 @@ static tmdk__cond *parse_filter(parser *ps, int depth)
 	int negate = 0, i;
 
 	if (!c || !sel) {
-		fail(ps, "out of memory", NULL);
+		fail_nomem(ps);
 		return NULL;
 	}
 	c->kind = TMDK__COND_TEST;
@@ -154,7 +162,7 @@ static tmdk__cond *parse_filter(parser *ps, int depth)
 	skip_blanks(ps);
 	c->values = tmdk__arena_alloc(ps->cc->arena, sizeof(*c->values));
 	if (!c->values) {
-		fail(ps, "out of memory", NULL);
+		fail_nomem(ps);
 		return NULL;
 	}
 	c->value_count = 1;
@@ -177,7 +185,7 @@ static tmdk__cond *parse_filter(parser *ps, int depth)
 		}
 		s = tmdk__arena_strndup(ps->cc->arena, start, (size_t)(ps->p - start));
 		if (!s) {
-			fail(ps, "out of memory", NULL);
+			fail_nomem(ps);
 			return NULL;
 		}
 		c->values[0].text = s;
@@ -189,8 +197,12 @@ static tmdk__cond *parse_filter(parser *ps, int depth)
 	if (c->pred == TMDK__PRED_MATCHES || c->pred == TMDK__PRED_NOT_MATCHES) {
 		char msg[256];
 		size_t off;
-		c->regex = tmdk__regex_compile(c->values[0].text, c->values[0].len, msg, sizeof(msg), &off);
-		if (!c->regex) {
+		int rc = tmdk__regex_compile(&c->regex, c->values[0].text, c->values[0].len, msg, sizeof(msg), &off);
+		if (rc == TMDK_ENOMEM) {
+			fail_nomem(ps);
+			return NULL;
+		}
+		if (rc != TMDK_OK) {
 			ps->failed = 1;
 			ps->cc->report(ps->cc, TMDK_DIAG_ERROR, TMDK_EREGEX, ps->at,
 				"regex '%s' in selector '%s' does not compile at offset %zu: %s",
@@ -199,7 +211,7 @@ static tmdk__cond *parse_filter(parser *ps, int depth)
 		}
 		if (tmdk__catalog_add_regex(ps->cc->catalog, c->regex) != TMDK_OK) {
 			tmdk__regex_free(c->regex);
-			fail(ps, "out of memory", NULL);
+			fail_nomem(ps);
 			return NULL;
 		}
 	} else if ((c->pred == TMDK__PRED_LT || c->pred == TMDK__PRED_LTE || c->pred == TMDK__PRED_GT ||
@@ -284,7 +296,7 @@ static int parse_dotted(parser *ps, tmdk__selector *sel, size_t *cap)
 	st->key = tmdk__arena_strndup(ps->cc->arena, start, (size_t)(ps->p - start));
 	st->key_len = (size_t)(ps->p - start);
 	if (!st->key) {
-		fail(ps, "out of memory", NULL);
+		fail_nomem(ps);
 		return -1;
 	}
 	return 0;
@@ -371,7 +383,7 @@ static int parse_entry_point(parser *ps, tmdk__selector *sel, int depth)
 		char *exp = tmdk__arena_printf(ps->cc->arena, "$doc.instructions[?keyword == \"%.*s\"]", (int)len, start);
 		char *u;
 		if (!exp) {
-			fail(ps, "out of memory", NULL);
+			fail_nomem(ps);
 			return -1;
 		}
 		for (u = strchr(exp, '"') + 1; *u != '"'; u++)
@@ -431,7 +443,7 @@ tmdk__selector *tmdk__selector_parse(tmdk__cctx *cc, const char *text, const tmd
 	ps.p = text;
 	if (!sel) {
 		ps.text = ps.p = "";
-		fail(&ps, "out of memory", NULL);
+		fail_nomem(&ps);
 		return NULL;
 	}
 	sel->text = text;

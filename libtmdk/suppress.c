@@ -32,14 +32,17 @@ static int list_names(const char *p, const char *id, const char **rest)
 	return found;
 }
 
-static char *reason_of(const char *rest)
+/* Copy the reason into out->reason: 1, or -1 when out of memory (which must
+ * not pass for "no reason given"). */
+static int reason_of(const char *rest, tmdk__suppression *out)
 {
 	while (*rest == ' ' || *rest == '\t' || *rest == '-' || *rest == ':' || *rest == '#')
 		rest++;
-	return *rest ? tmdk__strdup(rest) : NULL;
+	out->reason = *rest ? tmdk__strdup(rest) : NULL;
+	return *rest && !out->reason ? -1 : 1;
 }
 
-/* Look for `directive=` in text naming id. */
+/* Look for `directive=` in text naming id: 1 found, 0 not, -1 out of memory. */
 static int text_suppresses(const char *text, const char *directive, const char *id, tmdk__suppression *out)
 {
 	const char *p = text;
@@ -49,8 +52,7 @@ static int text_suppresses(const char *text, const char *directive, const char *
 		p += dlen;
 		if (list_names(p, id, &rest)) {
 			out->found = 1;
-			out->reason = reason_of(rest);
-			return 1;
+			return reason_of(rest, out);
 		}
 	}
 	return 0;
@@ -59,12 +61,12 @@ static int text_suppresses(const char *text, const char *directive, const char *
 static int comment_at(const tmdk_artifact *a, unsigned int line, const char *id, tmdk__suppression *out)
 {
 	const char *c = tmdk_artifact_line_comment(a, line);
-	if (c && text_suppresses(c, "tmdk:ignore=", id, out)) {
+	int r = c ? text_suppresses(c, "tmdk:ignore=", id, out) : 0;
+	if (r > 0) {
 		out->line = line;
 		out->source = "comment";
-		return 1;
 	}
-	return 0;
+	return r;
 }
 
 static int annotation_on(const tmdk_node *annotations, const char *id, tmdk__suppression *out)
@@ -78,47 +80,52 @@ static int annotation_on(const tmdk_node *annotations, const char *id, tmdk__sup
 	if (!list_names(t, id, &rest))
 		return 0;
 	out->found = 1;
-	out->reason = reason_of(rest);
 	out->line = tmdk_node_line(v);
 	out->source = "annotation " ANNOTATION;
-	return 1;
+	return reason_of(rest, out);
 }
 
-size_t tmdk__file_suppression_lines(const tmdk_artifact *a, unsigned int **out)
+int tmdk__file_suppression_lines(const tmdk_artifact *a, unsigned int **out, size_t *count)
 {
 	size_t l, n = 0, lines = tmdk_artifact_line_count(a);
 	*out = NULL;
+	*count = 0;
 	for (l = 1; l <= lines; l++) {
 		const char *c = tmdk_artifact_line_comment(a, (unsigned int)l);
 		if (c && strstr(c, "tmdk:ignore-file=")) {
 			unsigned int *p = tmdk__realloc(*out, (n + 1) * sizeof(**out));
-			if (!p)
-				return n;
+			if (!p) {
+				tmdk__free(*out);
+				*out = NULL;
+				return TMDK_ENOMEM;
+			}
 			*out = p;
 			(*out)[n++] = (unsigned int)l;
 		}
 	}
-	return n;
+	*count = n;
+	return TMDK_OK;
 }
 
 int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_node *view, const char *id,
 	unsigned int line, const unsigned int *file_lines, size_t file_line_count, tmdk__suppression *out)
 {
 	size_t l;
+	int r;
 	memset(out, 0, sizeof(*out));
-	if (line && (comment_at(a, line, id, out) || (line > 1 && comment_at(a, line - 1, id, out))))
-		return 1;
+	if (line && ((r = comment_at(a, line, id, out)) != 0 || (line > 1 && (r = comment_at(a, line - 1, id, out)) != 0)))
+		return r;
 	for (l = 0; l < file_line_count; l++) {
 		const char *c = tmdk_artifact_line_comment(a, file_lines[l]);
-		if (c && text_suppresses(c, "tmdk:ignore-file=", id, out)) {
+		if (c && (r = text_suppresses(c, "tmdk:ignore-file=", id, out)) != 0) {
 			out->line = file_lines[l];
 			out->source = "file comment";
-			return 1;
+			return r;
 		}
 	}
 	if (tmdk_artifact_kind(a) == TMDK_KIND_KUBERNETES &&
-	    (annotation_on(tmdk_node_get(view, "annotations"), id, out) ||
-	     annotation_on(tmdk_node_path(view, "pod_metadata.annotations"), id, out)))
-		return 1;
+	    ((r = annotation_on(tmdk_node_get(view, "annotations"), id, out)) != 0 ||
+	     (r = annotation_on(tmdk_node_path(view, "pod_metadata.annotations"), id, out)) != 0))
+		return r;
 	return 0;
 }

@@ -54,29 +54,45 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 
 %rename("%(strip:[tmdk_])s") "";
 
-/* Not for Python: the allocator is process-wide, callbacks go through helpers. */
+/* Process-wide state Python must not touch, and what Python handles itself. */
 %ignore tmdk_set_allocator;
-%ignore tmdk_error_clear;
 %ignore tmdk_error;
-%ignore tmdk_version;
-%ignore tmdk_node_text;
-%ignore tmdk_artifact_line;
-%ignore tmdk_artifact_warning;
-%ignore tmdk_artifact_parse_buffer;
-%ignore tmdk_artifact_parse_file;
+%ignore tmdk_error_clear;
+%ignore tmdk_version;                  /* py_version */
+%ignore tmdk_catalog_ref;
+%ignore tmdk_kind_from_name;           /* names are mapped in tmdk/_taxonomy.py */
+%ignore tmdk_question_from_slug;
+%ignore tmdk_risk_from_slug;
+%ignore tmdk_severity_from_name;
+%ignore tmdk_report_format_from_name;
+%ignore tmdk_parse_options_init;       /* done by the options' constructors below */
+%ignore tmdk_compile_options_init;
+%ignore tmdk_scan_options_init;
+
+/* Destructors: the owning proxies call them (%extend below). */
 %ignore tmdk_artifact_free;
-%ignore tmdk_detect_kind;
 %ignore tmdk_compiler_free;
 %ignore tmdk_catalog_free;
-%ignore tmdk_catalog_ref;
-%ignore tmdk_compiler_diagnostic;
+%ignore tmdk_findings_free;
+%ignore tmdk_report_free;
+
+/* Replaced by the helpers of tmdk_helpers.i (lengths, out-parameters, the GIL, callbacks). */
+%ignore tmdk_node_text;                /* py_node_text, py_node_value */
+%ignore tmdk_node_as_int;
+%ignore tmdk_node_as_double;
+%ignore tmdk_node_as_bool;
+%ignore tmdk_artifact_parse_buffer;    /* py_parse_bytes */
+%ignore tmdk_artifact_parse_file;      /* py_parse_path */
+%ignore tmdk_artifact_line;            /* py_artifact_line */
+%ignore tmdk_artifact_warning;         /* py_artifact_warnings */
+%ignore tmdk_compiler_diagnostic;      /* py_compiler_diagnostics */
 %ignore tmdk_diagnostic;
 %ignore tmdk_diagnostic_cb;
 %ignore tmdk_compile_options::diagnostic_cb;
 %ignore tmdk_compile_options::diagnostic_payload;
-%ignore tmdk_scan_options::ignore_ids;
+%ignore tmdk_scan_options::ignore_ids;   /* passed to py_scan as a tuple */
 %ignore tmdk_scan_options::ignore_count;
-%ignore tmdk_finding_cb;
+%ignore tmdk_finding_cb;               /* py_scan: findings_new, scanner_*, findings_append */
 %ignore tmdk_scanner_new;
 %ignore tmdk_scanner_free;
 %ignore tmdk_scanner_scan;
@@ -84,36 +100,20 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 %ignore tmdk_scanner_finding_count;
 %ignore tmdk_scanner_suppressed_count;
 %ignore tmdk_catalog_scan;
-%ignore tmdk_findings_new;
-%ignore tmdk_findings_free;
+%ignore tmdk_findings_new;             /* py_findings_new */
 %ignore tmdk_findings_collect;
 %ignore tmdk_findings_append;
-%ignore tmdk_findings_at;
-%ignore tmdk_node_as_int;
-%ignore tmdk_node_as_double;
-%ignore tmdk_node_as_bool;
-%ignore tmdk_kind_from_name;
-%ignore tmdk_question_from_slug;
-%ignore tmdk_risk_from_slug;
-%ignore tmdk_severity_from_name;
-%ignore tmdk_parse_options_init;
-%ignore tmdk_compile_options_init;
-%ignore tmdk_scan_options_init;
-%ignore tmdk_report_format_from_name;
-%ignore tmdk_write_fn;
+%ignore tmdk_findings_at;              /* py_findings_rows */
+%ignore tmdk_write_fn;                 /* py_report_render */
 %ignore tmdk_report_options;
 %ignore tmdk_report_options_init;
-%ignore tmdk_report_set_catalog;
-%ignore tmdk_report_add_finding;
+%ignore tmdk_report_set_catalog;       /* py_report_set_catalog */
+%ignore tmdk_report_add_finding;       /* py_report_add_finding */
 %ignore tmdk_report_add_findings;
 %ignore tmdk_report_collect;
 %ignore tmdk_report_write;
 %ignore tmdk_report_render;
 %ignore tmdk_report_string_free;
-%ignore tmdk_report_free;
-
-/* Keys of explicit length: a str, which may hold NUL characters. */
-%apply (const char *STRING, size_t LENGTH) { (const char *key, size_t key_len) };
 
 /* Opaque types: no default constructor (the structs are incomplete). */
 %nodefaultctor tmdk_artifact;
@@ -129,6 +129,8 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 %nodefaultctor tmdk_example;
 %nodefaultdtor tmdk_reference;
 %nodefaultdtor tmdk_example;
+
+/* Read-only views of the library's structs (their strings are borrowed). */
 %immutable tmdk_reference::type;
 %immutable tmdk_reference::id;
 %immutable tmdk_reference::benchmark;
@@ -172,6 +174,8 @@ struct tmdk_report {};
 		tmdk_parse_options *o = calloc(1, sizeof(*o));
 		if (o)
 			tmdk_parse_options_init(o, TMDK_PARSE_OPTIONS_VERSION);
+		else
+			PyErr_NoMemory();
 		return o;
 	}
 }
@@ -180,6 +184,8 @@ struct tmdk_report {};
 		tmdk_compile_options *o = calloc(1, sizeof(*o));
 		if (o)
 			tmdk_compile_options_init(o, TMDK_COMPILE_OPTIONS_VERSION);
+		else
+			PyErr_NoMemory();
 		return o;
 	}
 }
@@ -188,6 +194,8 @@ struct tmdk_report {};
 		tmdk_scan_options *o = calloc(1, sizeof(*o));
 		if (o)
 			tmdk_scan_options_init(o, TMDK_SCAN_OPTIONS_VERSION);
+		else
+			PyErr_NoMemory();
 		return o;
 	}
 }

@@ -108,14 +108,20 @@ static PyObject *tmdk_py_version(void)
 
 /* ---- parsing ---------------------------------------------------------- */
 %{
+/* The artifact as an owning proxy, or the error raised. */
 static PyObject *tmdk_py_artifact_result(int rc, tmdk_artifact *a, const tmdk_error *err)
 {
+	PyObject *r;
+
 	if (rc != TMDK_OK) {
 		tmdk_artifact_free(a);
 		tmdk_py_raise(rc, err);
 		return NULL;
 	}
-	return SWIG_NewPointerObj(SWIG_as_voidptr(a), SWIGTYPE_p_tmdk_artifact, SWIG_POINTER_OWN);
+	r = SWIG_NewPointerObj(SWIG_as_voidptr(a), SWIGTYPE_p_tmdk_artifact, SWIG_POINTER_OWN);
+	if (!r)
+		tmdk_artifact_free(a);
+	return r;
 }
 %}
 
@@ -476,9 +482,14 @@ static const tmdk_artifact **tmdk_py_artifact_array(PyObject *arts)
 static PyObject *tmdk_py_findings_new(void)
 {
 	tmdk_findings *list = NULL;
+	PyObject *r;
+
 	if (tmdk_findings_new(&list) != TMDK_OK)
 		return PyErr_NoMemory();
-	return SWIG_NewPointerObj(SWIG_as_voidptr(list), SWIGTYPE_p_tmdk_findings, SWIG_POINTER_OWN);
+	r = SWIG_NewPointerObj(SWIG_as_voidptr(list), SWIGTYPE_p_tmdk_findings, SWIG_POINTER_OWN);
+	if (!r)
+		tmdk_findings_free(list);
+	return r;
 }
 
 /**

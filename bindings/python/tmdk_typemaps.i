@@ -64,6 +64,20 @@ TMDK_OUT_OWNED(tmdk_report)
 	$1 = PyBytes_Check($input);
 }
 
+/*
+ * Map keys of explicit length: a str (it may hold NUL characters), as its
+ * UTF-8 form cached in the str object itself, so nothing is allocated.
+ * (SWIG's own (char *STRING, size_t LENGTH) copies and never frees it.)
+ */
+%typemap(in) (const char *key, size_t key_len) {
+	Py_ssize_t size = 0;
+	const char *utf8 = PyUnicode_AsUTF8AndSize($input, &size);
+	if (!utf8)
+		SWIG_fail;
+	$1 = ($1_ltype)utf8;
+	$2 = (size_t)size;
+}
+
 /* File system paths: str, bytes or os.PathLike, encoded as the OS does. */
 %typemap(in) const char *path (PyObject *encoded = NULL) {
 	if (!PyUnicode_FSConverter($input, &encoded))

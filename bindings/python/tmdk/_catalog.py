@@ -2,6 +2,7 @@
 
 import os
 import queue
+import stat
 import threading
 
 from . import native as _native
@@ -17,51 +18,79 @@ _n = _native._native
 #: Folders never entered when walking (hidden folders are skipped too).
 SKIPPED_FOLDERS = frozenset({".git", "node_modules", "vendor"})
 
-# Names libtmdk may recognise as artifacts; other files with an extension
-# are skipped without being read, as the library itself would skip them.
-_STRUCTURED_EXTENSIONS = (".yaml", ".yml", ".json", ".txt")
-_DOCKERFILE_PREFIXES = ("dockerfile.", "containerfile.")
-_DOCKERFILE_SUFFIXES = (".dockerfile", ".containerfile")
+# Files that cannot be artifacts are not read: those the library does not
+# recognise by name (Dockerfile, compose.yaml …) unless they are YAML or JSON
+# (read for content detection) or have no extension (sniffed for Dockerfile
+# syntax, if not larger than a Dockerfile can be). The same rules as tmdk-scan.
+_NOT_CANDIDATE, _BY_NAME, _BY_SNIFFING = 0, 1, 2
+_SNIFF_MAX_BYTES = 1024 * 1024
 
 _COMPILE_LIMITS = ("max_catalog_bytes", "max_patterns", "regex_match_limit", "regex_depth_limit",
                    "max_regex_length")
 
 
-def _may_be_artifact(name):
+def _candidate(name):
     lower = name.lower()
-    if "." not in name or lower.endswith(_STRUCTURED_EXTENSIONS):
-        return True
-    return lower.startswith(_DOCKERFILE_PREFIXES) or lower.endswith(_DOCKERFILE_SUFFIXES)
+    if lower.endswith((".yaml", ".yml", ".json")) or _n.detect_kind(name, b"") != _n.TMDK_KIND_UNKNOWN:
+        return _BY_NAME
+    if "." not in name or lower.endswith(".txt"):
+        return _BY_SNIFFING
+    return _NOT_CANDIDATE
 
 
-def _walk(folder, on_error):
-    """Candidate files under folder, sorted, symbolic-link loops entered once."""
-    seen = set()
-    stack = [folder]
-    while stack:
-        current = stack.pop()
+class _Walker:
+    """Expands scan() arguments into files as tmdk-scan does: folders
+    walked depth-first in sorted (byte) order, skipping .git, node_modules,
+    vendor and hidden folders; symbolic links followed, but no folder
+    entered twice (by device and inode) in one scan, so link loops end."""
+
+    def __init__(self, on_error):
+        self.on_error = on_error
+        self.seen = set()
+        self.files = []      # (path, named: the user gave it)
+        self.skipped = []    # paths looked at and not read
+
+    def add_argument(self, path):
         try:
-            st = os.stat(current)
-            if (st.st_dev, st.st_ino) in seen:
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            with os.scandir(current) as it:
-                entries = sorted(it, key=lambda e: e.name)
+            st = os.stat(path)
         except OSError as e:
-            on_error(FileError("cannot read folder: %s" % (e.strerror or e), path=current))
-            continue
-        folders = []
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if not entry.name.startswith(".") and entry.name not in SKIPPED_FOLDERS:
-                    folders.append(entry.path)
-            elif _may_be_artifact(entry.name):
-                yield entry.path
-        stack.extend(reversed(folders))
+            self.on_error(FileError("cannot open: %s" % (e.strerror or e), path=path))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            self.walk_folder(path, st)
+        else:
+            self.files.append((path, True))  # named files are always read
+
+    def walk_folder(self, path, st):
+        if (st.st_dev, st.st_ino) in self.seen:
+            return
+        self.seen.add((st.st_dev, st.st_ino))
+        try:
+            names = sorted(os.listdir(path), key=os.fsencode)
+        except OSError as e:
+            self.on_error(FileError("cannot open folder: %s" % (e.strerror or e), path=path))
+            return
+        for name in names:
+            self.walk_entry(name if path == "." else os.path.join(path, name), name)
+
+    def walk_entry(self, path, name):
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            if not os.path.islink(path):  # a broken link is skipped quietly
+                self.on_error(FileError("cannot read: %s" % (e.strerror or e), path=path))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            if not name.startswith(".") and name not in SKIPPED_FOLDERS:
+                self.walk_folder(path, st)
+            return
+        if not stat.S_ISREG(st.st_mode):
+            return
+        kind = _candidate(name)
+        if kind == _NOT_CANDIDATE or (kind == _BY_SNIFFING and st.st_size > _SNIFF_MAX_BYTES):
+            self.skipped.append(path)
+        else:
+            self.files.append((path, False))
 
 
 def _inputs(paths):
@@ -106,30 +135,38 @@ class _ScanPlan:
 
     def _fail(self, error):
         if self.errors_mode == "raise":
-            raise error
+            try:
+                raise error
+            finally:
+                error = None  # no cycle error -> traceback -> this frame -> error
+        # A kept traceback would keep this frame, and every artifact parsed so far, alive.
+        error.__traceback__ = None
         self.errors.append(error)
 
-    def artifacts(self):
-        """Parse every input (the GIL is released while parsing); skip unknown kinds."""
+    def artifacts(self, stop=None):
+        """Parse every input (the GIL is released while parsing); skip unknown kinds.
+        ``stop``, a threading.Event, ends the work early when set."""
         arts = []
+        walker = _Walker(self._fail)
         for item in self.inputs:
             if isinstance(item, Artifact):
                 arts.append(item)
                 continue
-            if os.path.isdir(item):
-                files = [(f, self.walked_opts) for f in _walk(item, self._fail)]
-            else:
-                files = [(item, self.explicit_opts)]
-            for path, opts in files:
+            walker.files = []
+            walker.add_argument(item)
+            for path, named in walker.files:
+                if stop is not None and stop.is_set():
+                    break
                 try:
-                    art = Artifact._own(_n.py_parse_path(path, opts))
+                    art = Artifact._own(_n.py_parse_path(path, self.explicit_opts if named else self.walked_opts))
                 except Error as e:
                     self._fail(e)
                     continue
                 if art.kind != "unknown":
                     arts.append(art)
                 else:
-                    self.skipped.append(art.path)
+                    walker.skipped.append(art.path)
+        self.skipped = walker.skipped
         self.record(arts)
         return arts
 
@@ -176,8 +213,8 @@ class ScanResult(list):
     """The findings of a scan: a list of :class:`Finding`, in the library's
     order (artifact, document, line), with the scan's facts as attributes:
 
-    ``files``: the paths of the artifacts scanned; ``skipped``: files read
-    that turned out not to be artifacts; ``errors``: the inputs that could
+    ``files``: the paths of the artifacts scanned; ``skipped``: the files
+    looked at that are not artifacts; ``errors``: the inputs that could
     not be read or parsed, as :class:`Error` exceptions (only with
     ``errors="collect"``); ``suppressed``: how many findings inline ignores
     suppressed (counted even with ``include_suppressed=False``).
@@ -246,7 +283,7 @@ class ScanIterator:
             return stop.is_set()
 
         try:
-            arts = plan.artifacts()
+            arts = plan.artifacts(stop)
             holder["list"] = _n.py_findings_new()
             _, suppressed = _n.py_scan(plan.catalog._ptr, plan.scan_opts, plan.ignore,
                                        tuple(a._ptr for a in arts), holder["list"], on_finding)
@@ -274,7 +311,10 @@ class ScanIterator:
         self.files, self.errors, self.skipped, self.suppressed = plan.files, plan.errors, plan.skipped, suppressed
         self._file_kinds = plan.file_kinds
         if error is not None:
-            raise error
+            try:
+                raise error
+            finally:
+                error = item = None  # no cycle error -> traceback -> this frame -> error
         raise StopIteration
 
     def close(self):

@@ -107,7 +107,7 @@ class Artifact:
     Artifacts are immutable and may be shared between threads.
     """
 
-    __slots__ = ("_ptr", "_documents", "__weakref__")
+    __slots__ = ("_ptr", "__weakref__")
 
     def __init__(self, *args, **kwargs):
         raise TypeError("Artifacts are made by tmdk.parse()")
@@ -116,8 +116,6 @@ class Artifact:
     def _own(cls, ptr):
         self = object.__new__(cls)
         self._ptr = ptr
-        count = _n.artifact_document_count(ptr)
-        self._documents = tuple(Document(self, _n.artifact_document(ptr, i)) for i in range(count))
         return self
 
     @property
@@ -133,7 +131,10 @@ class Artifact:
     @property
     def documents(self):
         """The documents, as a tuple."""
-        return self._documents
+        # Made on demand: documents refer to their artifact, so the artifact
+        # keeping them would make a reference cycle (freed only by the GC).
+        ptr = self._ptr
+        return tuple(Document(self, _n.artifact_document(ptr, i)) for i in range(_n.artifact_document_count(ptr)))
 
     @property
     def warnings(self):
@@ -159,22 +160,22 @@ class Artifact:
 
     def to_python(self):
         """Every document's view as plain Python data: a list."""
-        return [doc.to_python() for doc in self._documents]
+        return [doc.to_python() for doc in self.documents]
 
     def __len__(self):
-        return len(self._documents)
+        return _n.artifact_document_count(self._ptr)
 
     def __iter__(self):
-        return iter(self._documents)
+        return iter(self.documents)
 
     def __getitem__(self, index):
-        return self._documents[index]
+        return self.documents[index]
 
     def __bool__(self):
         return True
 
     def __repr__(self):
-        n = len(self._documents)
+        n = len(self)
         return "<tmdk.Artifact %s %r, %d document%s>" % (self.kind, self.path, n, "" if n == 1 else "s")
 
 
@@ -470,6 +471,7 @@ class ScalarNode(Node):
         return _SCALAR_TYPES.get(_n.node_scalar_type(self._ptr), "string")
 
     def to_python(self):
+        """The typed value (as :attr:`value`)."""
         return self.value
 
     def __eq__(self, other):

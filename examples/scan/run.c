@@ -30,6 +30,7 @@ typedef struct parsed {
 typedef struct range {
 	size_t first, count;
 	tmdk_findings *findings;
+	int nomem;                   /* set by the worker that owns the range */
 } range;
 
 typedef struct run_ctx {
@@ -44,7 +45,6 @@ typedef struct run_ctx {
 	tmdk_scanner **scanners;     /* one per worker */
 	unsigned char *scan_failed;  /* per set member */
 	tmdk_error *scan_err;
-	int nomem;
 } run_ctx;
 
 void print_error(const char *path, unsigned int line, unsigned int column, const char *message)
@@ -71,6 +71,7 @@ struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t finished;
 	size_t next, total, done;
+	size_t per_item, files;      /* for the progress line */
 	unsigned int running;
 	work_fn work;
 	run_ctx *ctx;
@@ -104,9 +105,11 @@ static void *worker_main(void *arg)
 	}
 }
 
-static void progress_line(const char *what, size_t done, size_t total)
+/* Items are files when parsing, ranges of RANGE_SIZE files when scanning: shown as files. */
+static void progress_line(const char *what, size_t done, size_t per_item, size_t files)
 {
-	fprintf(stderr, "\r\033[K%s: %s %zu/%zu", PROGRAM, what, done, total);
+	size_t n = done * per_item;
+	fprintf(stderr, "\r\033[K%s: %s %zu/%zu files", PROGRAM, what, n < files ? n : files, files);
 	fflush(stderr);
 }
 
@@ -126,7 +129,7 @@ static void wait_for(pool *p, const char *what, double started)
 		}
 		pthread_cond_timedwait(&p->finished, &p->lock, &until);
 		if (tty && p->running > 0 && now() - started > PROGRESS_AFTER) {
-			progress_line(what, p->done, p->total);
+			progress_line(what, p->done, p->per_item, p->files);
 			shown = 1;
 		}
 	}
@@ -136,7 +139,8 @@ static void wait_for(pool *p, const char *what, double started)
 }
 
 /* Run work(item) for every item on `jobs` threads. @return 0, or -1 if no thread could start. */
-static int run_pool(run_ctx *ctx, work_fn work, size_t total, unsigned int jobs, const char *what, double started)
+static int run_pool(run_ctx *ctx, work_fn work, size_t total, size_t per_item, size_t files, unsigned int jobs,
+	const char *what, double started)
 {
 	pthread_t threads[256];
 	worker_arg args[256];
@@ -149,6 +153,8 @@ static int run_pool(run_ctx *ctx, work_fn work, size_t total, unsigned int jobs,
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.finished, NULL);
 	p.total = total;
+	p.per_item = per_item;
+	p.files = files;
 	p.work = work;
 	p.ctx = ctx;
 	p.running = jobs;
@@ -296,7 +302,7 @@ static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 	size_t i;
 
 	if (tmdk_findings_new(&r->findings) != TMDK_OK) {
-		ctx->nomem = 1;
+		r->nomem = 1;
 		return;
 	}
 	if (tmdk_scanner_scan_range(s, ctx->set, ctx->set_count, r->first, r->count, tmdk_findings_collect,
@@ -305,7 +311,8 @@ static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 	/* Something failed (a limit): scan the range's artifacts one by one to keep the others' findings. */
 	tmdk_findings_free(r->findings);
 	if (tmdk_findings_new(&r->findings) != TMDK_OK) {
-		ctx->nomem = 1;
+		r->findings = NULL;
+		r->nomem = 1;
 		return;
 	}
 	for (i = r->first; i < r->first + r->count; i++) {
@@ -358,7 +365,7 @@ static int fill_report(run_ctx *ctx, tmdk_report *report, run_stats *stats)
 			return -1;
 	}
 	for (i = 0; i < ctx->range_count; i++)
-		if (tmdk_report_add_findings(report, ctx->ranges[i].findings) != TMDK_OK)
+		if (ctx->ranges[i].nomem || tmdk_report_add_findings(report, ctx->ranges[i].findings) != TMDK_OK)
 			return -1;
 	for (i = 0; i < ctx->set_count; i++) {
 		stats->documents += tmdk_artifact_document_count(ctx->set[i]);
@@ -443,14 +450,14 @@ int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_li
 	ctx.parsed = calloc(inputs->count + 1, sizeof(*ctx.parsed));
 	if (!ctx.parsed)
 		goto done;
-	if (run_pool(&ctx, parse_one, inputs->count, cfg->jobs, "parsed", started) != 0)
+	if (run_pool(&ctx, parse_one, inputs->count, 1, inputs->count, cfg->jobs, "parsed", started) != 0)
 		goto done;
 	t = now();
 	stats->files_parsed = inputs->count;
 	stats->parse_seconds = t - started;
 	if (prepare_scan(&ctx, catalog) != 0)
 		goto done;
-	if (run_pool(&ctx, scan_range_item, ctx.range_count, cfg->jobs, "scanned ranges", started) != 0 || ctx.nomem)
+	if (run_pool(&ctx, scan_range_item, ctx.range_count, RANGE_SIZE, ctx.set_count, cfg->jobs, "scanned", started) != 0)
 		goto done;
 	stats->scan_seconds = now() - t;
 	rc = fill_report(&ctx, report, stats);

@@ -81,13 +81,17 @@ static int has_suffix_nocase(const char *s, const char *suffix)
  * sniffed for Dockerfile syntax. Anything else (source code, images…) is
  * never read.
  */
-static int candidate_name(const char *name)
+#define SNIFF_MAX_BYTES ((off_t)1024 * 1024)
+
+enum candidate { NOT_CANDIDATE = 0, BY_NAME, BY_SNIFFING };
+
+static enum candidate candidate_name(const char *name)
 {
 	if (tmdk_detect_kind(name, "", 0) != TMDK_KIND_UNKNOWN)
-		return 1;
+		return BY_NAME;
 	if (has_suffix_nocase(name, ".yaml") || has_suffix_nocase(name, ".yml") || has_suffix_nocase(name, ".json"))
-		return 1;
-	return strchr(name, '.') == NULL || has_suffix_nocase(name, ".txt");
+		return BY_NAME;
+	return strchr(name, '.') == NULL || has_suffix_nocase(name, ".txt") ? BY_SNIFFING : NOT_CANDIDATE;
 }
 
 static int skipped_folder(const char *name)
@@ -170,7 +174,8 @@ static char **read_folder(walker *w, const char *path, size_t *count)
 	if (e) /* stopped early: out of memory */
 		w->nomem = 1;
 	closedir(d);
-	qsort(names, n, sizeof(*names), compare_names);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), compare_names);
 	*count = n;
 	return names;
 }
@@ -179,6 +184,7 @@ static void walk_folder(walker *w, const char *path);
 
 static void walk_entry(walker *w, const char *dir, const char *name)
 {
+	enum candidate kind;
 	struct stat st;
 	char *path = join(dir, name);
 
@@ -208,8 +214,10 @@ static void walk_entry(walker *w, const char *dir, const char *name)
 		free(path);
 		return;
 	}
-	if (!candidate_name(name)) {
-		skipped(w, path, "not an artifact name");
+	kind = candidate_name(name);
+	if (kind == NOT_CANDIDATE || (kind == BY_SNIFFING && st.st_size > SNIFF_MAX_BYTES)) {
+		/* A large file without an extension is a binary, not a Dockerfile: not read. */
+		skipped(w, path, kind == NOT_CANDIDATE ? "not an artifact name" : "too large to be a Dockerfile");
 		if (tmdk_report_add_file(w->report, path, TMDK_KIND_UNKNOWN) != TMDK_OK)
 			w->nomem = 1;
 		free(path);

@@ -1,0 +1,272 @@
+#!/bin/sh
+# End-to-end tests of tmdk-scan on the fixture projects in tests/fixtures/scan/
+# (with their own small catalog, so results do not move with the built-in
+# one): exit codes 0/1/2 and 2 over 1, standard input, folder walking and its
+# skips, a symbolic link loop, unreadable and malformed inputs, deterministic
+# output with -j1 and -j4, every format (SARIF checked against the SARIF
+# 2.1.0 schema when Python's jsonschema is installed), --explain,
+# --list-patterns, the filters, --output and --color.
+set -u
+src=${TMDK_SRCDIR:-.}
+build=${TMDK_BUILDDIR:-.}
+scan="$build/examples/tmdk-scan"
+fx="$src/tests/fixtures/scan"
+if [ ! -x "$scan" ]; then
+	echo "SKIP: $scan is not built"; exit 77
+fi
+tmp=$(mktemp -d)
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+pass=0 fail=0 skip=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL - $1"; }
+skipped() { skip=$((skip + 1)); echo "skip - $1"; }
+show() { sed 's/^/    | /' "$1" | head -n 30; }
+
+# run DESC WANT_EXIT ARGS...: run tmdk-scan with the test catalog; stdout in $tmp/out, stderr in $tmp/err.
+run() {
+	desc=$1 want=$2
+	shift 2
+	"$scan" --no-builtin --catalog "$fx/catalog.yaml" "$@" > "$tmp/out" 2> "$tmp/err" < /dev/null
+	got=$?
+	if [ "$got" = "$want" ]; then ok "$desc"; else ko "$desc (exit $got, expected $want)"; show "$tmp/err"; fi
+}
+has() { # has DESC FILE TEXT
+	if grep -qF -- "$3" "$2"; then ok "$1"; else ko "$1: no '$3' in $2"; show "$2"; fi
+}
+lacks() {
+	if grep -qF -- "$3" "$2"; then ko "$1: unexpected '$3' in $2"; show "$2"; else ok "$1"; fi
+}
+
+PY=
+for p in python3 /usr/bin/python3; do
+	if command -v "$p" > /dev/null 2>&1 && "$p" -c 'import json' 2> /dev/null; then PY=$p; break; fi
+done
+# json_eq DESC FILE EXPR VALUE: a Python expression over the parsed JSON `d`.
+json_eq() {
+	if [ -z "$PY" ]; then skipped "$1 (no python3 to read JSON)"; return; fi
+	val=$("$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$2" "$3" 2>&1)
+	if [ "$val" = "$4" ]; then ok "$1"; else ko "$1: $3 is '$val', expected '$4'"; fi
+}
+
+# ---- options ------------------------------------------------------------------
+"$scan" --version > "$tmp/out" 2>&1 && grep -q '^tmdk-scan (libtmdk) ' "$tmp/out" && ok "--version" || ko "--version"
+"$scan" --help > "$tmp/out" 2>&1 && grep -q '^usage: tmdk-scan' "$tmp/out" && ok "--help" || ko "--help"
+run "unknown option is a usage error" 2 --bogus .
+has "usage error names the option" "$tmp/err" "unknown option '--bogus'"
+run "unknown format is a usage error" 2 --format xml "$fx/clean"
+run "bad -j is a usage error" 2 -j 0 "$fx/clean"
+run "unknown severity is a usage error" 2 --severity-threshold huge "$fx/clean"
+run "unknown risk is a usage error" 2 --risk no-such-risk "$fx/clean"
+"$scan" > /dev/null 2> "$tmp/err"; [ $? = 2 ] && ok "no PATH is a usage error" || ko "no PATH is a usage error"
+"$scan" --no-builtin "$fx/clean" > /dev/null 2>&1; [ $? = 2 ] && ok "--no-builtin without --catalog is a usage error" || ko "--no-builtin alone"
+
+# ---- exit codes ------------------------------------------------------------------
+run "clean project exits 0" 0 "$fx/clean"
+has "clean project says so" "$tmp/out" "No findings."
+run "findings at or above the threshold exit 1" 1 "$fx/project"
+run "findings below the threshold exit 0" 0 --severity-threshold critical --ignore SCAN-K8S-001 "$fx/project"
+run "--severity-threshold none never exits 1" 0 --severity-threshold none "$fx/project"
+run "malformed input exits 2 although there are findings (2 wins over 1)" 2 "$fx/broken"
+has "malformed input reported with its position" "$tmp/out" "bad.yaml:5:5: error:"
+has "the other inputs are still scanned" "$tmp/out" "broken/Dockerfile:1:6  MEDIUM    SCAN-DF-001"
+run "a missing path exits 2, the others are scanned" 2 -f json "$tmp/no-such-file" "$fx/project"
+has "missing path reported on stderr" "$tmp/err" "no-such-file: error: cannot open: No such file or directory"
+json_eq "missing path in errors" "$tmp/out" "d['errors'][0]['message']" "cannot open: No such file or directory"
+json_eq "findings of the other inputs kept" "$tmp/out" "len(d['findings'])" "4"
+mkdir "$tmp/empty"
+run "an empty folder exits 0" 0 "$tmp/empty"
+has "an empty folder: no findings" "$tmp/out" "0 findings in 0 files scanned"
+
+# ---- standard input ---------------------------------------------------------------
+"$scan" --no-builtin -c "$fx/catalog.yaml" -f json --kind kubernetes - < "$fx/project/deploy/pod.yaml" > "$tmp/out" 2> "$tmp/err"
+[ $? = 1 ] && ok "stdin with --kind" || { ko "stdin with --kind"; show "$tmp/err"; }
+json_eq "stdin findings are named <stdin>" "$tmp/out" "d['findings'][0]['path']" "<stdin>"
+"$scan" --no-builtin -c "$fx/catalog.yaml" -f json - < "$fx/project/Dockerfile" > "$tmp/out" 2> "$tmp/err"
+[ $? = 1 ] && ok "stdin detected by content" || { ko "stdin detected by content"; show "$tmp/err"; }
+json_eq "stdin Dockerfile detected" "$tmp/out" "d['files'][0]['kind']" "dockerfile"
+printf 'just some words\n' | "$scan" --no-builtin -c "$fx/catalog.yaml" - > "$tmp/out" 2> "$tmp/err"
+[ $? = 2 ] && ok "undetectable stdin is an error" || ko "undetectable stdin is an error"
+has "undetectable stdin: says to use --kind" "$tmp/out" "use --kind"
+
+# ---- walking ----------------------------------------------------------------------
+run "verbose walk" 1 -v -f json "$fx/project"
+has "skips node_modules" "$tmp/err" "project/node_modules (folder skipped by default)"
+has "skips vendor" "$tmp/err" "project/vendor (folder skipped by default)"
+has "skips hidden folders" "$tmp/err" "project/.hidden (folder skipped by default)"
+has "lists files that are not artifacts" "$tmp/err" "README.md (not an artifact name)"
+has "lists sniffed files that are not artifacts" "$tmp/err" "docs/NOTES (not a recognised artifact)"
+json_eq "files scanned" "$tmp/out" "[f['path'].split('project/')[1] for f in d['files']]" \
+	"['Dockerfile', 'app/config.yaml', 'deploy/namespace.yaml', 'deploy/pod.yaml']"
+json_eq "files skipped" "$tmp/out" "d['stats']['files_skipped']" "2"
+json_eq "cross-document pattern sees the whole set" "$tmp/out" \
+	"[f['pattern_id'] for f in d['findings'] if f['path'].endswith('app/config.yaml')]" "['SCAN-SET-001']"
+json_eq "inline suppression with its reason" "$tmp/out" "d['suppressed'][0]['suppression']" \
+	"comment (line 14): the log shipper is capped by its node agent"
+
+mkdir "$tmp/big"
+dd if=/dev/zero of="$tmp/big/blob" bs=1024 count=2048 2> /dev/null
+cp "$fx/clean/Dockerfile" "$tmp/big/Dockerfile"
+run "large files without an extension are not read" 0 -v "$tmp/big"
+has "large files without an extension: listed with -v" "$tmp/err" "blob (too large to be a Dockerfile)"
+
+mkdir -p "$tmp/loop/a/b"
+cp "$fx/project/Dockerfile" "$tmp/loop/a/b/Dockerfile"
+ln -s .. "$tmp/loop/a/b/up"
+ln -s "$tmp/loop" "$tmp/loop/a/root"
+if command -v timeout > /dev/null 2>&1; then T="timeout 60"; else T=; fi
+$T "$scan" --no-builtin -c "$fx/catalog.yaml" -v -f json "$tmp/loop" > "$tmp/out" 2> "$tmp/err"
+[ $? = 1 ] && ok "symbolic link loop: the walk ends" || { ko "symbolic link loop"; show "$tmp/err"; }
+json_eq "symbolic link loop: the file is scanned once" "$tmp/out" "len(d['files'])" "1"
+has "symbolic link loop: reported with -v" "$tmp/err" "folder already walked"
+
+# ---- unreadable inputs --------------------------------------------------------------
+mkdir -p "$tmp/unreadable"
+cp "$fx/project/Dockerfile" "$tmp/unreadable/Dockerfile"
+cp "$fx/clean/Dockerfile" "$tmp/unreadable/Dockerfile.ok"
+if [ "$(id -u)" != 0 ]; then
+	chmod 000 "$tmp/unreadable/Dockerfile"
+	run "unreadable file exits 2" 2 -f json "$tmp/unreadable"
+	json_eq "unreadable file reported" "$tmp/out" "d['errors'][0]['message']" "cannot open: Permission denied"
+	json_eq "readable neighbour still scanned" "$tmp/out" "[f['path'].split('/')[-1] for f in d['files']]" "['Dockerfile.ok']"
+	chmod 644 "$tmp/unreadable/Dockerfile"
+	mkdir "$tmp/unreadable/locked"
+	chmod 000 "$tmp/unreadable/locked"
+	run "unreadable folder exits 2" 2 "$tmp/unreadable"
+	has "unreadable folder reported, walk goes on" "$tmp/out" "locked: error: cannot open folder: Permission denied"
+	chmod 755 "$tmp/unreadable/locked"
+else
+	skipped "chmod 000 file and folder (running as root, who can read them)"
+fi
+if [ -r /proc/self/mem ]; then
+	# Readable by name, but read(2) fails: an unreadable input even for root.
+	run "a file whose read fails exits 2" 2 -f json --kind dockerfile /proc/self/mem "$fx/project/Dockerfile"
+	json_eq "read failure reported" "$tmp/out" "d['errors'][0]['path']" "/proc/self/mem"
+	json_eq "read failure: the other file still scanned" "$tmp/out" "len(d['findings'])" "2"
+else
+	skipped "read failure (/proc/self/mem not available)"
+fi
+
+# ---- determinism ------------------------------------------------------------------------
+for fmt in text json sarif markdown html; do
+	"$scan" --no-builtin -c "$fx/catalog.yaml" -f "$fmt" -j1 "$fx/project" "$fx/broken" 2> /dev/null \
+		| sed -e 's/"duration_ms": [0-9]*/"duration_ms": 0/' -e 's/[0-9]*\.[0-9][0-9][0-9] s/X s/' > "$tmp/j1.$fmt"
+	"$scan" --no-builtin -c "$fx/catalog.yaml" -f "$fmt" -j4 "$fx/project" "$fx/broken" 2> /dev/null \
+		| sed -e 's/"duration_ms": [0-9]*/"duration_ms": 0/' -e 's/[0-9]*\.[0-9][0-9][0-9] s/X s/' > "$tmp/j4.$fmt"
+	if cmp -s "$tmp/j1.$fmt" "$tmp/j4.$fmt" && [ -s "$tmp/j1.$fmt" ]; then ok "$fmt output is the same with -j1 and -j4"
+	else ko "$fmt output differs between -j1 and -j4"; diff "$tmp/j1.$fmt" "$tmp/j4.$fmt" | head -n 20; fi
+done
+
+# ---- formats -------------------------------------------------------------------------------
+has "text: path:line:col  SEVERITY  ID  message" "$tmp/j1.text" "project/deploy/pod.yaml:11:21  CRITICAL  SCAN-K8S-001  container \`app\` is privileged"
+has "text: evidence line" "$tmp/j1.text" "     11 | privileged: true"
+has "text: summary" "$tmp/j1.text" "5 findings in 5 files scanned (2 skipped), 1 suppressed, 1 error, 5 patterns checked"
+if [ -n "$PY" ] && "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/j1.json" 2> /dev/null; then ok "json parses"; else ko "json parses"; fi
+json_eq "json: DESIGN.md contract fields" "$tmp/j1.json" \
+	"sorted(k for k in d['findings'][0] if k in ('pattern_id','title','question','risk','severity','path','line','column','message'))" \
+	"['column', 'line', 'message', 'path', 'pattern_id', 'question', 'risk', 'severity', 'title']"
+json_eq "json: errors with path and line" "$tmp/j1.json" "(d['errors'][0]['path'].endswith('bad.yaml'), d['errors'][0]['line'])" "(True, 5)"
+has "markdown: a threat model" "$tmp/j1.markdown" "# Threat model: $fx/project, $fx/broken"
+has "markdown: the four questions" "$tmp/j1.markdown" "## Did we do a good enough job?"
+has "html: a whole page" "$tmp/j1.html" "</html>"
+has "html: the counts" "$tmp/j1.html" 'id="count-findings" data-count="5"'
+
+SCHEMA="$src/tests/fixtures/sarif/sarif-schema-2.1.0.json"
+JSPY=
+for p in python3 /usr/bin/python3; do
+	if command -v "$p" > /dev/null 2>&1 && "$p" -c 'import jsonschema' 2> /dev/null; then JSPY=$p; break; fi
+done
+if [ -n "$JSPY" ]; then
+	for f in "$tmp/j1.sarif" ; do
+		if "$JSPY" - "$SCHEMA" "$f" > "$tmp/val" 2>&1 <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+log = json.load(open(sys.argv[2]))
+cls = jsonschema.validators.validator_for(schema)
+errors = sorted(cls(schema).iter_errors(log), key=lambda e: list(e.path))
+for e in errors[:10]:
+    print("/".join(str(p) for p in e.path), e.message)
+sys.exit(1 if errors else 0)
+PY
+		then ok "sarif validates against the SARIF 2.1.0 schema"; else ko "sarif does not validate"; show "$tmp/val"; fi
+	done
+	"$scan" -f sarif "$src/examples/demo" > "$tmp/demo.sarif" 2> /dev/null
+	if "$JSPY" -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
+		"$SCHEMA" "$tmp/demo.sarif" > "$tmp/val" 2>&1; then ok "sarif of the demo with the built-in catalog validates"
+	else ko "sarif of the demo does not validate"; show "$tmp/val"; fi
+else
+	skipped "SARIF schema validation (install python3-jsonschema)"
+fi
+json_eq "sarif: one run, rules, results" "$tmp/j1.sarif" \
+	"(d['version'], len(d['runs']), len(d['runs'][0]['tool']['driver']['rules']), len(d['runs'][0]['results']))" "('2.1.0', 1, 5, 6)"
+json_eq "sarif: suppression" "$tmp/j1.sarif" "[r['suppressions'][0]['kind'] for r in d['runs'][0]['results'] if 'suppressions' in r]" "['inSource']"
+json_eq "sarif: security-severity" "$tmp/j1.sarif" \
+	"[r['properties']['security-severity'] for r in d['runs'][0]['tool']['driver']['rules'] if r['id'] == 'SCAN-K8S-001']" "['9.5']"
+
+# ---- --explain and --list-patterns ------------------------------------------------------
+run "--explain" 0 --explain SCAN-DF-002
+has "--explain: description" "$tmp/out" "A script is downloaded and run without verification."
+has "--explain: mitigation" "$tmp/out" "Download, verify a checksum, then run."
+has "--explain: references" "$tmp/out" "https://example.com/verify"
+has "--explain: examples" "$tmp/out" "fires on (dockerfile, line 2)"
+run "--explain of an unknown pattern exits 2" 2 --explain NOPE-1
+has "--explain: unknown pattern named" "$tmp/err" "no pattern 'NOPE-1'"
+run "--list-patterns" 0 --list-patterns
+has "--list-patterns lists ids" "$tmp/out" "SCAN-K8S-002"
+has "--list-patterns counts (with the engine's TMDK-META-001)" "$tmp/out" "6 of 6 patterns selected"
+run "--list-patterns with a filter" 0 --list-patterns --risk privilege-escalation,latest-tag
+has "--list-patterns filtered" "$tmp/out" "2 of 6 patterns selected"
+"$scan" --list-patterns > "$tmp/out" 2>&1 && ok "--list-patterns of the built-in catalog" || ko "--list-patterns of the built-in catalog"
+
+# ---- filters ------------------------------------------------------------------------------
+run "--question" 1 -f json --question 3 "$fx/project"
+json_eq "--question keeps one question" "$tmp/out" "sorted(set(f['question'] for f in d['findings']))" "['what-are-we-going-to-do']"
+run "--risk" 1 -f json --risk tamperproof-dockerfile "$fx/project"
+json_eq "--risk keeps one risk" "$tmp/out" "[f['pattern_id'] for f in d['findings']]" "['SCAN-DF-002']"
+run "--ignore" 1 -f json --ignore SCAN-K8S-001 --ignore SCAN-DF-001,SCAN-SET-001 "$fx/project"
+json_eq "--ignore drops patterns" "$tmp/out" "[f['pattern_id'] for f in d['findings']]" "['SCAN-DF-002']"
+run "--min-severity" 1 -f json --min-severity high "$fx/project"
+json_eq "--min-severity hides lower findings" "$tmp/out" "sorted(f['severity'] for f in d['findings'])" "['critical', 'high']"
+run "--no-inline-ignores" 1 -f json --no-inline-ignores "$fx/project"
+json_eq "--no-inline-ignores: the suppressed finding counts" "$tmp/out" "(len(d['findings']), len(d['suppressed']))" "(5, 0)"
+
+# ---- output and colour ---------------------------------------------------------------------
+run "--output" 1 -o "$tmp/report.md" -f markdown "$fx/project"
+has "--output writes the file" "$tmp/report.md" "# Threat model: $fx/project"
+[ ! -s "$tmp/out" ] && ok "--output: nothing on stdout" || ko "--output: nothing on stdout"
+run "--output to an impossible place exits 2" 2 -o "$tmp/no/such/dir/x" "$fx/project"
+run "--color always" 1 --color always "$fx/project"
+if grep -q "$(printf '\033')\[" "$tmp/out"; then ok "--color always colours"; else ko "--color always colours"; fi
+NO_COLOR=1 "$scan" --no-builtin -c "$fx/catalog.yaml" --color auto "$fx/project" > "$tmp/out" 2>&1
+if grep -q "$(printf '\033')" "$tmp/out"; then ko "NO_COLOR"; else ok "NO_COLOR and a pipe: no colour"; fi
+run "--color never" 1 --color never "$fx/project"
+if grep -q "$(printf '\033')" "$tmp/out"; then ko "--color never"; else ok "--color never"; fi
+
+# ---- catalogs -------------------------------------------------------------------------------
+"$scan" --no-builtin -c "$fx/catalog.yaml" -c "$fx/broken-catalog.yaml" -f json "$fx/project" > "$tmp/out" 2> "$tmp/err"
+[ $? = 2 ] && ok "a broken catalog exits 2" || ko "a broken catalog exits 2"
+has "broken catalog diagnostics GCC-style" "$tmp/err" "broken-catalog.yaml:6:11: error:"
+json_eq "broken catalog in errors" "$tmp/out" "d['errors'][0]['path'].endswith('broken-catalog.yaml')" "True"
+json_eq "the good catalog is still used" "$tmp/out" "len(d['findings'])" "4"
+"$scan" -c "$fx/catalog.yaml" -f json "$src/examples/demo" > "$tmp/out" 2> "$tmp/err"
+st=$?
+[ $st -le 1 ] && ok "--catalog adds to the built-in catalog (exit $st)" || { ko "--catalog with the built-in catalog (exit $st)"; show "$tmp/err"; }
+json_eq "built-in and added patterns run together" "$tmp/out" \
+	"any(f['pattern_id'].startswith('SCAN-') for f in d['findings']) and any(f['pattern_id'].startswith('TMDK-') for f in d['findings'])" "True"
+
+# ---- the embedding examples --------------------------------------------------------------
+if [ -x "$build/examples/embed" ] && [ -x "$build/examples/threads" ]; then
+	"$build/examples/embed" "$src/examples/demo/Dockerfile" "$src/examples/demo/compose.yaml" > "$tmp/out" 2>&1
+	[ $? = 1 ] && grep -q '^.*examples/demo/compose.yaml:[0-9]*:[0-9]*: [a-z]*: \[TMDK-' "$tmp/out" &&
+		ok "examples/embed prints findings and exits 1" || { ko "examples/embed"; show "$tmp/out"; }
+	set -- "$src"/examples/demo/* "$fx"/project/deploy/*.yaml "$fx"/project/app/*.yaml
+	"$build/examples/threads" 1 "$@" > "$tmp/t1" 2>&1
+	"$build/examples/threads" 3 "$@" > "$tmp/t3" 2>&1
+	if [ -s "$tmp/t1" ] && cmp -s "$tmp/t1" "$tmp/t3"; then ok "examples/threads: same findings on 1 and 3 threads"
+	else ko "examples/threads: 1 and 3 threads differ"; diff "$tmp/t1" "$tmp/t3" | head; fi
+else
+	skipped "examples/embed and examples/threads not built"
+fi
+
+echo "scan: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

@@ -1,0 +1,340 @@
+/*
+ * Failure behaviour under memory pressure, jansson-style: a counting
+ * allocator fails the 1st, 2nd, 3rd … allocation of an operation until the
+ * operation succeeds. Every failed run must return TMDK_ENOMEM with a
+ * filled error record, and leave exactly as many blocks allocated as before.
+ * The parsers are covered the same way in test_detect.c (YAML kinds) and
+ * test_dockerfile.c; here: catalog compilation and scanning.
+ *
+ * Under valgrind (make check-valgrind sets TMDK_VALGRIND) every 7th
+ * allocation is failed instead of every one, to keep the run short.
+ */
+#include "catalog_helpers.h"
+
+/* ---- the allocator --------------------------------------------------------- */
+
+static long fail_at = -1; /* allocations left before the failure; -1: never fail */
+static long live;         /* blocks allocated and not yet freed */
+
+static int fail_now(void)
+{
+	if (fail_at < 0)
+		return 0;
+	return fail_at-- == 0;
+}
+
+static void *oom_malloc(size_t n)
+{
+	void *p;
+	if (fail_now())
+		return NULL;
+	p = malloc(n);
+	live += p != NULL;
+	return p;
+}
+
+static void *oom_realloc(void *old, size_t n)
+{
+	void *p;
+	if (fail_now())
+		return NULL;
+	p = realloc(old, n);
+	live += p && !old;
+	return p;
+}
+
+static void oom_free(void *p)
+{
+	live -= p != NULL;
+	free(p);
+}
+
+static void install_allocator(void)
+{
+	cr_assert_eq(tmdk_set_allocator(oom_malloc, oom_realloc, oom_free), TMDK_OK);
+}
+
+/* ---- the driver ------------------------------------------------------------ */
+
+/* An operation: returns a tmdk code, and frees everything it made when it
+ * succeeds (its results go to ctx). */
+typedef int (*operation)(void *ctx, tmdk_error *err);
+
+static long stride(void)
+{
+	const char *v = getenv("TMDK_VALGRIND");
+	return v && *v && strcmp(v, "0") != 0 ? 7 : 1;
+}
+
+/*
+ * Run op with allocation 1, 2, … failing until it returns `expected`; returns
+ * the number of allocation points tried.
+ */
+static long fail_each_allocation(const char *what, operation op, void *ctx, int expected)
+{
+	long n, step = stride();
+
+	for (n = 0;; n += step) {
+		long before = live;
+		tmdk_error err;
+		int rc;
+
+		fail_at = n;
+		rc = op(ctx, &err);
+		fail_at = -1;
+		if (rc == expected) {
+			cr_assert_eq(live, before, "%s: %ld blocks leaked by the run that succeeded", what, live - before);
+			return n + 1;
+		}
+		cr_assert_eq(rc, TMDK_ENOMEM, "%s, allocation %ld failing: code %d, expected TMDK_ENOMEM: %s",
+			what, n + 1, rc, err.message);
+		cr_assert_eq(err.code, TMDK_ENOMEM, "%s, allocation %ld: err.code %d", what, n + 1, err.code);
+		cr_assert(err.message[0], "%s, allocation %ld: no message", what, n + 1);
+		cr_assert_eq(live, before, "%s, allocation %ld failing: %ld blocks leaked", what, n + 1, live - before);
+		cr_assert_lt(n, 5000000, "%s never succeeded", what);
+	}
+}
+
+/* ---- compiling ------------------------------------------------------------- */
+
+struct compile_job {
+	const char *path;      /* a catalog file, or NULL for the built-in catalog */
+	const char *text;      /* or catalog text */
+	unsigned int flags;
+	size_t patterns;       /* result: patterns compiled */
+	size_t diagnostics;    /* result: diagnostics reported */
+};
+
+static int compile_op(void *ctx, tmdk_error *err)
+{
+	struct compile_job *job = ctx;
+	tmdk_compile_options o = TMDK_COMPILE_OPTIONS_INIT;
+	tmdk_compiler *c = NULL;
+	tmdk_catalog *cat = NULL;
+	int rc;
+
+	o.flags = job->flags;
+	rc = tmdk_compiler_new(&c, &o, err);
+	if (rc != TMDK_OK) {
+		cr_assert_null(c);
+		return rc;
+	}
+	if (job->text)
+		rc = tmdk_compiler_add_buffer(c, "oom.yaml", job->text, strlen(job->text), err);
+	else if (job->path)
+		rc = tmdk_compiler_add_path(c, job->path, err);
+	else
+		rc = tmdk_compiler_add_builtin(c, err);
+	if (rc == TMDK_OK)
+		rc = tmdk_compiler_compile(&cat, c, err);
+	if (rc != TMDK_OK)
+		cr_assert_null(cat, "no catalog on failure");
+	job->patterns = tmdk_catalog_pattern_count(cat);
+	job->diagnostics = tmdk_compiler_diagnostic_count(c);
+	tmdk_catalog_free(cat);
+	tmdk_compiler_free(c);
+	return rc;
+}
+
+Test(oom, compiling_the_builtin_catalog)
+{
+	struct compile_job job = { NULL, NULL, 0, 0, 0 }, ref;
+	tmdk_error err;
+	long points;
+
+	install_allocator();
+	cr_assert_eq(compile_op(&job, &err), TMDK_OK, "%s", err.message);
+	ref = job;
+	points = fail_each_allocation("built-in catalog", compile_op, &job, TMDK_OK);
+	cr_assert_eq(job.patterns, ref.patterns, "the run that succeeded compiled every pattern (%zu of %zu)", job.patterns, ref.patterns);
+	cr_assert_gt(points, 10);
+	cr_log_info("built-in catalog: %ld allocation points, %zu patterns", points, job.patterns);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
+
+Test(oom, compiling_a_catalog_file_and_checking_its_examples)
+{
+	struct compile_job job = { NULL, NULL, TMDK_COMPILE_CHECK_EXAMPLES, 0, 0 };
+	tmdk_error err;
+	long points;
+
+	job.path = fixture("scan/catalog.yaml");
+	install_allocator();
+	cr_assert_eq(compile_op(&job, &err), TMDK_OK, "%s", err.message);
+	points = fail_each_allocation("catalog with examples", compile_op, &job, TMDK_OK);
+	cr_assert_gt(job.patterns, 1);
+	cr_log_info("catalog with examples: %ld allocation points", points);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
+
+/* A catalog full of mistakes: the diagnostics are allocated too. */
+Test(oom, compiling_a_catalog_with_errors)
+{
+	static const char text[] = CATALOG_HEADER
+		"  - id: BAD-1\n"
+		"    title: t\n"
+		"    question: what-can-go-wrong\n"
+		"    risk: no-such-risk\n"
+		"    severity: extreme\n"
+		"    description: d\n"
+		"    mitigation: m\n"
+		"    applies-to: [kubernetes, nothing]\n"
+		"    match: {path: \"a[\", matches: \"(unclosed\"}\n"
+		"    message: \"{\"\n"
+		"    typo: 1\n"
+		"  - id: BAD-1\n"
+		"    title: duplicate\n";
+	struct compile_job job = { NULL, text, TMDK_COMPILE_STRICT, 0, 0 };
+	tmdk_error err;
+
+	install_allocator();
+	cr_assert_eq(compile_op(&job, &err), TMDK_ESCHEMA, "%s", err.message);
+	cr_assert_gt(job.diagnostics, 3);
+	fail_each_allocation("catalog with errors", compile_op, &job, TMDK_ESCHEMA);
+	cr_assert_gt(job.diagnostics, 3, "every diagnostic is still reported");
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
+
+/* ---- scanning -------------------------------------------------------------- */
+
+struct scan_job {
+	const tmdk_catalog *catalog;
+	const tmdk_artifact *set[8];
+	size_t count;
+	size_t findings;      /* result */
+	size_t suppressed;    /* result */
+};
+
+static int scan_op(void *ctx, tmdk_error *err)
+{
+	struct scan_job *job = ctx;
+	tmdk_scanner *s = NULL;
+	tmdk_findings *list = NULL;
+	size_t i;
+	int rc;
+
+	rc = tmdk_findings_new(&list);
+	if (rc != TMDK_OK)
+		return tmdk__error_set(err, rc, NULL, 0, 0, "tmdk_findings_new failed");
+	rc = tmdk_scanner_new(&s, job->catalog, NULL, err);
+	if (rc == TMDK_OK)
+		rc = tmdk_scanner_scan_set(s, job->set, job->count, tmdk_findings_collect, list, err);
+	tmdk_scanner_free(s);
+	tmdk_findings_sort(list);
+	job->findings = tmdk_findings_count(list);
+	job->suppressed = 0;
+	for (i = 0; i < job->findings; i++)
+		job->suppressed += tmdk_finding_suppressed(tmdk_findings_at(list, i)) != 0;
+	tmdk_findings_free(list);
+	return rc;
+}
+
+static const tmdk_artifact *parse_fixture(const char *rel, const char *name)
+{
+	size_t len = 0;
+	char *data = read_file(fixture(rel), &len);
+	tmdk_artifact *a;
+	tmdk_error err;
+	cr_assert_not_null(data, "missing fixture %s", rel);
+	cr_assert_eq(tmdk_artifact_parse_buffer(&a, name, data, len, NULL, &err), TMDK_OK, "%s: %s", rel, err.message);
+	free(data);
+	return a;
+}
+
+/* A copy of a fixture in which every finding is suppressed by one
+ * `# tmdk:ignore-file=` comment naming every pattern of the catalog. */
+static const tmdk_artifact *parse_suppressed(const tmdk_catalog *cat, const char *rel, const char *name)
+{
+	size_t len = 0, i, n = tmdk_catalog_pattern_count(cat), cap;
+	char *data = read_file(fixture(rel), &len), *text, *p;
+	tmdk_artifact *a;
+	tmdk_error err;
+
+	cr_assert_not_null(data, "missing fixture %s", rel);
+	cap = len + n * 64 + 64;
+	p = text = malloc(cap);
+	cr_assert_not_null(text);
+	p += sprintf(p, "# tmdk:ignore-file=");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? "," : "", tmdk_pattern_id(tmdk_catalog_pattern(cat, i)));
+	p += sprintf(p, " accepted for this test\n");
+	memcpy(p, data, len);
+	p += len;
+	cr_assert_eq(tmdk_artifact_parse_buffer(&a, name, text, (size_t)(p - text), NULL, &err), TMDK_OK, "%s", err.message);
+	free(text);
+	free(data);
+	return a;
+}
+
+Test(oom, scanning_with_the_builtin_catalog)
+{
+	struct scan_job job;
+	tmdk_catalog *cat;
+	tmdk_error err;
+	size_t i, ref_findings, ref_suppressed;
+	long points;
+
+	install_allocator();
+	cr_assert_eq(tmdk_catalog_load_builtin(&cat, &err), TMDK_OK, "%s", err.message);
+	memset(&job, 0, sizeof(job));
+	job.catalog = cat;
+	job.set[job.count++] = parse_fixture("kubernetes/workloads.yaml", "workloads.yaml");
+	job.set[job.count++] = parse_fixture("kubernetes/rbac.yaml", "rbac.yaml");
+	job.set[job.count++] = parse_fixture("compose/volumes.yaml", "compose.yaml");
+	job.set[job.count++] = parse_fixture("docker/daemon.json", "daemon.json");
+	job.set[job.count++] = parse_fixture("docker/inspect.json", "inspect.json");
+	job.set[job.count++] = parse_fixture("dockerfile/multistage.Dockerfile", "Dockerfile");
+	job.set[job.count++] = parse_suppressed(cat, "kubernetes/workloads.yaml", "suppressed.yaml");
+
+	cr_assert_eq(scan_op(&job, &err), TMDK_OK, "%s", err.message);
+	ref_findings = job.findings;
+	ref_suppressed = job.suppressed;
+	cr_assert_gt(ref_findings, 0);
+	cr_assert_gt(ref_suppressed, 0);
+	points = fail_each_allocation("scan", scan_op, &job, TMDK_OK);
+	cr_assert_eq(job.findings, ref_findings, "the run that succeeded found everything");
+	cr_assert_eq(job.suppressed, ref_suppressed, "suppressed %zu of %zu, after %ld allocation points", job.suppressed, ref_suppressed, points);
+	cr_log_info("scan: %ld allocation points, %zu findings (%zu suppressed)", points, ref_findings, ref_suppressed);
+
+	for (i = 0; i < job.count; i++)
+		tmdk_artifact_free((tmdk_artifact *)job.set[i]);
+	tmdk_catalog_free(cat);
+	cr_assert_eq(live, 0, "%ld blocks leaked", live);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
+
+/* A finding list copied out of a scan keeps its catalog alive. */
+static int append_op(void *ctx, tmdk_error *err)
+{
+	const tmdk_findings *src = ctx;
+	tmdk_findings *copy = NULL;
+	size_t i;
+	int rc = tmdk_findings_new(&copy);
+	for (i = 0; rc == TMDK_OK && i < tmdk_findings_count(src); i++)
+		rc = tmdk_findings_append(copy, tmdk_findings_at(src, i));
+	tmdk_findings_free(copy);
+	if (rc != TMDK_OK)
+		return tmdk__error_set(err, rc, NULL, 0, 0, "copying findings failed");
+	return TMDK_OK;
+}
+
+Test(oom, copying_findings)
+{
+	tmdk_catalog *cat;
+	tmdk_findings *list;
+	tmdk_error err;
+	const tmdk_artifact *a;
+
+	install_allocator();
+	cr_assert_eq(tmdk_catalog_load_builtin(&cat, &err), TMDK_OK, "%s", err.message);
+	a = parse_fixture("kubernetes/workloads.yaml", "workloads.yaml");
+	cr_assert_eq(tmdk_findings_new(&list), TMDK_OK);
+	cr_assert_eq(tmdk_catalog_scan(cat, a, NULL, tmdk_findings_collect, list, &err), TMDK_OK, "%s", err.message);
+	cr_assert_gt(tmdk_findings_count(list), 0);
+	fail_each_allocation("findings copy", append_op, list, TMDK_OK);
+	tmdk_findings_free(list);
+	tmdk_artifact_free((tmdk_artifact *)a);
+	tmdk_catalog_free(cat);
+	cr_assert_eq(live, 0, "%ld blocks leaked", live);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
