@@ -209,6 +209,8 @@ has "--explain: description" "$tmp/out" "A script is downloaded and run without 
 has "--explain: mitigation" "$tmp/out" "Download, verify a checksum, then run."
 has "--explain: references" "$tmp/out" "https://example.com/verify"
 has "--explain: examples" "$tmp/out" "fires on (dockerfile, line 2)"
+"$scan" --explain TMDK-DF-001 > "$tmp/out" 2>&1 < /dev/null
+has "--explain of a built-in pattern shows its examples" "$tmp/out" "fires on (dockerfile"
 run "--explain of an unknown pattern exits 2" 2 --explain NOPE-1
 has "--explain: unknown pattern named" "$tmp/err" "no pattern 'NOPE-1'"
 run "--list-patterns" 0 --list-patterns

@@ -49,6 +49,8 @@ static int compile(tmdk_catalog **out, const scan_config *cfg, unsigned char *ba
 	size_t i;
 
 	*out = NULL;
+	if (cfg->explain)
+		o.flags |= TMDK_COMPILE_KEEP_EXAMPLES; /* --explain shows them */
 	if (first_try) {
 		o.diagnostic_cb = print_diagnostic;
 		o.diagnostic_payload = (void *)cfg;
