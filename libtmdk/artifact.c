@@ -363,10 +363,8 @@ int tmdk_artifact_parse_file(tmdk_artifact **out, const char *path,
 	const tmdk_parse_options *opts, tmdk_error *err)
 {
 	size_t max = opts && opts->max_input_bytes ? opts->max_input_bytes : TMDK_DEFAULT_MAX_INPUT_BYTES;
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-	struct stat st;
-	FILE *f;
+	size_t len;
+	char *buf;
 	int rc;
 
 	if (out)
@@ -374,44 +372,9 @@ int tmdk_artifact_parse_file(tmdk_artifact **out, const char *path,
 	tmdk_error_clear(err);
 	if (!out || !path)
 		return tmdk__error_set(err, TMDK_EINVAL, path, 0, 0, "invalid argument");
-	f = fopen(path, "rb");
-	if (!f)
-		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "is a directory");
-	}
-	for (;;) {
-		size_t n;
-		if (len == cap) {
-			char *p;
-			cap = cap ? cap * 2 : 65536;
-			p = tmdk__realloc(buf, cap);
-			if (!p) {
-				tmdk__free(buf);
-				fclose(f);
-				return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
-			}
-			buf = p;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (len > max) {
-			tmdk__free(buf);
-			fclose(f);
-			return tmdk__error_set(err, TMDK_ELIMIT, path, 0, 0,
-				"file is over the limit of %zu bytes (max_input_bytes)", max);
-		}
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		int e = errno;
-		tmdk__free(buf);
-		fclose(f);
-		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "read error: %s", strerror(e));
-	}
-	fclose(f);
+	rc = tmdk__read_file(path, max, "max_input_bytes", &buf, &len, err);
+	if (rc != TMDK_OK)
+		return rc;
 	rc = tmdk_artifact_parse_buffer(out, path, buf, len, opts, err);
 	tmdk__free(buf);
 	return rc;

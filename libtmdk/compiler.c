@@ -186,45 +186,20 @@ static int has_yaml_ext(const char *name)
 
 static int add_file(tmdk_compiler *c, const char *path, tmdk_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int rc;
+	char *buf;
+	size_t len;
+	int rc = tmdk__read_file(path, c->opts.max_catalog_bytes, "max_catalog_bytes", &buf, &len, err);
 
-	if (!f)
-		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "cannot open catalog: %s", strerror(errno));
-	for (;;) {
-		size_t n;
-		if (len == cap) {
-			char *p;
-			if (cap > c->opts.max_catalog_bytes) {
-				fclose(f);
-				tmdk__free(buf);
-				tmdk__compiler_diag(c, TMDK_DIAG_ERROR, TMDK_ELIMIT, path, 0, 0, NULL,
-					"catalog is over the limit of %zu bytes (max_catalog_bytes)", c->opts.max_catalog_bytes);
-				return TMDK_OK;
-			}
-			cap = cap ? cap * 2 : 16384;
-			p = tmdk__realloc(buf, cap);
-			if (!p) {
-				fclose(f);
-				tmdk__free(buf);
-				return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
-			}
-			buf = p;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		if (n == 0)
-			break;
-		len += n;
+	if (rc == TMDK_ELIMIT) {
+		/* Too big is a problem in the catalog, reported like the others. */
+		tmdk__compiler_diag(c, TMDK_DIAG_ERROR, TMDK_ELIMIT, path, 0, 0, NULL,
+			"catalog is over the limit of %zu bytes (max_catalog_bytes)", c->opts.max_catalog_bytes);
+		tmdk_error_clear(err);
+		return TMDK_OK;
 	}
-	if (ferror(f)) {
-		fclose(f);
-		tmdk__free(buf);
-		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "cannot read catalog: %s", strerror(errno));
-	}
-	fclose(f);
-	rc = add_source(c, path, buf ? buf : "", len, err);
+	if (rc != TMDK_OK)
+		return rc;
+	rc = add_source(c, path, buf, len, err);
 	tmdk__free(buf);
 	return rc;
 }

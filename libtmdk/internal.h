@@ -35,6 +35,11 @@ int tmdk__error_set(tmdk_error *err, int code, const char *source,
 int tmdk__error_setv(tmdk_error *err, int code, const char *source,
 	unsigned int line, unsigned int column, const char *fmt, va_list ap);
 
+/* ---- files (file.c) ----------------------------------------------- */
+/** Read a whole file (NUL-terminated heap copy); over `max` bytes is TMDK_ELIMIT naming limit_name. */
+int tmdk__read_file(const char *path, size_t max, const char *limit_name, char **buf_out, size_t *len_out,
+	tmdk_error *err);
+
 /* ---- arena (arena.c) ----------------------------------------------- */
 typedef struct tmdk__arena_chunk tmdk__arena_chunk;
 typedef struct tmdk__arena {

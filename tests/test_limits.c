@@ -165,7 +165,7 @@ Test(limits, max_catalog_bytes_applies_to_files)
 
 	/* A small file is read, then measured; a large one is stopped while read. */
 	path = temp_file(text, strlen(text));
-	expect_file_over_limit(path, 100, "bytes, over the limit of 100 (max_catalog_bytes)");
+	expect_file_over_limit(path, 100, "over the limit of 100 bytes (max_catalog_bytes)");
 	unlink(path);
 	cr_assert_not_null(big);
 	memset(big, '#', 40000);

@@ -1,0 +1,61 @@
+/* Reading a whole file into memory, with a size limit (artifacts and catalogs). */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int tmdk__read_file(const char *path, size_t max, const char *limit_name, char **buf_out, size_t *len_out,
+	tmdk_error *err)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	struct stat st;
+	FILE *f;
+
+	*buf_out = NULL;
+	*len_out = 0;
+	f = fopen(path, "rb");
+	if (!f)
+		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "is a directory");
+	}
+	for (;;) {
+		size_t n;
+		if (len == cap) {
+			char *p;
+			cap = cap ? cap * 2 : 65536;
+			p = tmdk__realloc(buf, cap + 1);
+			if (!p) {
+				tmdk__free(buf);
+				fclose(f);
+				return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
+			}
+			buf = p;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (len > max) {
+			tmdk__free(buf);
+			fclose(f);
+			return tmdk__error_set(err, TMDK_ELIMIT, path, 0, 0,
+				"file is over the limit of %zu bytes (%s)", max, limit_name);
+		}
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno;
+		tmdk__free(buf);
+		fclose(f);
+		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "read error: %s", strerror(e));
+	}
+	fclose(f);
+	buf[len] = '\0';
+	*buf_out = buf;
+	*len_out = len;
+	return TMDK_OK;
+}
