@@ -166,7 +166,9 @@ json_eq "json: DESIGN.md contract fields" "$tmp/j1.json" \
 	"sorted(k for k in d['findings'][0] if k in ('pattern_id','title','question','risk','severity','path','line','column','message'))" \
 	"['column', 'line', 'message', 'path', 'pattern_id', 'question', 'risk', 'severity', 'title']"
 json_eq "json: errors with path and line" "$tmp/j1.json" "(d['errors'][0]['path'].endswith('bad.yaml'), d['errors'][0]['line'])" "(True, 5)"
-has "markdown: a threat model" "$tmp/j1.markdown" "# Threat model: $fx/project, $fx/broken"
+# Markdown escapes `_` and `*` in paths (a distcheck build lives under _build).
+mdfx=$(printf '%s' "$fx" | sed 's/[_*]/\\&/g')
+has "markdown: a threat model" "$tmp/j1.markdown" "# Threat model: $mdfx/project, $mdfx/broken"
 has "markdown: the four questions" "$tmp/j1.markdown" "## Did we do a good enough job?"
 has "html: a whole page" "$tmp/j1.html" "</html>"
 has "html: the counts" "$tmp/j1.html" 'id="count-findings" data-count="5"'
@@ -234,7 +236,7 @@ json_eq "--no-inline-ignores: the suppressed finding counts" "$tmp/out" "(len(d[
 
 # ---- output and colour ---------------------------------------------------------------------
 run "--output" 1 -o "$tmp/report.md" -f markdown "$fx/project"
-has "--output writes the file" "$tmp/report.md" "# Threat model: $fx/project"
+has "--output writes the file" "$tmp/report.md" "# Threat model: $mdfx/project"
 [ ! -s "$tmp/out" ] && ok "--output: nothing on stdout" || ko "--output: nothing on stdout"
 run "--output to an impossible place exits 2" 2 -o "$tmp/no/such/dir/x" "$fx/project"
 run "--color always" 1 --color always "$fx/project"

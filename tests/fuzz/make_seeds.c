@@ -182,11 +182,15 @@ static void add_file(const char *path, int is_catalog)
 
 static void add_builtin_examples(void)
 {
-	tmdk_catalog *cat;
+	tmdk_compile_options o = TMDK_COMPILE_OPTIONS_INIT;
+	tmdk_compiler *c = NULL;
+	tmdk_catalog *cat = NULL;
 	tmdk_error err;
 	size_t i, j;
 
-	if (tmdk_catalog_load_builtin(&cat, &err) != TMDK_OK) {
+	o.flags = TMDK_COMPILE_KEEP_EXAMPLES;
+	if (tmdk_compiler_new(&c, &o, &err) != TMDK_OK || tmdk_compiler_add_builtin(c, &err) != TMDK_OK ||
+	    tmdk_compiler_compile(&cat, c, &err) != TMDK_OK) {
 		fprintf(stderr, "make_seeds: built-in catalog: %s:%u:%u: %s\n", err.source, err.line, err.column, err.message);
 		exit(1);
 	}
@@ -198,6 +202,7 @@ static void add_builtin_examples(void)
 		}
 	}
 	tmdk_catalog_free(cat);
+	tmdk_compiler_free(c);
 }
 
 int main(int argc, char **argv)
