@@ -510,8 +510,8 @@ static int process_until(lexer *lx, char stop, int raw_escapes, tmdk__df_buf *ou
 		if (c == '$' || c == '\'' || c == '"') {
 			rc = c == '$' ? expand_dollar(lx, out) : c == '\'' ? single_quote(lx, out) : double_quote(lx, out);
 			if (rc == 0 && !out->oom) {
-				if (c == '$')
-					words_add_string(lx, w, out->p + mark, out->n - mark);
+				if (c == '$') /* out->p is still NULL when the value expanded to nothing */
+					words_add_string(lx, w, out->p ? out->p + mark : "", out->n - mark);
 				else
 					words_add_raw(lx, w, out->p ? out->p + mark : "", out->n - mark);
 			}

@@ -59,6 +59,25 @@ Test(regressions, healthcheck_without_arguments)
 	tmdk_artifact_free(a);
 }
 
+/* fuzz_dockerfile (minimized by libFuzzer): a variable that expands to
+ * nothing in a word of its own ("$R", R set to "") added a word from the
+ * still-unallocated buffer: NULL + 0 (UBSan: applying zero offset to null
+ * pointer) in dockerfile_subst.c. */
+Test(regressions, variable_expanding_to_nothing_in_its_own_word)
+{
+	tmdk_artifact *a;
+	const tmdk_node *pairs;
+
+	cr_assert_eq(PARSE_AND_SCAN("Dockerfile", "ARG R= $R", TMDK_KIND_DOCKERFILE), TMDK_OK);
+	cr_assert_eq(PARSE_AND_SCAN("Dockerfile", "ARG R=\nFROM a\nARG R\nENV X=$R\nARG S= $R\nCOPY $R /x\n",
+		TMDK_KIND_DOCKERFILE), TMDK_OK);
+	a = parse_as("Dockerfile", "ARG R= $R\n", TMDK_KIND_DOCKERFILE);
+	pairs = tmdk_node_path(view_of(a, 0), "instructions[0].pairs");
+	cr_assert_eq(tmdk_node_size(pairs), 2, "R= and an empty word");
+	cr_assert(tmdk_node_text_equals(tmdk_node_path(pairs, "[0].key"), "R"));
+	tmdk_artifact_free(a);
+}
+
 /* Audit of the regex limits: a catastrophic regex hit regex_match_limit on
  * every one of many subjects, each time after a million steps, so 2,000
  * containers took 6 s of CPU (and a 64 MiB input hours). The scanner now
