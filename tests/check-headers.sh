@@ -10,7 +10,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 n=0
-for h in "$src"/include/tmdk.h "$src"/include/tmdk/*.h "$build"/include/tmdk/version.h; do
+# version.h is generated in the build tree; in an in-tree build the glob has it already.
+extra="$build/include/tmdk/version.h"
+[ -f "$src/include/tmdk/version.h" ] && extra=
+for h in "$src"/include/tmdk.h "$src"/include/tmdk/*.h $extra; do
 	[ -f "$h" ] || continue
 	case "$h" in *.h.in) continue ;; esac
 	rel=${h##*/include/}
