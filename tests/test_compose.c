@@ -3,7 +3,7 @@
  * volumes (short and long syntax), ports (short and long syntax), env_file,
  * merge keys, version 1 files, and odd-but-valid shapes.
  */
-#include "helpers.h"
+#include "node_asserts.h"
 
 /* Parse a fixture under tests/fixtures/compose as compose (by its name). */
 static tmdk_artifact *load(const char *file)
@@ -25,30 +25,6 @@ static tmdk_artifact *load(const char *file)
 	cr_assert_eq(tmdk_artifact_kind(a), TMDK_KIND_COMPOSE);
 	cr_assert_eq(tmdk_artifact_document_count(a), 1);
 	return a;
-}
-
-static const char *text_of(const tmdk_node *n)
-{
-	const char *t = tmdk_node_text(n, NULL);
-	return t ? t : "(none)";
-}
-
-static void expect_text(const tmdk_node *n, const char *text, const char *what)
-{
-	cr_expect(tmdk_node_text_equals(n, text), "%s: got '%s', expected '%s'", what, text_of(n), text);
-}
-
-static void expect_at(const tmdk_node *n, unsigned int line, unsigned int column, const char *what)
-{
-	cr_expect_eq(tmdk_node_line(n), line, "%s: line %u, expected %u", what, tmdk_node_line(n), line);
-	cr_expect_eq(tmdk_node_column(n), column, "%s: column %u, expected %u", what, tmdk_node_column(n), column);
-}
-
-static int bool_of(const tmdk_node *n)
-{
-	int b = -1;
-	cr_assert_eq(tmdk_node_as_bool(n, &b), TMDK_OK, "not a bool: '%s'", text_of(n));
-	return b;
 }
 
 /* The service view named `name`. */

@@ -3,7 +3,7 @@
  * list, tls_verified, one document per inspected container, Config.Env,
  * HostConfig.Binds, Mounts, and shapes that are valid JSON but odd.
  */
-#include "helpers.h"
+#include "node_asserts.h"
 
 /* Parse a fixture under tests/fixtures/docker with the given name. */
 static tmdk_artifact *load(const char *file, const char *as_name, tmdk_kind want)
@@ -23,30 +23,6 @@ static tmdk_artifact *load(const char *file, const char *as_name, tmdk_kind want
 	cr_assert_eq(rc, TMDK_OK, "%s: %s:%u:%u: %s", file, err.source, err.line, err.column, err.message);
 	cr_assert_eq(tmdk_artifact_kind(a), want, "%s: kind %s", file, tmdk_kind_name(tmdk_artifact_kind(a)));
 	return a;
-}
-
-static const char *text_of(const tmdk_node *n)
-{
-	const char *t = tmdk_node_text(n, NULL);
-	return t ? t : "(none)";
-}
-
-static void expect_text(const tmdk_node *n, const char *text, const char *what)
-{
-	cr_expect(tmdk_node_text_equals(n, text), "%s: got '%s', expected '%s'", what, text_of(n), text);
-}
-
-static void expect_at(const tmdk_node *n, unsigned int line, unsigned int column, const char *what)
-{
-	cr_expect_eq(tmdk_node_line(n), line, "%s: line %u, expected %u", what, tmdk_node_line(n), line);
-	cr_expect_eq(tmdk_node_column(n), column, "%s: column %u, expected %u", what, tmdk_node_column(n), column);
-}
-
-static int bool_of(const tmdk_node *n)
-{
-	int b = -1;
-	cr_assert_eq(tmdk_node_as_bool(n, &b), TMDK_OK, "not a bool: '%s'", text_of(n));
-	return b;
 }
 
 /* ---- daemon.json ---------------------------------------------------- */

@@ -3,7 +3,7 @@
  * and containers, List expansion and its limit, RBAC conveniences, JSON
  * manifests, and odd-but-valid shapes.
  */
-#include "helpers.h"
+#include "node_asserts.h"
 
 /* Parse a fixture under tests/fixtures/kubernetes (kind detected). */
 static tmdk_artifact *load(const char *file)
@@ -23,18 +23,6 @@ static tmdk_artifact *load(const char *file)
 	cr_assert_eq(rc, TMDK_OK, "%s: %s:%u:%u: %s", file, err.source, err.line, err.column, err.message);
 	cr_assert_eq(tmdk_artifact_kind(a), TMDK_KIND_KUBERNETES);
 	return a;
-}
-
-static void expect_text(const tmdk_node *n, const char *text, const char *what)
-{
-	cr_expect(tmdk_node_text_equals(n, text), "%s: got '%s', expected '%s'", what,
-		tmdk_node_text(n, NULL) ? tmdk_node_text(n, NULL) : "(none)", text);
-}
-
-static void expect_at(const tmdk_node *n, unsigned int line, unsigned int column, const char *what)
-{
-	cr_expect_eq(tmdk_node_line(n), line, "%s: line %u, expected %u", what, tmdk_node_line(n), line);
-	cr_expect_eq(tmdk_node_column(n), column, "%s: column %u, expected %u", what, tmdk_node_column(n), column);
 }
 
 static int view_bool(const tmdk_node *view, const char *key)
