@@ -44,6 +44,7 @@ typedef struct tmdk__selector {
 	tmdk__step *steps;
 	size_t step_count;
 	const char *text;        /* as written, for messages */
+	size_t cache_slot;       /* 1 + slot of a $set selection computed once per scan call; 0: none */
 } tmdk__selector;
 
 /* ---- values and conditions (condition.c) ------------------------------ */
@@ -104,7 +105,29 @@ struct tmdk__cond {
 	tmdk__regex *regex;          /* MATCHES / NOT_MATCHES */
 	tmdk__selector *other;       /* SAME_AS */
 	tmdk__cond *where;           /* SOME / NONE / EVERY */
+	/* SOME / NONE over a cached $set selection: which elements can satisfy
+	 * `where` (set_plan.c); NULL when any of them can. */
+	struct tmdk__plan *plan;
 };
+
+/* ---- candidate plans for cross-document quantifiers (set_plan.c) ----------- */
+
+typedef enum {
+	TMDK__PLAN_ANY_ELEMENT = 0,  /* no pruning */
+	TMDK__PLAN_JOIN,             /* cond: same-as between an element path and an outer path */
+	TMDK__PLAN_ELEMENT_TEST,     /* cond: looks at the element only */
+	TMDK__PLAN_GUARD,            /* cond: looks at the enclosing scopes only: all or nothing */
+	TMDK__PLAN_UNION,            /* parts: `any` */
+	TMDK__PLAN_INTERSECT         /* parts: `all` */
+} tmdk__plan_kind;
+
+typedef struct tmdk__plan {
+	tmdk__plan_kind kind;
+	const tmdk__cond *cond;
+	struct tmdk__plan **parts;
+	size_t part_count;
+	size_t slot;                 /* JOIN / ELEMENT_TEST: 1 + per-scan cache slot */
+} tmdk__plan;
 
 /* ---- templates (template.c) -------------------------------------------- */
 
@@ -162,6 +185,8 @@ struct tmdk_catalog {
 	tmdk__regex **regexes;       /* owned; heap array */
 	size_t regex_count, regex_cap;
 	unsigned int match_limit, depth_limit;
+	size_t set_slot_count;       /* cached $set selections (selector cache_slot) */
+	size_t plan_slot_count;      /* cached join indexes and element tests (plan slot) */
 };
 
 /* The built-in meta pattern reporting suppressions without a reason. */
@@ -229,13 +254,42 @@ struct tmdk__scanner_state {
 	const tmdk_node *set;        /* sequence of every document view */
 	tmdk__scope scopes[TMDK__MAX_SCOPES + 1];
 	int depth;
-	int limit_hit;               /* a regex hit its match/depth limit */
+	int limit_hit;               /* a regex or the set-visit budget hit its limit */
 	const tmdk_pattern *limit_pattern;
+	int limit_was_set;           /* limit_pattern hit max_set_visits, not a regex limit */
 	int nomem;
+	/* cross-document work (set_cache.c) */
+	struct tmdk__set_cache *set_cache; /* per scan call; NULL: evaluate every time */
+	size_t set_visits;           /* documents of the set visited by the current pattern */
+	size_t max_set_visits;
+	int set_limit_hit;
 };
 
 /** Select nodes; results pushed on ev->stack from index *first to ev->top. */
 int tmdk__select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);
+/** Push one node on ev->stack. @return 0, or -1 (ev->nomem set). */
+int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n);
+/** The same, never from the set cache (set_cache.c fills the cache with it). */
+int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);
+/** Does the selector depend only on the node it starts from (a relative path
+ *  whose filters are relative too)? */
+int tmdk__selector_scope_free(const tmdk__selector *sel);
+
+/* ---- cross-document work (set_cache.c) ------------------------------------ */
+/** Give every document of the set a slot for the catalog's cached selections
+ *  and join indexes; allocated in `arena`, valid for one scan call. */
+int tmdk__set_cache_init(tmdk__eval *ev, tmdk__arena *arena, const tmdk_catalog *catalog);
+/** tmdk__select for a selector with a cache_slot. */
+int tmdk__set_cache_select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);
+/** Push the elements of c's $set selection that c->plan leaves as
+ *  candidates for its `where`, in selection order. */
+int tmdk__set_plan_select(tmdk__eval *ev, const tmdk__cond *c, size_t *first);
+/** Count `n` visits of set documents against max_set_visits: 0 past the budget
+ *  (the pattern's evaluation must stop), 1 otherwise. */
+int tmdk__set_charge(tmdk__eval *ev, size_t n);
+/** At compile time: plan the candidates of a some/none over a cached $set
+ *  selection (c->plan). @return 0, or -1 after reporting out of memory. */
+int tmdk__set_plan_make(tmdk__cctx *cc, tmdk__cond *c, int where_depth, const tmdk_node *at);
 /** Evaluate a condition in the current scope. 1 true, 0 false. */
 int tmdk__cond_eval(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w);
 /** Render a template in the current scope into a heap string. */

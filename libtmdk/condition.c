@@ -258,6 +258,8 @@ static tmdk__cond *parse_quantified(tmdk__cctx *cc, tmdk__cond *c, const tmdk_no
 		if (c->where)
 			c->where->kind = TMDK__COND_TRUE;
 	}
+	if (c->where && tmdk__set_plan_make(cc, c, cc->depth, node) != 0)
+		c->where = NULL;
 	cc->scopes[cc->depth--] = NULL;
 	return c->where ? c : NULL;
 }
@@ -485,7 +487,7 @@ int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *t, const tmdk_node *nod
 		char *text;
 		size_t n = 0;
 		/* Literal run, with {{ and }} unescaped. */
-		text = tmdk__arena_alloc(cc->arena, strlen(p) + 1);
+		text = alloc(cc, strlen(p) + 1, node);
 		if (!text)
 			return -1;
 		while (*p && !(*p == '{' && p[1] != '{')) {
@@ -508,7 +510,11 @@ int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *t, const tmdk_node *nod
 				return -1;
 			}
 			expr = tmdk__arena_strndup(cc->arena, p + 1, (size_t)(end - p - 1));
-			if (!expr || add_part(cc, t, &cap, node) != 0)
+			if (!expr) {
+				cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, node, "out of memory");
+				return -1;
+			}
+			if (add_part(cc, t, &cap, node) != 0)
 				return -1;
 			if (strcmp(expr, "$match") != 0) {
 				t->parts[t->part_count - 1].sel = tmdk__selector_parse(cc, expr, node);

@@ -260,12 +260,16 @@ static int eval_quantified(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w
 	int hits = 0, all = 1;
 	tmdk__witness cw;
 
-	if (ev->depth + 1 > TMDK__MAX_SCOPES || tmdk__select(ev, c->sel, &first) != 0)
+	if (ev->depth + 1 > TMDK__MAX_SCOPES)
+		return 0;
+	if (c->plan && ev->set_cache ? tmdk__set_plan_select(ev, c, &first) : tmdk__select(ev, c->sel, &first))
 		return 0;
 	count = ev->top - first;
 	witness_at(w, current(ev));
 	for (i = 0; i < count; i++) {
 		int r;
+		if (c->sel->root == TMDK__ROOT_SET && !tmdk__set_charge(ev, 1))
+			break; /* the pattern is being dropped: its result no longer matters */
 		ev->depth++;
 		ev->scopes[ev->depth].node = ev->stack[first + i];
 		memset(&cw, 0, sizeof(cw));

@@ -110,9 +110,9 @@ int tmdk_report_set_catalog(tmdk_report *r, const tmdk_catalog *catalog, const t
 	tmdk_error_clear(err);
 	if (!r || !catalog)
 		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "invalid argument");
-	if (opts && opts->version != TMDK_SCAN_OPTIONS_VERSION)
+	if (opts && (opts->version < 1 || opts->version > TMDK_SCAN_OPTIONS_VERSION))
 		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0,
-			"unsupported tmdk_scan_options version %u (expected %u)", opts->version, TMDK_SCAN_OPTIONS_VERSION);
+			"unsupported tmdk_scan_options version %u (expected 1 to %u)", opts->version, TMDK_SCAN_OPTIONS_VERSION);
 	n = tmdk_catalog_pattern_count(catalog);
 	enabled = tmdk__calloc(n + 1, 1);
 	if (!enabled)

@@ -5,6 +5,7 @@
  */
 #include "scan_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@ struct tmdk_scanner {
 	tmdk_scan_options opts;
 	unsigned char *enabled;      /* per pattern, from the filters */
 	unsigned char *gave_up;      /* per pattern: a regex hit its limit in this scan call */
+	size_t *set_visits;          /* per pattern: set documents visited in this scan call */
 	tmdk__eval ev;
 	tmdk__arena scratch;         /* per scan call */
 	tmdk_finding *pending;       /* findings of the artifact being scanned */
@@ -52,6 +54,16 @@ static int pattern_enabled(const tmdk_scan_options *o, const tmdk_pattern *p)
 	return 1;
 }
 
+/* A version 1 structure ends before max_set_visits: copy only what it has. */
+static void copy_options(tmdk_scan_options *dst, const tmdk_scan_options *src)
+{
+	if (src->version == 1)
+		memcpy(dst, src, offsetof(tmdk_scan_options, max_set_visits));
+	else
+		*dst = *src;
+	dst->version = TMDK_SCAN_OPTIONS_VERSION;
+}
+
 int tmdk_scanner_new(tmdk_scanner **out, const tmdk_catalog *catalog, const tmdk_scan_options *opts, tmdk_error *err)
 {
 	tmdk_scanner *s;
@@ -61,27 +73,28 @@ int tmdk_scanner_new(tmdk_scanner **out, const tmdk_catalog *catalog, const tmdk
 	if (!out || !catalog)
 		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "invalid argument");
 	*out = NULL;
-	if (opts && opts->version != TMDK_SCAN_OPTIONS_VERSION)
+	if (opts && (opts->version < 1 || opts->version > TMDK_SCAN_OPTIONS_VERSION))
 		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0,
-			"unsupported tmdk_scan_options version %u (expected %u)", opts->version, TMDK_SCAN_OPTIONS_VERSION);
+			"unsupported tmdk_scan_options version %u (expected 1 to %u)", opts->version, TMDK_SCAN_OPTIONS_VERSION);
 	if (opts && (unsigned)opts->min_severity > TMDK_SEVERITY_CRITICAL)
 		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "unknown severity %d", (int)opts->min_severity);
 	s = tmdk__calloc(1, sizeof(*s));
 	if (!s)
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
+	tmdk_scan_options_init(&s->opts, TMDK_SCAN_OPTIONS_VERSION);
 	if (opts)
-		s->opts = *opts;
-	else
-		tmdk_scan_options_init(&s->opts, TMDK_SCAN_OPTIONS_VERSION);
+		copy_options(&s->opts, opts);
 	if (!s->opts.max_findings)
 		s->opts.max_findings = TMDK_DEFAULT_MAX_FINDINGS;
+	s->ev.max_set_visits = s->opts.max_set_visits ? s->opts.max_set_visits : TMDK_DEFAULT_MAX_SET_VISITS;
 	s->catalog = tmdk_catalog_ref((tmdk_catalog *)catalog);
 	tmdk__arena_init(&s->scratch);
 	s->enabled = tmdk__calloc(catalog->pattern_count + 1, 1);
 	s->gave_up = tmdk__calloc(catalog->pattern_count + 1, 1);
+	s->set_visits = tmdk__calloc(catalog->pattern_count + 1, sizeof(*s->set_visits));
 	s->ev.rx = tmdk__regex_ctx_new(s->opts.regex_match_limit ? s->opts.regex_match_limit : catalog->match_limit,
 		s->opts.regex_depth_limit ? s->opts.regex_depth_limit : catalog->depth_limit);
-	if (!s->enabled || !s->gave_up || !s->ev.rx) {
+	if (!s->enabled || !s->gave_up || !s->set_visits || !s->ev.rx) {
 		tmdk_scanner_free(s);
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	}
@@ -110,6 +123,7 @@ void tmdk_scanner_free(tmdk_scanner *s)
 	tmdk__free(s->pending);
 	tmdk__free(s->enabled);
 	tmdk__free(s->gave_up);
+	tmdk__free(s->set_visits);
 	tmdk__free((void *)s->ev.stack);
 	tmdk__regex_ctx_free(s->ev.rx);
 	tmdk__arena_release(&s->scratch);
@@ -273,6 +287,8 @@ static int run_match(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__match *
 	count = ev->top - first;
 	for (i = 0; i < count && rc == 0; i++) {
 		const tmdk_node *element = ev->stack[first + i];
+		if (m->for_each->root == TMDK__ROOT_SET && !tmdk__set_charge(ev, 1))
+			break;
 		ev->depth++;
 		ev->scopes[ev->depth].node = element;
 		memset(&w, 0, sizeof(w));
@@ -291,6 +307,35 @@ static int run_match(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__match *
 	return ev->nomem ? -1 : rc;
 }
 
+/* Evaluate one pattern on the current document. A pattern that hits a
+ * limit (a regex's match/depth limit, or max_set_visits) gives no findings
+ * here, since its answer is incomplete, and is dropped for the rest of the
+ * scan call: hostile input cannot multiply that cost by its number of
+ * scalars and documents. The call then reports TMDK_ELIMIT. */
+static int run_pattern(tmdk_scanner *s, const tmdk_pattern *p)
+{
+	size_t before = s->pending_count, total = s->total, i;
+
+	s->ev.limit_hit = 0;
+	s->ev.set_limit_hit = 0;
+	s->ev.set_visits = s->set_visits[p->index];
+	if (run_match(s, p, p->match) != 0)
+		return -1;
+	s->set_visits[p->index] = s->ev.set_visits;
+	if (!s->ev.limit_hit)
+		return 0;
+	for (i = before; i < s->pending_count; i++)
+		tmdk__finding_clear(&s->pending[i]);
+	s->total = total;
+	s->pending_count = before;
+	s->gave_up[p->index] = 1;
+	if (!s->ev.limit_pattern) {
+		s->ev.limit_pattern = p;
+		s->ev.limit_was_set = s->ev.set_limit_hit;
+	}
+	return 0;
+}
+
 static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 {
 	tmdk_kind kind = tmdk_artifact_kind(s->artifact);
@@ -305,20 +350,10 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 		const tmdk_pattern *p = cat->patterns[cat->by_kind[kind][i]];
 		if (s->only ? p != s->only : !s->enabled[p->index])
 			continue;
-		/* A regex past its match/depth limit costs up to regex_match_limit
-		 * steps per subject: once it happens, the pattern is dropped for the
-		 * rest of the scan call, so hostile input cannot multiply that cost
-		 * by its number of scalars and documents (the call reports ELIMIT). */
 		if (s->gave_up[p->index])
 			continue;
-		s->ev.limit_hit = 0;
-		if (run_match(s, p, p->match) != 0)
+		if (run_pattern(s, p) != 0)
 			return -1;
-		if (s->ev.limit_hit) {
-			s->gave_up[p->index] = 1;
-			if (!s->ev.limit_pattern)
-				s->ev.limit_pattern = p;
-		}
 	}
 	return 0;
 }
@@ -363,6 +398,11 @@ static int scan_artifact(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_c
 		rc = scan_document(s, tmdk_artifact_document(a, d));
 	tmdk__free(s->file_lines);
 	s->file_lines = NULL;
+	if (rc != 0 && s->error == TMDK_ELIMIT && !s->ev.nomem) {
+		/* max_findings: what was found up to the limit is still reported. */
+		deliver(s, cb, payload);
+		return rc;
+	}
 	if (rc != 0) {
 		clear_pending(s);
 		return rc;
@@ -386,7 +426,7 @@ static int build_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
 				return -1;
 		}
 	s->ev.set = set;
-	return 0;
+	return tmdk__set_cache_init(&s->ev, &s->scratch, s->catalog);
 }
 
 static int finish_scan(tmdk_scanner *s, int rc, tmdk_error *err)
@@ -399,6 +439,10 @@ static int finish_scan(tmdk_scanner *s, int rc, tmdk_error *err)
 			"more than %zu findings (max_findings)", s->opts.max_findings);
 	if (rc < 0)
 		return tmdk__error_set(err, rc, tmdk_artifact_name(s->artifact), 0, 0, "scan aborted by the callback (%d)", rc);
+	if (s->ev.limit_pattern && s->ev.limit_was_set)
+		return tmdk__error_set(err, TMDK_ELIMIT, tmdk_artifact_name(s->artifact), 0, 0,
+			"pattern %s visited more than %zu documents of the scanned set (max_set_visits); the pattern "
+			"was not evaluated further in this scan", s->ev.limit_pattern->id, s->ev.max_set_visits);
 	if (s->ev.limit_pattern)
 		return tmdk__error_set(err, TMDK_ELIMIT, tmdk_artifact_name(s->artifact), 0, 0,
 			"a regular expression of pattern %s hit the PCRE2 match/depth limit; the pattern was not "
@@ -422,7 +466,9 @@ int tmdk_scanner_scan_range(tmdk_scanner *s, const tmdk_artifact *const *set, si
 	s->error = 0;
 	s->ev.nomem = 0;
 	s->ev.limit_pattern = NULL;
+	s->ev.limit_was_set = 0;
 	memset(s->gave_up, 0, s->catalog->pattern_count + 1);
+	memset(s->set_visits, 0, (s->catalog->pattern_count + 1) * sizeof(*s->set_visits));
 	s->ev.top = 0;
 	s->artifact = NULL;
 	if (build_set(s, set, set_count) != 0)

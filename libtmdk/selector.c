@@ -427,6 +427,25 @@ static int parse_selector_into(parser *ps, tmdk__selector *sel, int depth)
 	return ps->failed ? -1 : 0;
 }
 
+/* Filters that look only at the element they test (no $doc, $outer …):
+ * the selection is the same from whatever scope it is made. */
+static int steps_scope_free(const tmdk__selector *sel)
+{
+	size_t i;
+	for (i = 0; i < sel->step_count; i++) {
+		const tmdk__cond *f = sel->steps[i].filter;
+		if (sel->steps[i].kind == TMDK__STEP_FILTER &&
+		    (f->kind != TMDK__COND_TEST || f->other || !tmdk__selector_scope_free(f->sel)))
+			return 0;
+	}
+	return 1;
+}
+
+int tmdk__selector_scope_free(const tmdk__selector *sel)
+{
+	return sel->root == TMDK__ROOT_CURRENT && steps_scope_free(sel);
+}
+
 tmdk__selector *tmdk__selector_parse(tmdk__cctx *cc, const char *text, const tmdk_node *at)
 {
 	parser ps;
@@ -458,12 +477,14 @@ tmdk__selector *tmdk__selector_parse(tmdk__cctx *cc, const char *text, const tmd
 		fail(&ps, "unexpected character", NULL);
 		return NULL;
 	}
+	if (sel->root == TMDK__ROOT_SET && steps_scope_free(sel))
+		sel->cache_slot = ++cc->catalog->set_slot_count;
 	return sel;
 }
 
 /* ---- evaluation -------------------------------------------------------- */
 
-static int push(tmdk__eval *ev, const tmdk_node *n)
+int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n)
 {
 	if (ev->top == ev->cap) {
 		size_t ncap = ev->cap ? ev->cap * 2 : 256;
@@ -483,7 +504,7 @@ static void push_children(tmdk__eval *ev, const tmdk_node *n)
 {
 	size_t i, count = tmdk_node_size(n);
 	for (i = 0; i < count; i++)
-		if (push(ev, tmdk_node_at(n, i)) != 0)
+		if (tmdk__eval_push(ev, tmdk_node_at(n, i)) != 0)
 			return;
 }
 
@@ -509,7 +530,7 @@ static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
 	case TMDK__STEP_KEY: {
 		const tmdk_node *v = tmdk_node_getn(n, st->key, st->key_len);
 		if (v)
-			push(ev, v);
+			tmdk__eval_push(ev, v);
 		break;
 	}
 	case TMDK__STEP_ALL:
@@ -518,12 +539,12 @@ static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
 	case TMDK__STEP_KEYS:
 		count = tmdk_node_get_type(n) == TMDK_NODE_MAP ? tmdk_node_size(n) : 0;
 		for (i = 0; i < count; i++)
-			if (push(ev, tmdk_node_key_at(n, i)) != 0)
+			if (tmdk__eval_push(ev, tmdk_node_key_at(n, i)) != 0)
 				return;
 		break;
 	case TMDK__STEP_DESCEND: {
 		size_t from = ev->top;
-		push(ev, n);
+		tmdk__eval_push(ev, n);
 		for (i = from; i < ev->top && !ev->nomem; i++)
 			push_children(ev, ev->stack[i]);
 		break;
@@ -534,7 +555,7 @@ static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
 		if (idx < 0)
 			idx += (long)count;
 		if (idx >= 0 && (size_t)idx < count)
-			push(ev, tmdk_node_at(n, (size_t)idx));
+			tmdk__eval_push(ev, tmdk_node_at(n, (size_t)idx));
 		break;
 	}
 	case TMDK__STEP_FILTER:
@@ -543,16 +564,23 @@ static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
 			for (i = 0; i < count; i++) {
 				const tmdk_node *item = tmdk_node_at(n, i);
 				if (filter_passes(ev, st->filter, item))
-					push(ev, item);
+					tmdk__eval_push(ev, item);
 			}
 		} else if (filter_passes(ev, st->filter, n)) {
-			push(ev, n);
+			tmdk__eval_push(ev, n);
 		}
 		break;
 	}
 }
 
 int tmdk__select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
+{
+	if (sel->cache_slot && ev->set_cache)
+		return tmdk__set_cache_select(ev, sel, first);
+	return tmdk__select_nodes(ev, sel, first);
+}
+
+int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
 {
 	size_t begin = ev->top, end, i, s;
 	const tmdk_node *root = NULL;
@@ -562,11 +590,14 @@ int tmdk__select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
 	case TMDK__ROOT_CURRENT: root = ev->scopes[ev->depth].node; break;
 	case TMDK__ROOT_SCOPE: root = sel->scope <= ev->depth ? ev->scopes[sel->scope].node : NULL; break;
 	case TMDK__ROOT_RAW: root = ev->raw; break;
-	case TMDK__ROOT_SET: root = ev->set; break;
+	case TMDK__ROOT_SET:
+		/* Walking the set is the cross-document cost the budget bounds. */
+		root = tmdk__set_charge(ev, tmdk_node_size(ev->set)) ? ev->set : NULL;
+		break;
 	}
 	if (!root)
 		return 0;
-	if (push(ev, root) != 0)
+	if (tmdk__eval_push(ev, root) != 0)
 		return -1;
 	for (s = 0; s < sel->step_count; s++) {
 		end = ev->top;

@@ -329,7 +329,9 @@ Test(limits, max_findings_default)
 	cr_assert_eq(scan_k8s(cat, pod, NULL, &found, &err), TMDK_OK, "%s", err.message);
 	cr_assert_eq(found, n);
 	strcpy(end, "  - name: c\n");
-	cr_assert_eq(scan_k8s(cat, pod, NULL, NULL, &err), TMDK_ELIMIT);
+	found = 0;
+	cr_assert_eq(scan_k8s(cat, pod, NULL, &found, &err), TMDK_ELIMIT);
+	cr_assert_eq(found, n, "the findings up to the limit are still reported");
 	cr_assert_str_eq(err.message, "more than 100000 findings (max_findings)");
 	cr_assert_str_eq(err.source, "pod.yaml");
 	tmdk_catalog_free(cat);

@@ -36,8 +36,14 @@ typedef int (*tmdk_finding_cb)(const tmdk_finding *finding, void *payload);
 #define TMDK_SCAN_SKIP_SUPPRESSED 0x2u
 
 #define TMDK_DEFAULT_MAX_FINDINGS ((size_t)100000)
+/** Default budget of cross-document work: see tmdk_scan_options.max_set_visits. */
+#define TMDK_DEFAULT_MAX_SET_VISITS ((size_t)2000000)
 
-#define TMDK_SCAN_OPTIONS_VERSION 1
+/**
+ * Version 2 added max_set_visits. Structures of version 1 (without it) are
+ * still accepted by tmdk_scanner_new and tmdk_report_set_catalog.
+ */
+#define TMDK_SCAN_OPTIONS_VERSION 2
 
 typedef struct tmdk_scan_options {
 	unsigned int version;        /**< TMDK_SCAN_OPTIONS_VERSION */
@@ -50,9 +56,17 @@ typedef struct tmdk_scan_options {
 	size_t max_findings;         /**< per scan call (0: default); beyond it TMDK_ELIMIT */
 	unsigned int regex_match_limit; /**< override the catalog's PCRE2 match limit (0: keep) */
 	unsigned int regex_depth_limit; /**< override the catalog's PCRE2 depth limit (0: keep) */
+	/**
+	 * Cross-document patterns (those looking at `$set`) visit other
+	 * documents of the set: at most this many visits per pattern and scan
+	 * call (0: default). Past it the pattern is dropped for the rest of the
+	 * call, its findings in the document being scanned are discarded, and
+	 * the call returns TMDK_ELIMIT naming the pattern.
+	 */
+	size_t max_set_visits;
 } tmdk_scan_options;
 
-#define TMDK_SCAN_OPTIONS_INIT { TMDK_SCAN_OPTIONS_VERSION, 0, TMDK_SEVERITY_INFO, 0, 0, 0, 0, 0, 0, 0 }
+#define TMDK_SCAN_OPTIONS_INIT { TMDK_SCAN_OPTIONS_VERSION, 0, TMDK_SEVERITY_INFO, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 TMDK_API int tmdk_scan_options_init(tmdk_scan_options *opts, unsigned int version);
 
