@@ -41,4 +41,9 @@ int tmdk__file_suppression_lines(const tmdk_artifact *a, unsigned int **out, siz
 int tmdk__scan_pattern(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *a,
 	tmdk_finding_cb cb, void *payload, tmdk_error *err);
 
+/* scanner.c: for tests, evaluate cross-document patterns the naive way
+ * (every element of every $set selection visited, no caches): the results
+ * must be identical, only slower. */
+void tmdk__scanner_set_naive(tmdk_scanner *s, int naive);
+
 #endif

@@ -22,6 +22,7 @@ struct tmdk_scanner {
 	size_t pending_count, pending_cap;
 	size_t finding_count, suppressed_count, total;
 	const tmdk_pattern *only;    /* example checking: evaluate this pattern alone */
+	int naive_set;               /* tests: evaluate $set without caches or plans */
 	/* the artifact being scanned */
 	const tmdk_artifact *artifact;
 	const tmdk_document *doc;
@@ -426,7 +427,16 @@ static int build_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
 				return -1;
 		}
 	s->ev.set = set;
+	if (s->naive_set) {
+		s->ev.set_cache = NULL;
+		return 0;
+	}
 	return tmdk__set_cache_init(&s->ev, &s->scratch, s->catalog);
+}
+
+void tmdk__scanner_set_naive(tmdk_scanner *s, int naive)
+{
+	s->naive_set = naive;
 }
 
 static int finish_scan(tmdk_scanner *s, int rc, tmdk_error *err)

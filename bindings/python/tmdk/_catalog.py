@@ -186,7 +186,7 @@ class _ScanPlan:
 
 def _scan_options(min_severity=Severity.INFO, questions=None, risks=None, ignore=(),
                   inline_ignores=True, include_suppressed=True, max_findings=None,
-                  regex_match_limit=None, regex_depth_limit=None):
+                  regex_match_limit=None, regex_depth_limit=None, max_set_visits=None):
     opts = _native.scan_options()
     opts.flags = ((0 if inline_ignores else _n.TMDK_SCAN_NO_INLINE_IGNORES) |
                   (0 if include_suppressed else _n.TMDK_SCAN_SKIP_SUPPRESSED))
@@ -194,7 +194,7 @@ def _scan_options(min_severity=Severity.INFO, questions=None, risks=None, ignore
     opts.questions = question_mask(questions) if questions is not None else 0
     opts.risks = risk_mask(risks) if risks is not None else 0
     for name, value in (("max_findings", max_findings), ("regex_match_limit", regex_match_limit),
-                        ("regex_depth_limit", regex_depth_limit)):
+                        ("regex_depth_limit", regex_depth_limit), ("max_set_visits", max_set_visits)):
         if value is not None:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError("%s must be a non-negative integer, not %r" % (name, value))
@@ -472,7 +472,7 @@ class Catalog:
     # ---- scanning -------------------------------------------------------
     def scan(self, paths, *, kind=None, errors="raise", min_severity=None, questions=None, risks=None,
              ignore=(), inline_ignores=True, include_suppressed=True, max_findings=None,
-             regex_match_limit=None, regex_depth_limit=None, **limits):
+             regex_match_limit=None, regex_depth_limit=None, max_set_visits=None, **limits):
         """Scan files and folders (or parsed :class:`Artifact` objects) and
         return their findings as a :class:`ScanResult` (a list of :class:`Finding`).
 
@@ -496,20 +496,22 @@ class Catalog:
         ``# tmdk:ignore`` comments and ``tmdk.io/ignore`` annotations),
         ``include_suppressed`` (report suppressed findings, marked),
         ``max_findings`` (beyond it :class:`LimitError`),
-        ``regex_match_limit`` and ``regex_depth_limit``; and the parse
+        ``regex_match_limit`` and ``regex_depth_limit``, ``max_set_visits``
+        (the cross-document work one pattern may do in one scan, in visits
+        of set documents; beyond it :class:`LimitError`); and the parse
         limits of :func:`tmdk.parse`. The GIL is released while parsing and
         scanning.
         """
         options = dict(min_severity=min_severity, questions=questions, risks=risks, ignore=ignore,
                        inline_ignores=inline_ignores, include_suppressed=include_suppressed,
                        max_findings=max_findings, regex_match_limit=regex_match_limit,
-                       regex_depth_limit=regex_depth_limit)
+                       regex_depth_limit=regex_depth_limit, max_set_visits=max_set_visits)
         plan = _ScanPlan(self, _inputs(paths), kind, errors, limits, options)
         return self._collect(plan, plan.artifacts())
 
     def scan_bytes(self, data, name="", kind=None, *, min_severity=None, questions=None, risks=None,
                    ignore=(), inline_ignores=True, include_suppressed=True, max_findings=None,
-                   regex_match_limit=None, regex_depth_limit=None, **limits):
+                   regex_match_limit=None, regex_depth_limit=None, max_set_visits=None, **limits):
         """Scan one artifact given as content (bytes, bytearray, memoryview
         or str) and return its findings as a :class:`ScanResult`.
 
@@ -521,7 +523,7 @@ class Catalog:
         options = dict(min_severity=min_severity, questions=questions, risks=risks, ignore=ignore,
                        inline_ignores=inline_ignores, include_suppressed=include_suppressed,
                        max_findings=max_findings, regex_match_limit=regex_match_limit,
-                       regex_depth_limit=regex_depth_limit)
+                       regex_depth_limit=regex_depth_limit, max_set_visits=max_set_visits)
         plan = _ScanPlan(self, [], kind, "raise", limits, options)
         art = Artifact._own(_n.py_parse_bytes(os.fsdecode(name or ""), as_bytes(data), plan.explicit_opts))
         plan.scope = art.path or ""
@@ -535,7 +537,7 @@ class Catalog:
 
     def iter_scan(self, paths, *, kind=None, errors="raise", min_severity=None, questions=None,
                   risks=None, ignore=(), inline_ignores=True, include_suppressed=True,
-                  max_findings=None, regex_match_limit=None, regex_depth_limit=None, **limits):
+                  max_findings=None, regex_match_limit=None, regex_depth_limit=None, max_set_visits=None, **limits):
         """Like :meth:`scan`, but return a :class:`ScanIterator` that yields
         each finding as the scan reports it (the scan runs in a background
         thread; stop it early with ``close()`` or a ``with`` block). Arguments
@@ -544,7 +546,7 @@ class Catalog:
         options = dict(min_severity=min_severity, questions=questions, risks=risks, ignore=ignore,
                        inline_ignores=inline_ignores, include_suppressed=include_suppressed,
                        max_findings=max_findings, regex_match_limit=regex_match_limit,
-                       regex_depth_limit=regex_depth_limit)
+                       regex_depth_limit=regex_depth_limit, max_set_visits=max_set_visits)
         return ScanIterator(_ScanPlan(self, _inputs(paths), kind, errors, limits, options))
 
     def _collect(self, plan, arts):
