@@ -266,6 +266,29 @@ static const tmdk_artifact *parse_suppressed(const tmdk_catalog *cat, const char
 	return a;
 }
 
+/* What the cross-document plans index and precompute (set_cache.c):
+ * service accounts, namespaces with and without a NetworkPolicy or a
+ * LimitRange, a binding naming a role. */
+static const char cross_document_set[] =
+	"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: shop}\n"
+	"automountServiceAccountToken: false\n"
+	"---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, namespace: shop}\n"
+	"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\n"
+	"spec: {podSelector: {}}\n"
+	"---\napiVersion: v1\nkind: LimitRange\nmetadata: {name: lr}\n"
+	"spec: {limits: [{type: Container, default: {memory: 1Gi}, defaultRequest: {cpu: 10m}}]}\n"
+	"---\napiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop}\n"
+	"spec: {serviceAccountName: api, containers: [{name: c, image: app:1}]}\n"
+	"---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: shop}\n"
+	"spec: {serviceAccountName: api, containers: [{name: c, image: app:1}]}\n"
+	"---\napiVersion: v1\nkind: Pod\nmetadata: {name: c}\n"
+	"spec: {containers: [{name: c, image: app:1}]}\n"
+	"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n"
+	"rules: [{apiGroups: [\"\"], resources: [secrets], verbs: [list]}]\n"
+	"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: rb}\n"
+	"roleRef: {kind: ClusterRole, name: reader, apiGroup: rbac.authorization.k8s.io}\n"
+	"subjects: [{kind: ServiceAccount, name: api, namespace: shop}]\n";
+
 Test(oom, scanning_with_the_builtin_catalog)
 {
 	struct scan_job job;
@@ -285,6 +308,7 @@ Test(oom, scanning_with_the_builtin_catalog)
 	job.set[job.count++] = parse_fixture("docker/inspect.json", "inspect.json");
 	job.set[job.count++] = parse_fixture("dockerfile/multistage.Dockerfile", "Dockerfile");
 	job.set[job.count++] = parse_suppressed(cat, "kubernetes/workloads.yaml", "suppressed.yaml");
+	job.set[job.count++] = parse_as("crossdoc.yaml", cross_document_set, TMDK_KIND_KUBERNETES);
 
 	cr_assert_eq(scan_op(&job, &err), TMDK_OK, "%s", err.message);
 	ref_findings = job.findings;
