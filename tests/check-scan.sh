@@ -258,6 +258,33 @@ st=$?
 json_eq "built-in and added patterns run together" "$tmp/out" \
 	"any(f['pattern_id'].startswith('SCAN-') for f in d['findings']) and any(f['pattern_id'].startswith('TMDK-') for f in d['findings'])" "True"
 
+# ---- --limit: every library limit from the command line ----------------------------------
+: > "$tmp/pods.yaml"
+for i in 1 2 3 4 5 6; do
+	printf -- '---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%s, namespace: ns}\nspec: {containers: [{name: c, image: app:1}]}\n' "$i" >> "$tmp/pods.yaml"
+done
+"$scan" -f json --limit max_set_visits=3 "$tmp/pods.yaml" > "$tmp/out" 2> "$tmp/err"
+[ $? = 2 ] && ok "--limit max_set_visits: exit 2" || ko "--limit max_set_visits: exit 2"
+json_eq "--limit max_set_visits: the error names the limit" "$tmp/out" "'(max_set_visits)' in d['errors'][0]['message']" "True"
+json_eq "--limit max_set_visits: other patterns still report" "$tmp/out" "len(d['findings']) > 20" "True"
+"$scan" -f json --limit max_findings=3 "$tmp/pods.yaml" > "$tmp/out" 2> "$tmp/err"
+[ $? = 2 ] && ok "--limit max_findings: exit 2" || ko "--limit max_findings: exit 2"
+json_eq "--limit max_findings: the findings up to the limit are reported" "$tmp/out" "len(d['findings'])" "3"
+"$scan" --kind kubernetes --limit max_input_bytes=100 - < "$tmp/pods.yaml" > "$tmp/out" 2> "$tmp/err"
+[ $? = 2 ] && ok "--limit max_input_bytes on standard input: exit 2" || ko "--limit max_input_bytes: exit 2"
+has "--limit max_input_bytes: named in the error" "$tmp/out" "max_input_bytes"
+"$scan" --limit max_documents=2,max_depth=64 "$tmp/pods.yaml" > "$tmp/out" 2> "$tmp/err"
+[ $? = 2 ] && ok "--limit with two limits, comma-separated" || ko "--limit max_documents=2,max_depth=64"
+has "--limit max_documents: named in the error" "$tmp/out" "max_documents"
+"$scan" --no-builtin -c "$fx/catalog.yaml" --limit max_patterns=1 "$fx/clean" > "$tmp/out" 2> "$tmp/err"
+[ $? = 2 ] && ok "--limit max_patterns applies to catalogs" || ko "--limit max_patterns"
+has "--limit max_patterns: named in the diagnostic" "$tmp/err" "max_patterns"
+run "an unknown limit is a usage error" 2 --limit max_nothing=1 "$fx/clean"
+has "an unknown limit: the known ones are listed" "$tmp/err" "max_set_visits"
+run "a zero limit is a usage error" 2 --limit max_depth=0 "$fx/clean"
+run "a limit too large for its field is a usage error" 2 --limit max_depth=4294967296 "$fx/clean"
+run "--limit without = is a usage error" 2 --limit max_depth "$fx/clean"
+
 # ---- the embedding examples --------------------------------------------------------------
 if [ -x "$build/examples/embed" ] && [ -x "$build/examples/threads" ]; then
 	"$build/examples/embed" "$src/examples/demo/Dockerfile" "$src/examples/demo/compose.yaml" > "$tmp/out" 2>&1

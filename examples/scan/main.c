@@ -49,6 +49,7 @@ static int compile(tmdk_catalog **out, const scan_config *cfg, unsigned char *ba
 	size_t i;
 
 	*out = NULL;
+	apply_compile_limits(&o, cfg);
 	if (cfg->explain)
 		o.flags |= TMDK_COMPILE_KEEP_EXAMPLES; /* --explain shows them */
 	if (first_try) {

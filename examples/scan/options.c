@@ -1,7 +1,7 @@
 /*
  * tmdk-scan's command line. Long options take their value as `--opt VALUE`
  * or `--opt=VALUE`; short ones as `-j 4` or `-j4`. Repeatable list options
- * (--catalog, --question, --risk, --ignore) also accept comma-separated
+ * (--catalog, --question, --risk, --ignore, --limit) also accept comma-separated
  * values. Every option here is documented in man/tmdk-scan.1, and
  * tests/check-man.sh checks that --help and the man page list the same ones.
  */
@@ -42,6 +42,9 @@ static const char usage_text[] =
 	"                              line: dockerfile, compose, kubernetes, daemon-json,\n"
 	"                              docker-inspect (default: detected)\n"
 	"  -j, --jobs N                worker threads (default: the number of CPUs)\n"
+	"      --limit NAME=N          change a resource limit of the library (repeatable), e.g.\n"
+	"                              max_input_bytes, max_documents, max_findings,\n"
+	"                              max_set_visits: see the README's Limits table\n"
 	"      --severity-threshold LEVEL\n"
 	"                              exit 1 when a finding is at LEVEL or above\n"
 	"                              (default low; none: never)\n"
@@ -55,7 +58,7 @@ static const char usage_text[] =
 enum opt_id {
 	OPT_FORMAT, OPT_OUTPUT, OPT_MIN_SEVERITY, OPT_COLOR, OPT_VERBOSE, OPT_CATALOG, OPT_NO_BUILTIN,
 	OPT_QUESTION, OPT_RISK, OPT_IGNORE, OPT_NO_INLINE_IGNORES, OPT_LIST_PATTERNS, OPT_EXPLAIN,
-	OPT_KIND, OPT_JOBS, OPT_THRESHOLD, OPT_VERSION, OPT_HELP
+	OPT_KIND, OPT_JOBS, OPT_LIMIT, OPT_THRESHOLD, OPT_VERSION, OPT_HELP
 };
 
 typedef struct option_spec {
@@ -81,6 +84,7 @@ static const option_spec options[] = {
 	{ "explain", 0, 1, OPT_EXPLAIN },
 	{ "kind", 0, 1, OPT_KIND },
 	{ "jobs", 'j', 1, OPT_JOBS },
+	{ "limit", 0, 1, OPT_LIMIT },
 	{ "severity-threshold", 0, 1, OPT_THRESHOLD },
 	{ "version", 0, 0, OPT_VERSION },
 	{ "help", 'h', 0, OPT_HELP },
@@ -216,6 +220,7 @@ static int apply(scan_config *cfg, enum opt_id id, char *value)
 				"or docker-inspect)", value);
 		return -1;
 	case OPT_JOBS: return parse_jobs(cfg, value);
+	case OPT_LIMIT: return each_item(cfg, value, parse_limit);
 	case OPT_VERSION:
 		printf("%s (libtmdk) %s\n", PROGRAM, tmdk_version(NULL, NULL, NULL));
 		return EXIT_CLEAN;
@@ -332,4 +337,5 @@ void scan_options_from_config(tmdk_scan_options *o, const scan_config *cfg)
 	o->ignore_count = cfg->ignore_count;
 	if (!cfg->inline_ignores)
 		o->flags |= TMDK_SCAN_NO_INLINE_IGNORES;
+	apply_scan_limits(o, cfg);
 }

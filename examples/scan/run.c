@@ -231,19 +231,21 @@ static char *read_stdin(size_t *len_out, tmdk_error *err)
 }
 
 /* Standard input: --kind, or detection by content with errors reported. */
-static int parse_stdin(tmdk_artifact **out, const char *name, tmdk_kind kind, tmdk_error *err)
+static int parse_stdin(tmdk_artifact **out, const char *name, const scan_config *cfg, tmdk_error *err)
 {
 	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
+	tmdk_kind kind = cfg->kind;
 	size_t len = 0;
 	char *data = read_stdin(&len, err);
 	int rc;
 
 	*out = NULL;
+	apply_parse_limits(&o, cfg);
 	if (!data)
 		return err->code;
 	if (kind == TMDK_KIND_AUTO) {
 		/* Without a name the parser detects strictly: a YAML error is an error. */
-		rc = tmdk_artifact_parse_buffer(out, NULL, data, len, NULL, err);
+		rc = tmdk_artifact_parse_buffer(out, NULL, data, len, &o, err);
 		if (rc == TMDK_OK) {
 			kind = tmdk_artifact_kind(*out);
 			tmdk_artifact_free(*out);
@@ -273,8 +275,9 @@ static void parse_one(run_ctx *ctx, size_t item, unsigned int worker)
 	int rc;
 
 	(void)worker;
+	apply_parse_limits(&o, ctx->cfg);
 	if (in->is_stdin) {
-		rc = parse_stdin(&p->artifact, in->path, ctx->cfg->kind, &p->err);
+		rc = parse_stdin(&p->artifact, in->path, ctx->cfg, &p->err);
 	} else {
 		if (in->named)
 			o.kind = ctx->cfg->kind;

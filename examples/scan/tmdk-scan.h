@@ -28,6 +28,9 @@
 
 enum color_mode { COLOR_AUTO = 0, COLOR_ALWAYS, COLOR_NEVER };
 
+/* The library limits --limit can set (limits.c). */
+#define LIMIT_COUNT 14
+
 typedef struct scan_config {
 	tmdk_report_format format;
 	const char *output;          /* NULL: standard output */
@@ -50,6 +53,7 @@ typedef struct scan_config {
 	int echo_errors;             /* also print errors on stderr (the report is not text on stdout) */
 	const char **paths;
 	size_t path_count;
+	size_t limits[LIMIT_COUNT];  /* --limit values, 0: the library's default */
 } scan_config;
 
 /* options.c */
@@ -58,6 +62,13 @@ int parse_options(scan_config *cfg, int argc, char **argv);
 void free_options(scan_config *cfg);
 /** The scanner options the configuration asks for. */
 void scan_options_from_config(tmdk_scan_options *o, const scan_config *cfg);
+
+/* limits.c */
+/** One NAME=N of --limit. @return -1 to go on, or the exit status. */
+int parse_limit(scan_config *cfg, const char *item);
+void apply_parse_limits(tmdk_parse_options *o, const scan_config *cfg);
+void apply_compile_limits(tmdk_compile_options *o, const scan_config *cfg);
+void apply_scan_limits(tmdk_scan_options *o, const scan_config *cfg);
 
 /* walk.c */
 typedef struct input {
