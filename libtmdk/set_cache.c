@@ -1,13 +1,13 @@
 /*
- * Cross-document work at scan time. A pattern that looks at `$set` (the
- * other documents of the scanned set) is evaluated once per document, so
- * done naively its cost is the square of the set's size. Here:
+ * Cross-document work at scan time, once per scan call. A pattern that
+ * looks at `$set` (the other documents of the scanned set) is evaluated
+ * once per document, so done naively its cost is the square of the set's
+ * size. Here:
  *
  *  - a `$set[...]` selection whose filters look only at the element tested
  *    is the same from every scope: it is computed once per scan call;
- *  - a some/none over such a selection visits only the candidates its plan
- *    (set_plan.c) leaves: join indexes and element tests are built once per
- *    scan call, guards are evaluated on the spot;
+ *  - the join indexes and element tests of the plans over it (set_plan.c)
+ *    are built once per scan call too; set_candidates.c combines them;
  *  - every visit of a set document is counted against max_set_visits per
  *    pattern and scan call; past it the pattern is dropped and reported.
  *
@@ -15,45 +15,17 @@
  * nodes in the same order, and plans only skip elements whose `where` is
  * false anyway.
  */
-#include "catalog_int.h"
+#include "set_int.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct join_entry {
-	const char *text;
-	size_t len;
-	size_t item;                 /* index in the cached selection */
-} join_entry;
-
-typedef struct cached_selection {
-	int ready;
-	const tmdk_node **items;
-	size_t count;
-} cached_selection;
-
-/* A plan's per-scan data: a join index, or the elements passing a test. */
-typedef struct plan_data {
-	int ready;
-	join_entry *entries;         /* JOIN: sorted by text, then item */
-	size_t *items;               /* ELEMENT_TEST: passing items, ascending */
-	size_t count;
-	int ignore_case;
-} plan_data;
-
 struct tmdk__set_cache {
 	tmdk__arena *arena;
-	cached_selection *selections;
-	plan_data *plans;
+	tmdk__set_selection *selections;
+	tmdk__plan_data *plans;
 };
-
-/* A candidate list: ascending item indexes without repeats, or every item. */
-typedef struct candidates {
-	int all;
-	size_t *items;               /* heap */
-	size_t count, cap;
-} candidates;
 
 /* ---- the budget -------------------------------------------------------------- */
 
@@ -93,9 +65,9 @@ int tmdk__set_cache_init(tmdk__eval *ev, tmdk__arena *arena, const tmdk_catalog 
 	return 0;
 }
 
-static cached_selection *selection_of(tmdk__eval *ev, const tmdk__selector *sel)
+const tmdk__set_selection *tmdk__set_selection_of(tmdk__eval *ev, const tmdk__selector *sel)
 {
-	cached_selection *cs = &ev->set_cache->selections[sel->cache_slot - 1];
+	tmdk__set_selection *cs = &ev->set_cache->selections[sel->cache_slot - 1];
 	size_t first, count;
 
 	if (cs->ready)
@@ -126,7 +98,7 @@ static cached_selection *selection_of(tmdk__eval *ev, const tmdk__selector *sel)
 
 int tmdk__set_cache_select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
 {
-	const cached_selection *cs = selection_of(ev, sel);
+	const tmdk__set_selection *cs = tmdk__set_selection_of(ev, sel);
 	size_t i;
 
 	*first = ev->top;
@@ -138,82 +110,6 @@ int tmdk__set_cache_select(tmdk__eval *ev, const tmdk__selector *sel, size_t *fi
 	return 0;
 }
 
-
-/* ---- candidate lists ----------------------------------------------------------- */
-
-static int add_item(candidates *c, size_t item)
-{
-	if (c->count == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 16;
-		size_t *n = tmdk__realloc(c->items, ncap * sizeof(*n));
-		if (!n)
-			return -1;
-		c->items = n;
-		c->cap = ncap;
-	}
-	c->items[c->count++] = item;
-	return 0;
-}
-
-static int compare_size(const void *pa, const void *pb)
-{
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	return (a > b) - (a < b);
-}
-
-static void sort_unique(candidates *c)
-{
-	size_t i, n = 0;
-	if (c->count > 1)
-		qsort(c->items, c->count, sizeof(*c->items), compare_size);
-	for (i = 0; i < c->count; i++)
-		if (n == 0 || c->items[n - 1] != c->items[i])
-			c->items[n++] = c->items[i];
-	c->count = n;
-}
-
-/* into = into ∪ from (both sorted); from is consumed. */
-static int unite(candidates *into, candidates *from)
-{
-	size_t i;
-	int rc = 0;
-	if (into->all || from->all) {
-		into->all = 1;
-		into->count = 0;
-	} else {
-		for (i = 0; i < from->count && rc == 0; i++)
-			rc = add_item(into, from->items[i]);
-		sort_unique(into);
-	}
-	tmdk__free(from->items);
-	memset(from, 0, sizeof(*from));
-	return rc;
-}
-
-/* into = into ∩ from (both sorted); from is consumed. */
-static void intersect(candidates *into, candidates *from)
-{
-	size_t i = 0, j = 0, n = 0;
-	if (from->all) {
-		tmdk__free(from->items);
-		return;
-	}
-	if (into->all) {
-		tmdk__free(into->items);
-		*into = *from;
-		return;
-	}
-	while (i < into->count && j < from->count) {
-		if (into->items[i] < from->items[j])
-			i++;
-		else if (into->items[i] > from->items[j])
-			j++;
-		else
-			into->items[n++] = into->items[i++], j++;
-	}
-	into->count = n;
-	tmdk__free(from->items);
-}
 
 /* ---- join indexes and element tests, once per scan call ---------------------------- */
 
@@ -234,23 +130,23 @@ static int compare_text(const char *a, size_t alen, const char *b, size_t blen, 
 
 static int compare_entries_exact(const void *pa, const void *pb)
 {
-	const join_entry *a = pa, *b = pb;
+	const tmdk__join_entry *a = pa, *b = pb;
 	int r = compare_text(a->text, a->len, b->text, b->len, 0);
 	return r ? r : (a->item > b->item) - (a->item < b->item);
 }
 
 static int compare_entries_nocase(const void *pa, const void *pb)
 {
-	const join_entry *a = pa, *b = pb;
+	const tmdk__join_entry *a = pa, *b = pb;
 	int r = compare_text(a->text, a->len, b->text, b->len, 1);
 	return r ? r : (a->item > b->item) - (a->item < b->item);
 }
 
-static int add_entry(join_entry **v, size_t *count, size_t *cap, const char *t, size_t len, size_t item)
+static int add_entry(tmdk__join_entry **v, size_t *count, size_t *cap, const char *t, size_t len, size_t item)
 {
 	if (*count == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 64;
-		join_entry *n = tmdk__realloc(*v, ncap * sizeof(*n));
+		tmdk__join_entry *n = tmdk__realloc(*v, ncap * sizeof(*n));
 		if (!n)
 			return -1;
 		*v = n;
@@ -271,9 +167,9 @@ static void enter(tmdk__eval *ev, const tmdk_node *element)
 }
 
 /* The join test's element-side values, each with its element. */
-static int build_join(tmdk__eval *ev, const tmdk__cond *key, const cached_selection *cs, plan_data *pd)
+static int build_join(tmdk__eval *ev, const tmdk__cond *key, const tmdk__set_selection *cs, tmdk__plan_data *pd)
 {
-	join_entry *v = NULL;
+	tmdk__join_entry *v = NULL;
 	size_t count = 0, cap = 0, i, j, first;
 	int rc = 0;
 
@@ -304,14 +200,15 @@ static int build_join(tmdk__eval *ev, const tmdk__cond *key, const cached_select
 	return rc;
 }
 
-static int build_element_test(tmdk__eval *ev, const tmdk__cond *test, const cached_selection *cs, plan_data *pd)
+static int build_element_test(tmdk__eval *ev, const tmdk__cond *test, const tmdk__set_selection *cs,
+	tmdk__plan_data *pd)
 {
-	candidates pass;
-	size_t i;
-	int rc = 0;
+	size_t i, n = 0;
 
-	memset(&pass, 0, sizeof(pass));
-	for (i = 0; i < cs->count && rc == 0; i++) {
+	pd->items = cs->count ? tmdk__arena_alloc(ev->set_cache->arena, cs->count * sizeof(*pd->items)) : NULL;
+	if (cs->count && !pd->items)
+		return -1;
+	for (i = 0; i < cs->count; i++) {
 		tmdk__witness w;
 		int r;
 		memset(&w, 0, sizeof(w));
@@ -319,25 +216,17 @@ static int build_element_test(tmdk__eval *ev, const tmdk__cond *test, const cach
 		r = tmdk__cond_eval(ev, test, &w);
 		ev->depth--;
 		if (r)
-			rc = add_item(&pass, i);
+			pd->items[n++] = i;
 	}
-	if (rc == 0 && pass.count) {
-		pd->items = tmdk__arena_alloc(ev->set_cache->arena, pass.count * sizeof(*pd->items));
-		if (pd->items)
-			memcpy(pd->items, pass.items, pass.count * sizeof(*pd->items));
-		else
-			rc = -1;
-	}
-	pd->count = pass.count;
-	tmdk__free(pass.items);
-	return rc;
+	pd->count = n;
+	return 0;
 }
 
 /* The plan's per-scan data, built on first use. NULL: out of memory, or a
  * limit was hit (the pattern is being dropped; nothing partial is kept). */
-static plan_data *data_of(tmdk__eval *ev, const tmdk__plan *plan, const cached_selection *cs)
+const tmdk__plan_data *tmdk__set_plan_data(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__set_selection *cs)
 {
-	plan_data *pd = &ev->set_cache->plans[plan->slot - 1];
+	tmdk__plan_data *pd = &ev->set_cache->plans[plan->slot - 1];
 	int rc;
 
 	if (pd->ready)
@@ -355,13 +244,18 @@ static plan_data *data_of(tmdk__eval *ev, const tmdk__plan *plan, const cached_s
 	return pd;
 }
 
-/* First entry whose text is not below t. */
-static size_t lower_bound(const plan_data *pd, const char *t, size_t len)
+
+/* ---- lookups ------------------------------------------------------------------------ */
+
+/* First entry not below (t, item). */
+static size_t lower_bound(const tmdk__plan_data *pd, const char *t, size_t len, size_t item)
 {
 	size_t lo = 0, hi = pd->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (compare_text(pd->entries[mid].text, pd->entries[mid].len, t, len, pd->ignore_case) < 0)
+		const tmdk__join_entry *e = &pd->entries[mid];
+		int r = compare_text(e->text, e->len, t, len, pd->ignore_case);
+		if (r < 0 || (r == 0 && e->item < item))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -369,98 +263,28 @@ static size_t lower_bound(const plan_data *pd, const char *t, size_t len)
 	return lo;
 }
 
-/* Elements whose key equals one of the outer values. The outer side names
- * an enclosing scope, which is the same inside the quantifier: select it
- * from here. */
-static int join_candidates(tmdk__eval *ev, const tmdk__cond *key, const plan_data *pd, candidates *out)
+void tmdk__set_join_range(const tmdk__plan_data *pd, const char *t, size_t len, size_t *from, size_t *to)
 {
-	size_t vfirst, i, e;
-	int rc = 0;
-
-	if (tmdk__select(ev, key->other, &vfirst) != 0)
-		return -1;
-	for (i = vfirst; i < ev->top && rc == 0; i++) {
-		size_t len;
-		const char *t = tmdk_node_text(ev->stack[i], &len);
-		if (!t)
-			continue;
-		for (e = lower_bound(pd, t, len); rc == 0 && e < pd->count &&
-		     compare_text(pd->entries[e].text, pd->entries[e].len, t, len, pd->ignore_case) == 0; e++)
-			rc = add_item(out, pd->entries[e].item);
-	}
-	ev->top = vfirst;
-	sort_unique(out);
-	return rc;
+	*from = lower_bound(pd, t, len, 0);
+	*to = lower_bound(pd, t, len, (size_t)-1); /* no item index is SIZE_MAX */
 }
 
-static int plan_candidates(tmdk__eval *ev, const tmdk__plan *plan, const cached_selection *cs, candidates *out)
+int tmdk__set_join_has(const tmdk__plan_data *pd, const char *t, size_t len, size_t item)
 {
-	const plan_data *pd;
-	tmdk__witness w;
-	size_t i;
-
-	memset(out, 0, sizeof(*out));
-	switch (plan->kind) {
-	case TMDK__PLAN_GUARD:
-		memset(&w, 0, sizeof(w));
-		out->all = tmdk__cond_eval(ev, plan->cond, &w);
-		return ev->nomem ? -1 : 0;
-	case TMDK__PLAN_JOIN:
-	case TMDK__PLAN_ELEMENT_TEST:
-		if (!(pd = data_of(ev, plan, cs)))
-			return ev->nomem ? -1 : 0;
-		if (plan->kind == TMDK__PLAN_JOIN)
-			return join_candidates(ev, plan->cond, pd, out);
-		for (i = 0; i < pd->count; i++)
-			if (add_item(out, pd->items[i]) != 0)
-				return -1;
-		return 0;
-	case TMDK__PLAN_UNION:
-	case TMDK__PLAN_INTERSECT:
-		out->all = plan->kind == TMDK__PLAN_INTERSECT;
-		for (i = 0; i < plan->part_count; i++) {
-			candidates part;
-			int rc = plan_candidates(ev, plan->parts[i], cs, &part);
-			if (rc == 0 && plan->kind == TMDK__PLAN_UNION)
-				rc = unite(out, &part);
-			else if (rc == 0)
-				intersect(out, &part);
-			else
-				tmdk__free(part.items);
-			if (rc != 0)
-				return -1;
-			if (!out->all && out->count == 0 && plan->kind == TMDK__PLAN_INTERSECT)
-				break; /* nothing can pass */
-		}
-		return 0;
-	default:
-		out->all = 1;
-		return 0;
-	}
+	size_t e = lower_bound(pd, t, len, item);
+	return e < pd->count && pd->entries[e].item == item &&
+		compare_text(pd->entries[e].text, pd->entries[e].len, t, len, pd->ignore_case) == 0;
 }
 
-int tmdk__set_plan_select(tmdk__eval *ev, const tmdk__cond *c, size_t *first)
+int tmdk__set_test_has(const tmdk__plan_data *pd, size_t item)
 {
-	const cached_selection *cs = selection_of(ev, c->sel);
-	candidates cand;
-	size_t i;
-	int rc;
-
-	*first = ev->top;
-	if (!cs)
-		return ev->nomem ? -1 : 0;
-	rc = plan_candidates(ev, c->plan, cs, &cand);
-	if (rc != 0 || ev->limit_hit) {
-		ev->nomem |= rc != 0;
-		tmdk__free(cand.items);
-		return rc;
+	size_t lo = 0, hi = pd->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pd->items[mid] < item)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (cand.all)
-		for (i = 0; i < cs->count && rc == 0; i++)
-			rc = tmdk__eval_push(ev, cs->items[i]);
-	else
-		for (i = 0; i < cand.count && rc == 0; i++)
-			rc = tmdk__eval_push(ev, cs->items[cand.items[i]]);
-	tmdk__free(cand.items);
-	return rc;
+	return lo < pd->count && pd->items[lo] == item;
 }

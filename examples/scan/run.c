@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -194,9 +195,9 @@ static void set_error(tmdk_error *err, int code, const char *message)
 }
 
 /* Standard input, whole, up to one byte over the parser's limit (which then reports it). */
-static char *read_stdin(size_t *len_out, tmdk_error *err)
+static char *read_stdin(size_t limit, size_t *len_out, tmdk_error *err)
 {
-	size_t len = 0, cap = 65536, max = TMDK_DEFAULT_MAX_INPUT_BYTES + 1;
+	size_t len = 0, cap = 65536, max = limit < SIZE_MAX ? limit + 1 : SIZE_MAX;
 	char *buf = malloc(cap);
 
 	while (buf) {
@@ -236,11 +237,13 @@ static int parse_stdin(tmdk_artifact **out, const char *name, const scan_config 
 	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
 	tmdk_kind kind = cfg->kind;
 	size_t len = 0;
-	char *data = read_stdin(&len, err);
+	char *data;
 	int rc;
 
 	*out = NULL;
 	apply_parse_limits(&o, cfg);
+	/* Read as far as the limit --limit set, not the default: past it the input would be cut silently. */
+	data = read_stdin(o.max_input_bytes ? o.max_input_bytes : TMDK_DEFAULT_MAX_INPUT_BYTES, &len, err);
 	if (!data)
 		return err->code;
 	if (kind == TMDK_KIND_AUTO) {

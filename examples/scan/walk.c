@@ -3,8 +3,10 @@
  * sorted order (so output never depends on the file system's order),
  * skipping .git, node_modules, vendor and hidden folders. Symbolic links are
  * followed, but a folder is entered at most once (by device and inode), so
- * link loops end. An unreadable folder is an error in the report and the
- * walk goes on. Files whose names cannot be artifacts are not read.
+ * link loops end; links to nothing are skipped (listed with -v). An
+ * unreadable folder or file (a link's target included) is an error in the
+ * report and the walk goes on. Files whose names cannot be artifacts are not
+ * read.
  */
 #include "tmdk-scan.h"
 
@@ -193,11 +195,14 @@ static void walk_entry(walker *w, const char *dir, const char *name)
 		return;
 	}
 	if (stat(path, &st) != 0) {
+		/* A link to nothing (or a loop of links) is skipped; a link to something
+		 * that cannot be read (EACCES on the way, EIO…) is an error like any file. */
+		int e = errno;
 		struct stat lst;
-		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-			skipped(w, path, "broken symbolic link");
+		if ((e == ENOENT || e == ENOTDIR || e == ELOOP) && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+			skipped(w, path, e == ELOOP ? "symbolic link loop" : "broken symbolic link");
 		else
-			fail(w, path, "cannot read", errno);
+			fail(w, path, "cannot read", e);
 		free(path);
 		return;
 	}
