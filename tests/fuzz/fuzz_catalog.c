@@ -4,7 +4,9 @@
  * every embedded example; bit 1: TMDK_COMPILE_STRICT); the rest is the
  * catalog text. A catalog that compiles is read back through every pattern
  * accessor and scanned against a fixed set of artifacts of every kind, so
- * fuzzed selectors, conditions and regexes run through the matcher too.
+ * fuzzed selectors, conditions and regexes run through the matcher too, and
+ * its findings with the cross-document plans must equal those of the naive
+ * evaluation.
  */
 #include "fuzz_common.h"
 
@@ -32,7 +34,17 @@ static const struct { const char *name; const char *text; } fixed_inputs[] = {
 	  "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
 	  "rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]\n"
 	  "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\n"
-	  "roleRef: {kind: ClusterRole, name: r}\nsubjects: [{kind: Group, name: system:anonymous}]\n" },
+	  "roleRef: {kind: ClusterRole, name: r}\nsubjects: [{kind: Group, name: system:anonymous}]\n"
+	  "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: default}\n"
+	  "automountServiceAccountToken: false\n"
+	  "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\n"
+	  "spec: {podSelector: {}}\n"
+	  "---\napiVersion: v1\nkind: LimitRange\nmetadata: {name: lr, namespace: shop}\n"
+	  "spec: {limits: [{type: Container, default: {memory: 1Gi}}]}\n"
+	  "---\napiVersion: v1\nkind: Pod\nmetadata: {name: api, namespace: shop}\n"
+	  "spec: {serviceAccountName: Web, containers: [{name: api, image: api:1}]}\n"
+	  "---\napiVersion: v1\nkind: Pod\nmetadata: {name: api2}\n"
+	  "spec: {serviceAccountName: web, containers: [{name: api, image: api:1}]}\n" },
 	{ "daemon.json",
 	  "{\"hosts\": [\"tcp://0.0.0.0:2375\"], \"icc\": true, \"userns-remap\": \"\", \"insecure-registries\": [\"r:5000\"]}\n" },
 	{ "inspect.json",
@@ -146,6 +158,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		FUZZ_ASSERT(tmdk_compiler_error_count(c) == 0, "compiled with errors");
 		read_patterns(cat);
 		scan_fixed(cat);
+		fuzz_same_as_naive(cat, (const tmdk_artifact *const *)fixed, FIXED_COUNT);
 		tmdk_catalog_free(cat);
 	} else {
 		FUZZ_ASSERT(cat == NULL, "catalog returned with rc %d", rc);

@@ -17,6 +17,8 @@
 
 #include <tmdk.h>
 
+#include "libtmdk/scan_int.h" /* tmdk__scanner_set_naive, for the differential checks */
+
 /*
  * The selector byte: bits 0-2 pick the kind passed in the options, bits 4-7
  * the name given with the buffer. Names cover every branch of kind
@@ -170,6 +172,67 @@ static inline tmdk_artifact *fuzz_parse(const char *name, const unsigned char *d
 		FUZZ_ASSERT(tmdk_artifact_kind(a) == kind, "forced kind %d became %d", (int)kind, (int)tmdk_artifact_kind(a));
 	fuzz_check_artifact(a);
 	return a;
+}
+
+/* ---- differential: planned vs naive cross-document evaluation ---------------- */
+
+typedef struct fuzz_print {
+	char *text;
+	size_t len, cap;
+} fuzz_print;
+
+static inline int fuzz_print_finding(const tmdk_finding *f, void *payload)
+{
+	fuzz_print *fp = payload;
+	char line[2048];
+	int n = snprintf(line, sizeof(line), "%s|%s|%zu|%u|%u|%d|%s\n", tmdk_pattern_id(tmdk_finding_pattern(f)),
+		tmdk_finding_path(f), tmdk_finding_document(f), tmdk_finding_line(f), tmdk_finding_column(f),
+		tmdk_finding_suppressed(f), tmdk_finding_message(f));
+	size_t add = n < 0 ? 0 : (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+	if (fp->len + add + 1 > fp->cap) {
+		fp->cap = (fp->len + add + 1) * 2;
+		fp->text = realloc(fp->text, fp->cap);
+		FUZZ_ASSERT(fp->text != NULL, "out of memory");
+	}
+	memcpy(fp->text + fp->len, line, add);
+	fp->len += add;
+	fp->text[fp->len] = '\0';
+	return 0;
+}
+
+/* Scan the set with the cross-document caches and plans (or without them,
+ * `naive`); the findings as text, NULL when the scan stopped at a limit. */
+static inline char *fuzz_scan_print(const tmdk_catalog *cat, const tmdk_artifact *const *set, size_t n, int naive)
+{
+	fuzz_print fp = { NULL, 0, 0 };
+	tmdk_scanner *s = NULL;
+	tmdk_error err;
+	int rc;
+
+	FUZZ_ASSERT(tmdk_scanner_new(&s, cat, NULL, &err) == TMDK_OK, "scanner_new: %s", err.message);
+	tmdk__scanner_set_naive(s, naive);
+	rc = tmdk_scanner_scan_set(s, set, n, fuzz_print_finding, &fp, &err);
+	tmdk_scanner_free(s);
+	if (rc != TMDK_OK) {
+		fuzz_check_error(rc, &err);
+		free(fp.text);
+		return NULL;
+	}
+	return fp.text ? fp.text : calloc(1, 1);
+}
+
+/* The plans only skip work: with and without them the findings are the same. */
+static inline void fuzz_same_as_naive(const tmdk_catalog *cat, const tmdk_artifact *const *set, size_t n)
+{
+	char *planned = fuzz_scan_print(cat, set, n, 0), *naive;
+	if (!planned)
+		return;
+	naive = fuzz_scan_print(cat, set, n, 1);
+	if (naive)
+		FUZZ_ASSERT(strcmp(planned, naive) == 0, "planned and naive findings differ:\n--- planned\n%s--- naive\n%s",
+			planned, naive);
+	free(planned);
+	free(naive);
 }
 
 #endif

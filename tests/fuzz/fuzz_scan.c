@@ -2,7 +2,9 @@
  * libFuzzer harness: a full scan, artifact bytes against the built-in
  * catalog. The first byte selects the kind and name as in fuzz_yaml.c
  * (Dockerfiles included); the artifact is scanned alone and as a set with
- * itself (cross-document patterns), findings collected, sorted and read.
+ * itself (cross-document patterns), findings collected, sorted and read. For
+ * Kubernetes artifacts, the set's findings with the cross-document plans must
+ * equal those of the naive evaluation.
  */
 #include "fuzz_common.h"
 
@@ -76,6 +78,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		set[0] = set[1] = a;
 		scan(set, 1);
 		scan(set, 2);
+		if (tmdk_artifact_kind(a) == TMDK_KIND_KUBERNETES)
+			fuzz_same_as_naive(builtin, set, 2);
 		tmdk_artifact_free(a);
 	}
 	return 0;
