@@ -1,7 +1,13 @@
 /*
  * Regular expressions: PCRE2, JIT-compiled when available. The compiled code
- * is immutable and shared; match data and the match context (with the
- * match and depth limits) belong to one scanner.
+ * is shared by every scanner of a catalog; match data and the match context
+ * (with the match and depth limits) belong to one scanner.
+ *
+ * Compiling a catalog only compiles (that validates each regex and reports
+ * errors with their offset); the JIT, two thirds of the built-in catalog's
+ * load time, is done on a regex's first match, on a copy that is then
+ * published atomically. Threads that match meanwhile use the interpreter,
+ * which gives the same results, so a scan only pays for the regexes it uses.
  */
 #include "catalog_int.h"
 
@@ -13,8 +19,13 @@
 #endif
 
 struct tmdk__regex {
-	pcre2_code *code;
+	pcre2_code *code;            /* interpreted; never changes */
+	/* The JIT-compiled copy: a cache filled once, on first use (atomic). */
+	pcre2_code *jit;
+	int jit_state;               /* JIT_NOT_TRIED, JIT_COMPILING, JIT_DONE (jit set or unavailable) */
 };
+
+enum { JIT_NOT_TRIED = 0, JIT_COMPILING, JIT_DONE };
 
 struct tmdk__regex_ctx {
 	pcre2_match_context *mctx;
@@ -47,16 +58,39 @@ int tmdk__regex_compile(tmdk__regex **out, const char *pattern, size_t len, char
 		/* Out of memory is not the catalog's fault: it must not become a diagnostic. */
 		return code == PCRE2_ERROR_HEAP_FAILED ? TMDK_ENOMEM : TMDK_EREGEX;
 	}
-	/* JIT failure (no JIT support on this platform) is fine: the
-	 * interpreter is used. Done now, before the catalog is shared. Not
-	 * under valgrind: memcheck cannot follow JIT-compiled code and reports
-	 * its stack reads as uninitialised. */
+	/* No JIT under valgrind: memcheck cannot follow JIT-compiled code and
+	 * reports its stack reads as uninitialised. */
 #ifdef RUNNING_ON_VALGRIND
-	if (!RUNNING_ON_VALGRIND)
+	if (RUNNING_ON_VALGRIND)
+		rx->jit_state = JIT_DONE;
 #endif
-		(void)pcre2_jit_compile(rx->code, PCRE2_JIT_COMPLETE);
 	*out = rx;
 	return TMDK_OK;
+}
+
+/* The code to match with: the JIT copy once there is one. The first caller
+ * makes it; a JIT failure (no JIT on this platform, no memory) leaves the
+ * interpreter, which is always correct. */
+static const pcre2_code *code_for_match(const tmdk__regex *crx)
+{
+	tmdk__regex *rx = (tmdk__regex *)crx; /* only the JIT cache is written */
+	pcre2_code *jit = __atomic_load_n(&rx->jit, __ATOMIC_ACQUIRE), *copy;
+	int expected = JIT_NOT_TRIED;
+
+	if (jit)
+		return jit;
+	if (!__atomic_compare_exchange_n(&rx->jit_state, &expected, JIT_COMPILING, 0, __ATOMIC_ACQ_REL,
+		    __ATOMIC_ACQUIRE))
+		return rx->code; /* done without a JIT, or another thread is compiling */
+	copy = pcre2_code_copy(rx->code);
+	if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) != 0) {
+		pcre2_code_free(copy);
+		copy = NULL;
+	}
+	if (copy)
+		__atomic_store_n(&rx->jit, copy, __ATOMIC_RELEASE);
+	__atomic_store_n(&rx->jit_state, JIT_DONE, __ATOMIC_RELEASE);
+	return copy ? copy : rx->code;
 }
 
 void tmdk__regex_free(tmdk__regex *rx)
@@ -64,6 +98,7 @@ void tmdk__regex_free(tmdk__regex *rx)
 	if (!rx)
 		return;
 	pcre2_code_free(rx->code);
+	pcre2_code_free(rx->jit);
 	tmdk__free(rx);
 }
 
@@ -115,7 +150,7 @@ void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx)
 int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
 	size_t *start, size_t *end)
 {
-	int rc = pcre2_match(rx->code, (PCRE2_SPTR)subject, len, 0, 0, ctx->md, ctx->mctx);
+	int rc = pcre2_match(code_for_match(rx), (PCRE2_SPTR)subject, len, 0, 0, ctx->md, ctx->mctx);
 	if (rc > 0 || rc == 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ctx->md);
 		*start = ov[0];
