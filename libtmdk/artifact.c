@@ -386,6 +386,7 @@ void tmdk_artifact_free(tmdk_artifact *a)
 		return;
 	tmdk__free(a->docs);
 	tmdk__free(a->warnings);
+	tmdk__free(a->text_maps);
 	tmdk__free(a->line_starts);
 	tmdk__arena_release(&a->arena);
 	tmdk__free(a);

@@ -95,13 +95,12 @@ typedef struct tmdk__df_heredoc {
 	int strip_tabs;          /* <<- */
 	unsigned int line;       /* first body line */
 	unsigned int end_line;   /* the terminator's line */
+	const struct tmdk__text_seg *segs; /* where each body line starts (arena) */
+	size_t seg_count;
 } tmdk__df_heredoc;
 
 /** Where a stretch of the logical line came from (continuations join lines). */
-typedef struct tmdk__df_seg {
-	size_t off;              /* offset in the logical line */
-	unsigned int line, column;
-} tmdk__df_seg;
+typedef tmdk__text_seg tmdk__df_seg;
 
 typedef struct tmdk__df_instr {
 	tmdk__df_kw kw;

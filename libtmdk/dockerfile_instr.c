@@ -246,13 +246,17 @@ static void heredoc_facts(ictx *c)
 	seq = tmdk__node_seq(m->arena, c->in->line, c->in->column);
 	for (i = 0; i < c->in->heredoc_count && seq && !m->oom; i++) {
 		const tmdk__df_heredoc *h = &c->in->heredocs[i];
-		tmdk_node *hd = tmdk__node_map(m->arena, h->line, 1);
+		tmdk_node *hd = tmdk__node_map(m->arena, h->line, 1), *body;
 		if (!hd) {
 			m->oom = 1;
 			break;
 		}
 		tmdk__df_put(m, hd, "delimiter", tmdk__df_arg_node(m, c->in, &h->name));
-		tmdk__df_put(m, hd, "body", tmdk__df_str_node(m, h->body.p, h->body.n, h->line, 1));
+		body = tmdk__df_str_node(m, h->body.p, h->body.n, h->line, 1);
+		if (body && h->seg_count > 1 &&
+		    tmdk__artifact_map_text(m->p->a, body, h->segs, h->seg_count, 0) != TMDK_OK)
+			m->oom = 1;
+		tmdk__df_put(m, hd, "body", body);
 		tmdk__df_put(m, hd, "quoted", tmdk__df_bool_node(m, h->quoted, h->line, 1));
 		tmdk__df_put(m, hd, "strip_tabs", tmdk__df_bool_node(m, h->strip_tabs, h->line, 1));
 		tmdk__df_put(m, hd, "line", tmdk__df_int_node(m, h->line, h->line, 1));
@@ -576,6 +580,7 @@ tmdk_node *tmdk__df_instruction_node(tmdk__df_model *m, const tmdk__df_instr *in
 {
 	ictx c;
 	char *upper = tmdk__arena_strndup(m->arena, in->keyword.p, in->keyword.n);
+	tmdk_node *raw;
 	size_t i;
 
 	c.m = m;
@@ -591,7 +596,9 @@ tmdk_node *tmdk__df_instruction_node(tmdk__df_model *m, const tmdk__df_instr *in
 		if (upper[i] >= 'a' && upper[i] <= 'z')
 			upper[i] = (char)(upper[i] - 32);
 	put(&c, "keyword", instr_str(m, in, upper, in->keyword.n));
-	put(&c, "raw", instr_str(m, in, in->raw.p, in->raw.n));
+	raw = instr_str(m, in, in->raw.p, in->raw.n);
+	tmdk__df_map_text(m, raw, in, &in->raw);
+	put(&c, "raw", raw);
 	put(&c, "line", tmdk__df_int_node(m, in->line, in->line, in->column));
 	put(&c, "end_line", tmdk__df_int_node(m, in->end_line, in->line, in->column));
 	put(&c, "stage", tmdk__df_int_node(m, m->stage, in->line, in->column));

@@ -108,11 +108,25 @@ void tmdk__df_put_all(tmdk__df_model *m, tmdk_node *map, tmdk__df_entry *e, size
 	}
 }
 
+void tmdk__df_map_text(tmdk__df_model *m, const tmdk_node *node, const tmdk__df_instr *in, const tmdk__df_str *s)
+{
+	/* Only text copied verbatim from the logical line, and only when that
+	 * line joined several: elsewhere the node's own position is exact. */
+	if (!node || in->seg_count < 2 || s->off == TMDK__DF_NOPOS || s->off < in->raw.off ||
+	    s->p != in->raw.p + (s->off - in->raw.off))
+		return;
+	if (tmdk__artifact_map_text(m->p->a, node, in->segs, in->seg_count, s->off) != TMDK_OK)
+		m->oom = 1;
+}
+
 tmdk_node *tmdk__df_arg_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_str *s)
 {
 	unsigned int line, column;
+	tmdk_node *node;
 	tmdk__df_position(in, s->off, &line, &column);
-	return tmdk__df_str_node(m, s->p, s->n, line, column);
+	node = tmdk__df_str_node(m, s->p, s->n, line, column);
+	tmdk__df_map_text(m, node, in, s);
+	return node;
 }
 
 void tmdk__df_warn(tmdk__df_model *m, unsigned int line, unsigned int column, const char *fmt, ...)

@@ -61,6 +61,8 @@ void tmdk__df_entry_add(tmdk__df_model *m, tmdk__df_entry **e, size_t *n, size_t
 
 /** A string node for an argument, at its source position. */
 tmdk_node *tmdk__df_arg_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_str *s);
+/** Record where node's text, a verbatim copy of s, comes from (text_map.c). */
+void tmdk__df_map_text(tmdk__df_model *m, const tmdk_node *node, const tmdk__df_instr *in, const tmdk__df_str *s);
 
 /** Record a warning; memory failures set oom. */
 void tmdk__df_warn(tmdk__df_model *m, unsigned int line, unsigned int column, const char *fmt, ...) TMDK__PRINTF(4, 5);

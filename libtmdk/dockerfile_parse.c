@@ -99,22 +99,10 @@ size_t tmdk__df_space_len(const char *s, size_t n)
 
 void tmdk__df_position(const tmdk__df_instr *in, size_t off, unsigned int *line, unsigned int *column)
 {
-	size_t lo = 0, hi;
 	*line = in->line;
 	*column = in->column;
-	if (off == TMDK__DF_NOPOS || !in->seg_count || in->segs[0].off > off)
-		return;
-	/* the last segment starting at or before off */
-	hi = in->seg_count;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (in->segs[mid].off <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	*line = in->segs[lo].line;
-	*column = in->segs[lo].column + (unsigned int)(off - in->segs[lo].off);
+	if (off != TMDK__DF_NOPOS)
+		(void)tmdk__text_position(in->segs, in->seg_count, off, line, column);
 }
 
 int tmdk__df_fail(tmdk__df_parser *p, const tmdk__df_instr *in, size_t off, int code, const char *fmt, ...)
@@ -347,8 +335,8 @@ typedef struct joiner {
 	unsigned int empty_line; /* first blank line inside the continuation, or 0 */
 } joiner;
 
-static int join_piece(tmdk__df_parser *p, joiner *j, const char *s, size_t n,
-	unsigned int line, unsigned int column, unsigned int first_line)
+/* The next piece of j's text comes from line:column. */
+static int add_segment(tmdk__df_parser *p, joiner *j, unsigned int line, unsigned int column)
 {
 	if (j->seg_count == j->seg_cap) {
 		size_t cap = j->seg_cap ? j->seg_cap * 2 : 8;
@@ -362,6 +350,15 @@ static int join_piece(tmdk__df_parser *p, joiner *j, const char *s, size_t n,
 	j->segs[j->seg_count].line = line;
 	j->segs[j->seg_count].column = column;
 	j->seg_count++;
+	return TMDK_OK;
+}
+
+static int join_piece(tmdk__df_parser *p, joiner *j, const char *s, size_t n,
+	unsigned int line, unsigned int column, unsigned int first_line)
+{
+	int rc = add_segment(p, j, line, column);
+	if (rc != TMDK_OK)
+		return rc;
 	tmdk__df_buf_put(&j->text, s, n);
 	if (j->text.oom)
 		return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, line, 0, "out of memory");
@@ -421,14 +418,32 @@ static int push_record(tmdk__df_parser *p, unsigned int line, tmdk__df_instr **o
 
 /* ---- heredoc bodies ------------------------------------------------- */
 
+/* The body and where each of its lines starts, once the terminator is found. */
+static int keep_heredoc(tmdk__df_parser *p, tmdk__df_heredoc *h, const tmdk__df_buf *body, const joiner *lines)
+{
+	tmdk__df_seg *segs = tmdk__arena_alloc(&p->a->arena, (lines->seg_count ? lines->seg_count : 1) * sizeof(*segs));
+	h->body.p = tmdk__arena_strndup(&p->a->arena, body->p ? body->p : "", body->n);
+	h->body.n = body->n;
+	h->body.off = TMDK__DF_NOPOS;
+	if (!h->body.p || !segs)
+		return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, h->line, 0, "out of memory");
+	if (lines->seg_count)
+		memcpy(segs, lines->segs, lines->seg_count * sizeof(*segs));
+	h->segs = segs;
+	h->seg_count = lines->seg_count;
+	return TMDK_OK;
+}
+
 static int read_heredoc(tmdk__df_parser *p, line_reader *r, const tmdk__df_instr *in, tmdk__df_heredoc *h)
 {
-	tmdk__df_buf body = { NULL, 0, 0, 0 };
+	joiner lines; /* the body, and where each line starts */
 	const char *s;
 	size_t n;
+	int rc = TMDK_OK;
 
+	memset(&lines, 0, sizeof(lines));
 	h->line = r->number + 1;
-	while (next_line(r, &s, &n)) {
+	while (rc == TMDK_OK && next_line(r, &s, &n)) {
 		const char *t = s;
 		size_t tn = n;
 		if (h->strip_tabs)
@@ -438,28 +453,25 @@ static int read_heredoc(tmdk__df_parser *p, line_reader *r, const tmdk__df_instr
 			}
 		if (tn == h->name.n && memcmp(t, h->name.p, tn) == 0) {
 			h->end_line = r->number;
-			h->body.p = tmdk__arena_strndup(&p->a->arena, body.p ? body.p : "", body.n);
-			h->body.n = body.n;
-			h->body.off = TMDK__DF_NOPOS;
-			tmdk__df_buf_free(&body);
-			if (!h->body.p)
-				return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, h->line, 0, "out of memory");
-			return TMDK_OK;
+			rc = keep_heredoc(p, h, &lines.text, &lines);
+			tmdk__df_buf_free(&lines.text);
+			tmdk__free(lines.segs);
+			return rc;
 		}
-		tmdk__df_buf_put(&body, h->strip_tabs ? t : s, h->strip_tabs ? tn : n);
-		tmdk__df_buf_putc(&body, '\n');
-		if (body.oom) {
-			tmdk__df_buf_free(&body);
-			return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, r->number, 0, "out of memory");
-		}
-		if (body.n > p->a->limits.max_heredoc_bytes) {
-			tmdk__df_buf_free(&body);
-			return tmdk__error_set(p->err, TMDK_ELIMIT, p->a->name, h->line, 1,
+		rc = add_segment(p, &lines, r->number, (unsigned int)(t - s) + 1);
+		tmdk__df_buf_put(&lines.text, t, tn);
+		tmdk__df_buf_putc(&lines.text, '\n');
+		if (rc == TMDK_OK && lines.text.oom)
+			rc = tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, r->number, 0, "out of memory");
+		if (rc == TMDK_OK && lines.text.n > p->a->limits.max_heredoc_bytes)
+			rc = tmdk__error_set(p->err, TMDK_ELIMIT, p->a->name, h->line, 1,
 				"heredoc body larger than %zu bytes (max_heredoc_bytes)",
 				p->a->limits.max_heredoc_bytes);
-		}
 	}
-	tmdk__df_buf_free(&body);
+	tmdk__df_buf_free(&lines.text);
+	tmdk__free(lines.segs);
+	if (rc != TMDK_OK)
+		return rc;
 	return tmdk__df_fail(p, in, h->name.off, TMDK_EPARSE,
 		"unterminated heredoc: no line \"%.*s\" before the end of the file",
 		(int)(h->name.n > 64 ? 64 : h->name.n), h->name.p);
@@ -580,6 +592,8 @@ int tmdk__dockerfile_parse(tmdk_artifact *a, tmdk_error *err)
 			"file with no instructions; expected at least one instruction such as FROM");
 	if (rc == TMDK_OK)
 		rc = tmdk__df_build_model(&p);
+	if (rc == TMDK_OK)
+		tmdk__artifact_index_text_maps(a);
 	tmdk__free(p.instrs);
 	return rc;
 }

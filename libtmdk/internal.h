@@ -73,6 +73,12 @@ struct tmdk_node {
 
 #define TMDK__NODE_QUOTED 0x1    /* scalar was quoted (or a block scalar) in the source */
 
+/** A space, tab or line break. */
+static inline int tmdk__is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /** Resolve an untagged plain scalar's type (YAML 1.2 core schema). */
 tmdk_scalar_type tmdk__scalar_resolve(const char *text, size_t len);
 
@@ -111,6 +117,21 @@ struct tmdk_document {
 	tmdk_node *view;
 };
 
+/* Where a scalar's text came from when it spans several source lines (a
+ * Dockerfile instruction with continuation lines, a heredoc body): text
+ * offset `base + i` lies in the last segment whose `off` is not above it,
+ * `base + i - off` columns into it. */
+typedef struct tmdk__text_seg {
+	size_t off;
+	unsigned int line, column;
+} tmdk__text_seg;
+
+typedef struct tmdk__text_map {
+	const tmdk_node *node;
+	const tmdk__text_seg *segs; /* arena */
+	size_t count, base;
+} tmdk__text_map;
+
 struct tmdk_artifact {
 	tmdk__arena arena;       /* every node, string and array below */
 	const char *name;
@@ -125,6 +146,8 @@ struct tmdk_artifact {
 	size_t doc_count, doc_cap;
 	tmdk__warning *warnings; /* heap array */
 	size_t warning_count, warning_cap;
+	tmdk__text_map *text_maps; /* heap array, sorted by node once parsed (text_map.c) */
+	size_t text_map_count, text_map_cap;
 };
 
 /** Append a document. @return the document (zeroed, item_index -1) or NULL on ENOMEM. */
@@ -134,6 +157,22 @@ int tmdk__artifact_warn(tmdk_artifact *a, unsigned int line, unsigned int column
 	const char *fmt, ...) TMDK__PRINTF(4, 5);
 /** Record the comment of a line (text is copied into the arena). */
 int tmdk__artifact_set_comment(tmdk_artifact *a, unsigned int line, const char *text, size_t len);
+/* text_map.c: positions inside multi-line scalars. */
+/** Say where node's text comes from. @return TMDK_OK or TMDK_ENOMEM. */
+int tmdk__artifact_map_text(tmdk_artifact *a, const tmdk_node *node, const tmdk__text_seg *segs, size_t count,
+	size_t base);
+/** A YAML literal block scalar (`|`, header on line header_line): its lines
+ *  are the source lines below. @return TMDK_OK or TMDK_ENOMEM. */
+int tmdk__artifact_map_block(tmdk_artifact *a, const tmdk_node *node, unsigned int header_line);
+/** Position of offset pos in text made of segs: 1 (set), or 0 when before the first. */
+int tmdk__text_position(const tmdk__text_seg *segs, size_t count, size_t pos, unsigned int *line,
+	unsigned int *column);
+/** Once the parse is complete: make the maps searchable. */
+void tmdk__artifact_index_text_maps(tmdk_artifact *a);
+/** The source position of offset `off` of node's text: 1 when node has a map
+ *  (*line and *column set), 0 when its own position is all there is. */
+int tmdk__artifact_locate(const tmdk_artifact *a, const tmdk_node *node, size_t off, unsigned int *line,
+	unsigned int *column);
 /** Parse YAML/JSON without detection or normalization (catalogs). Documents have roots only. */
 int tmdk__artifact_load_yaml(tmdk_artifact **out, const char *name, const void *data, size_t len,
 	const tmdk_parse_options *opts, tmdk_error *err);

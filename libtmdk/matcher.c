@@ -400,8 +400,16 @@ char *tmdk__template_render(tmdk__eval *ev, const tmdk__template *t, const tmdk_
 		} else if (!p->sel) {
 			size_t len;
 			const char *text = tmdk_node_text(w->node, &len);
-			if (text && w->has_match && w->match_end <= len)
-				put(&b, text + w->match_start, w->match_end - w->match_start);
+			if (text && w->has_match && w->match_end <= len) {
+				/* The matched text, without the line breaks and blanks a
+				 * regex may take in at its ends. */
+				size_t from = w->match_start, to = w->match_end;
+				while (from < to && tmdk__is_blank(text[from]))
+					from++;
+				while (to > from && tmdk__is_blank(text[to - 1]))
+					to--;
+				put(&b, text + from, to - from);
+			}
 			else
 				put_node(&b, w->node);
 		} else if (tmdk__select(ev, p->sel, &first) == 0) {

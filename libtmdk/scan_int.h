@@ -30,10 +30,12 @@ typedef struct tmdk__suppression {
 	const char *source;          /* "comment", "file comment", "annotation" */
 } tmdk__suppression;
 
-/** Is pattern `id` suppressed for a finding at `line` of document `view` in `a`?
- *  1 yes (out filled; out->reason is heap), 0 no, -1 out of memory. */
+/** Is pattern `id` suppressed for a finding at `line` of document `view` in `a`,
+ *  in a node starting at line `anchor`? 1 yes (out filled; out->reason is
+ *  heap), 0 no, -1 out of memory. */
 int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_node *view, const char *id,
-	unsigned int line, const unsigned int *file_lines, size_t file_line_count, tmdk__suppression *out);
+	unsigned int line, unsigned int anchor, const unsigned int *file_lines, size_t file_line_count,
+	tmdk__suppression *out);
 /** Lines holding a `tmdk:ignore-file=` comment (heap array). @return TMDK_OK or TMDK_ENOMEM. */
 int tmdk__file_suppression_lines(const tmdk_artifact *a, unsigned int **out, size_t *count);
 

@@ -215,13 +215,15 @@ static int report_missing_reason(tmdk_scanner *s, const tmdk__suppression *sup)
 	return f->message ? 0 : -1;
 }
 
-static int apply_suppression(tmdk_scanner *s, tmdk_finding *f)
+/* anchor: where the matched node starts (the finding may be further down
+ * inside it), so that a comment above a multi-line instruction applies. */
+static int apply_suppression(tmdk_scanner *s, tmdk_finding *f, unsigned int anchor)
 {
 	tmdk__suppression sup;
 	int found;
 	if (s->opts.flags & TMDK_SCAN_NO_INLINE_IGNORES)
 		return 0;
-	found = tmdk__find_suppression(s->artifact, tmdk_document_view(s->doc), f->pattern->id, f->line,
+	found = tmdk__find_suppression(s->artifact, tmdk_document_view(s->doc), f->pattern->id, f->line, anchor,
 		s->file_lines, s->file_line_count, &sup);
 	if (found <= 0)
 		return found; /* -1: out of memory */
@@ -242,7 +244,7 @@ static int apply_suppression(tmdk_scanner *s, tmdk_finding *f)
 static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 {
 	const tmdk_node *at = w->node ? w->node : s->ev.scopes[s->ev.depth].node;
-	unsigned int line = tmdk_node_line(at), col = tmdk_node_column(at);
+	unsigned int line = tmdk_node_line(at), col = tmdk_node_column(at), anchor;
 	tmdk_finding *f;
 
 	if (s->total >= s->opts.max_findings) {
@@ -253,6 +255,16 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 		line = tmdk_document_line(s->doc);
 		col = 1;
 	}
+	anchor = line;
+	/* A match inside a text of several lines: the line it is on (where its
+	 * first visible character is: a regex may start at a line break). */
+	if (w->node && w->has_match) {
+		size_t len, at_off = w->match_start;
+		const char *text = tmdk_node_text(w->node, &len);
+		while (text && at_off < w->match_end && at_off < len && tmdk__is_blank(text[at_off]))
+			at_off++;
+		(void)tmdk__artifact_locate(s->artifact, w->node, at_off, &line, &col);
+	}
 	f = new_pending(s);
 	if (!f)
 		return -1;
@@ -262,7 +274,7 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 	f->message = tmdk__template_render(&s->ev, &p->message, w);
 	if (!f->message)
 		return -1;
-	return apply_suppression(s, f);
+	return apply_suppression(s, f, anchor);
 }
 
 /* ---- matching ------------------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /*
  * Inline suppressions: `# tmdk:ignore=ID[,ID] reason` on the finding's line
- * or the line above, `# tmdk:ignore-file=ID[,ID] reason` anywhere in the
+ * or the line above (or on the first line of the multi-line instruction or
+ * text it is in, or the line above that), `# tmdk:ignore-file=ID[,ID] reason` anywhere in the
  * file, and for Kubernetes objects the annotation `tmdk.io/ignore: "ID[,ID]
  * reason"` on the object or its pod template.
  */
@@ -107,13 +108,25 @@ int tmdk__file_suppression_lines(const tmdk_artifact *a, unsigned int **out, siz
 	return TMDK_OK;
 }
 
+/* A comment on the line or the line above. */
+static int comment_near(const tmdk_artifact *a, unsigned int line, const char *id, tmdk__suppression *out)
+{
+	int r;
+	if (!line)
+		return 0;
+	if ((r = comment_at(a, line, id, out)) != 0)
+		return r;
+	return line > 1 ? comment_at(a, line - 1, id, out) : 0;
+}
+
 int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_node *view, const char *id,
-	unsigned int line, const unsigned int *file_lines, size_t file_line_count, tmdk__suppression *out)
+	unsigned int line, unsigned int anchor, const unsigned int *file_lines, size_t file_line_count,
+	tmdk__suppression *out)
 {
 	size_t l;
 	int r;
 	memset(out, 0, sizeof(*out));
-	if (line && ((r = comment_at(a, line, id, out)) != 0 || (line > 1 && (r = comment_at(a, line - 1, id, out)) != 0)))
+	if ((r = comment_near(a, line, id, out)) != 0 || (anchor != line && (r = comment_near(a, anchor, id, out)) != 0))
 		return r;
 	for (l = 0; l < file_line_count; l++) {
 		const char *c = tmdk_artifact_line_comment(a, file_lines[l]);

@@ -53,6 +53,7 @@ typedef struct loader {
 	tmdk__yaml_span *spans;  /* scalars holding a '#', for the comment scanner */
 	size_t span_count, span_cap;
 	int want_spans;
+	int utf16;               /* the source lines are not the text's bytes: no text maps */
 	tmdk__yaml_cursor cursor;
 	size_t alias_nodes;      /* nodes reached through aliases and merges so far */
 	size_t documents;        /* documents started, empty ones included */
@@ -379,6 +380,10 @@ static int on_scalar(loader *L, const yaml_event_t *ev)
 		n->flags |= TMDK__NODE_QUOTED;
 	if ((rc = set_tag(L, n, ev->data.scalar.tag)) != TMDK_OK || (rc = note_span(L, ev)) != TMDK_OK)
 		return rc;
+	/* A script in a literal block: matches in it are located on their line. */
+	if (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE && !L->utf16 &&
+	    tmdk__artifact_map_block(L->a, n, line) != TMDK_OK)
+		return nomem(L);
 	if (ev->data.scalar.anchor &&
 	    tmdk__yaml_anchor_define(&L->anchors, (const char *)ev->data.scalar.anchor, n, 1, 0) < 0)
 		return nomem(L);
@@ -603,8 +608,11 @@ int tmdk__yaml_load(tmdk_artifact *a, tmdk_error *err)
 	if (!yaml_parser_initialize(&parser))
 		return nomem(&L);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)a->text, a->text_len);
+	L.utf16 = utf16;
 	rc = parse_stream(&L, &parser);
 	yaml_parser_delete(&parser);
+	if (rc == TMDK_OK)
+		tmdk__artifact_index_text_maps(a);
 	if (rc == TMDK_OK && L.want_spans) {
 		rc = tmdk__yaml_scan_comments(a, L.spans, L.span_count);
 		if (rc != TMDK_OK)

@@ -20,6 +20,10 @@ case $scan in /*) ;; *) scan="$(pwd)/$scan" ;; esac
 umask 022
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+# make check-valgrind runs tmdk-scan under valgrind (tests/tool-wrapper.sh), much slower.
+. "${TMDK_SRCDIR:-$(dirname "$0")/..}/tests/tool-wrapper.sh"
+mkdir "$tmp/bin"
+scan=$(wrap_tool "$scan" "$tmp/bin")
 # Reports name inputs as given: scan from $tmp, so they read tree/svc/api/Dockerfile.
 cd "$tmp" || exit 99
 pass=0 fail=0 skip=0
@@ -29,7 +33,9 @@ ko() { fail=$((fail + 1)); echo "FAIL - $1"; }
 skipped() { skip=$((skip + 1)); echo "skip - $1"; }
 show() { sed 's/^/    | /' "$1" | head -n 30; }
 
-if command -v timeout > /dev/null 2>&1; then T="timeout 60"; else T=; fi
+if ! command -v timeout > /dev/null 2>&1; then T=
+elif [ -n "${TMDK_TOOL_WRAPPER:-}" ]; then T="timeout 3600"
+else T="timeout 60"; fi
 RUNAS=   # a command prefix that drops root, for the permission checks
 
 # sr NAME WANT DESC ARGS...: run tmdk-scan (at most 60 s) with standard input from

@@ -8,6 +8,8 @@ build=${TMDK_BUILDDIR:-.}
 check="$build/examples/tmdk-check"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "$src/tests/tool-wrapper.sh"
+check=$(wrap_tool "$check" "$tmp")
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }

@@ -20,6 +20,8 @@ fi
 [ -x "$scan" ] || { echo "SKIP: $scan is not built"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "$src/tests/tool-wrapper.sh"
+scan=$(wrap_tool "$scan" "$tmp")
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 ko() { fail=$((fail + 1)); echo "FAIL - $1"; }

@@ -16,6 +16,11 @@ if [ ! -x "$scan" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$src/tests/tool-wrapper.sh"
+mkdir "$tmp/bin"
+scan=$(wrap_tool "$scan" "$tmp/bin")
+embed=$(wrap_tool "$build/examples/embed" "$tmp/bin")
+threads=$(wrap_tool "$build/examples/threads" "$tmp/bin")
 pass=0 fail=0 skip=0
 
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
@@ -287,12 +292,12 @@ run "--limit without = is a usage error" 2 --limit max_depth "$fx/clean"
 
 # ---- the embedding examples --------------------------------------------------------------
 if [ -x "$build/examples/embed" ] && [ -x "$build/examples/threads" ]; then
-	"$build/examples/embed" "$src/examples/demo/Dockerfile" "$src/examples/demo/compose.yaml" > "$tmp/out" 2>&1
+	"$embed" "$src/examples/demo/Dockerfile" "$src/examples/demo/compose.yaml" > "$tmp/out" 2>&1
 	[ $? = 1 ] && grep -q '^.*examples/demo/compose.yaml:[0-9]*:[0-9]*: [a-z]*: \[TMDK-' "$tmp/out" &&
 		ok "examples/embed prints findings and exits 1" || { ko "examples/embed"; show "$tmp/out"; }
 	set -- "$src"/examples/demo/* "$fx"/project/deploy/*.yaml "$fx"/project/app/*.yaml
-	"$build/examples/threads" 1 "$@" > "$tmp/t1" 2>&1
-	"$build/examples/threads" 3 "$@" > "$tmp/t3" 2>&1
+	"$threads" 1 "$@" > "$tmp/t1" 2>&1
+	"$threads" 3 "$@" > "$tmp/t3" 2>&1
 	if [ -s "$tmp/t1" ] && cmp -s "$tmp/t1" "$tmp/t3"; then ok "examples/threads: same findings on 1 and 3 threads"
 	else ko "examples/threads: 1 and 3 threads differ"; diff "$tmp/t1" "$tmp/t3" | head; fi
 else

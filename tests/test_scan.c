@@ -465,3 +465,113 @@ Test(scan, dockerfile_comments_suppress_the_next_instruction)
 	tmdk_findings_free(list);
 	tmdk_catalog_free(cat);
 }
+
+/* ---- where a match inside a multi-line text is reported ---------------------------- */
+
+static void assert_at(const tmdk_findings *list, size_t i, unsigned int line, unsigned int column, const char *message)
+{
+	const tmdk_finding *f = tmdk_findings_at(list, i);
+	cr_assert_not_null(f, "no finding %zu", i);
+	cr_assert_eq(tmdk_finding_line(f), line, "finding %zu: line %u, expected %u", i, tmdk_finding_line(f), line);
+	cr_assert_eq(tmdk_finding_column(f), column, "finding %zu: column %u, expected %u", i, tmdk_finding_column(f),
+		column);
+	if (message)
+		cr_assert_str_eq(tmdk_finding_message(f), message);
+}
+
+Test(scan, matches_in_continued_instructions_and_heredocs_are_located_on_their_line)
+{
+	tmdk_catalog *cat = one_pattern("dockerfile", "{for-each: \"@run\", where: {any: ["
+		"{path: command, matches: \"wget\\\\b[^|]*\"}, {path: \"heredocs[*].body\", matches: \"wget\\\\b[^|]*\"}]}}",
+		"{$match}");
+	tmdk_findings *list = scan_text(cat, TMDK_KIND_DOCKERFILE, "Dockerfile",
+		"FROM alpine:3.20\n"
+		"RUN apk add ca-certificates && \\\n"
+		"    echo ok && \\\n"
+		"      wget -q https://x.example/a.tgz\n"          /* line 4, column 7 */
+		"RUN <<EOF\n"
+		"set -e\n"
+		"  wget https://x.example/b.tgz\n"                /* line 7, column 3 */
+		"EOF\n"
+		"RUN <<-EOT\n"
+		"\t\techo tabs are stripped\n"
+		"\t\twget https://x.example/c.tgz\n"              /* line 11, column 3 (after the tabs) */
+		"\tEOT\n"
+		"RUN wget https://x.example/d.tgz\n");            /* line 13, column 5: one line */
+	cr_assert_eq(tmdk_findings_count(list), 4);
+	assert_at(list, 0, 4, 7, "wget -q https://x.example/a.tgz");
+	assert_at(list, 1, 7, 3, "wget https://x.example/b.tgz");
+	assert_at(list, 2, 11, 3, "wget https://x.example/c.tgz");
+	assert_at(list, 3, 13, 5, "wget https://x.example/d.tgz");
+	/* The evidence is the line of the match, not the instruction's first. */
+	cr_assert_str_eq(tmdk_finding_evidence(tmdk_findings_at(list, 0)), "wget -q https://x.example/a.tgz");
+	tmdk_findings_free(list);
+	tmdk_catalog_free(cat);
+}
+
+Test(scan, suppressions_above_a_continued_instruction_still_apply)
+{
+	tmdk_catalog *cat = one_pattern("dockerfile", "{for-each: \"@run\", where: {path: command, matches: \"wget\"}}", "m");
+	tmdk_findings *list = scan_text(cat, TMDK_KIND_DOCKERFILE, "Dockerfile",
+		"FROM alpine:3.20\n"
+		"# tmdk:ignore=TEST-001 mirrored and checked by the build system\n"
+		"RUN apk add ca-certificates && \\\n"
+		"    wget -q https://x.example/a.tgz\n"
+		"RUN apk add git && \\\n"
+		"    # tmdk:ignore=TEST-001 this one too, said where it happens\n"
+		"    wget -q https://x.example/b.tgz\n"
+		"RUN apk add jq && \\\n"
+		"    wget -q https://x.example/c.tgz\n");
+	cr_assert_eq(tmdk_findings_count(list), 3);
+	assert_at(list, 0, 4, 5, NULL);
+	cr_assert_eq(tmdk_finding_suppressed(tmdk_findings_at(list, 0)), 1, "comment above the instruction");
+	cr_assert_str_eq(tmdk_finding_suppression(tmdk_findings_at(list, 0)),
+		"comment (line 2): mirrored and checked by the build system");
+	assert_at(list, 1, 7, 5, NULL);
+	cr_assert_eq(tmdk_finding_suppressed(tmdk_findings_at(list, 1)), 1, "comment above the line, inside the instruction");
+	assert_at(list, 2, 9, 5, NULL);
+	cr_assert_eq(tmdk_finding_suppressed(tmdk_findings_at(list, 2)), 0);
+	tmdk_findings_free(list);
+	tmdk_catalog_free(cat);
+}
+
+Test(scan, matches_in_yaml_literal_blocks_are_located_on_their_line)
+{
+	tmdk_catalog *cat = one_pattern("kubernetes", "{for-each: \"@containers\", where: "
+		"{path: \"spec.args[*]\", matches: \"\\\\s*curl [^|]*\"}}", "{$match}");
+	tmdk_findings *list = scan_text(cat, KK, "pod.yaml",
+		"apiVersion: v1\n"
+		"kind: Pod\n"
+		"metadata: {name: p}\n"
+		"spec:\n"
+		"  containers:\n"
+		"  - name: literal\n"
+		"    image: a:1\n"
+		"    args:\n"
+		"    - |  # a comment on the header\n"
+		"      set -e\n"
+		"\n"
+		"        curl -s https://x.example/a\n"      /* line 12, column 9 */
+		"  - name: folded\n"
+		"    image: a:1\n"
+		"    args:\n"
+		"    - >\n"                                   /* folded: lines are joined, the scalar's own position */
+		"      set -e;\n"
+		"      curl -s https://x.example/b\n"
+		"  - name: indicator\n"
+		"    image: a:1\n"
+		"    args:\n"
+		"    - |2\n"                                  /* explicit indentation: the scalar's own position */
+		"        set -e\n"
+		"        curl -s https://x.example/c\n"
+		"  - name: quoted\n"
+		"    image: a:1\n"
+		"    args: [\"curl -s https://x.example/d\"]\n");
+	cr_assert_eq(tmdk_findings_count(list), 4);
+	assert_at(list, 0, 12, 9, "curl -s https://x.example/a");
+	assert_at(list, 1, 16, 7, "curl -s https://x.example/b");
+	assert_at(list, 2, 22, 7, "curl -s https://x.example/c");
+	assert_at(list, 3, 27, 12, "curl -s https://x.example/d");
+	tmdk_findings_free(list);
+	tmdk_catalog_free(cat);
+}
