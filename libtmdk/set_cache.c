@@ -269,11 +269,17 @@ void tmdk__set_join_range(const tmdk__plan_data *pd, const char *t, size_t len, 
 	*to = lower_bound(pd, t, len, (size_t)-1); /* no item index is SIZE_MAX */
 }
 
-int tmdk__set_join_has(const tmdk__plan_data *pd, const char *t, size_t len, size_t item)
+int tmdk__set_range_has(const tmdk__plan_data *pd, size_t from, size_t to, size_t item)
 {
-	size_t e = lower_bound(pd, t, len, item);
-	return e < pd->count && pd->entries[e].item == item &&
-		compare_text(pd->entries[e].text, pd->entries[e].len, t, len, pd->ignore_case) == 0;
+	size_t lo = from, hi = to;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pd->entries[mid].item < item)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < to && pd->entries[lo].item == item;
 }
 
 int tmdk__set_test_has(const tmdk__plan_data *pd, size_t item)

@@ -140,11 +140,45 @@ static size_t estimate(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__set_s
 
 static int materialize(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__set_selection *cs, candidates *out);
 
+/* Keep the items of c whose key equals an outer value. Each value's range
+ * in the index is found once; an item is then looked up in the ranges by
+ * its index alone (a range's items are ascending). */
+static int keep_joined(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__plan_data *pd, candidates *c)
+{
+	size_t first, v, i, r, n = 0, ranges = 0, *bounds;
+
+	if (outer_values(ev, plan, &first) != 0)
+		return -1;
+	bounds = tmdk__malloc((ev->top - first + 1) * 2 * sizeof(*bounds));
+	if (!bounds) {
+		ev->top = first;
+		return -1;
+	}
+	for (v = first; v < ev->top; v++) {
+		size_t len;
+		const char *t = tmdk_node_text(ev->stack[v], &len);
+		if (t) {
+			tmdk__set_join_range(pd, t, len, &bounds[2 * ranges], &bounds[2 * ranges + 1]);
+			ranges += bounds[2 * ranges] < bounds[2 * ranges + 1];
+		}
+	}
+	ev->top = first;
+	for (i = 0; i < c->count; i++) {
+		for (r = 0; r < ranges && !tmdk__set_range_has(pd, bounds[2 * r], bounds[2 * r + 1], c->items[i]); r++)
+			;
+		if (r < ranges)
+			c->items[n++] = c->items[i];
+	}
+	c->count = n;
+	tmdk__free(bounds);
+	return 0;
+}
+
 /* Keep the items of c that the part admits. */
 static int keep(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__set_selection *cs, candidates *c)
 {
 	const tmdk__plan_data *pd;
-	size_t i, n = 0, first = 0, v;
+	size_t i, n = 0;
 	int rc = 0;
 
 	if (c->all) {
@@ -162,22 +196,11 @@ static int keep(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__set_selectio
 			c->count = 0;
 			return ev->nomem ? -1 : 0;
 		}
-		if (plan->kind == TMDK__PLAN_JOIN && outer_values(ev, plan, &first) != 0)
-			return -1;
-		for (i = 0; i < c->count; i++) {
-			int in = 0;
-			if (plan->kind == TMDK__PLAN_ELEMENT_TEST)
-				in = tmdk__set_test_has(pd, c->items[i]);
-			for (v = first; plan->kind == TMDK__PLAN_JOIN && !in && v < ev->top; v++) {
-				size_t len;
-				const char *t = tmdk_node_text(ev->stack[v], &len);
-				in = t && tmdk__set_join_has(pd, t, len, c->items[i]);
-			}
-			if (in)
-				c->items[n++] = c->items[i];
-		}
 		if (plan->kind == TMDK__PLAN_JOIN)
-			ev->top = first;
+			return keep_joined(ev, plan, pd, c);
+		for (i = 0; i < c->count; i++)
+			if (tmdk__set_test_has(pd, c->items[i]))
+				c->items[n++] = c->items[i];
 		c->count = n;
 		return 0;
 	case TMDK__PLAN_INTERSECT:

@@ -38,8 +38,8 @@ const tmdk__plan_data *tmdk__set_plan_data(tmdk__eval *ev, const tmdk__plan *pla
 
 /** Entries of a join index whose text equals t: [*from, *to), ascending items. */
 void tmdk__set_join_range(const tmdk__plan_data *pd, const char *t, size_t len, size_t *from, size_t *to);
-/** Does the join index hold (t, item)? */
-int tmdk__set_join_has(const tmdk__plan_data *pd, const char *t, size_t len, size_t item);
+/** Does the range [from, to) of a join index (one text) hold item? */
+int tmdk__set_range_has(const tmdk__plan_data *pd, size_t from, size_t to, size_t item);
 /** Does the element test pass for item? */
 int tmdk__set_test_has(const tmdk__plan_data *pd, size_t item);
 
