@@ -3,6 +3,7 @@
  * and the traps (files that look close to an artifact but are not one).
  */
 #include "helpers.h"
+#include "failing_alloc.h"
 
 typedef struct name_case {
 	const char *name;
@@ -342,34 +343,6 @@ Test(detect, random_documents_through_every_normalizer)
 
 /* ---- out of memory at every allocation ----------------------------------- */
 
-static long allocs_left;   /* allocations that succeed before failures start */
-static long live;          /* blocks allocated and not yet freed */
-
-static void *failing_malloc(size_t n)
-{
-	void *p;
-	if (allocs_left-- <= 0)
-		return NULL;
-	p = malloc(n);
-	live += p != NULL;
-	return p;
-}
-
-static void *failing_realloc(void *old, size_t n)
-{
-	void *p;
-	if (allocs_left-- <= 0)
-		return NULL;
-	p = realloc(old, n);
-	live += p && !old;
-	return p;
-}
-
-static void counting_free(void *p)
-{
-	live -= p != NULL;
-	free(p);
-}
 
 /* Fail the 1st, 2nd, … allocation of a parse until it succeeds: each
  * failure is TMDK_ENOMEM, with no artifact and nothing left allocated. */
@@ -380,27 +353,28 @@ static void parse_under_memory_pressure(const char *rel, const char *name)
 	long n;
 
 	cr_assert_not_null(data, "missing fixture %s", rel);
-	cr_assert_eq(tmdk_set_allocator(failing_malloc, failing_realloc, counting_free), TMDK_OK);
+	failing_install(1);
 	for (n = 0; n < 100000; n++) {
 		tmdk_artifact *a = NULL;
 		tmdk_error err;
 		int rc;
-		allocs_left = n;
-		live = 0;
+		failing_left = n;
+		failing_live = 0;
 		rc = tmdk_artifact_parse_buffer(&a, name, data, len, NULL, &err);
 		if (rc == TMDK_OK) {
 			cr_expect_neq(tmdk_artifact_kind(a), TMDK_KIND_UNKNOWN, "%s", rel);
 			tmdk_artifact_free(a);
-			cr_expect_eq(live, 0, "%s: %ld blocks leaked", rel, live);
+			cr_expect_eq(failing_live, 0, "%s: %ld blocks leaked", rel, failing_live);
 			break;
 		}
 		cr_assert_eq(rc, TMDK_ENOMEM, "%s, allocation %ld failing: rc %d: %s", rel, n, rc, err.message);
 		cr_assert_eq(err.code, TMDK_ENOMEM);
 		cr_assert_null(a);
-		cr_assert_eq(live, 0, "%s, allocation %ld failing: %ld blocks leaked", rel, n, live);
+		cr_assert_eq(failing_live, 0, "%s, allocation %ld failing: %ld blocks leaked", rel, n, failing_live);
 	}
 	tmdk_set_allocator(NULL, NULL, NULL);
 	free(data);
+	cr_assert_gt(n, 0, "%s: no allocation failed: is the allocator in use?", rel);
 }
 
 Test(detect, out_of_memory_at_every_allocation, .timeout = 120)

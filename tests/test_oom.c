@@ -10,49 +10,10 @@
  * allocation is failed instead of every one, to keep the run short.
  */
 #include "catalog_helpers.h"
+#include "failing_alloc.h"
 
 /* ---- the allocator --------------------------------------------------------- */
 
-static long fail_at = -1; /* allocations left before the failure; -1: never fail */
-static long live;         /* blocks allocated and not yet freed */
-
-static int fail_now(void)
-{
-	if (fail_at < 0)
-		return 0;
-	return fail_at-- == 0;
-}
-
-static void *oom_malloc(size_t n)
-{
-	void *p;
-	if (fail_now())
-		return NULL;
-	p = malloc(n);
-	live += p != NULL;
-	return p;
-}
-
-static void *oom_realloc(void *old, size_t n)
-{
-	void *p;
-	if (fail_now())
-		return NULL;
-	p = realloc(old, n);
-	live += p && !old;
-	return p;
-}
-
-static void oom_free(void *p)
-{
-	live -= p != NULL;
-	free(p);
-}
-
-static void install_allocator(void)
-{
-	cr_assert_eq(tmdk_set_allocator(oom_malloc, oom_realloc, oom_free), TMDK_OK);
-}
 
 /* ---- the driver ------------------------------------------------------------ */
 
@@ -75,22 +36,22 @@ static long fail_each_allocation(const char *what, operation op, void *ctx, int 
 	long n, step = stride();
 
 	for (n = 0;; n += step) {
-		long before = live;
+		long before = failing_live;
 		tmdk_error err;
 		int rc;
 
-		fail_at = n;
+		failing_left = n;
 		rc = op(ctx, &err);
-		fail_at = -1;
+		failing_left = -1;
 		if (rc == expected) {
-			cr_assert_eq(live, before, "%s: %ld blocks leaked by the run that succeeded", what, live - before);
+			cr_assert_eq(failing_live, before, "%s: %ld blocks leaked by the run that succeeded", what, failing_live - before);
 			return n + 1;
 		}
 		cr_assert_eq(rc, TMDK_ENOMEM, "%s, allocation %ld failing: code %d, expected TMDK_ENOMEM: %s",
 			what, n + 1, rc, err.message);
 		cr_assert_eq(err.code, TMDK_ENOMEM, "%s, allocation %ld: err.code %d", what, n + 1, err.code);
 		cr_assert(err.message[0], "%s, allocation %ld: no message", what, n + 1);
-		cr_assert_eq(live, before, "%s, allocation %ld failing: %ld blocks leaked", what, n + 1, live - before);
+		cr_assert_eq(failing_live, before, "%s, allocation %ld failing: %ld blocks leaked", what, n + 1, failing_live - before);
 		cr_assert_lt(n, 5000000, "%s never succeeded", what);
 	}
 }
@@ -142,7 +103,7 @@ Test(oom, compiling_the_builtin_catalog)
 	tmdk_error err;
 	long points;
 
-	install_allocator();
+	failing_install(0);
 	cr_assert_eq(compile_op(&job, &err), TMDK_OK, "%s", err.message);
 	ref = job;
 	points = fail_each_allocation("built-in catalog", compile_op, &job, TMDK_OK);
@@ -159,7 +120,7 @@ Test(oom, compiling_a_catalog_file_and_checking_its_examples)
 	long points;
 
 	job.path = fixture("scan/catalog.yaml");
-	install_allocator();
+	failing_install(0);
 	cr_assert_eq(compile_op(&job, &err), TMDK_OK, "%s", err.message);
 	points = fail_each_allocation("catalog with examples", compile_op, &job, TMDK_OK);
 	cr_assert_gt(job.patterns, 1);
@@ -187,7 +148,7 @@ Test(oom, compiling_a_catalog_with_errors)
 	struct compile_job job = { NULL, text, TMDK_COMPILE_STRICT, 0, 0 };
 	tmdk_error err;
 
-	install_allocator();
+	failing_install(0);
 	cr_assert_eq(compile_op(&job, &err), TMDK_ESCHEMA, "%s", err.message);
 	cr_assert_gt(job.diagnostics, 3);
 	fail_each_allocation("catalog with errors", compile_op, &job, TMDK_ESCHEMA);
@@ -297,7 +258,7 @@ Test(oom, scanning_with_the_builtin_catalog)
 	size_t i, ref_findings, ref_suppressed;
 	long points;
 
-	install_allocator();
+	failing_install(0);
 	cr_assert_eq(tmdk_catalog_load_builtin(&cat, &err), TMDK_OK, "%s", err.message);
 	memset(&job, 0, sizeof(job));
 	job.catalog = cat;
@@ -323,7 +284,7 @@ Test(oom, scanning_with_the_builtin_catalog)
 	for (i = 0; i < job.count; i++)
 		tmdk_artifact_free((tmdk_artifact *)job.set[i]);
 	tmdk_catalog_free(cat);
-	cr_assert_eq(live, 0, "%ld blocks leaked", live);
+	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
 	tmdk_set_allocator(NULL, NULL, NULL);
 }
 
@@ -349,7 +310,7 @@ Test(oom, copying_findings)
 	tmdk_error err;
 	const tmdk_artifact *a;
 
-	install_allocator();
+	failing_install(0);
 	cr_assert_eq(tmdk_catalog_load_builtin(&cat, &err), TMDK_OK, "%s", err.message);
 	a = parse_fixture("kubernetes/workloads.yaml", "workloads.yaml");
 	cr_assert_eq(tmdk_findings_new(&list), TMDK_OK);
@@ -359,6 +320,6 @@ Test(oom, copying_findings)
 	tmdk_findings_free(list);
 	tmdk_artifact_free((tmdk_artifact *)a);
 	tmdk_catalog_free(cat);
-	cr_assert_eq(live, 0, "%ld blocks leaked", live);
+	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
 	tmdk_set_allocator(NULL, NULL, NULL);
 }

@@ -6,6 +6,7 @@
  * original failure would be reported.
  */
 #include "catalog_helpers.h"
+#include "failing_alloc.h"
 
 #include <time.h>
 
@@ -155,34 +156,6 @@ Test(regressions, giving_up_on_a_regex_lasts_one_scan_call)
 
 /* ---- out of memory in the Dockerfile model ----------------------------------- */
 
-static long allocs_left = -1; /* allocations before failures start; -1: never fail */
-static long live_blocks;
-
-static void *budget_malloc(size_t n)
-{
-	void *p;
-	if (allocs_left >= 0 && allocs_left-- == 0)
-		return NULL;
-	p = malloc(n);
-	live_blocks += p != NULL;
-	return p;
-}
-
-static void *budget_realloc(void *old, size_t n)
-{
-	void *p;
-	if (allocs_left >= 0 && allocs_left-- == 0)
-		return NULL;
-	p = realloc(old, n);
-	live_blocks += p && !old;
-	return p;
-}
-
-static void budget_free(void *p)
-{
-	live_blocks -= p != NULL;
-	free(p);
-}
 
 /*
  * valgrind (make check-valgrind), in test_dockerfile's allocation-failure
@@ -199,7 +172,7 @@ Test(regressions, dockerfile_arg_and_env_pairs_out_of_memory)
 	long n;
 
 	cr_assert_not_null(text);
-	cr_assert_eq(tmdk_set_allocator(budget_malloc, budget_realloc, budget_free), TMDK_OK);
+	failing_install(0);
 	for (width = 1; width <= 48; width++) {
 		p = text + sprintf(text, "ARG G=1\nFROM a\n");
 		for (i = 0; i < 200; i++)
@@ -211,17 +184,17 @@ Test(regressions, dockerfile_arg_and_env_pairs_out_of_memory)
 			tmdk_error err;
 			int rc;
 			o.kind = TMDK_KIND_DOCKERFILE;
-			live_blocks = 0;
-			allocs_left = n;
+			failing_live = 0;
+			failing_left = n;
 			rc = tmdk_artifact_parse_buffer(&a, "Dockerfile", text, strlen(text), &o, &err);
-			allocs_left = -1;
+			failing_left = -1;
 			if (rc == TMDK_OK) {
 				tmdk_artifact_free(a);
-				cr_assert_eq(live_blocks, 0);
+				cr_assert_eq(failing_live, 0);
 				break;
 			}
 			cr_assert_eq(rc, TMDK_ENOMEM, "width %zu, allocation %ld: code %d: %s", width, n + 1, rc, err.message);
-			cr_assert_eq(live_blocks, 0, "width %zu, allocation %ld: %ld blocks leaked", width, n + 1, live_blocks);
+			cr_assert_eq(failing_live, 0, "width %zu, allocation %ld: %ld blocks leaked", width, n + 1, failing_live);
 		}
 	}
 	tmdk_set_allocator(NULL, NULL, NULL);

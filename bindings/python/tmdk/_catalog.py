@@ -6,7 +6,7 @@ import stat
 import threading
 
 from . import native as _native
-from ._document import PARSE_LIMITS, Artifact, as_bytes, parse_options
+from ._document import PARSE_LIMITS, Artifact, as_bytes, parse_options, set_limit
 from ._errors import CatalogError, Diagnostic, Error, FileError
 from ._findings import Finding, Pattern
 from ._taxonomy import Severity, _one_or_many, question_mask, risk_mask
@@ -195,13 +195,7 @@ def _scan_options(min_severity=Severity.INFO, questions=None, risks=None, ignore
     opts.risks = risk_mask(risks) if risks is not None else 0
     for name, value in (("max_findings", max_findings), ("regex_match_limit", regex_match_limit),
                         ("regex_depth_limit", regex_depth_limit), ("max_set_visits", max_set_visits)):
-        if value is not None:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError("%s must be a non-negative integer, not %r" % (name, value))
-            try:
-                setattr(opts, name, value)
-            except OverflowError:
-                raise ValueError("%s=%r is too large" % (name, value)) from None
+        set_limit(opts, name, value)
     ids = _one_or_many(ignore or ())
     for i in ids:
         if not isinstance(i, str):
@@ -404,13 +398,7 @@ class Catalog:
             if name not in _COMPILE_LIMITS:
                 raise TypeError("unknown catalog limit %r (expected one of: %s)"
                                 % (name, ", ".join(_COMPILE_LIMITS)))
-            if value is not None:
-                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise ValueError("%s must be a non-negative integer, not %r" % (name, value))
-                try:
-                    setattr(opts, name, value)
-                except OverflowError:
-                    raise ValueError("%s=%r is too large" % (name, value)) from None
+            set_limit(opts, name, value)
         compiler = _n.compiler_new(opts)
         unreadable = []
         first = None

@@ -29,12 +29,16 @@ _SCALAR_TYPES = {
 }
 
 
-def _limit(name, value):
+def set_limit(opts, name, value):
+    """Set the limit field `name` of C options; None (or 0) keeps the library's default."""
     if value is None:
-        return 0
+        value = 0
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError("%s must be a non-negative integer, not %r" % (name, value))
-    return value
+    try:
+        setattr(opts, name, value)
+    except OverflowError:
+        raise ValueError("%s=%r is too large" % (name, value)) from None
 
 
 def parse_options(kind=None, limits=None):
@@ -44,10 +48,7 @@ def parse_options(kind=None, limits=None):
     for name, value in (limits or {}).items():
         if name not in PARSE_LIMITS:
             raise TypeError("unknown parse limit %r (expected one of: %s)" % (name, ", ".join(PARSE_LIMITS)))
-        try:
-            setattr(opts, name, _limit(name, value))
-        except OverflowError:
-            raise ValueError("%s=%r is too large" % (name, value)) from None
+        set_limit(opts, name, value)
     return opts
 
 
