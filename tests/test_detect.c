@@ -381,6 +381,7 @@ Test(detect, out_of_memory_at_every_allocation, .timeout = 120)
 {
 	parse_under_memory_pressure("kubernetes/workloads.yaml", "w.yaml");
 	parse_under_memory_pressure("kubernetes/lists.yaml", "l.yaml");
+	parse_under_memory_pressure("kubernetes/scripts.yaml", "s.yaml"); /* literal blocks: text maps */
 	parse_under_memory_pressure("compose/volumes.yaml", "compose.yaml");
 	parse_under_memory_pressure("compose/ports.yaml", "compose.yaml");
 	parse_under_memory_pressure("compose/environment.yaml", "compose.yaml");
