@@ -54,6 +54,10 @@ typedef struct scan_config {
 	const char **paths;
 	size_t path_count;
 	size_t limits[LIMIT_COUNT];  /* --limit values, 0: the library's default */
+	const char **excludes;       /* --exclude globs (and the config file's), paths never read */
+	size_t exclude_count;
+	int unparseable_error;       /* --unparseable error: every unparseable YAML/JSON candidate is an error */
+	const char *stdin_name;      /* --stdin-name: the path of standard input, also for detection */
 } scan_config;
 
 /* options.c */
@@ -75,7 +79,7 @@ typedef struct input {
 	char *path;                  /* as shown and opened ("<stdin>" for -) */
 	int is_stdin;
 	int named;                   /* named on the command line (not found by walking) */
-	int candidate;               /* may be an artifact: to be parsed */
+	unsigned int flags;          /* TMDK_CANDIDATE_* from the walk */
 } input;
 
 typedef struct input_list {
