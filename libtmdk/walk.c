@@ -295,7 +295,7 @@ done:
 
 static int contains_name(char **names, size_t n, const char *name)
 {
-	return bsearch(&name, names, n, sizeof(*names), compare_names) != NULL;
+	return n && bsearch(&name, names, n, sizeof(*names), compare_names) != NULL; /* names is NULL when n is 0 */
 }
 
 static void walk_folder(walker *w, const char *path, const char *rel, int helm_templates)

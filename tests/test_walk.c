@@ -407,6 +407,16 @@ Test(walk, a_root_inside_a_chart_templates_folder)
 	cr_expect_str_eq(l.lines[0], "C not-helm.yaml");
 }
 
+Test(walk, an_empty_folder_has_no_entries)
+{
+	walk_log l;
+	tmdk_error err;
+	mkpath("empty", NULL);
+	memset(&l, 0, sizeof(l));
+	cr_assert_eq(tmdk_walk(at("empty"), NULL, log_entry, &l, &err), TMDK_OK);
+	cr_expect_eq(l.count, 0);
+}
+
 Test(walk, a_file_root_is_one_candidate)
 {
 	walk_log l;
