@@ -732,3 +732,119 @@ Test(report_skipped, no_skips_no_section)
 	tmdk_report_string_free(s);
 	tmdk_report_free(r);
 }
+
+/* ---- allocation failures: TMDK_ENOMEM, nothing leaked ------------------------------- */
+
+#include "failing_alloc.h"
+
+typedef int (*oom_op)(void *ctx, tmdk_error *err);
+
+/* Fail allocation 1, 2, … until op returns TMDK_OK; every failure must be TMDK_ENOMEM. */
+static void fail_each_allocation(const char *what, oom_op op, void *ctx)
+{
+	long n;
+	for (n = 0;; n++) {
+		long before = failing_live;
+		tmdk_error err;
+		int rc;
+		memset(&err, 0, sizeof(err));
+		failing_left = n;
+		rc = op(ctx, &err);
+		failing_left = -1;
+		cr_assert_eq(failing_live, before, "%s, allocation %ld failing: %ld blocks leaked", what, n + 1,
+			failing_live - before);
+		if (rc == TMDK_OK)
+			return;
+		cr_assert_eq(rc, TMDK_ENOMEM, "%s, allocation %ld failing: code %d (%s)", what, n + 1, rc, err.message);
+		cr_assert_eq(err.code, TMDK_ENOMEM, "%s: err.code", what);
+		cr_assert_lt(n, 100000, "%s never succeeded", what);
+	}
+}
+
+static int walk_op(void *ctx, tmdk_error *err)
+{
+	static const char *const globs[] = { "z" };
+	tmdk_walk_options o = TMDK_WALK_OPTIONS_INIT;
+	walk_log *l = ctx;
+	memset(l, 0, sizeof(*l));
+	o.excludes = globs;
+	o.exclude_count = 1;
+	return tmdk_walk(tree, &o, log_entry, l, err);
+}
+
+Test(walk, out_of_memory_anywhere)
+{
+	walk_log *l = calloc(1, sizeof(*l));
+	cr_assert_not_null(l);
+	failing_install(0);
+	fail_each_allocation("tmdk_walk", walk_op, l);
+	cr_expect_eq(l->count, WHOLE_TREE); /* "I z - excluded (z)" instead of "C z/c.yml" */
+	free(l);
+}
+
+struct candidate_job {
+	const char *name, *text;
+	tmdk_candidate_status want;
+};
+
+static int candidate_op(void *ctx, tmdk_error *err)
+{
+	const struct candidate_job *job = ctx;
+	tmdk_artifact *a = NULL;
+	tmdk_candidate_status st;
+	int rc = tmdk_candidate_parse_buffer(&a, &st, job->name, job->text, strlen(job->text), 0, NULL, err);
+	if (rc == TMDK_OK)
+		cr_assert_eq(st, job->want, "%s: status", job->name);
+	tmdk_artifact_free(a);
+	return rc;
+}
+
+Test(candidate, out_of_memory_anywhere)
+{
+	static const struct candidate_job jobs[] = {
+		{ "k8s/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: a, image: b}]\n",
+		  TMDK_CANDIDATE_ARTIFACT },
+		{ "tsconfig.json", "{\n  // c\n  \"a\": 1\n}\n", TMDK_CANDIDATE_SKIPPED },
+		{ "values.yaml", "a: 1\n", TMDK_CANDIDATE_OTHER },
+		{ ".travis.yml", "a:\n\tb: 1\n", TMDK_CANDIDATE_SKIPPED },
+	};
+	size_t i;
+	failing_install(0);
+	for (i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++)
+		fail_each_allocation(jobs[i].name, candidate_op, (void *)&jobs[i]);
+}
+
+static int report_op(void *ctx, tmdk_error *err)
+{
+	tmdk_report *r = NULL;
+	tmdk_report_options o = TMDK_REPORT_OPTIONS_INIT;
+	char *s = NULL;
+	int rc, f;
+	(void)ctx;
+	rc = tmdk_report_new(&r, err);
+	if (rc != TMDK_OK)
+		return rc;
+	if ((rc = tmdk_report_add_skipped(r, "b.json", 3, 6, "JSON with comments (JSONC), not JSON")) != TMDK_OK ||
+	    (rc = tmdk_report_add_skipped(r, "a.yaml", 0, 0, "empty file")) != TMDK_OK) {
+		tmdk_report_free(r);
+		tmdk_error_clear(err);
+		err->code = rc;
+		snprintf(err->message, sizeof(err->message), "out of memory");
+		return rc;
+	}
+	for (f = 0; f < TMDK_REPORT_FORMAT_COUNT && rc == TMDK_OK; f++) {
+		o.format = (tmdk_report_format)f;
+		o.flags = TMDK_REPORT_SHOW_SKIPPED;
+		rc = tmdk_report_render(&s, NULL, r, &o, err);
+		tmdk_report_string_free(s);
+		s = NULL;
+	}
+	tmdk_report_free(r);
+	return rc;
+}
+
+Test(report_skipped, out_of_memory_anywhere)
+{
+	failing_install(0);
+	fail_each_allocation("report with skipped files", report_op, NULL);
+}
