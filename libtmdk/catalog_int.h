@@ -189,8 +189,11 @@ struct tmdk_catalog {
 	size_t plan_slot_count;      /* cached join indexes and element tests (plan slot) */
 };
 
-/* The built-in meta pattern reporting suppressions without a reason. */
+/* The built-in meta patterns: suppressions without a reason, of unknown
+ * patterns, and (when asked for) that suppress nothing. */
 #define TMDK__SUPPRESSION_PATTERN_ID "TMDK-META-001"
+#define TMDK__UNKNOWN_IGNORE_PATTERN_ID "TMDK-META-002"
+#define TMDK__UNUSED_IGNORE_PATTERN_ID "TMDK-META-003"
 
 /* ---- regex (regex.c: the only file that includes pcre2.h) ---------------- */
 /** Compile; on failure fill *error_offset and msg. */

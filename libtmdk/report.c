@@ -80,6 +80,7 @@ void tmdk_report_free(tmdk_report *r)
 	tmdk_catalog_free(r->catalog);
 	tmdk__free(r->scope);
 	tmdk__free(r->date);
+	tmdk__report_baseline_free(r);
 	tmdk__free(r);
 }
 
@@ -232,12 +233,16 @@ int tmdk_report_collect(const tmdk_finding *f, void *payload)
 
 size_t tmdk_report_finding_count(const tmdk_report *r, tmdk_severity min)
 {
+	/* Findings in the baseline do not count; without memory to tell, all do (fail closed). */
+	tmdk__fingerprint *fp = r && r->baseline_count ? tmdk__report_fingerprints(r) : NULL;
 	size_t i, n = 0;
 	for (i = 0; r && i < tmdk_findings_count(r->findings); i++) {
 		const tmdk_finding *f = tmdk_findings_at(r->findings, i);
-		if (!tmdk_finding_suppressed(f) && tmdk_pattern_severity(tmdk_finding_pattern(f)) >= min)
+		if (!tmdk_finding_suppressed(f) && tmdk_pattern_severity(tmdk_finding_pattern(f)) >= min &&
+		    !(fp && fp[i].baseline))
 			n++;
 	}
+	tmdk__free(fp);
 	return n;
 }
 
@@ -360,6 +365,11 @@ size_t tmdk__view_pattern_index(const tmdk__view *v, const tmdk_pattern *p)
 	return (size_t)-1;
 }
 
+const tmdk__fingerprint *tmdk__view_print(const tmdk__view *v, const tmdk_finding *f)
+{
+	return &v->prints[f - tmdk_findings_at(v->report->findings, 0)];
+}
+
 static void view_free(tmdk__view *v)
 {
 	tmdk__free((void *)v->shown);
@@ -369,6 +379,7 @@ static void view_free(tmdk__view *v)
 	tmdk__free((void *)v->errors);
 	tmdk__free(v->patterns);
 	tmdk__free(v->derived);
+	tmdk__free(v->prints);
 }
 
 static int view_findings(tmdk__view *v)
@@ -379,16 +390,19 @@ static int view_findings(tmdk__view *v)
 	v->shown = tmdk__calloc(n + 1, sizeof(*v->shown));
 	v->grouped = tmdk__calloc(n + 1, sizeof(*v->grouped));
 	v->suppressed = tmdk__calloc(n + 1, sizeof(*v->suppressed));
-	if (!v->shown || !v->grouped || !v->suppressed)
+	v->prints = tmdk__report_fingerprints(r);
+	if (!v->shown || !v->grouped || !v->suppressed || !v->prints)
 		return -1;
 	for (i = 0; i < n; i++) {
 		const tmdk_finding *f = tmdk_findings_at(r->findings, i);
 		if (tmdk_pattern_severity(tmdk_finding_pattern(f)) < v->opts->min_severity)
 			continue;
-		if (tmdk_finding_suppressed(f))
+		if (tmdk_finding_suppressed(f)) {
 			v->suppressed[v->suppressed_count++] = f;
-		else
+		} else {
 			v->shown[v->shown_count++] = f;
+			v->baseline_count += (size_t)v->prints[i].baseline;
+		}
 	}
 	qsort((void *)v->shown, v->shown_count, sizeof(*v->shown), compare_located);
 	qsort((void *)v->suppressed, v->suppressed_count, sizeof(*v->suppressed), compare_located);

@@ -121,7 +121,25 @@ struct tmdk_report {
 	unsigned char *enabled;          /* per catalog pattern: passed the scan filters */
 	char *scope, *date;
 	long duration_ms;                /* -1: unknown */
+	char **baseline;                 /* fingerprints of an earlier report (baseline.c) */
+	size_t baseline_count, baseline_cap;
+	int baseline_sorted;
+	int has_baseline;                /* a baseline was given: findings are "new" or "unchanged" */
 };
+
+/* ---- fingerprints and baselines (baseline.c) ------------------------------ */
+
+typedef struct tmdk__fingerprint {
+	char text[40];                   /* "0123456789abcdef:1" */
+	int baseline;                    /* active and in the baseline */
+} tmdk__fingerprint;
+
+uint64_t tmdk__fingerprint_hash(const char *pattern_id, const char *path, const char *object, const char *evidence);
+void tmdk__fingerprint_format(char *buf, size_t size, uint64_t hash, unsigned int occurrence);
+/** Per finding of r->findings (same index), or NULL when out of memory. Heap. */
+tmdk__fingerprint *tmdk__report_fingerprints(const tmdk_report *r);
+int tmdk__report_in_baseline(const tmdk_report *r, const char *fingerprint);
+void tmdk__report_baseline_free(tmdk_report *r);
 
 /* ---- what the writers render (report.c) ---------------------------------- */
 
@@ -155,7 +173,12 @@ typedef struct tmdk__view {
 	size_t by_risk[TMDK_RISK_COUNT][TMDK_SEVERITY_COUNT];
 	size_t checked_per_risk[TMDK_RISK_COUNT];
 	tmdk__report_file *derived;      /* files named by findings, when none were added */
+	tmdk__fingerprint *prints;       /* per finding of the report (tmdk__view_print) */
+	size_t baseline_count;           /* shown findings in the baseline ("unchanged") */
 } tmdk__view;
+
+/** The fingerprint of a finding of the report. */
+const tmdk__fingerprint *tmdk__view_print(const tmdk__view *v, const tmdk_finding *f);
 
 /** The index of a pattern in view->patterns, or (size_t)-1. */
 size_t tmdk__view_pattern_index(const tmdk__view *v, const tmdk_pattern *p);

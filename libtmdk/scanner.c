@@ -28,6 +28,7 @@ struct tmdk_scanner {
 	const tmdk_document *doc;
 	unsigned int *file_lines;
 	size_t file_line_count;
+	tmdk__ignores ignores;       /* its inline suppressions */
 	int error;
 };
 
@@ -227,17 +228,69 @@ static int apply_suppression(tmdk_scanner *s, tmdk_finding *f, unsigned int anch
 		s->file_lines, s->file_line_count, &sup);
 	if (found <= 0)
 		return found; /* -1: out of memory */
-	f->suppressed = 1;
-	f->suppression = suppression_text(&sup);
-	if (!f->suppression) {
-		tmdk__free(sup.reason);
-		return -1;
-	}
+	tmdk__ignores_mark_used(&s->ignores, f->pattern->id, sup.line);
 	if (!sup.reason) {
-		/* f may move when pending grows: do this last. */
+		/* Without a reason nothing is suppressed: the finding stays active and
+		 * the suppression is reported. f may move when pending grows: do this last. */
 		return report_missing_reason(s, &sup);
 	}
+	f->suppressed = 1;
+	f->suppression = suppression_text(&sup);
 	tmdk__free(sup.reason);
+	return f->suppression ? 0 : -1;
+}
+
+/* The document holding `line` (annotations know theirs). */
+static const tmdk_document *document_at(const tmdk_artifact *a, const tmdk__ignore *e)
+{
+	size_t d, n = tmdk_artifact_document_count(a), at = 0;
+	if (e->document < n)
+		return tmdk_artifact_document(a, e->document);
+	for (d = 0; d < n; d++)
+		if (tmdk_document_line(tmdk_artifact_document(a, d)) <= e->line)
+			at = d;
+	return n ? tmdk_artifact_document(a, at) : NULL;
+}
+
+/* A meta finding about the suppression e, with its message. */
+static int meta_finding(tmdk_scanner *s, const char *meta_id, const tmdk__ignore *e, const char *message)
+{
+	const tmdk_pattern *meta = tmdk_catalog_find(s->catalog, meta_id);
+	tmdk_finding *f;
+	if (!meta || !s->enabled[meta->index] || !(s->doc = document_at(s->artifact, e)))
+		return 0;
+	s->ev.depth = 0;
+	s->ev.scopes[0].node = tmdk_document_view(s->doc);
+	f = new_pending(s);
+	if (!f || fill_common(s, f, meta, e->line, e->column ? e->column : 1) != 0)
+		return -1;
+	f->message = tmdk__strdup(message);
+	return f->message ? 0 : -1;
+}
+
+/* After the artifact's documents: suppressions of unknown ids, and (when asked) those that suppressed nothing. */
+static int check_ignores(tmdk_scanner *s)
+{
+	size_t i;
+	for (i = 0; i < s->ignores.count; i++) {
+		const tmdk__ignore *e = &s->ignores.items[i];
+		const tmdk_pattern *p = tmdk_catalog_find(s->catalog, e->id);
+		char message[400];
+		if (!p) {
+			const char *near = tmdk_catalog_suggest(s->catalog, e->id);
+			snprintf(message, sizeof(message), "suppression of an unknown pattern `%.100s`%s%.100s%s", e->id,
+				near ? " (did you mean `" : "", near ? near : "", near ? "`?)" : "");
+			if (meta_finding(s, TMDK__UNKNOWN_IGNORE_PATTERN_ID, e, message) != 0)
+				return -1;
+			continue;
+		}
+		if (e->used || !(s->opts.flags & TMDK_SCAN_REPORT_UNUSED_IGNORES) || !s->enabled[p->index] ||
+		    s->gave_up[p->index] || !strncmp(p->id, "TMDK-META-", 10))
+			continue;
+		snprintf(message, sizeof(message), "suppression of `%.100s` suppresses nothing here: remove it", e->id);
+		if (meta_finding(s, TMDK__UNUSED_IGNORE_PATTERN_ID, e, message) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -407,8 +460,16 @@ static int scan_artifact(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_c
 	s->artifact = a;
 	if (tmdk__file_suppression_lines(a, &s->file_lines, &s->file_line_count) != TMDK_OK)
 		return -1; /* out of memory */
+	if (!s->only && !(s->opts.flags & TMDK_SCAN_NO_INLINE_IGNORES) && tmdk__collect_ignores(a, &s->ignores) != TMDK_OK) {
+		tmdk__free(s->file_lines);
+		s->file_lines = NULL;
+		return -1;
+	}
 	for (d = 0; d < tmdk_artifact_document_count(a) && rc == 0; d++)
 		rc = scan_document(s, tmdk_artifact_document(a, d));
+	if (rc == 0)
+		rc = check_ignores(s);
+	tmdk__ignores_free(&s->ignores);
 	tmdk__free(s->file_lines);
 	s->file_lines = NULL;
 	if (rc != 0 && s->error == TMDK_ELIMIT && !s->ev.nomem) {

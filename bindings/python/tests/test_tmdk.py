@@ -324,7 +324,7 @@ class TestCatalog(unittest.TestCase):
         project = Project({"rules/a.yaml": CATALOG})
         self.addCleanup(project.close)
         alone = tmdk.Catalog.load(project.path("rules"), builtin=False)
-        self.assertEqual(sorted(p.id for p in alone), ["PY-001", "PY-002", "PY-003", "TMDK-META-001"])
+        self.assertEqual(sorted(p.id for p in alone), ["PY-001", "PY-002", "PY-003", "TMDK-META-001", "TMDK-META-002", "TMDK-META-003"])
         both = tmdk.Catalog.load(pathlib.Path(project.path("rules", "a.yaml")))
         self.assertEqual(len(both), len(tmdk.Catalog.builtin()) + 3)
         self.assertEqual(both["PY-002"].file, project.path("rules", "a.yaml"))
