@@ -15,5 +15,6 @@
 #include "tmdk/catalog.h"
 #include "tmdk/scan.h"
 #include "tmdk/report.h"
+#include "tmdk/walk.h"
 
 #endif /* TMDK_H */
