@@ -212,6 +212,26 @@ int tmdk_report_add_finding(tmdk_report *r, const tmdk_finding *f)
 	return tmdk_findings_append(r->findings, f);
 }
 
+int tmdk_report_add_suppressed(tmdk_report *r, const tmdk_finding *f, const char *suppression)
+{
+	tmdk_finding *copy;
+	char *text;
+	int rc;
+	if (!r || !f || !tmdk_finding_pattern(f) || !suppression)
+		return TMDK_EINVAL;
+	if (!(text = tmdk__strdup(suppression)))
+		return TMDK_ENOMEM;
+	if ((rc = tmdk_findings_append(r->findings, f)) != TMDK_OK) {
+		tmdk__free(text);
+		return rc;
+	}
+	copy = (tmdk_finding *)tmdk_findings_at(r->findings, tmdk_findings_count(r->findings) - 1);
+	tmdk__free(copy->suppression);
+	copy->suppression = text;
+	copy->suppressed = 1;
+	return TMDK_OK;
+}
+
 int tmdk_report_add_findings(tmdk_report *r, const tmdk_findings *list)
 {
 	size_t i;

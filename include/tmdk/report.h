@@ -109,6 +109,12 @@ TMDK_API int tmdk_report_add_error(tmdk_report *report, const char *path, unsign
 	unsigned int column, int code, const char *message);
 /** Add a copy of a finding (suppressed ones included: they are reported as such). */
 TMDK_API int tmdk_report_add_finding(tmdk_report *report, const tmdk_finding *finding);
+/**
+ * Add a copy of a finding, suppressed by the caller's own policy (a
+ * configuration file's per-path ignores): `suppression` says where and why,
+ * as tmdk_finding_suppression does for inline ones.
+ */
+TMDK_API int tmdk_report_add_suppressed(tmdk_report *report, const tmdk_finding *finding, const char *suppression);
 /** Add copies of every finding of a list. */
 TMDK_API int tmdk_report_add_findings(tmdk_report *report, const tmdk_findings *list);
 /** A tmdk_finding_cb that adds to the tmdk_report given as payload. */
