@@ -642,7 +642,10 @@ int config_check_ids(const scan_config *cfg, const tmdk_catalog *catalog)
 	int bad = 0;
 	for (i = 0; i < cfg->ignore_count; i++) {
 		const char *near;
-		if (tmdk_catalog_find(catalog, cfg->ignores[i]))
+		int from_file = 0;
+		for (k = 0; k < cfg->config_ignore_count; k++)
+			from_file |= cfg->config_ignores[k].id == cfg->ignores[i];
+		if (from_file || tmdk_catalog_find(catalog, cfg->ignores[i]))
 			continue;
 		near = tmdk_catalog_suggest(catalog, cfg->ignores[i]);
 		fprintf(stderr, "%s: --ignore: unknown pattern id '%s'%s%s%s\nTry '%s --list-patterns' for the known ids.\n",
