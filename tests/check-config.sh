@@ -302,5 +302,12 @@ run "strict with report_unused_ignores: false" 1 -f json proj
 json_eq "strict overridden: not reported" "$tmp/out" "len([f for f in d['findings'] if f['pattern_id'] == 'TMDK-META-003'])" "0"
 rm -f "$tmp/p/proj/.tmdk.yaml"
 
+# ---- the README's example configuration is valid (with the built-in catalog) ------------------------
+awk '/^# \.tmdk\.yaml$/ { f = 1 } f && /^```$/ { exit } f' "$src/README.md" | grep -v '^catalogs:\|^baseline:' > "$tmp/p/readme.yaml"
+(cd "$tmp/p" && "$scan" --config readme.yaml proj) > "$tmp/out" 2> "$tmp/err"
+got=$?
+if [ -s "$tmp/p/readme.yaml" ] && [ "$got" != 2 ]; then ok "the README's .tmdk.yaml is valid"
+else ko "the README's .tmdk.yaml (exit $got)"; show "$tmp/err"; fi
+
 echo "config: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
