@@ -183,6 +183,12 @@ run "--print-config output is a valid configuration" 0 --config printed.yaml --p
 if diff "$tmp/p/printed.yaml" "$tmp/out" | grep -v '^[<>] # ' | grep -v '^[<>] catalogs:' | grep -q '^[<>]'; then
 	ko "--print-config read back gives the same settings"; diff "$tmp/p/printed.yaml" "$tmp/out"
 else ok "--print-config read back gives the same settings"; fi
+# Found by fuzzing: a glob holding YAML line breaks (NEL, written \N) and other escapes printed raw did not read back.
+printf 'paths:\n  "a\\Nb\\x01\\u2028\\ufeff\\"": {ignore: [SCAN-DF-001], reason: "r\\x85"}\n' > "$tmp/p/proj/.tmdk.yaml"
+run "--print-config of escapes" 0 --print-config proj
+cp "$tmp/out" "$tmp/p/printed.yaml"
+run "--print-config of escapes reads back" 0 --config printed.yaml --print-config proj
+has "--print-config of escapes: NEL escaped" "$tmp/out" '"a\x85b\x01\u2028\uFEFF\""'
 rm -f "$tmp/p/proj/.tmdk.yaml"
 
 # ---- baselines ----------------------------------------------------------------------------------

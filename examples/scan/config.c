@@ -662,16 +662,31 @@ int config_check_ids(const scan_config *cfg, const tmdk_catalog *catalog)
 
 /* ---- --print-config --------------------------------------------------------------------- */
 
+/*
+ * A double-quoted YAML scalar that reads back as s: escapes for quotes,
+ * backslashes, control characters (C0, DEL, C1 with NEL) and the characters
+ * YAML treats as line breaks or refuses (U+2028, U+2029, U+FEFF, U+FFFE,
+ * U+FFFF). s is valid UTF-8: libyaml checked it.
+ */
 static void yaml_string(FILE *out, const char *s)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (; u && *u; u++) {
+		unsigned char c = *u;
 		if (c == '"' || c == '\\')
 			fprintf(out, "\\%c", c);
 		else if (c < 0x20 || c == 0x7f)
 			fprintf(out, "\\x%02x", c);
-		else
+		else if (c == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+			fprintf(out, "\\x%02x", *++u);
+		else if (c == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9)) {
+			fprintf(out, "\\u20%02x", u[2] == 0xa8 ? 0x28 : 0x29);
+			u += 2;
+		} else if (c == 0xef && ((u[1] == 0xbb && u[2] == 0xbf) || (u[1] == 0xbf && (u[2] == 0xbe || u[2] == 0xbf)))) {
+			fprintf(out, "\\u%s", u[1] == 0xbb ? "FEFF" : u[2] == 0xbe ? "FFFE" : "FFFF");
+			u += 2;
+		} else
 			fputc(c, out);
 	}
 	fputc('"', out);
@@ -703,9 +718,12 @@ int config_print(const scan_config *cfg, FILE *out)
 	size_t i, k;
 	int q, n;
 
-	fprintf(out, "# tmdk-scan: effective settings (%s%s and the command line); paths as seen from the current "
-		"folder\nversion: 1\n", cfg->config_used ? "configuration " : "no configuration file",
-		cfg->config_used ? cfg->config_used : "");
+	const char *c;
+
+	fprintf(out, "# tmdk-scan: effective settings (%s", cfg->config_used ? "configuration " : "no configuration file");
+	for (c = cfg->config_used; c && *c; c++)
+		fputc((unsigned char)*c < 0x20 ? '?' : *c, out); /* a comment cannot hold a line break */
+	fputs(" and the command line); paths as seen from the current folder\nversion: 1\n", out);
 	fprintf(out, "format: %s\n", tmdk_report_format_name(cfg->format));
 	if (cfg->output) {
 		fputs("output: ", out);
