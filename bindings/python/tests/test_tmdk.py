@@ -539,6 +539,21 @@ class TestScan(ProjectTestCase):
         hidden = self.catalog.scan_bytes(ignored, name="Dockerfile", include_suppressed=False)
         self.assertEqual((list(hidden), hidden.suppressed), ([], 1))
 
+    def test_inline_ignore_hygiene(self):
+        reasonless = "# tmdk:ignore=PY-002\n" + DOCKERFILE
+        r = self.catalog.scan_bytes(reasonless, name="Dockerfile")
+        self.assertEqual(sorted((f.id, f.suppressed) for f in r),
+                         [("PY-002", False), ("TMDK-META-001", False)], "no reason: not suppressed")
+        typo = "# tmdk:ignore=PY-02 reason\n" + DOCKERFILE
+        r = self.catalog.scan_bytes(typo, name="Dockerfile")
+        meta = [f for f in r if f.id == "TMDK-META-002"]
+        self.assertEqual(len(meta), 1)
+        self.assertIn("did you mean `PY-002`?", meta[0].message)
+        stale = "# tmdk:ignore=PY-001 stale\n" + DOCKERFILE
+        self.assertFalse([f for f in self.catalog.scan_bytes(stale, name="Dockerfile") if f.id == "TMDK-META-003"])
+        r = self.catalog.scan_bytes(stale, name="Dockerfile", report_unused_ignores=True)
+        self.assertEqual([f.line for f in r if f.id == "TMDK-META-003"], [1])
+
     def test_errors_raise_or_are_collected(self):
         self.project.write("k8s/broken.yaml", "apiVersion: v1\nkind: [\n")
         self.project.write("big/Dockerfile", "FROM alpine\n" + "RUN true\n" * 50)
