@@ -168,6 +168,12 @@ run "--config FILE replaces .tmdk.yaml" 1 --config=other.yaml proj/deploy
 run "--config of a missing file" 2 --config nope.yaml proj
 has "--config of a missing file: said" "$tmp/err" "cannot read the configuration nope.yaml"
 run "--config with --no-config" 2 --config other.yaml --no-config proj
+run "--config of a folder" 2 --config proj proj
+has "--config of a folder: said" "$tmp/err" "cannot read the configuration proj"
+head -c 1100000 /dev/zero | tr '\0' '#' > "$tmp/p/big.yaml"
+run "--config of more than 1 MiB" 2 --config big.yaml proj
+has "--config of more than 1 MiB: said" "$tmp/err" "larger than 1 MiB"
+rm -f "$tmp/p/big.yaml"
 run "a bad configuration does not stop --help" 0 --config nope.yaml --help
 printf 'format: json\nignore:\n  - {id: SCAN-DF-001, reason: "pinned: see \\"renovate\\""}\npaths:\n  "test/**": {ignore: [SCAN-K8S-001], reason: fixtures}\nexclude: [vendor]\nstrict: true\n' > "$tmp/p/proj/.tmdk.yaml"
 run "--print-config" 0 --print-config --ignore SCAN-DF-002 proj
@@ -272,6 +278,8 @@ run "a SARIF result without rule or location" 2 --baseline bad.json proj
 printf '{"runs": {}}\n' > "$tmp/p/bad.json"
 run "SARIF runs not an array" 2 --baseline bad.json proj
 run "a missing baseline" 2 --baseline nope.json proj
+run "a baseline that is a folder" 2 --baseline proj proj
+has "a baseline that is a folder: said" "$tmp/err" "cannot read the baseline proj"
 run "an unwritable --write-baseline" 2 --write-baseline /nonexistent/dir/b.json proj
 
 # ---- suppression hygiene ---------------------------------------------------------------------
