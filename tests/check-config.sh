@@ -203,6 +203,10 @@ json_eq "the baseline has fingerprints" "$tmp/p/base.json" "all(len(f['fingerpri
 run "rescan with the baseline: exit 0" 0 --baseline base.json proj
 has "text: no new findings" "$tmp/out" "No new findings"
 has "text: counted apart" "$tmp/out" "(0 new, 4 in the baseline)"
+lacks "text: baseline findings not listed" "$tmp/out" "SCAN-K8S-001"
+run "text -v lists the baseline findings apart" 0 -v --baseline base.json proj
+has "text -v: the section" "$tmp/out" "In the baseline (unchanged)"
+has "text -v: a finding" "$tmp/out" "SCAN-K8S-001"
 run "json with the baseline" 0 --baseline base.json -f json proj
 json_eq "json: every finding unchanged" "$tmp/out" "sorted(set(f['baseline_state'] for f in d['findings']))" "['unchanged']"
 json_eq "json: stats" "$tmp/out" "(d['stats']['new'], d['stats']['baseline'])" "(0, 4)"

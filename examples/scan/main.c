@@ -203,6 +203,8 @@ static int write_report(const scan_config *cfg, const tmdk_report *report, FILE 
 	o.tool_name = PROGRAM;
 	if (use_color(cfg))
 		o.flags |= TMDK_REPORT_COLOR;
+	if (cfg->verbose)
+		o.flags |= TMDK_REPORT_SHOW_SUPPRESSED; /* and findings in the baseline */
 	if (tmdk_report_write(report, &o, write_file, out, &err) != TMDK_OK || fflush(out) != 0 || ferror(out)) {
 		fprintf(stderr, "%s: cannot write the report to %s: %s\n", PROGRAM, cfg->output ? cfg->output : "standard output",
 			err.code == TMDK_EIO || err.code == 0 ? strerror(errno) : err.message);
