@@ -29,6 +29,7 @@ struct tmdk_scanner {
 	unsigned int *file_lines;
 	size_t file_line_count;
 	int error;
+	int callback_rc;             /* the negative value a callback aborted with, else 0 */
 };
 
 int tmdk_scan_options_init(tmdk_scan_options *opts, unsigned int version)
@@ -394,6 +395,8 @@ static int deliver(tmdk_scanner *s, tmdk_finding_cb cb, void *payload)
 		if (!cb || (f->suppressed && (s->opts.flags & TMDK_SCAN_SKIP_SUPPRESSED)))
 			continue;
 		rc = cb(f, payload);
+		if (rc < 0)
+			s->callback_rc = rc;
 	}
 	clear_pending(s);
 	return rc;
@@ -453,6 +456,9 @@ void tmdk__scanner_set_naive(tmdk_scanner *s, int naive)
 
 static int finish_scan(tmdk_scanner *s, int rc, tmdk_error *err)
 {
+	if (s->callback_rc < 0)
+		return tmdk__error_set(err, s->callback_rc, tmdk_artifact_name(s->artifact), 0, 0,
+			"scan aborted by the callback (%d)", s->callback_rc);
 	if (s->ev.nomem || (rc < 0 && !s->error && rc == -1))
 		return tmdk__error_set(err, TMDK_ENOMEM, s->artifact ? tmdk_artifact_name(s->artifact) : NULL, 0, 0,
 			"out of memory");
@@ -486,6 +492,7 @@ int tmdk_scanner_scan_range(tmdk_scanner *s, const tmdk_artifact *const *set, si
 			"range %zu+%zu is outside the set of %zu artifacts", first, count, set_count);
 	s->finding_count = s->suppressed_count = s->total = 0;
 	s->error = 0;
+	s->callback_rc = 0;
 	s->ev.nomem = 0;
 	s->ev.limit_pattern = NULL;
 	s->ev.limit_was_set = 0;
