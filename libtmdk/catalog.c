@@ -20,20 +20,6 @@ int tmdk__catalog_new(tmdk_catalog **out, unsigned int match_limit, unsigned int
 	return TMDK_OK;
 }
 
-int tmdk__catalog_add_regex(tmdk_catalog *c, tmdk__regex *rx)
-{
-	if (c->regex_count == c->regex_cap) {
-		size_t cap = c->regex_cap ? c->regex_cap * 2 : 64;
-		tmdk__regex **p = tmdk__realloc(c->regexes, cap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		c->regexes = p;
-		c->regex_cap = cap;
-	}
-	c->regexes[c->regex_count++] = rx;
-	return TMDK_OK;
-}
-
 int tmdk__catalog_append(tmdk_catalog *cat, tmdk_pattern *p)
 {
 	if (cat->pattern_count == cat->pattern_cap) {

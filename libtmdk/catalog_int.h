@@ -193,10 +193,7 @@ struct tmdk_catalog {
 #define TMDK__SUPPRESSION_PATTERN_ID "TMDK-META-001"
 
 /* ---- regex (regex.c: the only file that includes pcre2.h) ---------------- */
-/** Compile; on failure fill *error_offset and msg. */
-/** Compile a regex. @return TMDK_OK, TMDK_EREGEX (msg and *error_offset say why) or TMDK_ENOMEM. */
-int tmdk__regex_compile(tmdk__regex **out, const char *pattern, size_t len, char *msg, size_t msg_size,
-	size_t *error_offset);
+/* A catalog's regexes are made by tmdk__cctx_regex (below) and freed with the catalog. */
 void tmdk__regex_free(tmdk__regex *rx);
 typedef struct tmdk__regex_ctx tmdk__regex_ctx;
 tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int depth_limit);
@@ -204,7 +201,6 @@ void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx);
 /** 1 match (*start,*end set), 0 no match, TMDK_ELIMIT when a limit was hit, TMDK_EREGEX otherwise. */
 int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
 	size_t *start, size_t *end);
-/** Named or numbered capture group text of the last match (group 0 = whole). */
 
 /* ---- parsing the language (selector.c, condition.c, template.c) --------- */
 
@@ -230,7 +226,15 @@ tmdk__selector *tmdk__selector_parse(tmdk__cctx *cc, const char *text, const tmd
 tmdk__cond *tmdk__cond_parse(tmdk__cctx *cc, const tmdk_node *node);
 tmdk__match *tmdk__match_parse(tmdk__cctx *cc, const tmdk_node *node);
 int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *out, const tmdk_node *node);
-int tmdk__catalog_add_regex(tmdk_catalog *c, tmdk__regex *rx);
+/**
+ * The one path for every regex of a catalog (a `matches:` value, a `=~`
+ * filter in a selector): check max_regex_length, compile, register the code
+ * with cc->catalog (freed with it). On failure a diagnostic is reported at
+ * `at` (`selector`: the selector holding the regex, NULL for a predicate).
+ * @return TMDK_OK, TMDK_ELIMIT, TMDK_EREGEX or TMDK_ENOMEM.
+ */
+int tmdk__cctx_regex(tmdk__cctx *cc, tmdk__regex **out, const char *src, size_t len, const tmdk_node *at,
+	const char *selector);
 
 /* ---- evaluation (matcher.c) -------------------------------------------- */
 

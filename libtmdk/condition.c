@@ -103,37 +103,16 @@ static int parse_values(tmdk__cctx *cc, tmdk__cond *c, const tmdk_node *n, int l
 
 static int parse_regex(tmdk__cctx *cc, tmdk__cond *c, const tmdk_node *n)
 {
-	char msg[256];
-	size_t off, len;
+	size_t len;
 	const char *src = text_of(n);
-	int rc;
 
 	if (!src || tmdk_node_scalar_type(n) != TMDK_SCALAR_STRING) {
 		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "expected a regular expression (a string)");
 		return -1;
 	}
 	tmdk_node_text(n, &len);
-	if (len > cc->max_regex_length) {
-		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ELIMIT, n,
-			"regular expression of %zu bytes is over the limit of %zu (max_regex_length)", len, cc->max_regex_length);
+	if (tmdk__cctx_regex(cc, &c->regex, src, len, n, NULL) != TMDK_OK)
 		return -1;
-	}
-	rc = tmdk__regex_compile(&c->regex, src, len, msg, sizeof(msg), &off);
-	if (rc == TMDK_ENOMEM) {
-		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, n, "out of memory");
-		return -1;
-	}
-	if (rc != TMDK_OK) {
-		cc->report(cc, TMDK_DIAG_ERROR, TMDK_EREGEX, n,
-			"regular expression does not compile at offset %zu: %s", off, msg);
-		return -1;
-	}
-	if (tmdk__catalog_add_regex(cc->catalog, c->regex) != TMDK_OK) {
-		tmdk__regex_free(c->regex);
-		c->regex = NULL;
-		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, n, "out of memory");
-		return -1;
-	}
 	return parse_values(cc, c, n, 0);
 }
 

@@ -195,23 +195,8 @@ static tmdk__cond *parse_filter(parser *ps, int depth)
 		c->values[0].boolean = s[0] == 't' || s[0] == 'T';
 	}
 	if (c->pred == TMDK__PRED_MATCHES || c->pred == TMDK__PRED_NOT_MATCHES) {
-		char msg[256];
-		size_t off;
-		int rc = tmdk__regex_compile(&c->regex, c->values[0].text, c->values[0].len, msg, sizeof(msg), &off);
-		if (rc == TMDK_ENOMEM) {
-			fail_nomem(ps);
-			return NULL;
-		}
-		if (rc != TMDK_OK) {
-			ps->failed = 1;
-			ps->cc->report(ps->cc, TMDK_DIAG_ERROR, TMDK_EREGEX, ps->at,
-				"regex '%s' in selector '%s' does not compile at offset %zu: %s",
-				c->values[0].text, ps->text, off, msg);
-			return NULL;
-		}
-		if (tmdk__catalog_add_regex(ps->cc->catalog, c->regex) != TMDK_OK) {
-			tmdk__regex_free(c->regex);
-			fail_nomem(ps);
+		if (tmdk__cctx_regex(ps->cc, &c->regex, c->values[0].text, c->values[0].len, ps->at, ps->text) != TMDK_OK) {
+			ps->failed = 1; /* reported */
 			return NULL;
 		}
 	} else if ((c->pred == TMDK__PRED_LT || c->pred == TMDK__PRED_LTE || c->pred == TMDK__PRED_GT ||
