@@ -97,6 +97,19 @@ int tmdk__artifact_set_comment(tmdk_artifact *a, unsigned int line, const char *
 	return a->comments[line] ? TMDK_OK : TMDK_ENOMEM;
 }
 
+size_t tmdk__artifact_line_index(const tmdk_artifact *a, size_t off)
+{
+	size_t lo = 0, hi = a->line_count;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a->line_starts[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int index_lines(tmdk_artifact *a)
 {
 	size_t cap = 64;

@@ -58,16 +58,8 @@ static size_t leading_space(const char *s, size_t n)
 /* Line and column (bytes, from 1; the BOM does not count) of a text offset. */
 static void offset_position(const tmdk_artifact *a, size_t off, unsigned int *line, unsigned int *column)
 {
-	size_t lo = 0, hi = a->line_count;
-	size_t start;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (a->line_starts[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	start = a->line_count ? a->line_starts[lo] : 0;
+	size_t lo = tmdk__artifact_line_index(a, off);
+	size_t start = a->line_count ? a->line_starts[lo] : 0;
 	if (lo == 0 && a->text_len >= 3 && memcmp(a->text, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
 		start = 3;
 	*line = (unsigned int)lo + 1;

@@ -160,6 +160,9 @@ tmdk_document *tmdk__artifact_add_document(tmdk_artifact *a);
 /** Record a non-fatal problem. @return TMDK_OK or TMDK_ENOMEM. */
 int tmdk__artifact_warn(tmdk_artifact *a, unsigned int line, unsigned int column,
 	const char *fmt, ...) TMDK__PRINTF(4, 5);
+/** Index (0-based) of the line holding byte `off` of the text: the last line
+ *  start not above it (0 when the text has no line). The one offset -> line search. */
+size_t tmdk__artifact_line_index(const tmdk_artifact *a, size_t off);
 /** Record the comment of a line (text is copied into the arena). */
 int tmdk__artifact_set_comment(tmdk_artifact *a, unsigned int line, const char *text, size_t len);
 /* text_map.c: positions inside multi-line scalars. */
