@@ -12,7 +12,7 @@ typedef struct tmdk__regex tmdk__regex;
 typedef struct tmdk__cond tmdk__cond;
 typedef struct tmdk__scanner_state tmdk__eval;
 
-/* ---- selectors (selector.c) ------------------------------------------- */
+/* ---- selectors (parsed by selector.c, evaluated by matcher.c) --------- */
 
 typedef enum {
 	TMDK__ROOT_CURRENT = 0,  /* $ or a relative path: the innermost scope */
@@ -223,6 +223,9 @@ typedef struct tmdk__cctx {
 
 /** Parse a selector; NULL after reporting a diagnostic at `at`. */
 tmdk__selector *tmdk__selector_parse(tmdk__cctx *cc, const char *text, const tmdk_node *at);
+/** Does the selector depend only on the node it starts from (a relative path
+ *  whose filters are relative too)? */
+int tmdk__selector_scope_free(const tmdk__selector *sel);
 tmdk__cond *tmdk__cond_parse(tmdk__cctx *cc, const tmdk_node *node);
 tmdk__match *tmdk__match_parse(tmdk__cctx *cc, const tmdk_node *node);
 int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *out, const tmdk_node *node);
@@ -236,7 +239,7 @@ int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *out, const tmdk_node *n
 int tmdk__cctx_regex(tmdk__cctx *cc, tmdk__regex **out, const char *src, size_t len, const tmdk_node *at,
 	const char *selector);
 
-/* ---- evaluation (matcher.c) -------------------------------------------- */
+/* ---- evaluation (matcher.c: selectors, conditions, templates) ---------- */
 
 /* A scope: the element a for-each / some / every is looking at. */
 typedef struct tmdk__scope {
@@ -275,10 +278,6 @@ int tmdk__select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);
 int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n);
 /** The same, never from the set cache (set_cache.c fills the cache with it). */
 int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);
-/** Does the selector depend only on the node it starts from (a relative path
- *  whose filters are relative too)? */
-int tmdk__selector_scope_free(const tmdk__selector *sel);
-
 /* ---- cross-document work (set_cache.c) ------------------------------------ */
 /** Give every document of the set a slot for the catalog's cached selections
  *  and join indexes; allocated in `arena`, valid for one scan call. */
