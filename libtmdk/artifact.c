@@ -5,6 +5,7 @@
  * parser, so the parsers can build into it without a circle.
  */
 #include "internal.h"
+#include "array.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,14 +40,8 @@ int tmdk_kind_from_name(tmdk_kind *out, const char *name)
 tmdk_document *tmdk__artifact_add_document(tmdk_artifact *a)
 {
 	tmdk_document *d;
-	if (a->doc_count == a->doc_cap) {
-		size_t cap = a->doc_cap ? a->doc_cap * 2 : 4;
-		tmdk_document *p = tmdk__realloc(a->docs, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		a->docs = p;
-		a->doc_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(a->docs, a->doc_count, a->doc_cap, 4) != TMDK_OK)
+		return NULL;
 	d = &a->docs[a->doc_count++];
 	memset(d, 0, sizeof(*d));
 	d->item_index = -1;
@@ -59,14 +54,8 @@ int tmdk__artifact_warn(tmdk_artifact *a, unsigned int line, unsigned int column
 	va_list ap;
 	tmdk__warning *w;
 
-	if (a->warning_count == a->warning_cap) {
-		size_t cap = a->warning_cap ? a->warning_cap * 2 : 4;
-		tmdk__warning *p = tmdk__realloc(a->warnings, cap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		a->warnings = p;
-		a->warning_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(a->warnings, a->warning_count, a->warning_cap, 4) != TMDK_OK)
+		return TMDK_ENOMEM;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -112,21 +101,15 @@ size_t tmdk__artifact_line_index(const tmdk_artifact *a, size_t off)
 
 static int index_lines(tmdk_artifact *a)
 {
-	size_t cap = 64;
+	size_t cap = 0;
 	const char *p = a->text, *end = a->text + a->text_len, *nl;
-	a->line_starts = tmdk__malloc(cap * sizeof(size_t));
-	if (!a->line_starts)
+	if (TMDK__ARRAY_RESERVE(a->line_starts, 0, cap, 64) != TMDK_OK)
 		return TMDK_ENOMEM;
 	a->line_starts[0] = 0;
 	a->line_count = a->text_len ? 1 : 0;
 	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL && nl + 1 < end) {
-		if (a->line_count == cap) {
-			size_t *q = tmdk__realloc(a->line_starts, cap * 2 * sizeof(size_t));
-			if (!q)
-				return TMDK_ENOMEM;
-			a->line_starts = q;
-			cap *= 2;
-		}
+		if (TMDK__ARRAY_RESERVE(a->line_starts, a->line_count, cap, 64) != TMDK_OK)
+			return TMDK_ENOMEM;
 		a->line_starts[a->line_count++] = (size_t)(nl + 1 - a->text);
 		p = nl + 1;
 	}

@@ -3,6 +3,7 @@
  * indexed by artifact kind, and the pattern accessors.
  */
 #include "compiler_int.h"
+#include "array.h"
 
 #include <string.h>
 
@@ -22,17 +23,8 @@ int tmdk__catalog_new(tmdk_catalog **out, unsigned int match_limit, unsigned int
 
 int tmdk__catalog_append(tmdk_catalog *cat, tmdk_pattern *p)
 {
-	if (cat->pattern_count == cat->pattern_cap) {
-		/* An arena array that doubles; the old block stays in the arena. */
-		size_t cap = cat->pattern_cap ? cat->pattern_cap * 2 : 64;
-		tmdk_pattern **n = tmdk__arena_alloc(&cat->arena, cap * sizeof(*n));
-		if (!n)
-			return TMDK_ENOMEM;
-		if (cat->pattern_count)
-			memcpy(n, cat->patterns, cat->pattern_count * sizeof(*n));
-		cat->patterns = n;
-		cat->pattern_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE_ARENA(&cat->arena, cat->patterns, cat->pattern_count, cat->pattern_cap, 64) != TMDK_OK)
+		return TMDK_ENOMEM;
 	cat->patterns[cat->pattern_count++] = p;
 	return TMDK_OK;
 }

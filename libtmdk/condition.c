@@ -5,6 +5,7 @@
  * one run reports as many problems as possible.
  */
 #include "catalog_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -436,15 +437,9 @@ tmdk__match *tmdk__match_parse(tmdk__cctx *cc, const tmdk_node *node)
 
 static int add_part(tmdk__cctx *cc, tmdk__template *t, size_t *cap, const tmdk_node *at)
 {
-	if (t->part_count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		tmdk__template_part *p = alloc(cc, ncap * sizeof(*p), at);
-		if (!p)
-			return -1;
-		if (t->part_count)
-			memcpy(p, t->parts, t->part_count * sizeof(*p));
-		t->parts = p;
-		*cap = ncap;
+	if (TMDK__ARRAY_RESERVE_ARENA(cc->arena, t->parts, t->part_count, *cap, 8) != TMDK_OK) {
+		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, at, "out of memory");
+		return -1;
 	}
 	memset(&t->parts[t->part_count], 0, sizeof(t->parts[0]));
 	t->part_count++;

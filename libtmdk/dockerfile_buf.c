@@ -6,6 +6,7 @@
  * calls no pass, so the passes form a chain, not a circle.
  */
 #include "dockerfile.h"
+#include "array.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,23 +17,10 @@ void tmdk__df_buf_put(tmdk__df_buf *b, const char *s, size_t n)
 {
 	if (b->oom || n == 0)
 		return;
-	if (b->cap - b->n <= n) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *p;
-		while (cap - b->n <= n) {
-			if (cap > SIZE_MAX / 2) {
-				b->oom = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		p = tmdk__realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
+	/* n bytes and the NUL */
+	if (n == SIZE_MAX || TMDK__ARRAY_RESERVE_N(b->p, b->n, b->cap, n + 1, 64) != TMDK_OK) {
+		b->oom = 1;
+		return;
 	}
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
@@ -54,16 +42,8 @@ void tmdk__df_buf_free(tmdk__df_buf *b)
 
 int tmdk__df_strv_push(tmdk__arena *arena, tmdk__df_str **v, size_t *count, size_t *cap, tmdk__df_str item)
 {
-	if (*count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		tmdk__df_str *p = tmdk__arena_alloc(arena, ncap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		if (*count)
-			memcpy(p, *v, *count * sizeof(*p));
-		*v = p;
-		*cap = ncap;
-	}
+	if (TMDK__ARRAY_RESERVE_ARENA(arena, *v, *count, *cap, 4) != TMDK_OK)
+		return TMDK_ENOMEM;
 	(*v)[(*count)++] = item;
 	return TMDK_OK;
 }

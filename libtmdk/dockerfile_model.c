@@ -8,6 +8,7 @@
  * of dockerfile_vars.c.
  */
 #include "dockerfile_model.h"
+#include "array.h"
 
 #include <string.h>
 
@@ -231,15 +232,9 @@ static void open_stage(build *b, const tmdk__df_instr *in, tmdk_node *from, int 
 	tmdk_node *map;
 	unsigned int line, column;
 
-	if (b->stage_count == b->stage_cap) {
-		size_t cap = b->stage_cap ? b->stage_cap * 2 : 4;
-		stage_state *q = tmdk__realloc(b->st, cap * sizeof(*q));
-		if (!q) {
-			m->oom = 1;
-			return;
-		}
-		b->st = q;
-		b->stage_cap = cap;
+	if (TMDK__ARRAY_RESERVE(b->st, b->stage_count, b->stage_cap, 4) != TMDK_OK) {
+		m->oom = 1;
+		return;
 	}
 	s = &b->st[b->stage_count];
 	memset(s, 0, sizeof(*s));

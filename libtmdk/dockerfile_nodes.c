@@ -4,6 +4,7 @@
  * the model's `oom` instead of failing, so callers check once at the end.
  */
 #include "dockerfile_model.h"
+#include "array.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,15 +52,9 @@ void tmdk__df_entry_add(tmdk__df_model *m, tmdk__df_entry **e, size_t *n, size_t
 		m->oom = 1;
 		return;
 	}
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		tmdk__df_entry *q = tmdk__realloc(*e, ncap * sizeof(*q));
-		if (!q) {
-			m->oom = 1;
-			return;
-		}
-		*e = q;
-		*cap = ncap;
+	if (TMDK__ARRAY_RESERVE(*e, *n, *cap, 8) != TMDK_OK) {
+		m->oom = 1;
+		return;
 	}
 	(*e)[*n].key = key;
 	(*e)[*n].value = value;

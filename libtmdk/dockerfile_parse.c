@@ -13,6 +13,7 @@
  * takes any bytes), and heredoc bodies have CRLF turned into LF.
  */
 #include "dockerfile.h"
+#include "array.h"
 
 #include <string.h>
 
@@ -218,14 +219,8 @@ typedef struct joiner {
 /* The next piece of j's text comes from line:column. */
 static int add_segment(tmdk__df_parser *p, joiner *j, unsigned int line, unsigned int column)
 {
-	if (j->seg_count == j->seg_cap) {
-		size_t cap = j->seg_cap ? j->seg_cap * 2 : 8;
-		tmdk__df_seg *q = tmdk__realloc(j->segs, cap * sizeof(*q));
-		if (!q)
-			return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, line, 0, "out of memory");
-		j->segs = q;
-		j->seg_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(j->segs, j->seg_count, j->seg_cap, 8) != TMDK_OK)
+		return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, line, 0, "out of memory");
 	j->segs[j->seg_count].off = j->text.n;
 	j->segs[j->seg_count].line = line;
 	j->segs[j->seg_count].column = column;
@@ -283,14 +278,8 @@ static int push_record(tmdk__df_parser *p, unsigned int line, tmdk__df_instr **o
 		return tmdk__error_set(p->err, TMDK_ELIMIT, p->a->name, line, 1,
 			"Dockerfile has more than %u instructions (max_instructions)",
 			p->a->limits.max_instructions);
-	if (p->instr_count == p->instr_cap) {
-		size_t cap = p->instr_cap ? p->instr_cap * 2 : 16;
-		tmdk__df_instr *q = tmdk__realloc(p->instrs, cap * sizeof(*q));
-		if (!q)
-			return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, line, 0, "out of memory");
-		p->instrs = q;
-		p->instr_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(p->instrs, p->instr_count, p->instr_cap, 16) != TMDK_OK)
+		return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, line, 0, "out of memory");
 	*out = &p->instrs[p->instr_count++];
 	memset(*out, 0, sizeof(**out));
 	return TMDK_OK;

@@ -10,6 +10,7 @@
  * text (an unterminated quote, `${}`) is reported through `error`.
  */
 #include "dockerfile.h"
+#include "array.h"
 
 #include <string.h>
 
@@ -45,15 +46,9 @@ typedef struct word_set {
 
 static void words_finish_word(lexer *lx, word_set *w)
 {
-	if (w->count == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 8;
-		word_span *q = tmdk__realloc(w->spans, cap * sizeof(*q));
-		if (!q) {
-			lx->oom = 1;
-			return;
-		}
-		w->spans = q;
-		w->cap = cap;
+	if (TMDK__ARRAY_RESERVE(w->spans, w->count, w->cap, 8) != TMDK_OK) {
+		lx->oom = 1;
+		return;
 	}
 	tmdk__df_buf_put(&w->text, w->cur.p, w->cur.n);
 	w->spans[w->count].end = w->text.n;

@@ -6,6 +6,7 @@
  * message templates. Parsing them is selector.c's and condition.c's job.
  */
 #include "catalog_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -346,15 +347,9 @@ int tmdk__cond_eval(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w)
 
 int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n)
 {
-	if (ev->top == ev->cap) {
-		size_t ncap = ev->cap ? ev->cap * 2 : 256;
-		const tmdk_node **s = tmdk__realloc((void *)ev->stack, ncap * sizeof(*s));
-		if (!s) {
-			ev->nomem = 1;
-			return -1;
-		}
-		ev->stack = s;
-		ev->cap = ncap;
+	if (TMDK__ARRAY_RESERVE(ev->stack, ev->top, ev->cap, 256) != TMDK_OK) {
+		ev->nomem = 1;
+		return -1;
 	}
 	ev->stack[ev->top++] = n;
 	return 0;
@@ -485,15 +480,10 @@ static void put(buf *b, const char *s, size_t n)
 {
 	if (b->nomem)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = (b->len + n + 1) * 2;
-		char *p = tmdk__realloc(b->p, ncap);
-		if (!p) {
-			b->nomem = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = ncap;
+	/* n bytes and the NUL */
+	if (n == SIZE_MAX || TMDK__ARRAY_RESERVE_N(b->p, b->len, b->cap, n + 1, 64) != TMDK_OK) {
+		b->nomem = 1;
+		return;
 	}
 	memcpy(b->p + b->len, s, n);
 	b->len += n;

@@ -10,6 +10,7 @@
  * which gives the same results, so a scan only pays for the regexes it uses.
  */
 #include "catalog_int.h"
+#include "array.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -72,14 +73,8 @@ static int regex_compile(tmdk__regex **out, const char *pattern, size_t len, cha
 
 static int catalog_add_regex(tmdk_catalog *c, tmdk__regex *rx)
 {
-	if (c->regex_count == c->regex_cap) {
-		size_t cap = c->regex_cap ? c->regex_cap * 2 : 64;
-		tmdk__regex **p = tmdk__realloc(c->regexes, cap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		c->regexes = p;
-		c->regex_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(c->regexes, c->regex_count, c->regex_cap, 64) != TMDK_OK)
+		return TMDK_ENOMEM;
 	c->regexes[c->regex_count++] = rx;
 	return TMDK_OK;
 }

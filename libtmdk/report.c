@@ -5,6 +5,7 @@
  */
 #include "report_int.h"
 #include "scan_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -152,27 +153,12 @@ void tmdk_report_set_duration(tmdk_report *r, double seconds)
 		r->duration_ms = seconds < 0 || seconds > 1e9 ? -1 : (long)(seconds * 1000.0 + 0.5);
 }
 
-static int grow(void **items, size_t *cap, size_t count, size_t size)
-{
-	void *p;
-	size_t n;
-	if (count < *cap)
-		return 0;
-	n = *cap ? *cap * 2 : 16;
-	p = tmdk__realloc(*items, n * size);
-	if (!p)
-		return -1;
-	*items = p;
-	*cap = n;
-	return 0;
-}
-
 int tmdk_report_add_file(tmdk_report *r, const char *path, tmdk_kind kind)
 {
 	char *copy;
 	if (!r || !path || (unsigned)kind > TMDK_KIND_DOCKER_INSPECT)
 		return TMDK_EINVAL;
-	if (grow((void **)&r->files, &r->file_cap, r->file_count, sizeof(*r->files)) != 0 ||
+	if (TMDK__ARRAY_RESERVE(r->files, r->file_count, r->file_cap, 16) != TMDK_OK ||
 	    !(copy = tmdk__strdup(path)))
 		return TMDK_ENOMEM;
 	r->files[r->file_count].path = copy;
@@ -187,7 +173,7 @@ int tmdk_report_add_error(tmdk_report *r, const char *path, unsigned int line, u
 	tmdk__report_error *e;
 	if (!r)
 		return TMDK_EINVAL;
-	if (grow((void **)&r->errors, &r->error_cap, r->error_count, sizeof(*r->errors)) != 0)
+	if (TMDK__ARRAY_RESERVE(r->errors, r->error_count, r->error_cap, 16) != TMDK_OK)
 		return TMDK_ENOMEM;
 	e = &r->errors[r->error_count];
 	e->path = tmdk__strdup(path ? path : "");

@@ -5,6 +5,7 @@
  * invalid UTF-8 always becomes U+FFFD so the output stays well-formed.
  */
 #include "report_int.h"
+#include "array.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -86,20 +87,9 @@ void tmdk__out_repeat(tmdk__out *o, char c, size_t n)
 int tmdk__sink_write(const char *data, size_t len, void *payload)
 {
 	tmdk__sink *s = payload;
-	if (!s->data || len >= s->cap - s->len) {
-		size_t cap = s->cap ? s->cap : 256;
-		char *p;
-		while (len >= cap - s->len) {
-			if (cap > ((size_t)-1) / 2)
-				return -1;
-			cap *= 2;
-		}
-		p = tmdk__realloc(s->data, cap);
-		if (!p)
-			return -1;
-		s->data = p;
-		s->cap = cap;
-	}
+	/* len bytes and the NUL */
+	if (len == SIZE_MAX || TMDK__ARRAY_RESERVE_N(s->data, s->len, s->cap, len + 1, 256) != TMDK_OK)
+		return -1;
 	memcpy(s->data + s->len, data, len);
 	s->len += len;
 	s->data[s->len] = '\0';

@@ -4,6 +4,7 @@
  * sorted (document, line, column, pattern) and then reported.
  */
 #include "scan_int.h"
+#include "array.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -140,14 +141,8 @@ size_t tmdk_scanner_suppressed_count(const tmdk_scanner *s) { return s ? s->supp
 
 static tmdk_finding *new_pending(tmdk_scanner *s)
 {
-	if (s->pending_count == s->pending_cap) {
-		size_t cap = s->pending_cap ? s->pending_cap * 2 : 32;
-		tmdk_finding *p = tmdk__realloc(s->pending, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		s->pending = p;
-		s->pending_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(s->pending, s->pending_count, s->pending_cap, 32) != TMDK_OK)
+		return NULL;
 	memset(&s->pending[s->pending_count], 0, sizeof(s->pending[0]));
 	return &s->pending[s->pending_count++];
 }

@@ -5,6 +5,7 @@
  * nodes with them is evaluation, in matcher.c beside the conditions.
  */
 #include "catalog_int.h"
+#include "array.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -70,17 +71,9 @@ static int is_key_char(char c)
 
 static tmdk__step *add_step(parser *ps, tmdk__selector *sel, size_t *cap)
 {
-	if (sel->step_count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		tmdk__step *n = tmdk__arena_alloc(ps->cc->arena, ncap * sizeof(*n));
-		if (!n) {
-			fail_nomem(ps);
-			return NULL;
-		}
-		if (sel->step_count)
-			memcpy(n, sel->steps, sel->step_count * sizeof(*n));
-		sel->steps = n;
-		*cap = ncap;
+	if (TMDK__ARRAY_RESERVE_ARENA(ps->cc->arena, sel->steps, sel->step_count, *cap, 4) != TMDK_OK) {
+		fail_nomem(ps);
+		return NULL;
 	}
 	return &sel->steps[sel->step_count++];
 }

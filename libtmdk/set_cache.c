@@ -16,6 +16,7 @@
  * false anyway.
  */
 #include "set_int.h"
+#include "array.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -144,14 +145,8 @@ static int compare_entries_nocase(const void *pa, const void *pb)
 
 static int add_entry(tmdk__join_entry **v, size_t *count, size_t *cap, const char *t, size_t len, size_t item)
 {
-	if (*count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		tmdk__join_entry *n = tmdk__realloc(*v, ncap * sizeof(*n));
-		if (!n)
-			return -1;
-		*v = n;
-		*cap = ncap;
-	}
+	if (TMDK__ARRAY_RESERVE(*v, *count, *cap, 64) != TMDK_OK)
+		return -1;
 	(*v)[*count].text = t;
 	(*v)[*count].len = len;
 	(*v)[*count].item = item;

@@ -9,6 +9,7 @@
  * lists. Lists are ascending item indexes without repeats.
  */
 #include "set_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +22,8 @@ typedef struct candidates {
 
 static int add_item(candidates *c, size_t item)
 {
-	if (c->count == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 16;
-		size_t *n = tmdk__realloc(c->items, ncap * sizeof(*n));
-		if (!n)
-			return -1;
-		c->items = n;
-		c->cap = ncap;
-	}
+	if (TMDK__ARRAY_RESERVE(c->items, c->count, c->cap, 16) != TMDK_OK)
+		return -1;
 	c->items[c->count++] = item;
 	return 0;
 }

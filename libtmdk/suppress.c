@@ -6,6 +6,7 @@
  * reason"` on the object or its pod template.
  */
 #include "scan_int.h"
+#include "array.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -88,19 +89,17 @@ static int annotation_on(const tmdk_node *annotations, const char *id, tmdk__sup
 
 int tmdk__file_suppression_lines(const tmdk_artifact *a, unsigned int **out, size_t *count)
 {
-	size_t l, n = 0, lines = tmdk_artifact_line_count(a);
+	size_t l, n = 0, cap = 0, lines = tmdk_artifact_line_count(a);
 	*out = NULL;
 	*count = 0;
 	for (l = 1; l <= lines; l++) {
 		const char *c = tmdk_artifact_line_comment(a, (unsigned int)l);
 		if (c && strstr(c, "tmdk:ignore-file=")) {
-			unsigned int *p = tmdk__realloc(*out, (n + 1) * sizeof(**out));
-			if (!p) {
+			if (TMDK__ARRAY_RESERVE(*out, n, cap, 4) != TMDK_OK) {
 				tmdk__free(*out);
 				*out = NULL;
 				return TMDK_ENOMEM;
 			}
-			*out = p;
 			(*out)[n++] = (unsigned int)l;
 		}
 	}
