@@ -13,6 +13,8 @@
 static const char *const kind_names[] = {
 	"unknown", "dockerfile", "compose", "kubernetes", "daemon-json", "docker-inspect"
 };
+/* One name per kind (fails to compile otherwise). */
+typedef char tmdk__kind_names_complete[sizeof(kind_names) / sizeof(kind_names[0]) == TMDK_KIND_COUNT ? 1 : -1];
 
 const char *tmdk_kind_name(tmdk_kind kind)
 {

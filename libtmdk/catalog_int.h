@@ -180,8 +180,8 @@ struct tmdk_catalog {
 	tmdk__arena arena;           /* patterns, conditions, strings */
 	tmdk_pattern **patterns;     /* sorted by id; arena */
 	size_t pattern_count, pattern_cap;
-	size_t *by_kind[6];          /* pattern indexes per artifact kind; arena */
-	size_t by_kind_count[6];
+	size_t *by_kind[TMDK_KIND_COUNT]; /* pattern indexes per artifact kind; arena */
+	size_t by_kind_count[TMDK_KIND_COUNT];
 	tmdk__regex **regexes;       /* owned; heap array */
 	size_t regex_count, regex_cap;
 	unsigned int match_limit, depth_limit;

@@ -331,7 +331,7 @@ static void report_duplicates(tmdk_compiler *c, tmdk_pattern **sorted, size_t n)
 static int index_by_kind(tmdk_catalog *cat)
 {
 	size_t i, k;
-	for (k = 0; k < 6; k++) {
+	for (k = 0; k < TMDK_KIND_COUNT; k++) {
 		cat->by_kind[k] = tmdk__arena_alloc(&cat->arena, (cat->pattern_count + 1) * sizeof(size_t));
 		if (!cat->by_kind[k])
 			return TMDK_ENOMEM;

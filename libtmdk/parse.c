@@ -171,7 +171,7 @@ static int effective_options(tmdk_parse_options *out, const tmdk_parse_options *
 		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0,
 			"unsupported tmdk_parse_options version %u (expected %u)",
 			opts->version, TMDK_PARSE_OPTIONS_VERSION);
-	if (opts && ((int)opts->kind < 0 || opts->kind > TMDK_KIND_DOCKER_INSPECT))
+	if (opts && ((int)opts->kind < 0 || (int)opts->kind >= TMDK_KIND_COUNT))
 		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0, "unknown artifact kind %d", (int)opts->kind);
 	if (opts)
 		*out = *opts;

@@ -156,7 +156,7 @@ void tmdk_report_set_duration(tmdk_report *r, double seconds)
 int tmdk_report_add_file(tmdk_report *r, const char *path, tmdk_kind kind)
 {
 	char *copy;
-	if (!r || !path || (unsigned)kind > TMDK_KIND_DOCKER_INSPECT)
+	if (!r || !path || (unsigned)kind >= TMDK_KIND_COUNT)
 		return TMDK_EINVAL;
 	if (TMDK__ARRAY_RESERVE(r->files, r->file_count, r->file_cap, 16) != TMDK_OK ||
 	    !(copy = tmdk__strdup(path)))
@@ -448,7 +448,7 @@ static int view_errors(tmdk__view *v)
 static int applies_to_scanned(const tmdk__view *v, const tmdk_pattern *p)
 {
 	int k, any = 0;
-	for (k = TMDK_KIND_DOCKERFILE; k <= TMDK_KIND_DOCKER_INSPECT; k++) {
+	for (k = TMDK_KIND_DOCKERFILE; k < TMDK_KIND_COUNT; k++) {
 		if (!v->kind_count[k])
 			continue;
 		any = 1;

@@ -145,7 +145,7 @@ typedef struct tmdk__view {
 	size_t suppressed_count;
 	const tmdk__report_file **files; /* scanned files (kind known), by path */
 	size_t file_count, skipped_count;
-	size_t kind_count[TMDK_KIND_DOCKER_INSPECT + 1];
+	size_t kind_count[TMDK_KIND_COUNT];
 	const tmdk__report_error **errors; /* by path, line, column */
 	size_t error_count;
 	tmdk__view_pattern *patterns;    /* by id */
