@@ -202,7 +202,7 @@ void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx);
 int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
 	size_t *start, size_t *end);
 
-/* ---- parsing the language (selector.c, condition.c, template.c) --------- */
+/* ---- parsing the language (selector.c; condition.c: conditions, templates) */
 
 /* Where compile problems go: implemented by the compiler. */
 typedef struct tmdk__cctx {
@@ -210,7 +210,6 @@ typedef struct tmdk__cctx {
 	tmdk_catalog *catalog;       /* regexes are registered here */
 	const char *file;
 	const char *pattern_id;
-	tmdk_kind kinds_mask;        /* unused placeholder for entry-point checks */
 	unsigned int kinds;
 	const char *scopes[TMDK__MAX_SCOPES]; /* names visible at this point; [0] = "doc" */
 	int depth;                   /* innermost scope */
