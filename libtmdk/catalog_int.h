@@ -273,7 +273,7 @@ struct tmdk__scanner_state {
 
 /** Select nodes; results pushed on ev->stack from index *first to ev->top. */
 int tmdk__select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);
-/** Push one node on ev->stack. @return 0, or -1 (ev->nomem set). */
+/** Push one node on ev->stack. @return 0, or TMDK_ENOMEM (ev->nomem set). */
 int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n);
 /** The same, never from the set cache (set_cache.c fills the cache with it). */
 int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);
@@ -290,7 +290,7 @@ int tmdk__set_plan_select(tmdk__eval *ev, const tmdk__cond *c, size_t *first);
  *  (the pattern's evaluation must stop), 1 otherwise. */
 int tmdk__set_charge(tmdk__eval *ev, size_t n);
 /** At compile time: plan the candidates of a some/none over a cached $set
- *  selection (c->plan). @return 0, or -1 after reporting out of memory. */
+ *  selection (c->plan). @return 0, or TMDK_ENOMEM after reporting it. */
 int tmdk__set_plan_make(tmdk__cctx *cc, tmdk__cond *c, int where_depth, const tmdk_node *at);
 /** Evaluate a condition in the current scope. 1 true, 0 false. */
 int tmdk__cond_eval(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w);

@@ -349,7 +349,7 @@ int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n)
 {
 	if (TMDK__ARRAY_RESERVE(ev->stack, ev->top, ev->cap, 256) != TMDK_OK) {
 		ev->nomem = 1;
-		return -1;
+		return TMDK_ENOMEM;
 	}
 	ev->stack[ev->top++] = n;
 	return 0;
@@ -453,7 +453,7 @@ int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
 	if (!root)
 		return 0;
 	if (tmdk__eval_push(ev, root) != 0)
-		return -1;
+		return TMDK_ENOMEM;
 	for (s = 0; s < sel->step_count; s++) {
 		end = ev->top;
 		for (i = begin; i < end && !ev->nomem; i++)
@@ -465,7 +465,7 @@ int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
 		if (ev->top == begin)
 			break;
 	}
-	return ev->nomem ? -1 : 0;
+	return ev->nomem ? TMDK_ENOMEM : 0;
 }
 
 /* ---- message templates ---------------------------------------------------- */

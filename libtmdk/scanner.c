@@ -188,7 +188,7 @@ static int fill_common(tmdk_scanner *s, tmdk_finding *f, const tmdk_pattern *p, 
 	f->column = col;
 	f->evidence = evidence_at(s->artifact, line);
 	f->object = tmdk__describe_object(f->kind, tmdk_document_view(s->doc), s->ev.scopes, s->ev.depth);
-	return f->evidence && f->object ? 0 : -1;
+	return f->evidence && f->object ? TMDK_OK : TMDK_ENOMEM;
 }
 
 /* A suppression without a reason is reported once per place it is written. */
@@ -205,10 +205,10 @@ static int report_missing_reason(tmdk_scanner *s, const tmdk__suppression *sup)
 		if (s->pending[i].pattern == meta && s->pending[i].line == line)
 			return 0;
 	f = new_pending(s);
-	if (!f || fill_common(s, f, meta, line, 1) != 0)
-		return -1;
+	if (!f || fill_common(s, f, meta, line, 1) != TMDK_OK)
+		return TMDK_ENOMEM;
 	f->message = tmdk__strdup(meta->message_text);
-	return f->message ? 0 : -1;
+	return f->message ? TMDK_OK : TMDK_ENOMEM;
 }
 
 /* anchor: where the matched node starts (the finding may be further down
@@ -222,12 +222,12 @@ static int apply_suppression(tmdk_scanner *s, tmdk_finding *f, unsigned int anch
 	found = tmdk__find_suppression(s->artifact, tmdk_document_view(s->doc), f->pattern->id, f->line, anchor,
 		s->file_lines, s->file_line_count, &sup);
 	if (found <= 0)
-		return found; /* -1: out of memory */
+		return found; /* 0, or TMDK_ENOMEM */
 	f->suppressed = 1;
 	f->suppression = suppression_text(&sup);
 	if (!f->suppression) {
 		tmdk__free(sup.reason);
-		return -1;
+		return TMDK_ENOMEM;
 	}
 	if (!sup.reason) {
 		/* f may move when pending grows: do this last. */
@@ -245,7 +245,7 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 
 	if (s->total >= s->opts.max_findings) {
 		s->error = TMDK_ELIMIT;
-		return -1;
+		return TMDK_ELIMIT;
 	}
 	if (!line) {
 		line = tmdk_document_line(s->doc);
@@ -263,13 +263,13 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 	}
 	f = new_pending(s);
 	if (!f)
-		return -1;
+		return TMDK_ENOMEM;
 	s->total++;
-	if (fill_common(s, f, p, line, col) != 0)
-		return -1;
+	if (fill_common(s, f, p, line, col) != TMDK_OK)
+		return TMDK_ENOMEM;
 	f->message = tmdk__template_render(&s->ev, &p->message, w);
 	if (!f->message)
-		return -1;
+		return TMDK_ENOMEM;
 	return apply_suppression(s, f, anchor);
 }
 
@@ -289,10 +289,10 @@ static int run_match(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__match *
 				w.node = ev->scopes[ev->depth].node;
 			rc = emit(s, p, &w);
 		}
-		return ev->nomem ? -1 : rc;
+		return ev->nomem ? TMDK_ENOMEM : rc;
 	}
 	if (ev->depth + 1 > TMDK__MAX_SCOPES || tmdk__select(ev, m->for_each, &first) != 0)
-		return ev->nomem ? -1 : 0;
+		return ev->nomem ? TMDK_ENOMEM : TMDK_OK;
 	count = ev->top - first;
 	for (i = 0; i < count && rc == 0; i++) {
 		const tmdk_node *element = ev->stack[first + i];
@@ -313,7 +313,7 @@ static int run_match(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__match *
 		ev->depth--;
 	}
 	ev->top = first;
-	return ev->nomem ? -1 : rc;
+	return ev->nomem ? TMDK_ENOMEM : rc;
 }
 
 /* Evaluate one pattern on the current document. A pattern that hits a
@@ -324,12 +324,14 @@ static int run_match(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__match *
 static int run_pattern(tmdk_scanner *s, const tmdk_pattern *p)
 {
 	size_t before = s->pending_count, total = s->total, i;
+	int rc;
 
 	s->ev.limit_hit = 0;
 	s->ev.set_limit_hit = 0;
 	s->ev.set_visits = s->set_visits[p->index];
-	if (run_match(s, p, p->match) != 0)
-		return -1;
+	rc = run_match(s, p, p->match);
+	if (rc != TMDK_OK)
+		return rc;
 	s->set_visits[p->index] = s->ev.set_visits;
 	if (!s->ev.limit_hit)
 		return 0;
@@ -350,6 +352,7 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 	tmdk_kind kind = tmdk_artifact_kind(s->artifact);
 	const tmdk_catalog *cat = s->catalog;
 	size_t i;
+	int rc;
 
 	s->doc = doc;
 	s->ev.raw = tmdk_document_root(doc);
@@ -361,10 +364,11 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 			continue;
 		if (s->gave_up[p->index])
 			continue;
-		if (run_pattern(s, p) != 0)
-			return -1;
+		rc = run_pattern(s, p);
+		if (rc != TMDK_OK)
+			return rc;
 	}
-	return 0;
+	return TMDK_OK;
 }
 
 static int compare_pending(const void *a, const void *b)
@@ -404,7 +408,7 @@ static int scan_artifact(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_c
 
 	s->artifact = a;
 	if (tmdk__file_suppression_lines(a, &s->file_lines, &s->file_line_count) != TMDK_OK)
-		return -1; /* out of memory */
+		return TMDK_ENOMEM;
 	for (d = 0; d < tmdk_artifact_document_count(a) && rc == 0; d++)
 		rc = scan_document(s, tmdk_artifact_document(a, d));
 	tmdk__free(s->file_lines);
@@ -429,12 +433,12 @@ static int build_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
 	tmdk__arena_release(&s->scratch);
 	set = tmdk__node_seq(&s->scratch, 0, 0);
 	if (!set)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < n; i++)
 		for (d = 0; d < tmdk_artifact_document_count(as[i]); d++) {
 			const tmdk_node *v = tmdk_document_view(tmdk_artifact_document(as[i], d));
 			if (v && tmdk__node_seq_push(&s->scratch, set, (tmdk_node *)v) != TMDK_OK)
-				return -1;
+				return TMDK_ENOMEM;
 		}
 	s->ev.set = set;
 	if (s->naive_set) {
@@ -454,14 +458,15 @@ static int finish_scan(tmdk_scanner *s, int rc, tmdk_error *err)
 	if (s->callback_rc < 0)
 		return tmdk__error_set(err, s->callback_rc, tmdk_artifact_name(s->artifact), 0, 0,
 			"scan aborted by the callback (%d)", s->callback_rc);
-	if (s->ev.nomem || (rc < 0 && !s->error && rc == -1))
+	if (s->ev.nomem || rc == TMDK_ENOMEM)
 		return tmdk__error_set(err, TMDK_ENOMEM, s->artifact ? tmdk_artifact_name(s->artifact) : NULL, 0, 0,
 			"out of memory");
 	if (s->error == TMDK_ELIMIT)
 		return tmdk__error_set(err, TMDK_ELIMIT, tmdk_artifact_name(s->artifact), 0, 0,
 			"more than %zu findings (max_findings)", s->opts.max_findings);
 	if (rc < 0)
-		return tmdk__error_set(err, rc, tmdk_artifact_name(s->artifact), 0, 0, "scan aborted by the callback (%d)", rc);
+		return tmdk__error_set(err, rc, s->artifact ? tmdk_artifact_name(s->artifact) : NULL, 0, 0, "%s",
+			tmdk_strerror(rc));
 	if (s->ev.limit_pattern && s->ev.limit_was_set)
 		return tmdk__error_set(err, TMDK_ELIMIT, tmdk_artifact_name(s->artifact), 0, 0,
 			"pattern %s visited more than %zu documents of the scanned set (max_set_visits); the pattern "

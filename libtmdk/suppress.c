@@ -41,7 +41,7 @@ static int reason_of(const char *rest, tmdk__suppression *out)
 	while (*rest == ' ' || *rest == '\t' || *rest == '-' || *rest == ':' || *rest == '#')
 		rest++;
 	out->reason = *rest ? tmdk__strdup(rest) : NULL;
-	return *rest && !out->reason ? -1 : 1;
+	return *rest && !out->reason ? TMDK_ENOMEM : 1;
 }
 
 /* Look for `directive=` in text naming id: 1 found, 0 not, -1 out of memory. */
