@@ -105,7 +105,7 @@ static int fail(lexer *lx, const char *msg)
 {
 	if (!lx->error)
 		lx->error = msg;
-	return -1;
+	return TMDK_EPARSE;
 }
 
 static int process_until(lexer *lx, char stop, int raw_escapes, tmdk__df_buf *out, word_set *w);
@@ -464,8 +464,9 @@ static int double_quote(lexer *lx, tmdk__df_buf *out)
 			return 0;
 		}
 		if (c == '$') {
-			if (expand_dollar(lx, out) != 0)
-				return -1;
+			int rc = expand_dollar(lx, out);
+			if (rc != 0)
+				return rc;
 			continue;
 		}
 		lx->pos++;

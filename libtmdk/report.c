@@ -366,7 +366,7 @@ static int view_findings(tmdk__view *v)
 	v->grouped = tmdk__calloc(n + 1, sizeof(*v->grouped));
 	v->suppressed = tmdk__calloc(n + 1, sizeof(*v->suppressed));
 	if (!v->shown || !v->grouped || !v->suppressed)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < n; i++) {
 		const tmdk_finding *f = tmdk_findings_at(r->findings, i);
 		if (tmdk_pattern_severity(tmdk_finding_pattern(f)) < v->opts->min_severity)
@@ -399,7 +399,7 @@ static int view_files(tmdk__view *v)
 	if (r->file_count) {
 		v->files = tmdk__calloc(r->file_count, sizeof(*v->files));
 		if (!v->files)
-			return -1;
+			return TMDK_ENOMEM;
 		for (i = 0; i < r->file_count; i++)
 			v->files[i] = &r->files[i];
 		n = r->file_count;
@@ -408,7 +408,7 @@ static int view_files(tmdk__view *v)
 		v->derived = tmdk__calloc(n + 1, sizeof(*v->derived));
 		v->files = tmdk__calloc(n + 1, sizeof(*v->files));
 		if (!v->derived || !v->files)
-			return -1;
+			return TMDK_ENOMEM;
 		for (i = 0; i < n; i++) {
 			const tmdk_finding *f = tmdk_findings_at(r->findings, i);
 			v->derived[i].path = (char *)tmdk_finding_path(f);
@@ -437,7 +437,7 @@ static int view_errors(tmdk__view *v)
 	size_t i;
 	v->errors = tmdk__calloc(r->error_count + 1, sizeof(*v->errors));
 	if (!v->errors)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < r->error_count; i++)
 		v->errors[i] = &r->errors[i];
 	v->error_count = r->error_count;
@@ -467,7 +467,7 @@ static int view_patterns(tmdk__view *v)
 
 	v->patterns = tmdk__calloc(max + 1, sizeof(*v->patterns));
 	if (!v->patterns)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < n; i++) {
 		const tmdk_pattern *p = tmdk_catalog_pattern(r->catalog, i);
 		if (r->enabled[i] && tmdk_pattern_severity(p) >= v->opts->min_severity && applies_to_scanned(v, p)) {
@@ -513,7 +513,7 @@ static int view_build(tmdk__view *v, const tmdk_report *r, const tmdk_report_opt
 	v->title = opts->title ? opts->title : "Threat model";
 	if (view_findings(v) != 0 || view_files(v) != 0 || view_errors(v) != 0 || view_patterns(v) != 0) {
 		view_free(v);
-		return -1;
+		return TMDK_ENOMEM;
 	}
 	return 0;
 }
@@ -554,13 +554,13 @@ int tmdk_report_write(const tmdk_report *r, const tmdk_report_options *opts, tmd
 	}
 	tmdk__out_init(o, write, payload);
 	rc = writers[opts->format](&v, o);
-	if (rc == 0 && tmdk__out_flush(o) != 0)
-		rc = o->nomem ? -1 : -2;
-	else if (rc == 0 && o->nomem)
-		rc = -1;
+	if (rc == TMDK_OK && tmdk__out_flush(o) != TMDK_OK)
+		rc = o->nomem ? TMDK_ENOMEM : TMDK_EIO;
+	else if (rc == TMDK_OK && o->nomem)
+		rc = TMDK_ENOMEM;
 	view_free(&v);
 	tmdk__free(o);
-	if (rc == -1)
+	if (rc == TMDK_ENOMEM)
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	if (rc != 0)
 		return tmdk__error_set(err, TMDK_EIO, NULL, 0, 0, "the write callback failed; the %s report is incomplete",

@@ -23,7 +23,7 @@ typedef struct tmdk__out {
 } tmdk__out;
 
 void tmdk__out_init(tmdk__out *o, tmdk_write_fn write, void *payload);
-/** Flush the buffer; 0, or -1 when the callback failed (now or before). */
+/** Flush the buffer; TMDK_OK, or TMDK_EIO when the callback failed (now or before). */
 int tmdk__out_flush(tmdk__out *o);
 void tmdk__out_mem(tmdk__out *o, const char *s, size_t n);
 void tmdk__out_str(tmdk__out *o, const char *s);

@@ -24,7 +24,7 @@ int tmdk__out_flush(tmdk__out *o)
 	if (!o->failed && o->len && o->write(o->buf, o->len, o->payload) != 0)
 		o->failed = 1;
 	o->len = 0;
-	return o->failed ? -1 : 0;
+	return o->failed ? TMDK_EIO : TMDK_OK;
 }
 
 void tmdk__out_mem(tmdk__out *o, const char *s, size_t n)
@@ -89,7 +89,7 @@ int tmdk__sink_write(const char *data, size_t len, void *payload)
 	tmdk__sink *s = payload;
 	/* len bytes and the NUL */
 	if (len == SIZE_MAX || TMDK__ARRAY_RESERVE_N(s->data, s->len, s->cap, len + 1, 256) != TMDK_OK)
-		return -1;
+		return TMDK_ENOMEM;
 	memcpy(s->data + s->len, data, len);
 	s->len += len;
 	s->data[s->len] = '\0';

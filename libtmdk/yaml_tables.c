@@ -110,15 +110,15 @@ long tmdk__yaml_anchor_define(tmdk__yaml_anchors *t, const char *name, tmdk_node
 	tmdk__yaml_anchor *it;
 
 	if ((t->count + 1) * 2 > t->slot_cap && anchors_grow(t) != TMDK_OK)
-		return -1;
+		return TMDK_ENOMEM;
 	slot = anchor_slot(t, name, len);
 	if (!t->slots[slot]) {
 		char *copy;
 		if (anchors_reserve_item(t) != TMDK_OK)
-			return -1;
+			return TMDK_ENOMEM;
 		copy = tmdk__strndup(name, len);
 		if (!copy)
-			return -1;
+			return TMDK_ENOMEM;
 		t->items[t->count].name = copy;
 		t->slots[slot] = (uint32_t)(t->count + 1);
 		t->count++;
