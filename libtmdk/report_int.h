@@ -166,7 +166,7 @@ void tmdk__reference_label(const tmdk_reference *ref, char *buf, size_t size);
 /** Upper-case severity name ("HIGH"). */
 const char *tmdk__severity_upper(tmdk_severity s);
 
-/* ---- the writers, one file each: 0, or -1 when out of memory ----------- */
+/* ---- the writers, one file each: 0, or TMDK_ENOMEM ---------------------- */
 int tmdk__write_text(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_json(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o);

@@ -38,14 +38,14 @@ typedef struct parser {
 	const tmdk_node *at;
 	const char *text;
 	const char *p;
-	int failed;
+	int failed;              /* the code of the diagnostic reported, or 0 */
 } parser;
 
 static void fail(parser *ps, const char *fmt, const char *detail)
 {
 	if (ps->failed)
 		return;
-	ps->failed = 1;
+	ps->failed = TMDK_ESCHEMA;
 	ps->cc->report(ps->cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, ps->at,
 		"bad selector '%s' at offset %zu: %s%s", ps->text, (size_t)(ps->p - ps->text), fmt, detail ? detail : "");
 }
@@ -54,8 +54,14 @@ static void fail(parser *ps, const char *fmt, const char *detail)
  * TMDK_ENOMEM), never as a bad selector, even after a syntax error. */
 static void fail_nomem(parser *ps)
 {
-	ps->failed = 1;
+	ps->failed = TMDK_ENOMEM;
 	ps->cc->report(ps->cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, ps->at, "out of memory");
+}
+
+/* The code to return once a step failed (its diagnostic is reported). */
+static int failure(const parser *ps)
+{
+	return ps->failed ? ps->failed : TMDK_ESCHEMA;
 }
 
 static void skip_blanks(parser *ps)
@@ -188,8 +194,9 @@ static tmdk__cond *parse_filter(parser *ps, int depth)
 		c->values[0].boolean = s[0] == 't' || s[0] == 'T';
 	}
 	if (c->pred == TMDK__PRED_MATCHES || c->pred == TMDK__PRED_NOT_MATCHES) {
-		if (tmdk__cctx_regex(ps->cc, &c->regex, c->values[0].text, c->values[0].len, ps->at, ps->text) != TMDK_OK) {
-			ps->failed = 1; /* reported */
+		int rc = tmdk__cctx_regex(ps->cc, &c->regex, c->values[0].text, c->values[0].len, ps->at, ps->text);
+		if (rc != TMDK_OK) {
+			ps->failed = rc; /* reported */
 			return NULL;
 		}
 	} else if ((c->pred == TMDK__PRED_LT || c->pred == TMDK__PRED_LTE || c->pred == TMDK__PRED_GT ||
@@ -206,7 +213,7 @@ static int parse_bracket(parser *ps, tmdk__selector *sel, size_t *cap, int depth
 {
 	tmdk__step *st = add_step(ps, sel, cap);
 	if (!st)
-		return -1;
+		return failure(ps);
 	ps->p++; /* [ */
 	skip_blanks(ps);
 	if (*ps->p == '*') {
@@ -217,12 +224,12 @@ static int parse_bracket(parser *ps, tmdk__selector *sel, size_t *cap, int depth
 		st->kind = TMDK__STEP_FILTER;
 		st->filter = parse_filter(ps, depth + 1);
 		if (!st->filter)
-			return -1;
+			return failure(ps);
 	} else if (*ps->p == '"' || *ps->p == '\'') {
 		st->kind = TMDK__STEP_KEY;
 		st->key = parse_quoted(ps, &st->key_len);
 		if (!st->key)
-			return -1;
+			return failure(ps);
 	} else {
 		char *end;
 		errno = 0;
@@ -230,14 +237,14 @@ static int parse_bracket(parser *ps, tmdk__selector *sel, size_t *cap, int depth
 		st->index = strtol(ps->p, &end, 10);
 		if (end == ps->p || errno) {
 			fail(ps, "expected an index, *, ?filter or a quoted key inside [ ]", NULL);
-			return -1;
+			return failure(ps);
 		}
 		ps->p = end;
 	}
 	skip_blanks(ps);
 	if (*ps->p != ']') {
 		fail(ps, "missing ]", NULL);
-		return -1;
+		return failure(ps);
 	}
 	ps->p++;
 	return 0;
@@ -248,7 +255,7 @@ static int parse_dotted(parser *ps, tmdk__selector *sel, size_t *cap)
 	tmdk__step *st = add_step(ps, sel, cap);
 	const char *start = ps->p;
 	if (!st)
-		return -1;
+		return failure(ps);
 	if (ps->p[0] == '*' && ps->p[1] == '*') {
 		st->kind = TMDK__STEP_DESCEND;
 		ps->p += 2;
@@ -268,14 +275,14 @@ static int parse_dotted(parser *ps, tmdk__selector *sel, size_t *cap)
 		ps->p++;
 	if (ps->p == start) {
 		fail(ps, "expected a key", NULL);
-		return -1;
+		return failure(ps);
 	}
 	st->kind = TMDK__STEP_KEY;
 	st->key = tmdk__arena_strndup(ps->cc->arena, start, (size_t)(ps->p - start));
 	st->key_len = (size_t)(ps->p - start);
 	if (!st->key) {
 		fail_nomem(ps);
-		return -1;
+		return failure(ps);
 	}
 	return 0;
 }
@@ -311,7 +318,7 @@ static int parse_root(parser *ps, tmdk__selector *sel, int depth)
 	} else if (len == 5 && strncmp(start, "outer", 5) == 0) {
 		if (depth < 1) {
 			fail(ps, "$outer used outside a nested scope", NULL);
-			return -1;
+			return failure(ps);
 		}
 		sel->root = TMDK__ROOT_SCOPE;
 		sel->scope = depth - 1;
@@ -321,7 +328,7 @@ static int parse_root(parser *ps, tmdk__selector *sel, int depth)
 			char name[64];
 			snprintf(name, sizeof(name), "%.*s", (int)(len < 60 ? len : 60), start);
 			fail(ps, "unknown scope $", name);
-			return -1;
+			return failure(ps);
 		}
 		sel->root = TMDK__ROOT_SCOPE;
 		sel->scope = d;
@@ -346,7 +353,7 @@ static int parse_entry_point(parser *ps, tmdk__selector *sel, int depth)
 	if (entry_points[i].name) {
 		sub = *ps;
 		sub.text = sub.p = entry_points[i].expansion;
-		return parse_selector_into(&sub, sel, depth) == 0 && !sub.failed ? 0 : -1;
+		return parse_selector_into(&sub, sel, depth) == 0 && !sub.failed ? 0 : failure(&sub);
 	}
 	for (i = 0; dockerfile_keywords[i]; i++)
 		if (strlen(dockerfile_keywords[i]) == len && strncmp(dockerfile_keywords[i], start, len) == 0)
@@ -354,7 +361,7 @@ static int parse_entry_point(parser *ps, tmdk__selector *sel, int depth)
 	if (!dockerfile_keywords[i]) {
 		snprintf(buf, sizeof(buf), "%.*s", (int)(len < 40 ? len : 40), start);
 		fail(ps, "unknown entry point @", buf);
-		return -1;
+		return failure(ps);
 	}
 	{
 		/* @run, @copy …: the instructions with that keyword. */
@@ -362,13 +369,13 @@ static int parse_entry_point(parser *ps, tmdk__selector *sel, int depth)
 		char *u;
 		if (!exp) {
 			fail_nomem(ps);
-			return -1;
+			return failure(ps);
 		}
 		for (u = strchr(exp, '"') + 1; *u != '"'; u++)
 			*u = (char)toupper((unsigned char)*u);
 		sub = *ps;
 		sub.text = sub.p = exp;
-		return parse_selector_into(&sub, sel, depth) == 0 && !sub.failed ? 0 : -1;
+		return parse_selector_into(&sub, sel, depth) == 0 && !sub.failed ? 0 : failure(&sub);
 	}
 }
 
@@ -380,29 +387,29 @@ static int parse_selector_into(parser *ps, tmdk__selector *sel, int depth)
 	skip_blanks(ps);
 	if (*ps->p == '$') {
 		if (parse_root(ps, sel, depth) != 0)
-			return -1;
+			return failure(ps);
 		first = 0;
 	} else if (*ps->p == '@') {
 		if (parse_entry_point(ps, sel, depth) != 0)
-			return -1;
+			return failure(ps);
 		cap = sel->step_count;
 		first = 0;
 	}
 	while (*ps->p && !ps->failed) {
 		if (*ps->p == '[') {
 			if (parse_bracket(ps, sel, &cap, depth) != 0)
-				return -1;
+				return failure(ps);
 		} else if (*ps->p == '.' || first) {
 			if (*ps->p == '.')
 				ps->p++;
 			if (parse_dotted(ps, sel, &cap) != 0)
-				return -1;
+				return failure(ps);
 		} else {
 			break;
 		}
 		first = 0;
 	}
-	return ps->failed ? -1 : 0;
+	return ps->failed;
 }
 
 /* Filters that look only at the element they test (no $doc, $outer …):
