@@ -258,7 +258,7 @@ static int check_keys(tmdk__cctx *cc, const tmdk_node *node, const char *const *
 		if (!k || !allowed[j]) {
 			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, tmdk_node_key_at(node, i),
 				"unknown key '%s' in %s", k ? k : "?", what);
-			ok = -1;
+			ok = TMDK_ESCHEMA;
 		}
 	}
 	return ok;

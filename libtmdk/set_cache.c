@@ -188,7 +188,7 @@ static int build_join(tmdk__eval *ev, const tmdk__cond *key, const tmdk__set_sel
 		if (pd->entries)
 			memcpy(pd->entries, v, count * sizeof(*v));
 		else
-			rc = -1;
+			rc = TMDK_ENOMEM;
 	}
 	pd->count = count;
 	tmdk__free(v);

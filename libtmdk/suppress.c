@@ -34,7 +34,7 @@ static int list_names(const char *p, const char *id, const char **rest)
 	return found;
 }
 
-/* Copy the reason into out->reason: 1, or -1 when out of memory (which must
+/* Copy the reason into out->reason: 1, or TMDK_ENOMEM (which must
  * not pass for "no reason given"). */
 static int reason_of(const char *rest, tmdk__suppression *out)
 {
@@ -44,7 +44,7 @@ static int reason_of(const char *rest, tmdk__suppression *out)
 	return *rest && !out->reason ? TMDK_ENOMEM : 1;
 }
 
-/* Look for `directive=` in text naming id: 1 found, 0 not, -1 out of memory. */
+/* Look for `directive=` in text naming id: 1 found, 0 not, TMDK_ENOMEM. */
 static int text_suppresses(const char *text, const char *directive, const char *id, tmdk__suppression *out)
 {
 	const char *p = text;
