@@ -9,6 +9,7 @@
  *	a->docs[a->doc_count++] = d;
  *
  * On failure the array, its count and its capacity are left as they were.
+ * The macros evaluate their arguments more than once: pass plain lvalues.
  * Heap arrays are freed with tmdk__free; arena arrays go with their arena
  * (growing one copies it to a larger block and leaves the old one there).
  */
