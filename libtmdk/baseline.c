@@ -17,6 +17,7 @@
  */
 #include "report_int.h"
 #include "scan_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -123,14 +124,8 @@ int tmdk_report_add_baseline(tmdk_report *r, const char *fingerprint)
 	char *copy;
 	if (!r || !fingerprint)
 		return TMDK_EINVAL;
-	if (r->baseline_count == r->baseline_cap) {
-		size_t cap = r->baseline_cap ? r->baseline_cap * 2 : 64;
-		char **p = tmdk__realloc(r->baseline, cap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		r->baseline = p;
-		r->baseline_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(r->baseline, r->baseline_count, r->baseline_cap, 64) != TMDK_OK)
+		return TMDK_ENOMEM;
 	if (!(copy = tmdk__strdup(fingerprint)))
 		return TMDK_ENOMEM;
 	r->baseline[r->baseline_count++] = copy;
@@ -183,14 +178,8 @@ static const char *text_of(const tmdk_node *n)
 
 static int add_computed(reader *rd, uint64_t hash)
 {
-	if (rd->computed_count == rd->computed_cap) {
-		size_t cap = rd->computed_cap ? rd->computed_cap * 2 : 64;
-		print *p = tmdk__realloc(rd->computed, cap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		rd->computed = p;
-		rd->computed_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(rd->computed, rd->computed_count, rd->computed_cap, 64) != TMDK_OK)
+		return TMDK_ENOMEM;
 	rd->computed[rd->computed_count].hash = hash;
 	rd->computed[rd->computed_count].index = rd->computed_count;
 	rd->computed[rd->computed_count].f = NULL;

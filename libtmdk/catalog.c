@@ -3,6 +3,7 @@
  * indexed by artifact kind, and the pattern accessors.
  */
 #include "compiler_int.h"
+#include "array.h"
 
 #include <string.h>
 
@@ -20,33 +21,10 @@ int tmdk__catalog_new(tmdk_catalog **out, unsigned int match_limit, unsigned int
 	return TMDK_OK;
 }
 
-int tmdk__catalog_add_regex(tmdk_catalog *c, tmdk__regex *rx)
-{
-	if (c->regex_count == c->regex_cap) {
-		size_t cap = c->regex_cap ? c->regex_cap * 2 : 64;
-		tmdk__regex **p = tmdk__realloc(c->regexes, cap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		c->regexes = p;
-		c->regex_cap = cap;
-	}
-	c->regexes[c->regex_count++] = rx;
-	return TMDK_OK;
-}
-
 int tmdk__catalog_append(tmdk_catalog *cat, tmdk_pattern *p)
 {
-	if (cat->pattern_count == cat->pattern_cap) {
-		/* An arena array that doubles; the old block stays in the arena. */
-		size_t cap = cat->pattern_cap ? cat->pattern_cap * 2 : 64;
-		tmdk_pattern **n = tmdk__arena_alloc(&cat->arena, cap * sizeof(*n));
-		if (!n)
-			return TMDK_ENOMEM;
-		if (cat->pattern_count)
-			memcpy(n, cat->patterns, cat->pattern_count * sizeof(*n));
-		cat->patterns = n;
-		cat->pattern_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE_ARENA(&cat->arena, cat->patterns, cat->pattern_count, cat->pattern_cap, 64) != TMDK_OK)
+		return TMDK_ENOMEM;
 	cat->patterns[cat->pattern_count++] = p;
 	return TMDK_OK;
 }

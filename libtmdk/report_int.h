@@ -23,7 +23,7 @@ typedef struct tmdk__out {
 } tmdk__out;
 
 void tmdk__out_init(tmdk__out *o, tmdk_write_fn write, void *payload);
-/** Flush the buffer; 0, or -1 when the callback failed (now or before). */
+/** Flush the buffer; TMDK_OK, or TMDK_EIO when the callback failed (now or before). */
 int tmdk__out_flush(tmdk__out *o);
 void tmdk__out_mem(tmdk__out *o, const char *s, size_t n);
 void tmdk__out_str(tmdk__out *o, const char *s);
@@ -163,7 +163,7 @@ typedef struct tmdk__view {
 	size_t suppressed_count;
 	const tmdk__report_file **files; /* scanned files (kind known), by path */
 	size_t file_count, skipped_count;
-	size_t kind_count[TMDK_KIND_DOCKER_INSPECT + 1];
+	size_t kind_count[TMDK_KIND_COUNT];
 	const tmdk__report_error **errors; /* by path, line, column */
 	size_t error_count;
 	tmdk__view_pattern *patterns;    /* by id */
@@ -189,7 +189,7 @@ void tmdk__reference_label(const tmdk_reference *ref, char *buf, size_t size);
 /** Upper-case severity name ("HIGH"). */
 const char *tmdk__severity_upper(tmdk_severity s);
 
-/* ---- the writers, one file each: 0, or -1 when out of memory ----------- */
+/* ---- the writers, one file each: 0, or TMDK_ENOMEM ---------------------- */
 int tmdk__write_text(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_json(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o);

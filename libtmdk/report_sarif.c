@@ -61,7 +61,7 @@ static int help(tmdk__json *j, const tmdk_pattern *p)
 	tmdk__sink text = { NULL, 0, 0 }, md = { NULL, 0, 0 };
 	tmdk__out *t = tmdk__malloc(sizeof(*t)), *m = tmdk__malloc(sizeof(*m));
 	size_t i, n = tmdk_pattern_reference_count(p);
-	int rc = -1;
+	int rc = TMDK_ENOMEM; /* the sinks only fail for memory */
 
 	if (!t || !m)
 		goto done;
@@ -153,7 +153,7 @@ static int rule(tmdk__json *j, const tmdk_pattern *p)
 	message(j, "shortDescription", tmdk_pattern_title(p));
 	message(j, "fullDescription", tmdk_pattern_description(p));
 	if (help(j, p) != 0)
-		return -1;
+		return TMDK_ENOMEM;
 	/* helpUri must be an absolute URI: only http(s) links qualify. */
 	if (tmdk__is_web_url(first_url(p)))
 		tmdk__json_string(j, "helpUri", first_url(p));
@@ -278,7 +278,7 @@ int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o)
 	tmdk__json_open(&j, "rules", '[');
 	for (i = 0; i < v->pattern_count; i++)
 		if (rule(&j, v->patterns[i].pattern) != 0)
-			return -1;
+			return TMDK_ENOMEM;
 	tmdk__json_close(&j, ']');
 	tmdk__json_close(&j, '}');
 	tmdk__json_close(&j, '}');

@@ -32,7 +32,7 @@ typedef struct tmdk__suppression {
 
 /** Is pattern `id` suppressed for a finding at `line` of document `view` in `a`,
  *  in a node starting at line `anchor`? 1 yes (out filled; out->reason is
- *  heap), 0 no, -1 out of memory. */
+ *  heap), 0 no, TMDK_ENOMEM. */
 int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_node *view, const char *id,
 	unsigned int line, unsigned int anchor, const unsigned int *file_lines, size_t file_line_count,
 	tmdk__suppression *out);

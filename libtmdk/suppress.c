@@ -6,6 +6,7 @@
  * reason"` on the object or its pod template.
  */
 #include "scan_int.h"
+#include "array.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -33,17 +34,17 @@ static int list_names(const char *p, const char *id, const char **rest)
 	return found;
 }
 
-/* Copy the reason into out->reason: 1, or -1 when out of memory (which must
+/* Copy the reason into out->reason: 1, or TMDK_ENOMEM (which must
  * not pass for "no reason given"). */
 static int reason_of(const char *rest, tmdk__suppression *out)
 {
 	while (*rest == ' ' || *rest == '\t' || *rest == '-' || *rest == ':' || *rest == '#')
 		rest++;
 	out->reason = *rest ? tmdk__strdup(rest) : NULL;
-	return *rest && !out->reason ? -1 : 1;
+	return *rest && !out->reason ? TMDK_ENOMEM : 1;
 }
 
-/* Look for `directive=` in text naming id: 1 found, 0 not, -1 out of memory. */
+/* Look for `directive=` in text naming id: 1 found, 0 not, TMDK_ENOMEM. */
 static int text_suppresses(const char *text, const char *directive, const char *id, tmdk__suppression *out)
 {
 	const char *p = text;
@@ -88,19 +89,17 @@ static int annotation_on(const tmdk_node *annotations, const char *id, tmdk__sup
 
 int tmdk__file_suppression_lines(const tmdk_artifact *a, unsigned int **out, size_t *count)
 {
-	size_t l, n = 0, lines = tmdk_artifact_line_count(a);
+	size_t l, n = 0, cap = 0, lines = tmdk_artifact_line_count(a);
 	*out = NULL;
 	*count = 0;
 	for (l = 1; l <= lines; l++) {
 		const char *c = tmdk_artifact_line_comment(a, (unsigned int)l);
 		if (c && strstr(c, "tmdk:ignore-file=")) {
-			unsigned int *p = tmdk__realloc(*out, (n + 1) * sizeof(**out));
-			if (!p) {
+			if (TMDK__ARRAY_RESERVE(*out, n, cap, 4) != TMDK_OK) {
 				tmdk__free(*out);
 				*out = NULL;
 				return TMDK_ENOMEM;
 			}
-			*out = p;
 			(*out)[n++] = (unsigned int)l;
 		}
 	}
@@ -149,14 +148,8 @@ static int push_ignore(tmdk__ignores *list, const char *id, size_t len, unsigned
 	int has_reason, size_t doc)
 {
 	tmdk__ignore *e;
-	if (list->count == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 8;
-		tmdk__ignore *p = tmdk__realloc(list->items, cap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		list->items = p;
-		list->cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(list->items, list->count, list->cap, 8) != TMDK_OK)
+		return TMDK_ENOMEM;
 	e = &list->items[list->count];
 	memset(e, 0, sizeof(*e));
 	if (!(e->id = tmdk__strndup(id, len)))

@@ -307,6 +307,14 @@ Test(catalog, limits)
 	cr_assert_eq(tmdk_compiler_compile(&cat, c, &err), TMDK_ESCHEMA);
 	cr_assert_eq(diag_with(c, "max_regex_length")->code, TMDK_ELIMIT);
 	tmdk_compiler_free(c);
+
+	/* The same limit for a regex in a selector filter: one path for every regex. */
+	snprintf(big, sizeof(big), CATALOG_HEADER PATTERN("L-1", "    match: {path: \"a[?b =~ 'aaaaaaaaaaaaaaaaaaaa']\", exists: true}\n"));
+	cr_assert_eq(tmdk_compiler_new(&c, &o, &err), TMDK_OK);
+	cr_assert_eq(tmdk_compiler_add_buffer(c, "t.yaml", big, strlen(big), &err), TMDK_OK);
+	cr_assert_eq(tmdk_compiler_compile(&cat, c, &err), TMDK_ESCHEMA);
+	cr_assert_eq(diag_with(c, "max_regex_length")->code, TMDK_ELIMIT);
+	tmdk_compiler_free(c);
 }
 
 Test(catalog, options_and_arguments_are_checked)

@@ -150,7 +150,7 @@ Test(scan, suppressions_only_match_whole_ids)
 }
 
 struct counter {
-	int calls, stop_at, abort_at, suppressed;
+	int calls, stop_at, abort_at, abort_rc, suppressed;
 };
 
 static int counting_cb(const tmdk_finding *f, void *payload)
@@ -161,7 +161,7 @@ static int counting_cb(const tmdk_finding *f, void *payload)
 	if (c->stop_at && c->calls == c->stop_at)
 		return TMDK_STOP;
 	if (c->abort_at && c->calls == c->abort_at)
-		return -42;
+		return c->abort_rc ? c->abort_rc : -42;
 	return 0;
 }
 
@@ -171,7 +171,7 @@ Test(scan, callback_contract_continue_stop_abort)
 	tmdk_artifact *a = parse_as("d.yaml", deploy, KK);
 	tmdk_scanner *s;
 	tmdk_error err;
-	struct counter c = { 0, 0, 0, 0 };
+	struct counter c = { 0, 0, 0, 0, 0 };
 
 	cr_assert_eq(tmdk_scanner_new(&s, cat, NULL, &err), TMDK_OK);
 	cr_assert_eq(tmdk_scanner_scan(s, a, counting_cb, &c, &err), TMDK_OK);
@@ -191,6 +191,19 @@ Test(scan, callback_contract_continue_stop_abort)
 	cr_assert_eq(c.calls, 3);
 	cr_assert_eq(err.code, -42);
 
+	/* -1 (TMDK_ERROR) and -2 are the callback's own values too: not "out of memory". */
+	memset(&c, 0, sizeof(c));
+	c.abort_at = 1;
+	c.abort_rc = -1;
+	cr_assert_eq(tmdk_scanner_scan(s, a, counting_cb, &c, &err), -1, "a callback's -1 is returned as is");
+	cr_assert_eq(err.code, -1);
+	cr_assert_not(strstr(err.message, "out of memory"), "%s", err.message);
+	memset(&c, 0, sizeof(c));
+	c.abort_at = 2;
+	c.abort_rc = TMDK_ENOMEM;
+	cr_assert_eq(tmdk_scanner_scan(s, a, counting_cb, &c, &err), TMDK_ENOMEM);
+	cr_assert(strstr(err.message, "callback"), "%s", err.message);
+
 	cr_assert_eq(tmdk_scanner_scan(s, a, NULL, NULL, &err), TMDK_OK, "no callback: only counts");
 	cr_assert_eq(tmdk_scanner_finding_count(s), 4);
 	tmdk_scanner_free(s);
@@ -201,7 +214,7 @@ Test(scan, callback_contract_continue_stop_abort)
 static size_t scan_count(const tmdk_catalog *cat, const tmdk_scan_options *o, int *suppressed)
 {
 	tmdk_artifact *a = parse_as("d.yaml", deploy, KK);
-	struct counter c = { 0, 0, 0, 0 };
+	struct counter c = { 0, 0, 0, 0, 0 };
 	tmdk_error err;
 	cr_assert_eq(tmdk_catalog_scan(cat, a, o, counting_cb, &c, &err), TMDK_OK, "%s", err.message);
 	tmdk_artifact_free(a);
@@ -280,7 +293,7 @@ Test(scan, catastrophic_regex_finishes_with_a_reported_limit)
 	tmdk_artifact *a;
 	tmdk_error err;
 	char text[256];
-	struct counter calls = { 0, 0, 0, 0 };
+	struct counter calls = { 0, 0, 0, 0, 0 };
 	snprintf(text, sizeof(text), "apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\n",
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab");
 	a = parse_as(NULL, text, KK);
