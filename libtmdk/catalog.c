@@ -3,6 +3,7 @@
  * indexed by artifact kind, and the pattern accessors.
  */
 #include "compiler_int.h"
+#include "array.h"
 
 #include <string.h>
 
@@ -20,57 +21,34 @@ int tmdk__catalog_new(tmdk_catalog **out, unsigned int match_limit, unsigned int
 	return TMDK_OK;
 }
 
-int tmdk__catalog_add_regex(tmdk_catalog *c, tmdk__regex *rx)
-{
-	if (c->regex_count == c->regex_cap) {
-		size_t cap = c->regex_cap ? c->regex_cap * 2 : 64;
-		tmdk__regex **p = tmdk__realloc(c->regexes, cap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		c->regexes = p;
-		c->regex_cap = cap;
-	}
-	c->regexes[c->regex_count++] = rx;
-	return TMDK_OK;
-}
-
 int tmdk__catalog_append(tmdk_catalog *cat, tmdk_pattern *p)
 {
-	if (cat->pattern_count == cat->pattern_cap) {
-		/* An arena array that doubles; the old block stays in the arena. */
-		size_t cap = cat->pattern_cap ? cat->pattern_cap * 2 : 64;
-		tmdk_pattern **n = tmdk__arena_alloc(&cat->arena, cap * sizeof(*n));
-		if (!n)
-			return TMDK_ENOMEM;
-		if (cat->pattern_count)
-			memcpy(n, cat->patterns, cat->pattern_count * sizeof(*n));
-		cat->patterns = n;
-		cat->pattern_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE_ARENA(&cat->arena, cat->patterns, cat->pattern_count, cat->pattern_cap, 64) != TMDK_OK)
+		return TMDK_ENOMEM;
 	cat->patterns[cat->pattern_count++] = p;
 	return TMDK_OK;
 }
 
 /* Meta patterns the engine itself reports (never matched against documents). */
-int tmdk__catalog_add_meta_patterns(tmdk_catalog *cat)
+static int add_meta(tmdk_catalog *cat, const char *id, const char *title, const char *description,
+	const char *mitigation, const char *msg)
 {
 	tmdk_pattern *p = tmdk__arena_alloc(&cat->arena, sizeof(*p));
 	tmdk__template_part *part = tmdk__arena_alloc(&cat->arena, sizeof(*part));
-	static const char msg[] = "suppression without a reason: say why the finding does not apply";
 	if (!p || !part)
 		return TMDK_ENOMEM;
-	p->id = TMDK__SUPPRESSION_PATTERN_ID;
-	p->title = "Suppression without a reason";
+	memset(p, 0, sizeof(*p));
+	memset(part, 0, sizeof(*part));
+	p->id = id;
+	p->title = title;
 	p->question = TMDK_Q_WHAT_ARE_WE_GOING_TO_DO;
 	p->risk = TMDK_R_DOCUMENTATION;
 	p->severity = TMDK_SEVERITY_LOW;
-	p->description = "An inline suppression (`# tmdk:ignore=ID` or the `tmdk.io/ignore` annotation) hides a "
-		"finding without saying why. Accepted risks must be documented so that a later review can revisit them.";
-	p->mitigation = "Write the reason after the ids: `# tmdk:ignore=TMDK-K8S-001 the agent needs the socket to "
-		"collect metrics`.";
+	p->description = description;
+	p->mitigation = mitigation;
 	p->message_text = msg;
 	part->literal = msg;
-	part->len = sizeof(msg) - 1;
+	part->len = strlen(msg);
 	p->message.parts = part;
 	p->message.part_count = 1;
 	p->file = "<built-in>";
@@ -78,6 +56,32 @@ int tmdk__catalog_add_meta_patterns(tmdk_catalog *cat)
 	p->catalog_version = TMDK_VERSION;
 	p->catalog = cat;
 	return tmdk__catalog_append(cat, p);
+}
+
+int tmdk__catalog_add_meta_patterns(tmdk_catalog *cat)
+{
+	int rc = add_meta(cat, TMDK__SUPPRESSION_PATTERN_ID, "Suppression without a reason",
+		"An inline suppression (`# tmdk:ignore=ID` or the `tmdk.io/ignore` annotation) without a reason does "
+		"not suppress anything: the finding stays active. Accepted risks must be documented so that a later "
+		"review can revisit them.",
+		"Write the reason after the ids: `# tmdk:ignore=TMDK-K8S-001 the agent needs the socket to "
+		"collect metrics`.",
+		"suppression without a reason: it does not apply until it says why the finding does not apply");
+	if (rc == TMDK_OK)
+		rc = add_meta(cat, TMDK__UNKNOWN_IGNORE_PATTERN_ID, "Suppression of an unknown pattern",
+			"An inline suppression names a pattern id that no loaded catalog has: a typo, or a pattern that "
+			"was renamed or removed. It suppresses nothing.",
+			"Correct the id (`tmdk-scan --list-patterns` lists them) or remove the suppression.",
+			"suppression of an unknown pattern");
+	if (rc == TMDK_OK)
+		rc = add_meta(cat, TMDK__UNUSED_IGNORE_PATTERN_ID, "Suppression that suppresses nothing",
+			"An inline suppression names a pattern that ran on this file and found nothing there: the "
+			"problem was fixed or the suppression is misplaced. Stale suppressions hide future findings. "
+			"Reported when unused suppressions are asked for (TMDK_SCAN_REPORT_UNUSED_IGNORES, "
+			"tmdk-scan --report-unused-ignores).",
+			"Remove the suppression, or move it to the line of the finding or the line above.",
+			"suppression that suppresses nothing");
+	return rc;
 }
 
 tmdk_catalog *tmdk_catalog_ref(tmdk_catalog *cat)

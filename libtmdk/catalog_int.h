@@ -12,7 +12,7 @@ typedef struct tmdk__regex tmdk__regex;
 typedef struct tmdk__cond tmdk__cond;
 typedef struct tmdk__scanner_state tmdk__eval;
 
-/* ---- selectors (selector.c) ------------------------------------------- */
+/* ---- selectors (parsed by selector.c, evaluated by matcher.c) --------- */
 
 typedef enum {
 	TMDK__ROOT_CURRENT = 0,  /* $ or a relative path: the innermost scope */
@@ -180,8 +180,8 @@ struct tmdk_catalog {
 	tmdk__arena arena;           /* patterns, conditions, strings */
 	tmdk_pattern **patterns;     /* sorted by id; arena */
 	size_t pattern_count, pattern_cap;
-	size_t *by_kind[6];          /* pattern indexes per artifact kind; arena */
-	size_t by_kind_count[6];
+	size_t *by_kind[TMDK_KIND_COUNT]; /* pattern indexes per artifact kind; arena */
+	size_t by_kind_count[TMDK_KIND_COUNT];
 	tmdk__regex **regexes;       /* owned; heap array */
 	size_t regex_count, regex_cap;
 	unsigned int match_limit, depth_limit;
@@ -189,14 +189,14 @@ struct tmdk_catalog {
 	size_t plan_slot_count;      /* cached join indexes and element tests (plan slot) */
 };
 
-/* The built-in meta pattern reporting suppressions without a reason. */
+/* The built-in meta patterns: suppressions without a reason, of unknown
+ * patterns, and (when asked for) that suppress nothing. */
 #define TMDK__SUPPRESSION_PATTERN_ID "TMDK-META-001"
+#define TMDK__UNKNOWN_IGNORE_PATTERN_ID "TMDK-META-002"
+#define TMDK__UNUSED_IGNORE_PATTERN_ID "TMDK-META-003"
 
 /* ---- regex (regex.c: the only file that includes pcre2.h) ---------------- */
-/** Compile; on failure fill *error_offset and msg. */
-/** Compile a regex. @return TMDK_OK, TMDK_EREGEX (msg and *error_offset say why) or TMDK_ENOMEM. */
-int tmdk__regex_compile(tmdk__regex **out, const char *pattern, size_t len, char *msg, size_t msg_size,
-	size_t *error_offset);
+/* A catalog's regexes are made by tmdk__cctx_regex (below) and freed with the catalog. */
 void tmdk__regex_free(tmdk__regex *rx);
 typedef struct tmdk__regex_ctx tmdk__regex_ctx;
 tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int depth_limit);
@@ -204,9 +204,8 @@ void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx);
 /** 1 match (*start,*end set), 0 no match, TMDK_ELIMIT when a limit was hit, TMDK_EREGEX otherwise. */
 int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
 	size_t *start, size_t *end);
-/** Named or numbered capture group text of the last match (group 0 = whole). */
 
-/* ---- parsing the language (selector.c, condition.c, template.c) --------- */
+/* ---- parsing the language (selector.c; condition.c: conditions, templates) */
 
 /* Where compile problems go: implemented by the compiler. */
 typedef struct tmdk__cctx {
@@ -214,7 +213,6 @@ typedef struct tmdk__cctx {
 	tmdk_catalog *catalog;       /* regexes are registered here */
 	const char *file;
 	const char *pattern_id;
-	tmdk_kind kinds_mask;        /* unused placeholder for entry-point checks */
 	unsigned int kinds;
 	const char *scopes[TMDK__MAX_SCOPES]; /* names visible at this point; [0] = "doc" */
 	int depth;                   /* innermost scope */
@@ -227,12 +225,23 @@ typedef struct tmdk__cctx {
 
 /** Parse a selector; NULL after reporting a diagnostic at `at`. */
 tmdk__selector *tmdk__selector_parse(tmdk__cctx *cc, const char *text, const tmdk_node *at);
+/** Does the selector depend only on the node it starts from (a relative path
+ *  whose filters are relative too)? */
+int tmdk__selector_scope_free(const tmdk__selector *sel);
 tmdk__cond *tmdk__cond_parse(tmdk__cctx *cc, const tmdk_node *node);
 tmdk__match *tmdk__match_parse(tmdk__cctx *cc, const tmdk_node *node);
 int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *out, const tmdk_node *node);
-int tmdk__catalog_add_regex(tmdk_catalog *c, tmdk__regex *rx);
+/**
+ * The one path for every regex of a catalog (a `matches:` value, a `=~`
+ * filter in a selector): check max_regex_length, compile, register the code
+ * with cc->catalog (freed with it). On failure a diagnostic is reported at
+ * `at` (`selector`: the selector holding the regex, NULL for a predicate).
+ * @return TMDK_OK, TMDK_ELIMIT, TMDK_EREGEX or TMDK_ENOMEM.
+ */
+int tmdk__cctx_regex(tmdk__cctx *cc, tmdk__regex **out, const char *src, size_t len, const tmdk_node *at,
+	const char *selector);
 
-/* ---- evaluation (matcher.c) -------------------------------------------- */
+/* ---- evaluation (matcher.c: selectors, conditions, templates) ---------- */
 
 /* A scope: the element a for-each / some / every is looking at. */
 typedef struct tmdk__scope {
@@ -267,14 +276,10 @@ struct tmdk__scanner_state {
 
 /** Select nodes; results pushed on ev->stack from index *first to ev->top. */
 int tmdk__select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);
-/** Push one node on ev->stack. @return 0, or -1 (ev->nomem set). */
+/** Push one node on ev->stack. @return 0, or TMDK_ENOMEM (ev->nomem set). */
 int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n);
 /** The same, never from the set cache (set_cache.c fills the cache with it). */
 int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);
-/** Does the selector depend only on the node it starts from (a relative path
- *  whose filters are relative too)? */
-int tmdk__selector_scope_free(const tmdk__selector *sel);
-
 /* ---- cross-document work (set_cache.c) ------------------------------------ */
 /** Give every document of the set a slot for the catalog's cached selections
  *  and join indexes; allocated in `arena`, valid for one scan call. */
@@ -288,7 +293,7 @@ int tmdk__set_plan_select(tmdk__eval *ev, const tmdk__cond *c, size_t *first);
  *  (the pattern's evaluation must stop), 1 otherwise. */
 int tmdk__set_charge(tmdk__eval *ev, size_t n);
 /** At compile time: plan the candidates of a some/none over a cached $set
- *  selection (c->plan). @return 0, or -1 after reporting out of memory. */
+ *  selection (c->plan). @return 0, or TMDK_ENOMEM after reporting it. */
 int tmdk__set_plan_make(tmdk__cctx *cc, tmdk__cond *c, int where_depth, const tmdk_node *at);
 /** Evaluate a condition in the current scope. 1 true, 0 false. */
 int tmdk__cond_eval(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w);

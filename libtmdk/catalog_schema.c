@@ -85,7 +85,7 @@ static int check_keys(schema *s, const tmdk_node *map, const char *const *allowe
 			bad = 1;
 		}
 	}
-	return bad ? -1 : 0;
+	return bad ? TMDK_ESCHEMA : 0;
 }
 
 /* A required or optional string field; NULL (after a diagnostic when required). */
@@ -147,11 +147,11 @@ static int parse_enum_field(schema *s, const tmdk_node *p, const char *key, int 
 	int rc;
 	if (!n) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, p, "missing required key '%s'", key);
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	if (!t) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'%s' expects a name", key);
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	if (which == 0)
 		rc = tmdk_question_from_slug((tmdk_question *)out, t);
@@ -166,7 +166,7 @@ static int parse_enum_field(schema *s, const tmdk_node *p, const char *key, int 
 			"critical, high, medium, low, info"
 		};
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "unknown %s '%s'; expected %s", key, t, expected[which]);
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	return 0;
 }
@@ -177,12 +177,12 @@ static int parse_kinds(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 	size_t i;
 	if (!n) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, p, "missing required key 'applies-to' (artifact kinds)");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	if (tmdk_node_get_type(n) != TMDK_NODE_SEQUENCE || tmdk_node_size(n) == 0) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n,
 			"'applies-to' expects a list of kinds: dockerfile, compose, kubernetes, daemon-json, docker-inspect");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	for (i = 0; i < tmdk_node_size(n); i++) {
 		tmdk_kind k;
@@ -191,7 +191,7 @@ static int parse_kinds(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 			report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, tmdk_node_at(n, i),
 				"unknown artifact kind '%s'; expected dockerfile, compose, kubernetes, daemon-json or docker-inspect",
 				t ? t : "?");
-			return -1;
+			return TMDK_ESCHEMA;
 		}
 		pt->kinds |= 1u << k;
 	}
@@ -206,21 +206,21 @@ static int parse_stride(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 		return 0;
 	if (tmdk_node_get_type(n) != TMDK_NODE_SEQUENCE) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'stride' expects a list");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	pt->stride = s_alloc(s, (tmdk_node_size(n) + 1) * sizeof(char *));
 	if (!pt->stride)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < tmdk_node_size(n); i++) {
 		const char *t = text_of(tmdk_node_at(n, i));
 		if (!tmdk_stride_is_valid(t)) {
 			report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, tmdk_node_at(n, i),
 				"unknown STRIDE category '%s'; expected spoofing, tampering, repudiation, "
 				"information-disclosure, denial-of-service or elevation-of-privilege", t ? t : "?");
-			return -1;
+			return TMDK_ESCHEMA;
 		}
 		if (!(pt->stride[pt->stride_count++] = s_strdup(s, t)))
-			return -1;
+			return TMDK_ENOMEM;
 	}
 	return 0;
 }
@@ -233,15 +233,15 @@ static int parse_reference(schema *s, tmdk_reference *r, const tmdk_node *n)
 
 	if (tmdk_node_get_type(n) != TMDK_NODE_MAP) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "a reference is a map: {cis-docker: \"5.4\"} or {url: https://…, title: …}");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	if (check_keys(s, n, keys, "a reference") != 0)
-		return -1;
+		return TMDK_ESCHEMA;
 	r->url = string_field(s, n, "url", 0);
 	r->title = string_field(s, n, "title", 0);
 	if (cd && ck) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "a reference names one CIS item; split it in two");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	if (cd || ck) {
 		r->type = cd ? "cis-docker" : "cis-kubernetes";
@@ -250,16 +250,18 @@ static int parse_reference(schema *s, tmdk_reference *r, const tmdk_node *n)
 		if (!version) {
 			report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n,
 				"CIS reference without a benchmark version: add 'benchmark: v…' or set catalog.benchmarks.%s", r->type);
-			return -1;
+			return TMDK_ESCHEMA;
 		}
 		r->benchmark = tmdk__arena_printf(&s->cat->arena, "CIS %s Benchmark %s", cd ? "Docker" : "Kubernetes", version);
 		if (!r->benchmark)
 			s->c->nomem = 1;
-		return r->id && r->benchmark ? 0 : -1;
+		if (!r->id)
+			return TMDK_ESCHEMA; /* reported */
+		return r->benchmark ? 0 : TMDK_ENOMEM;
 	}
 	if (!r->url) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "a reference needs cis-docker, cis-kubernetes or url");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	r->type = "url";
 	return 0;
@@ -274,18 +276,18 @@ static int parse_references(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 		return 0;
 	if (tmdk_node_get_type(n) != TMDK_NODE_SEQUENCE) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'references' expects a list");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	pt->refs = s_alloc(s, (tmdk_node_size(n) + 1) * sizeof(*pt->refs));
 	if (!pt->refs)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < tmdk_node_size(n); i++) {
 		if (parse_reference(s, &pt->refs[pt->ref_count], tmdk_node_at(n, i)) == 0)
 			pt->ref_count++;
 		else
 			bad = 1;
 	}
-	return bad ? -1 : 0;
+	return bad ? TMDK_ESCHEMA : 0;
 }
 
 static int parse_example(schema *s, tmdk_example *ex, const tmdk_node *n)
@@ -297,33 +299,33 @@ static int parse_example(schema *s, tmdk_example *ex, const tmdk_node *n)
 
 	if (tmdk_node_get_type(n) != TMDK_NODE_MAP) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "an example is a map: kind, expect, content");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	if (check_keys(s, n, keys, "an example") != 0)
-		return -1;
+		return TMDK_ESCHEMA;
 	if (!kind || tmdk_kind_from_name(&ex->kind, text_of(kind) ? text_of(kind) : "") != TMDK_OK ||
 	    ex->kind == TMDK_KIND_UNKNOWN) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, kind ? kind : n,
 			"example needs 'kind': dockerfile, compose, kubernetes, daemon-json or docker-inspect");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	if (!expect || (!tmdk_node_text_equals(expect, "positive") && !tmdk_node_text_equals(expect, "negative"))) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, expect ? expect : n, "example needs 'expect': positive or negative");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	ex->positive = tmdk_node_text_equals(expect, "positive");
 	if (line) {
 		if (tmdk_node_as_int(line, &l) != TMDK_OK || l < 1 || l > 1000000 || !ex->positive) {
 			report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, line,
 				"'line' is the expected finding line (a positive number) of a positive example");
-			return -1;
+			return TMDK_ESCHEMA;
 		}
 		ex->line = (unsigned int)l;
 	}
 	ex->name = string_field(s, n, "name", 0);
 	ex->description = string_field(s, n, "description", 0);
 	ex->content = string_field(s, n, "content", 1);
-	return ex->content ? 0 : -1;
+	return ex->content ? 0 : TMDK_ESCHEMA; /* reported */
 }
 
 static int parse_examples(schema *s, tmdk_pattern *pt, const tmdk_node *p)
@@ -338,11 +340,11 @@ static int parse_examples(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 	}
 	if (tmdk_node_get_type(n) != TMDK_NODE_SEQUENCE) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'examples' expects a list");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	pt->examples = s_alloc(s, (tmdk_node_size(n) + 1) * sizeof(*pt->examples));
 	if (!pt->examples)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < tmdk_node_size(n); i++) {
 		tmdk_example *ex = &pt->examples[pt->example_count];
 		if (parse_example(s, ex, tmdk_node_at(n, i)) != 0) {
@@ -358,7 +360,7 @@ static int parse_examples(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 	}
 	if (!bad && (!pos || !neg))
 		report(s, TMDK_DIAG_WARNING, TMDK_ESCHEMA, n, "pattern has no %s example", pos ? "negative" : "positive");
-	return bad ? -1 : 0;
+	return bad ? TMDK_ESCHEMA : 0;
 }
 
 static int parse_match(schema *s, tmdk_pattern *pt, const tmdk_node *p)
@@ -373,17 +375,17 @@ static int parse_match(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 	s->cc.kinds = pt->kinds;
 	if (!m) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, p, "missing required key 'match'");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	pt->match = tmdk__match_parse(&s->cc, m);
 	if (!msg) {
 		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, p, "missing required key 'message'");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	/* Templates see the innermost for-each scope (left pushed by the match parser). */
 	if (pt->match && tmdk__template_parse(&s->cc, &pt->message, msg) == 0)
 		pt->message_text = s_strdup(s, text_of(msg));
-	return (int)s->c->error_count == errors && pt->match && pt->message_text ? 0 : -1;
+	return (int)s->c->error_count == errors && pt->match && pt->message_text ? 0 : TMDK_ESCHEMA;
 }
 
 static void parse_pattern(schema *s, const tmdk_node *p)

@@ -5,6 +5,7 @@
  */
 #include "catalog_int.h"
 #include "compiler_int.h"
+#include "array.h"
 #include "walk_int.h"
 
 #include <dirent.h>
@@ -89,15 +90,9 @@ void tmdk__compiler_diag(tmdk_compiler *c, tmdk_diag_level level, int code, cons
 	va_end(ap);
 	if (level == TMDK_DIAG_ERROR)
 		c->error_count++;
-	if (c->diag_count == c->diag_cap) {
-		size_t cap = c->diag_cap ? c->diag_cap * 2 : 16;
-		tmdk_diagnostic *p = tmdk__realloc(c->diags, cap * sizeof(*p));
-		if (!p) {
-			c->nomem = 1;
-			return;
-		}
-		c->diags = p;
-		c->diag_cap = cap;
+	if (TMDK__ARRAY_RESERVE(c->diags, c->diag_count, c->diag_cap, 16) != TMDK_OK) {
+		c->nomem = 1;
+		return;
 	}
 	d = &c->diags[c->diag_count];
 	d->level = level;
@@ -155,15 +150,9 @@ static int add_source(tmdk_compiler *c, const char *name, const void *data, size
 		tmdk__compiler_diag(c, TMDK_DIAG_ERROR, rc, name, perr.line, perr.column, NULL, "%s", perr.message);
 		return TMDK_OK;
 	}
-	if (c->source_count == c->source_cap) {
-		size_t cap = c->source_cap ? c->source_cap * 2 : 8;
-		tmdk__source *p = tmdk__realloc(c->sources, cap * sizeof(*p));
-		if (!p) {
-			tmdk_artifact_free(a);
-			return tmdk__error_set(err, TMDK_ENOMEM, name, 0, 0, "out of memory");
-		}
-		c->sources = p;
-		c->source_cap = cap;
+	if (TMDK__ARRAY_RESERVE(c->sources, c->source_count, c->source_cap, 8) != TMDK_OK) {
+		tmdk_artifact_free(a);
+		return tmdk__error_set(err, TMDK_ENOMEM, name, 0, 0, "out of memory");
 	}
 	c->sources[c->source_count].artifact = a;
 	c->sources[c->source_count].without_examples = 0;
@@ -345,7 +334,7 @@ static void report_duplicates(tmdk_compiler *c, tmdk_pattern **sorted, size_t n)
 static int index_by_kind(tmdk_catalog *cat)
 {
 	size_t i, k;
-	for (k = 0; k < 6; k++) {
+	for (k = 0; k < TMDK_KIND_COUNT; k++) {
 		cat->by_kind[k] = tmdk__arena_alloc(&cat->arena, (cat->pattern_count + 1) * sizeof(size_t));
 		if (!cat->by_kind[k])
 			return TMDK_ENOMEM;

@@ -5,6 +5,7 @@
  * one run reports as many problems as possible.
  */
 #include "catalog_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,14 +60,14 @@ static int value_from_node(tmdk__cctx *cc, tmdk__value *v, const tmdk_node *n)
 	if (tmdk_node_get_type(n) != TMDK_NODE_SCALAR) {
 		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "expected a scalar value, found a %s",
 			tmdk_node_get_type(n) == TMDK_NODE_MAP ? "map" : "sequence");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	v->type = tmdk_node_scalar_type(n);
 	v->text = tmdk_node_text(n, &v->len);
 	v->text = tmdk__arena_strndup(cc->arena, v->text, v->len); /* the catalog outlives its sources */
 	if (!v->text) {
 		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, n, "out of memory");
-		return -1;
+		return TMDK_ENOMEM;
 	}
 	if (v->type == TMDK_SCALAR_INT || v->type == TMDK_SCALAR_FLOAT)
 		tmdk_node_as_double(n, &v->number);
@@ -78,62 +79,43 @@ static int value_from_node(tmdk__cctx *cc, tmdk__value *v, const tmdk_node *n)
 static int parse_values(tmdk__cctx *cc, tmdk__cond *c, const tmdk_node *n, int list_ok)
 {
 	size_t i, count = 1;
+	int rc;
 	if (tmdk_node_get_type(n) == TMDK_NODE_SEQUENCE) {
 		if (!list_ok) {
 			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "expected one scalar value, found a list");
-			return -1;
+			return TMDK_ESCHEMA;
 		}
 		count = tmdk_node_size(n);
 		if (count == 0) {
 			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "expected at least one value");
-			return -1;
+			return TMDK_ESCHEMA;
 		}
 	}
 	c->values = alloc(cc, count * sizeof(*c->values), n);
 	if (!c->values)
-		return -1;
+		return TMDK_ENOMEM;
 	c->value_count = count;
 	if (tmdk_node_get_type(n) != TMDK_NODE_SEQUENCE)
 		return value_from_node(cc, &c->values[0], n);
 	for (i = 0; i < count; i++)
-		if (value_from_node(cc, &c->values[i], tmdk_node_at(n, i)) != 0)
-			return -1;
+		if ((rc = value_from_node(cc, &c->values[i], tmdk_node_at(n, i))) != 0)
+			return rc;
 	return 0;
 }
 
 static int parse_regex(tmdk__cctx *cc, tmdk__cond *c, const tmdk_node *n)
 {
-	char msg[256];
-	size_t off, len;
+	size_t len;
 	const char *src = text_of(n);
 	int rc;
 
 	if (!src || tmdk_node_scalar_type(n) != TMDK_SCALAR_STRING) {
 		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "expected a regular expression (a string)");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	tmdk_node_text(n, &len);
-	if (len > cc->max_regex_length) {
-		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ELIMIT, n,
-			"regular expression of %zu bytes is over the limit of %zu (max_regex_length)", len, cc->max_regex_length);
-		return -1;
-	}
-	rc = tmdk__regex_compile(&c->regex, src, len, msg, sizeof(msg), &off);
-	if (rc == TMDK_ENOMEM) {
-		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, n, "out of memory");
-		return -1;
-	}
-	if (rc != TMDK_OK) {
-		cc->report(cc, TMDK_DIAG_ERROR, TMDK_EREGEX, n,
-			"regular expression does not compile at offset %zu: %s", off, msg);
-		return -1;
-	}
-	if (tmdk__catalog_add_regex(cc->catalog, c->regex) != TMDK_OK) {
-		tmdk__regex_free(c->regex);
-		c->regex = NULL;
-		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, n, "out of memory");
-		return -1;
-	}
+	if ((rc = tmdk__cctx_regex(cc, &c->regex, src, len, n, NULL)) != TMDK_OK)
+		return rc;
 	return parse_values(cc, c, n, 0);
 }
 
@@ -141,33 +123,33 @@ static int parse_flag(tmdk__cctx *cc, const tmdk_node *n, const char *key, int *
 {
 	if (tmdk_node_as_bool(n, out) != TMDK_OK) {
 		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'%s' expects true or false", key);
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	return 0;
 }
 
 static int parse_predicate(tmdk__cctx *cc, tmdk__cond *c, int index, const tmdk_node *n)
 {
-	int flag;
+	int flag, rc;
 	c->pred = predicates[index].pred;
 	switch (predicates[index].arity) {
 	case 0:
-		if (parse_flag(cc, n, predicates[index].key, &flag) != 0)
-			return -1;
+		if ((rc = parse_flag(cc, n, predicates[index].key, &flag)) != 0)
+			return rc;
 		if (!flag) {
 			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'%s: false' means nothing; use not: or the opposite predicate",
 				predicates[index].key);
-			return -1;
+			return TMDK_ESCHEMA;
 		}
 		return 0;
 	case 6:
-		if (parse_flag(cc, n, predicates[index].key, &flag) != 0)
-			return -1;
+		if ((rc = parse_flag(cc, n, predicates[index].key, &flag)) != 0)
+			return rc;
 		c->pred = flag ? TMDK__PRED_EXISTS : TMDK__PRED_ABSENT;
 		return 0;
 	case 1:
-		if (parse_values(cc, c, n, 0) != 0)
-			return -1;
+		if ((rc = parse_values(cc, c, n, 0)) != 0)
+			return rc;
 		if (c->pred == TMDK__PRED_TYPE) {
 			int i;
 			for (i = 0; type_names[i]; i++)
@@ -176,7 +158,7 @@ static int parse_predicate(tmdk__cctx *cc, tmdk__cond *c, int index, const tmdk_
 			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n,
 				"unknown type '%s'; expected map, sequence, scalar, string, int, float, number, bool or null",
 				c->values[0].text);
-			return -1;
+			return TMDK_ESCHEMA;
 		}
 		return 0;
 	case 2:
@@ -184,22 +166,22 @@ static int parse_predicate(tmdk__cctx *cc, tmdk__cond *c, int index, const tmdk_
 	case 3:
 		return parse_regex(cc, c, n);
 	case 4:
-		if (parse_values(cc, c, n, 0) != 0)
-			return -1;
+		if ((rc = parse_values(cc, c, n, 0)) != 0)
+			return rc;
 		if (c->values[0].type != TMDK_SCALAR_INT && c->values[0].type != TMDK_SCALAR_FLOAT) {
 			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'%s' expects a number", predicates[index].key);
-			return -1;
+			return TMDK_ESCHEMA;
 		}
 		return 0;
 	case 5:
 		if (!text_of(n)) {
 			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'same-as' expects a selector");
-			return -1;
+			return TMDK_ESCHEMA;
 		}
 		c->other = tmdk__selector_parse(cc, text_of(n), n);
-		return c->other ? 0 : -1;
+		return c->other ? 0 : TMDK_ESCHEMA; /* reported, with its exact code */
 	}
-	return -1;
+	return TMDK_ESCHEMA;
 }
 
 static int find_predicate(const char *key)
@@ -276,7 +258,7 @@ static int check_keys(tmdk__cctx *cc, const tmdk_node *node, const char *const *
 		if (!k || !allowed[j]) {
 			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, tmdk_node_key_at(node, i),
 				"unknown key '%s' in %s", k ? k : "?", what);
-			ok = -1;
+			ok = TMDK_ESCHEMA;
 		}
 	}
 	return ok;
@@ -457,15 +439,9 @@ tmdk__match *tmdk__match_parse(tmdk__cctx *cc, const tmdk_node *node)
 
 static int add_part(tmdk__cctx *cc, tmdk__template *t, size_t *cap, const tmdk_node *at)
 {
-	if (t->part_count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		tmdk__template_part *p = alloc(cc, ncap * sizeof(*p), at);
-		if (!p)
-			return -1;
-		if (t->part_count)
-			memcpy(p, t->parts, t->part_count * sizeof(*p));
-		t->parts = p;
-		*cap = ncap;
+	if (TMDK__ARRAY_RESERVE_ARENA(cc->arena, t->parts, t->part_count, *cap, 8) != TMDK_OK) {
+		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, at, "out of memory");
+		return TMDK_ENOMEM;
 	}
 	memset(&t->parts[t->part_count], 0, sizeof(t->parts[0]));
 	t->part_count++;
@@ -480,7 +456,7 @@ int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *t, const tmdk_node *nod
 	memset(t, 0, sizeof(*t));
 	if (!s) {
 		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, node, "'message' expects text");
-		return -1;
+		return TMDK_ESCHEMA;
 	}
 	for (p = s; *p;) {
 		const char *lit = p;
@@ -489,7 +465,7 @@ int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *t, const tmdk_node *nod
 		/* Literal run, with {{ and }} unescaped. */
 		text = alloc(cc, strlen(p) + 1, node);
 		if (!text)
-			return -1;
+			return TMDK_ENOMEM;
 		while (*p && !(*p == '{' && p[1] != '{')) {
 			if ((*p == '{' || *p == '}') && p[1] == *p)
 				p++;
@@ -497,7 +473,7 @@ int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *t, const tmdk_node *nod
 		}
 		if (n) {
 			if (add_part(cc, t, &cap, node) != 0)
-				return -1;
+				return TMDK_ENOMEM;
 			t->parts[t->part_count - 1].literal = text;
 			t->parts[t->part_count - 1].len = n;
 		}
@@ -507,19 +483,19 @@ int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *t, const tmdk_node *nod
 			char *expr;
 			if (!end) {
 				cc->report(cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, node, "unterminated '{' in message template");
-				return -1;
+				return TMDK_ESCHEMA;
 			}
 			expr = tmdk__arena_strndup(cc->arena, p + 1, (size_t)(end - p - 1));
 			if (!expr) {
 				cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, node, "out of memory");
-				return -1;
+				return TMDK_ENOMEM;
 			}
 			if (add_part(cc, t, &cap, node) != 0)
-				return -1;
+				return TMDK_ENOMEM;
 			if (strcmp(expr, "$match") != 0) {
 				t->parts[t->part_count - 1].sel = tmdk__selector_parse(cc, expr, node);
 				if (!t->parts[t->part_count - 1].sel)
-					return -1;
+					return TMDK_ESCHEMA; /* reported, with its exact code */
 			}
 			p = end + 1;
 		}

@@ -345,26 +345,3 @@ tmdk_kind tmdk__kind_from_documents(const tmdk_artifact *a)
 		return TMDK_KIND_DAEMON_JSON;
 	return TMDK_KIND_UNKNOWN;
 }
-
-/* ---- public --------------------------------------------------------- */
-
-tmdk_kind tmdk_detect_kind(const char *name, const void *data, size_t len)
-{
-	tmdk_artifact *a = NULL;
-	tmdk_kind k;
-	int yaml_like = 0;
-
-	k = tmdk__kind_from_name(name, &yaml_like);
-	if (k != TMDK_KIND_UNKNOWN || (!data && len))
-		return k;
-	/* The parser runs the same name and content rules as a real parse. */
-	if (tmdk_artifact_parse_buffer(&a, name, data, len, NULL, NULL) == TMDK_OK) {
-		k = tmdk_artifact_kind(a);
-		tmdk_artifact_free(a);
-		return k;
-	}
-	/* A Dockerfile with a syntax error is still a Dockerfile. */
-	if (!yaml_like && tmdk__looks_like_dockerfile(data, len))
-		return TMDK_KIND_DOCKERFILE;
-	return TMDK_KIND_UNKNOWN;
-}

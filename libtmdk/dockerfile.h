@@ -12,6 +12,8 @@
  *                       (stages, FROM split, ARG/ENV scopes, effective user),
  *   dockerfile_instr.c  one instruction's map (dockerfile_model.h),
  *   dockerfile_subst.c  and the shell-word lexer: quotes, escapes, $VAR.
+ * Every pass calls the helpers of dockerfile_buf.c (buffers, string vectors,
+ * white space, positions, failures), which call no pass.
  * The records below are the hand-off between the passes; their strings live
  * in the artifact's arena. The model is documented in docs/document-model.md.
  */
@@ -20,7 +22,7 @@
 
 #include "internal.h"
 
-/* ---- text pieces ---------------------------------------------------- */
+/* ---- text pieces (dockerfile_buf.c) --------------------------------- */
 
 /** No single source offset (a value assembled from several places). */
 #define TMDK__DF_NOPOS ((size_t)-1)

@@ -12,6 +12,7 @@
  * character count as blanks there; we only split on ASCII blanks.
  */
 #include "dockerfile.h"
+#include "array.h"
 
 #include <string.h>
 
@@ -532,16 +533,9 @@ static int heredoc_from_word(tmdk__df_parser *p, const tmdk__df_instr *in, tmdk_
 		rc = tmdk__df_count_items(p, in, off, 4);
 		if (rc != TMDK_OK)
 			return rc;
-		if (owner->heredoc_count == owner->heredoc_cap) {
-			size_t cap = owner->heredoc_cap ? owner->heredoc_cap * 2 : 2;
-			tmdk__df_heredoc *q = tmdk__arena_alloc(&p->a->arena, cap * sizeof(*q));
-			if (!q)
-				return tmdk__df_fail(p, in, off, TMDK_ENOMEM, "out of memory");
-			if (owner->heredoc_count)
-				memcpy(q, owner->heredocs, owner->heredoc_count * sizeof(*q));
-			owner->heredocs = q;
-			owner->heredoc_cap = cap;
-		}
+		if (TMDK__ARRAY_RESERVE_ARENA(&p->a->arena, owner->heredocs, owner->heredoc_count, owner->heredoc_cap, 2)
+		    != TMDK_OK)
+			return tmdk__df_fail(p, in, off, TMDK_ENOMEM, "out of memory");
 		owner->heredocs[owner->heredoc_count++] = h;
 	}
 	if (rc == TMDK_ENOMEM)

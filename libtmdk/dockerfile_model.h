@@ -1,7 +1,8 @@
 /*
  * Dockerfile model building — declarations shared by dockerfile_model.c
- * (document, stages, FROM, variable scopes) and dockerfile_instr.c (one
- * instruction's map). Private to those two files.
+ * (document, stages, FROM), dockerfile_instr.c (one instruction's map) and
+ * the helpers both call: dockerfile_nodes.c (node builders) and
+ * dockerfile_vars.c (variable scopes). Private to those files.
  */
 #ifndef TMDK_DOCKERFILE_MODEL_H
 #define TMDK_DOCKERFILE_MODEL_H
@@ -37,7 +38,7 @@ typedef struct tmdk__df_model {
 	int user_explicit;
 } tmdk__df_model;
 
-/* ---- node helpers (dockerfile_model.c) ------------------------------ */
+/* ---- node helpers (dockerfile_nodes.c) ------------------------------ */
 tmdk_node *tmdk__df_str_node(tmdk__df_model *m, const char *s, size_t n, unsigned int line, unsigned int column);
 tmdk_node *tmdk__df_int_node(tmdk__df_model *m, long long v, unsigned int line, unsigned int column);
 tmdk_node *tmdk__df_bool_node(tmdk__df_model *m, int v, unsigned int line, unsigned int column);
@@ -78,6 +79,8 @@ void tmdk__df_warn(tmdk__df_model *m, unsigned int line, unsigned int column, co
  */
 tmdk_node *tmdk__df_word_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_str *s,
 	tmdk_node *raw, const tmdk__df_lookup *scope, int *unresolved);
+
+/* ---- variable scopes (dockerfile_vars.c) ---------------------------- */
 
 /** Put a variable in front of a list (it shadows earlier ones). */
 void tmdk__df_var_set(tmdk__df_model *m, tmdk__df_var **list, const char *name, size_t n,

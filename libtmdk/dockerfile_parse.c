@@ -13,120 +13,9 @@
  * takes any bytes), and heredoc bodies have CRLF turned into LF.
  */
 #include "dockerfile.h"
+#include "array.h"
 
-#include <stdio.h>
 #include <string.h>
-
-/* ---- small shared helpers ------------------------------------------- */
-
-void tmdk__df_buf_put(tmdk__df_buf *b, const char *s, size_t n)
-{
-	if (b->oom || n == 0)
-		return;
-	if (b->cap - b->n <= n) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *p;
-		while (cap - b->n <= n) {
-			if (cap > SIZE_MAX / 2) {
-				b->oom = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		p = tmdk__realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-void tmdk__df_buf_putc(tmdk__df_buf *b, char c)
-{
-	tmdk__df_buf_put(b, &c, 1);
-}
-
-void tmdk__df_buf_free(tmdk__df_buf *b)
-{
-	tmdk__free(b->p);
-	b->p = NULL;
-	b->n = b->cap = 0;
-	b->oom = 0;
-}
-
-int tmdk__df_strv_push(tmdk__arena *arena, tmdk__df_str **v, size_t *count, size_t *cap, tmdk__df_str item)
-{
-	if (*count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		tmdk__df_str *p = tmdk__arena_alloc(arena, ncap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		if (*count)
-			memcpy(p, *v, *count * sizeof(*p));
-		*v = p;
-		*cap = ncap;
-	}
-	(*v)[(*count)++] = item;
-	return TMDK_OK;
-}
-
-size_t tmdk__df_space_len(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (n == 0)
-		return 0;
-	if (u[0] < 0x80)
-		return tmdk__df_is_ascii_space(s[0]) ? 1 : 0;
-	if (n >= 2 && u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0))
-		return 2;
-	if (n < 3)
-		return 0;
-	if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80)
-		return 3; /* U+1680 */
-	if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
-		return 3; /* U+2000-200A, U+2028, U+2029, U+202F */
-	if (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F)
-		return 3; /* U+205F */
-	if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
-		return 3; /* U+3000 */
-	return 0;
-}
-
-void tmdk__df_position(const tmdk__df_instr *in, size_t off, unsigned int *line, unsigned int *column)
-{
-	*line = in->line;
-	*column = in->column;
-	if (off != TMDK__DF_NOPOS)
-		(void)tmdk__text_position(in->segs, in->seg_count, off, line, column);
-}
-
-int tmdk__df_fail(tmdk__df_parser *p, const tmdk__df_instr *in, size_t off, int code, const char *fmt, ...)
-{
-	unsigned int line, column;
-	va_list ap;
-	int rc;
-	tmdk__df_position(in, off, &line, &column);
-	va_start(ap, fmt);
-	rc = tmdk__error_setv(p->err, code, p->a->name, line, column, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int tmdk__df_count_items(tmdk__df_parser *p, const tmdk__df_instr *in, size_t off, size_t n)
-{
-	size_t max = (size_t)p->a->limits.max_instructions * TMDK__DF_ITEMS_PER_INSTRUCTION;
-	p->items += n;
-	if (p->items <= max)
-		return TMDK_OK;
-	return tmdk__df_fail(p, in, off, TMDK_ELIMIT,
-		"Dockerfile has more than %zu arguments, flags, mount fields and heredocs in all "
-		"(%u per instruction allowed by max_instructions)", max, TMDK__DF_ITEMS_PER_INSTRUCTION);
-}
 
 /* ---- physical lines ------------------------------------------------- */
 
@@ -170,16 +59,8 @@ static size_t leading_space(const char *s, size_t n)
 /* Line and column (bytes, from 1; the BOM does not count) of a text offset. */
 static void offset_position(const tmdk_artifact *a, size_t off, unsigned int *line, unsigned int *column)
 {
-	size_t lo = 0, hi = a->line_count;
-	size_t start;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (a->line_starts[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	start = a->line_count ? a->line_starts[lo] : 0;
+	size_t lo = tmdk__artifact_line_index(a, off);
+	size_t start = a->line_count ? a->line_starts[lo] : 0;
 	if (lo == 0 && a->text_len >= 3 && memcmp(a->text, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
 		start = 3;
 	*line = (unsigned int)lo + 1;
@@ -338,14 +219,8 @@ typedef struct joiner {
 /* The next piece of j's text comes from line:column. */
 static int add_segment(tmdk__df_parser *p, joiner *j, unsigned int line, unsigned int column)
 {
-	if (j->seg_count == j->seg_cap) {
-		size_t cap = j->seg_cap ? j->seg_cap * 2 : 8;
-		tmdk__df_seg *q = tmdk__realloc(j->segs, cap * sizeof(*q));
-		if (!q)
-			return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, line, 0, "out of memory");
-		j->segs = q;
-		j->seg_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(j->segs, j->seg_count, j->seg_cap, 8) != TMDK_OK)
+		return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, line, 0, "out of memory");
 	j->segs[j->seg_count].off = j->text.n;
 	j->segs[j->seg_count].line = line;
 	j->segs[j->seg_count].column = column;
@@ -403,14 +278,8 @@ static int push_record(tmdk__df_parser *p, unsigned int line, tmdk__df_instr **o
 		return tmdk__error_set(p->err, TMDK_ELIMIT, p->a->name, line, 1,
 			"Dockerfile has more than %u instructions (max_instructions)",
 			p->a->limits.max_instructions);
-	if (p->instr_count == p->instr_cap) {
-		size_t cap = p->instr_cap ? p->instr_cap * 2 : 16;
-		tmdk__df_instr *q = tmdk__realloc(p->instrs, cap * sizeof(*q));
-		if (!q)
-			return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, line, 0, "out of memory");
-		p->instrs = q;
-		p->instr_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(p->instrs, p->instr_count, p->instr_cap, 16) != TMDK_OK)
+		return tmdk__error_set(p->err, TMDK_ENOMEM, p->a->name, line, 0, "out of memory");
 	*out = &p->instrs[p->instr_count++];
 	memset(*out, 0, sizeof(**out));
 	return TMDK_OK;

@@ -10,6 +10,7 @@
  * text (an unterminated quote, `${}`) is reported through `error`.
  */
 #include "dockerfile.h"
+#include "array.h"
 
 #include <string.h>
 
@@ -45,15 +46,9 @@ typedef struct word_set {
 
 static void words_finish_word(lexer *lx, word_set *w)
 {
-	if (w->count == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 8;
-		word_span *q = tmdk__realloc(w->spans, cap * sizeof(*q));
-		if (!q) {
-			lx->oom = 1;
-			return;
-		}
-		w->spans = q;
-		w->cap = cap;
+	if (TMDK__ARRAY_RESERVE(w->spans, w->count, w->cap, 8) != TMDK_OK) {
+		lx->oom = 1;
+		return;
 	}
 	tmdk__df_buf_put(&w->text, w->cur.p, w->cur.n);
 	w->spans[w->count].end = w->text.n;
@@ -110,7 +105,7 @@ static int fail(lexer *lx, const char *msg)
 {
 	if (!lx->error)
 		lx->error = msg;
-	return -1;
+	return TMDK_EPARSE;
 }
 
 static int process_until(lexer *lx, char stop, int raw_escapes, tmdk__df_buf *out, word_set *w);
@@ -469,8 +464,9 @@ static int double_quote(lexer *lx, tmdk__df_buf *out)
 			return 0;
 		}
 		if (c == '$') {
-			if (expand_dollar(lx, out) != 0)
-				return -1;
+			int rc = expand_dollar(lx, out);
+			if (rc != 0)
+				return rc;
 			continue;
 		}
 		lx->pos++;

@@ -1,5 +1,6 @@
 /* Reading a whole file into memory, with a size limit (artifacts and catalogs). */
 #include "internal.h"
+#include "array.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,18 +26,13 @@ int tmdk__read_file(const char *path, size_t max, const char *limit_name, char *
 	}
 	for (;;) {
 		size_t n;
-		if (len == cap) {
-			char *p;
-			cap = cap ? cap * 2 : 65536;
-			p = tmdk__realloc(buf, cap + 1);
-			if (!p) {
-				tmdk__free(buf);
-				fclose(f);
-				return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
-			}
-			buf = p;
+		/* at least a byte to read into, and the NUL */
+		if (TMDK__ARRAY_RESERVE_N(buf, len, cap, 2, 65536) != TMDK_OK) {
+			tmdk__free(buf);
+			fclose(f);
+			return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
 		}
-		n = fread(buf + len, 1, cap - len, f);
+		n = fread(buf + len, 1, cap - len - 1, f);
 		len += n;
 		if (len > max) {
 			tmdk__free(buf);

@@ -1,5 +1,6 @@
 /* Findings: accessors, ordering, and owned lists of copies. */
 #include "scan_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,14 +89,8 @@ int tmdk_findings_append(tmdk_findings *list, const tmdk_finding *f)
 	int nomem = 0;
 	if (!list || !f)
 		return TMDK_EINVAL;
-	if (list->count == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 16;
-		tmdk_finding *p = tmdk__realloc(list->items, cap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		list->items = p;
-		list->cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(list->items, list->count, list->cap, 16) != TMDK_OK)
+		return TMDK_ENOMEM;
 	c = &list->items[list->count];
 	*c = *f;
 	c->owned = 1;

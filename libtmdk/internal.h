@@ -150,11 +150,19 @@ struct tmdk_artifact {
 	size_t text_map_count, text_map_cap;
 };
 
+/** A new artifact holding a copy of data[0..len) and its line index; `limits`
+ *  are the effective options (defaults filled in). @return TMDK_OK,
+ *  TMDK_ELIMIT (max_input_bytes) or TMDK_ENOMEM, err filled. */
+int tmdk__artifact_new(tmdk_artifact **out, const char *name, const void *data, size_t len,
+	const tmdk_parse_options *limits, tmdk_error *err);
 /** Append a document. @return the document (zeroed, item_index -1) or NULL on ENOMEM. */
 tmdk_document *tmdk__artifact_add_document(tmdk_artifact *a);
 /** Record a non-fatal problem. @return TMDK_OK or TMDK_ENOMEM. */
 int tmdk__artifact_warn(tmdk_artifact *a, unsigned int line, unsigned int column,
 	const char *fmt, ...) TMDK__PRINTF(4, 5);
+/** Index (0-based) of the line holding byte `off` of the text: the last line
+ *  start not above it (0 when the text has no line). The one offset -> line search. */
+size_t tmdk__artifact_line_index(const tmdk_artifact *a, size_t off);
 /** Record the comment of a line (text is copied into the arena). */
 int tmdk__artifact_set_comment(tmdk_artifact *a, unsigned int line, const char *text, size_t len);
 /* text_map.c: positions inside multi-line scalars. */
@@ -173,6 +181,8 @@ void tmdk__artifact_index_text_maps(tmdk_artifact *a);
  *  (*line and *column set), 0 when its own position is all there is. */
 int tmdk__artifact_locate(const tmdk_artifact *a, const tmdk_node *node, size_t off, unsigned int *line,
 	unsigned int *column);
+
+/* ---- parsing an artifact (parse.c) ---------------------------------- */
 /** Parse YAML/JSON without detection or normalization (catalogs). Documents have roots only. */
 int tmdk__artifact_load_yaml(tmdk_artifact **out, const char *name, const void *data, size_t len,
 	const tmdk_parse_options *opts, tmdk_error *err);

@@ -1,9 +1,12 @@
 /*
- * Evaluating compiled conditions against documents: predicates on the
- * selected nodes, combinators, quantified sub-scopes, and what made a
- * condition true (the witness, which locates the finding).
+ * Evaluating a compiled catalog's language against documents: selectors
+ * (pushing the selected nodes on the scanner's node stack), conditions
+ * (predicates on the selected nodes, combinators, quantified sub-scopes, and
+ * what made a condition true: the witness, which locates the finding) and
+ * message templates. Parsing them is selector.c's and condition.c's job.
  */
 #include "catalog_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -340,6 +343,131 @@ int tmdk__cond_eval(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w)
 	}
 }
 
+/* ---- selectors ------------------------------------------------------------ */
+
+int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n)
+{
+	if (TMDK__ARRAY_RESERVE(ev->stack, ev->top, ev->cap, 256) != TMDK_OK) {
+		ev->nomem = 1;
+		return TMDK_ENOMEM;
+	}
+	ev->stack[ev->top++] = n;
+	return 0;
+}
+
+static void push_children(tmdk__eval *ev, const tmdk_node *n)
+{
+	size_t i, count = tmdk_node_size(n);
+	for (i = 0; i < count; i++)
+		if (tmdk__eval_push(ev, tmdk_node_at(n, i)) != 0)
+			return;
+}
+
+/* Does the element pass the filter? The element is the scope for it. */
+static int filter_passes(tmdk__eval *ev, const tmdk__cond *filter, const tmdk_node *element)
+{
+	tmdk__witness w;
+	int r;
+	if (ev->depth + 1 > TMDK__MAX_SCOPES)
+		return 0;
+	ev->depth++;
+	ev->scopes[ev->depth].node = element;
+	memset(&w, 0, sizeof(w));
+	r = tmdk__cond_eval(ev, filter, &w);
+	ev->depth--;
+	return r;
+}
+
+static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
+{
+	size_t i, count;
+	switch (st->kind) {
+	case TMDK__STEP_KEY: {
+		const tmdk_node *v = tmdk_node_getn(n, st->key, st->key_len);
+		if (v)
+			tmdk__eval_push(ev, v);
+		break;
+	}
+	case TMDK__STEP_ALL:
+		push_children(ev, n);
+		break;
+	case TMDK__STEP_KEYS:
+		count = tmdk_node_get_type(n) == TMDK_NODE_MAP ? tmdk_node_size(n) : 0;
+		for (i = 0; i < count; i++)
+			if (tmdk__eval_push(ev, tmdk_node_key_at(n, i)) != 0)
+				return;
+		break;
+	case TMDK__STEP_DESCEND: {
+		size_t from = ev->top;
+		tmdk__eval_push(ev, n);
+		for (i = from; i < ev->top && !ev->nomem; i++)
+			push_children(ev, ev->stack[i]);
+		break;
+	}
+	case TMDK__STEP_INDEX: {
+		long idx = st->index;
+		count = tmdk_node_get_type(n) == TMDK_NODE_SEQUENCE ? tmdk_node_size(n) : 0;
+		if (idx < 0)
+			idx += (long)count;
+		if (idx >= 0 && (size_t)idx < count)
+			tmdk__eval_push(ev, tmdk_node_at(n, (size_t)idx));
+		break;
+	}
+	case TMDK__STEP_FILTER:
+		if (tmdk_node_get_type(n) == TMDK_NODE_SEQUENCE) {
+			count = tmdk_node_size(n);
+			for (i = 0; i < count; i++) {
+				const tmdk_node *item = tmdk_node_at(n, i);
+				if (filter_passes(ev, st->filter, item))
+					tmdk__eval_push(ev, item);
+			}
+		} else if (filter_passes(ev, st->filter, n)) {
+			tmdk__eval_push(ev, n);
+		}
+		break;
+	}
+}
+
+int tmdk__select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
+{
+	if (sel->cache_slot && ev->set_cache)
+		return tmdk__set_cache_select(ev, sel, first);
+	return tmdk__select_nodes(ev, sel, first);
+}
+
+int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
+{
+	size_t begin = ev->top, end, i, s;
+	const tmdk_node *root = NULL;
+
+	*first = begin;
+	switch (sel->root) {
+	case TMDK__ROOT_CURRENT: root = ev->scopes[ev->depth].node; break;
+	case TMDK__ROOT_SCOPE: root = sel->scope <= ev->depth ? ev->scopes[sel->scope].node : NULL; break;
+	case TMDK__ROOT_RAW: root = ev->raw; break;
+	case TMDK__ROOT_SET:
+		/* Walking the set is the cross-document cost the budget bounds. */
+		root = tmdk__set_charge(ev, tmdk_node_size(ev->set)) ? ev->set : NULL;
+		break;
+	}
+	if (!root)
+		return 0;
+	if (tmdk__eval_push(ev, root) != 0)
+		return TMDK_ENOMEM;
+	for (s = 0; s < sel->step_count; s++) {
+		end = ev->top;
+		for (i = begin; i < end && !ev->nomem; i++)
+			apply_step(ev, &sel->steps[s], ev->stack[i]);
+		/* Move this step's results down over its input. */
+		memmove((void *)(ev->stack + *first), ev->stack + end, (ev->top - end) * sizeof(*ev->stack));
+		ev->top = *first + (ev->top - end);
+		begin = *first;
+		if (ev->top == begin)
+			break;
+	}
+	return ev->nomem ? TMDK_ENOMEM : 0;
+}
+
 /* ---- message templates ---------------------------------------------------- */
 
 typedef struct buf {
@@ -352,15 +480,10 @@ static void put(buf *b, const char *s, size_t n)
 {
 	if (b->nomem)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = (b->len + n + 1) * 2;
-		char *p = tmdk__realloc(b->p, ncap);
-		if (!p) {
-			b->nomem = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = ncap;
+	/* n bytes and the NUL */
+	if (n == SIZE_MAX || TMDK__ARRAY_RESERVE_N(b->p, b->len, b->cap, n + 1, 64) != TMDK_OK) {
+		b->nomem = 1;
+		return;
 	}
 	memcpy(b->p + b->len, s, n);
 	b->len += n;

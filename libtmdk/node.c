@@ -1,5 +1,6 @@
 /* Document-model nodes: construction (internal) and navigation (public). */
 #include "internal.h"
+#include "array.h"
 
 #include <errno.h>
 #include <math.h>
@@ -70,31 +71,14 @@ tmdk_node *tmdk__node_map(tmdk__arena *a, unsigned int line, unsigned int column
 	return node_new(a, TMDK_NODE_MAP, line, column);
 }
 
-/* Grow an arena array of pointers; the old block stays in the arena (at
- * most as much again as the final size, since capacity doubles). */
-static tmdk_node **grow_array(tmdk__arena *a, tmdk_node **old, size_t count, size_t *cap)
-{
-	size_t ncap = *cap ? *cap * 2 : 4;
-	tmdk_node **p;
-	if (ncap > SIZE_MAX / sizeof(*p))
-		return NULL;
-	p = tmdk__arena_alloc(a, ncap * sizeof(*p));
-	if (!p)
-		return NULL;
-	if (count)
-		memcpy(p, old, count * sizeof(*p));
-	*cap = ncap;
-	return p;
-}
+/* Items, keys and values are arena arrays: a grown one leaves its old block
+ * in the arena (at most as much again as the final size, since capacity
+ * doubles). */
 
 int tmdk__node_seq_push(tmdk__arena *a, tmdk_node *seq, tmdk_node *item)
 {
-	if (seq->u.seq.count == seq->u.seq.cap) {
-		tmdk_node **p = grow_array(a, seq->u.seq.items, seq->u.seq.count, &seq->u.seq.cap);
-		if (!p)
-			return TMDK_ENOMEM;
-		seq->u.seq.items = p;
-	}
+	if (TMDK__ARRAY_RESERVE_ARENA(a, seq->u.seq.items, seq->u.seq.count, seq->u.seq.cap, 4) != TMDK_OK)
+		return TMDK_ENOMEM;
 	seq->u.seq.items[seq->u.seq.count++] = item;
 	return TMDK_OK;
 }
@@ -102,18 +86,12 @@ int tmdk__node_seq_push(tmdk__arena *a, tmdk_node *seq, tmdk_node *item)
 int tmdk__node_map_append(tmdk__arena *a, tmdk_node *map, tmdk_node *key, tmdk_node *value)
 {
 	if (map->u.map.count == map->u.map.cap) {
-		size_t cap = map->u.map.cap;
-		tmdk_node **k = grow_array(a, map->u.map.keys, map->u.map.count, &cap);
-		tmdk_node **v;
-		if (!k)
+		/* keys and values share one capacity */
+		size_t kcap = map->u.map.cap, vcap = map->u.map.cap;
+		if (TMDK__ARRAY_RESERVE_ARENA(a, map->u.map.keys, map->u.map.count, kcap, 4) != TMDK_OK ||
+		    TMDK__ARRAY_RESERVE_ARENA(a, map->u.map.values, map->u.map.count, vcap, 4) != TMDK_OK)
 			return TMDK_ENOMEM;
-		cap = map->u.map.cap;
-		v = grow_array(a, map->u.map.values, map->u.map.count, &cap);
-		if (!v)
-			return TMDK_ENOMEM;
-		map->u.map.keys = k;
-		map->u.map.values = v;
-		map->u.map.cap = cap;
+		map->u.map.cap = kcap;
 	}
 	map->u.map.keys[map->u.map.count] = key;
 	map->u.map.values[map->u.map.count] = value;

@@ -6,6 +6,7 @@
  * See docs/document-model.md, section "Kubernetes".
  */
 #include "normalize.h"
+#include "array.h"
 
 #include <string.h>
 
@@ -205,14 +206,10 @@ static size_t words_of(const tmdk_node *c, word **out)
 					p++;
 				if (p == start)
 					continue;
-				if (n == cap) {
-					word *w = tmdk__realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(*w));
-					if (!w) {
-						tmdk__free(*out);
-						*out = NULL;
-						return (size_t)-1;
-					}
-					*out = w;
+				if (TMDK__ARRAY_RESERVE(*out, n, cap, 16) != TMDK_OK) {
+					tmdk__free(*out);
+					*out = NULL;
+					return (size_t)-1;
 				}
 				(*out)[n].text = start;
 				(*out)[n].len = (size_t)(p - start);

@@ -10,6 +10,7 @@
  * which gives the same results, so a scan only pays for the regexes it uses.
  */
 #include "catalog_int.h"
+#include "array.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -33,7 +34,9 @@ struct tmdk__regex_ctx {
 	pcre2_jit_stack *jit_stack;
 };
 
-int tmdk__regex_compile(tmdk__regex **out, const char *pattern, size_t len, char *msg, size_t msg_size,
+/* Compile; on failure fill *error_offset and msg.
+ * @return TMDK_OK, TMDK_EREGEX (msg and *error_offset say why) or TMDK_ENOMEM. */
+static int regex_compile(tmdk__regex **out, const char *pattern, size_t len, char *msg, size_t msg_size,
 	size_t *error_offset)
 {
 	tmdk__regex *rx;
@@ -66,6 +69,49 @@ int tmdk__regex_compile(tmdk__regex **out, const char *pattern, size_t len, char
 #endif
 	*out = rx;
 	return TMDK_OK;
+}
+
+static int catalog_add_regex(tmdk_catalog *c, tmdk__regex *rx)
+{
+	if (TMDK__ARRAY_RESERVE(c->regexes, c->regex_count, c->regex_cap, 64) != TMDK_OK)
+		return TMDK_ENOMEM;
+	c->regexes[c->regex_count++] = rx;
+	return TMDK_OK;
+}
+
+int tmdk__cctx_regex(tmdk__cctx *cc, tmdk__regex **out, const char *src, size_t len, const tmdk_node *at,
+	const char *selector)
+{
+	char msg[256];
+	size_t off;
+	int rc;
+
+	*out = NULL;
+	if (len > cc->max_regex_length) {
+		if (selector)
+			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ELIMIT, at, "regular expression of %zu bytes in selector '%s' "
+				"is over the limit of %zu (max_regex_length)", len, selector, cc->max_regex_length);
+		else
+			cc->report(cc, TMDK_DIAG_ERROR, TMDK_ELIMIT, at,
+				"regular expression of %zu bytes is over the limit of %zu (max_regex_length)", len,
+				cc->max_regex_length);
+		return TMDK_ELIMIT;
+	}
+	rc = regex_compile(out, src, len, msg, sizeof(msg), &off);
+	if (rc == TMDK_OK && catalog_add_regex(cc->catalog, *out) != TMDK_OK) {
+		tmdk__regex_free(*out);
+		*out = NULL;
+		rc = TMDK_ENOMEM;
+	}
+	if (rc == TMDK_ENOMEM)
+		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, at, "out of memory");
+	else if (rc != TMDK_OK && selector)
+		cc->report(cc, TMDK_DIAG_ERROR, TMDK_EREGEX, at,
+			"regex '%.*s' in selector '%s' does not compile at offset %zu: %s", (int)len, src, selector, off, msg);
+	else if (rc != TMDK_OK)
+		cc->report(cc, TMDK_DIAG_ERROR, TMDK_EREGEX, at, "regular expression does not compile at offset %zu: %s",
+			off, msg);
+	return rc;
 }
 
 /* The code to match with: the JIT copy once there is one. The first caller

@@ -5,6 +5,7 @@
  */
 #include "report_int.h"
 #include "scan_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,7 @@ void tmdk_report_free(tmdk_report *r)
 	tmdk_catalog_free(r->catalog);
 	tmdk__free(r->scope);
 	tmdk__free(r->date);
+	tmdk__report_baseline_free(r);
 	tmdk__free(r);
 }
 
@@ -153,27 +155,12 @@ void tmdk_report_set_duration(tmdk_report *r, double seconds)
 		r->duration_ms = seconds < 0 || seconds > 1e9 ? -1 : (long)(seconds * 1000.0 + 0.5);
 }
 
-static int grow(void **items, size_t *cap, size_t count, size_t size)
-{
-	void *p;
-	size_t n;
-	if (count < *cap)
-		return 0;
-	n = *cap ? *cap * 2 : 16;
-	p = tmdk__realloc(*items, n * size);
-	if (!p)
-		return -1;
-	*items = p;
-	*cap = n;
-	return 0;
-}
-
 int tmdk_report_add_file(tmdk_report *r, const char *path, tmdk_kind kind)
 {
 	char *copy;
-	if (!r || !path || (unsigned)kind > TMDK_KIND_DOCKER_INSPECT)
+	if (!r || !path || (unsigned)kind >= TMDK_KIND_COUNT)
 		return TMDK_EINVAL;
-	if (grow((void **)&r->files, &r->file_cap, r->file_count, sizeof(*r->files)) != 0 ||
+	if (TMDK__ARRAY_RESERVE(r->files, r->file_count, r->file_cap, 16) != TMDK_OK ||
 	    !(copy = tmdk__strdup(path)))
 		return TMDK_ENOMEM;
 	r->files[r->file_count].path = copy;
@@ -188,7 +175,7 @@ int tmdk_report_add_error(tmdk_report *r, const char *path, unsigned int line, u
 	tmdk__report_error *e;
 	if (!r)
 		return TMDK_EINVAL;
-	if (grow((void **)&r->errors, &r->error_cap, r->error_count, sizeof(*r->errors)) != 0)
+	if (TMDK__ARRAY_RESERVE(r->errors, r->error_count, r->error_cap, 16) != TMDK_OK)
 		return TMDK_ENOMEM;
 	e = &r->errors[r->error_count];
 	e->path = tmdk__strdup(path ? path : "");
@@ -212,6 +199,26 @@ int tmdk_report_add_finding(tmdk_report *r, const tmdk_finding *f)
 	return tmdk_findings_append(r->findings, f);
 }
 
+int tmdk_report_add_suppressed(tmdk_report *r, const tmdk_finding *f, const char *suppression)
+{
+	tmdk_finding *copy;
+	char *text;
+	int rc;
+	if (!r || !f || !tmdk_finding_pattern(f) || !suppression)
+		return TMDK_EINVAL;
+	if (!(text = tmdk__strdup(suppression)))
+		return TMDK_ENOMEM;
+	if ((rc = tmdk_findings_append(r->findings, f)) != TMDK_OK) {
+		tmdk__free(text);
+		return rc;
+	}
+	copy = (tmdk_finding *)tmdk_findings_at(r->findings, tmdk_findings_count(r->findings) - 1);
+	tmdk__free(copy->suppression);
+	copy->suppression = text;
+	copy->suppressed = 1;
+	return TMDK_OK;
+}
+
 int tmdk_report_add_findings(tmdk_report *r, const tmdk_findings *list)
 {
 	size_t i;
@@ -233,12 +240,16 @@ int tmdk_report_collect(const tmdk_finding *f, void *payload)
 
 size_t tmdk_report_finding_count(const tmdk_report *r, tmdk_severity min)
 {
+	/* Findings in the baseline do not count; without memory to tell, all do (fail closed). */
+	tmdk__fingerprint *fp = r && r->baseline_count ? tmdk__report_fingerprints(r) : NULL;
 	size_t i, n = 0;
 	for (i = 0; r && i < tmdk_findings_count(r->findings); i++) {
 		const tmdk_finding *f = tmdk_findings_at(r->findings, i);
-		if (!tmdk_finding_suppressed(f) && tmdk_pattern_severity(tmdk_finding_pattern(f)) >= min)
+		if (!tmdk_finding_suppressed(f) && tmdk_pattern_severity(tmdk_finding_pattern(f)) >= min &&
+		    !(fp && fp[i].baseline))
 			n++;
 	}
+	tmdk__free(fp);
 	return n;
 }
 
@@ -361,6 +372,11 @@ size_t tmdk__view_pattern_index(const tmdk__view *v, const tmdk_pattern *p)
 	return (size_t)-1;
 }
 
+const tmdk__fingerprint *tmdk__view_print(const tmdk__view *v, const tmdk_finding *f)
+{
+	return &v->prints[f - tmdk_findings_at(v->report->findings, 0)];
+}
+
 static void view_free(tmdk__view *v)
 {
 	tmdk__free((void *)v->shown);
@@ -371,6 +387,7 @@ static void view_free(tmdk__view *v)
 	tmdk__free((void *)v->skips);
 	tmdk__free(v->patterns);
 	tmdk__free(v->derived);
+	tmdk__free(v->prints);
 }
 
 static int view_findings(tmdk__view *v)
@@ -381,16 +398,19 @@ static int view_findings(tmdk__view *v)
 	v->shown = tmdk__calloc(n + 1, sizeof(*v->shown));
 	v->grouped = tmdk__calloc(n + 1, sizeof(*v->grouped));
 	v->suppressed = tmdk__calloc(n + 1, sizeof(*v->suppressed));
-	if (!v->shown || !v->grouped || !v->suppressed)
-		return -1;
+	v->prints = tmdk__report_fingerprints(r);
+	if (!v->shown || !v->grouped || !v->suppressed || !v->prints)
+		return TMDK_ENOMEM;
 	for (i = 0; i < n; i++) {
 		const tmdk_finding *f = tmdk_findings_at(r->findings, i);
 		if (tmdk_pattern_severity(tmdk_finding_pattern(f)) < v->opts->min_severity)
 			continue;
-		if (tmdk_finding_suppressed(f))
+		if (tmdk_finding_suppressed(f)) {
 			v->suppressed[v->suppressed_count++] = f;
-		else
+		} else {
 			v->shown[v->shown_count++] = f;
+			v->baseline_count += (size_t)v->prints[i].baseline;
+		}
 	}
 	qsort((void *)v->shown, v->shown_count, sizeof(*v->shown), compare_located);
 	qsort((void *)v->suppressed, v->suppressed_count, sizeof(*v->suppressed), compare_located);
@@ -415,7 +435,7 @@ static int view_files(tmdk__view *v)
 	if (r->file_count) {
 		v->files = tmdk__calloc(r->file_count, sizeof(*v->files));
 		if (!v->files)
-			return -1;
+			return TMDK_ENOMEM;
 		for (i = 0; i < r->file_count; i++)
 			v->files[i] = &r->files[i];
 		n = r->file_count;
@@ -424,7 +444,7 @@ static int view_files(tmdk__view *v)
 		v->derived = tmdk__calloc(n + 1, sizeof(*v->derived));
 		v->files = tmdk__calloc(n + 1, sizeof(*v->files));
 		if (!v->derived || !v->files)
-			return -1;
+			return TMDK_ENOMEM;
 		for (i = 0; i < n; i++) {
 			const tmdk_finding *f = tmdk_findings_at(r->findings, i);
 			v->derived[i].path = (char *)tmdk_finding_path(f);
@@ -453,7 +473,7 @@ static int view_errors(tmdk__view *v)
 	size_t i;
 	v->errors = tmdk__calloc(r->error_count + 1, sizeof(*v->errors));
 	if (!v->errors)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < r->error_count; i++)
 		v->errors[i] = &r->errors[i];
 	v->error_count = r->error_count;
@@ -464,7 +484,7 @@ static int view_errors(tmdk__view *v)
 static int applies_to_scanned(const tmdk__view *v, const tmdk_pattern *p)
 {
 	int k, any = 0;
-	for (k = TMDK_KIND_DOCKERFILE; k <= TMDK_KIND_DOCKER_INSPECT; k++) {
+	for (k = TMDK_KIND_DOCKERFILE; k < TMDK_KIND_COUNT; k++) {
 		if (!v->kind_count[k])
 			continue;
 		any = 1;
@@ -483,7 +503,7 @@ static int view_patterns(tmdk__view *v)
 
 	v->patterns = tmdk__calloc(max + 1, sizeof(*v->patterns));
 	if (!v->patterns)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < n; i++) {
 		const tmdk_pattern *p = tmdk_catalog_pattern(r->catalog, i);
 		if (r->enabled[i] && tmdk_pattern_severity(p) >= v->opts->min_severity && applies_to_scanned(v, p)) {
@@ -530,7 +550,7 @@ static int view_build(tmdk__view *v, const tmdk_report *r, const tmdk_report_opt
 	if (view_findings(v) != 0 || view_files(v) != 0 || view_errors(v) != 0 || view_patterns(v) != 0 ||
 	    tmdk__view_skips(v) != 0) {
 		view_free(v);
-		return -1;
+		return TMDK_ENOMEM;
 	}
 	return 0;
 }
@@ -571,13 +591,13 @@ int tmdk_report_write(const tmdk_report *r, const tmdk_report_options *opts, tmd
 	}
 	tmdk__out_init(o, write, payload);
 	rc = writers[opts->format](&v, o);
-	if (rc == 0 && tmdk__out_flush(o) != 0)
-		rc = o->nomem ? -1 : -2;
-	else if (rc == 0 && o->nomem)
-		rc = -1;
+	if (rc == TMDK_OK && tmdk__out_flush(o) != TMDK_OK)
+		rc = o->nomem ? TMDK_ENOMEM : TMDK_EIO;
+	else if (rc == TMDK_OK && o->nomem)
+		rc = TMDK_ENOMEM;
 	view_free(&v);
 	tmdk__free(o);
-	if (rc == -1)
+	if (rc == TMDK_ENOMEM)
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	if (rc != 0)
 		return tmdk__error_set(err, TMDK_EIO, NULL, 0, 0, "the write callback failed; the %s report is incomplete",

@@ -23,7 +23,7 @@ typedef struct tmdk__out {
 } tmdk__out;
 
 void tmdk__out_init(tmdk__out *o, tmdk_write_fn write, void *payload);
-/** Flush the buffer; 0, or -1 when the callback failed (now or before). */
+/** Flush the buffer; TMDK_OK, or TMDK_EIO when the callback failed (now or before). */
 int tmdk__out_flush(tmdk__out *o);
 void tmdk__out_mem(tmdk__out *o, const char *s, size_t n);
 void tmdk__out_str(tmdk__out *o, const char *s);
@@ -123,7 +123,25 @@ struct tmdk_report {
 	unsigned char *enabled;          /* per catalog pattern: passed the scan filters */
 	char *scope, *date;
 	long duration_ms;                /* -1: unknown */
+	char **baseline;                 /* fingerprints of an earlier report (baseline.c) */
+	size_t baseline_count, baseline_cap;
+	int baseline_sorted;
+	int has_baseline;                /* a baseline was given: findings are "new" or "unchanged" */
 };
+
+/* ---- fingerprints and baselines (baseline.c) ------------------------------ */
+
+typedef struct tmdk__fingerprint {
+	char text[40];                   /* "0123456789abcdef:1" */
+	int baseline;                    /* active and in the baseline */
+} tmdk__fingerprint;
+
+uint64_t tmdk__fingerprint_hash(const char *pattern_id, const char *path, const char *object, const char *evidence);
+void tmdk__fingerprint_format(char *buf, size_t size, uint64_t hash, unsigned int occurrence);
+/** Per finding of r->findings (same index), or NULL when out of memory. Heap. */
+tmdk__fingerprint *tmdk__report_fingerprints(const tmdk_report *r);
+int tmdk__report_in_baseline(const tmdk_report *r, const char *fingerprint);
+void tmdk__report_baseline_free(tmdk_report *r);
 
 /* ---- what the writers render (report.c) ---------------------------------- */
 
@@ -147,7 +165,7 @@ typedef struct tmdk__view {
 	size_t suppressed_count;
 	const tmdk__report_file **files; /* scanned files (kind known), by path */
 	size_t file_count, skipped_count;
-	size_t kind_count[TMDK_KIND_DOCKER_INSPECT + 1];
+	size_t kind_count[TMDK_KIND_COUNT];
 	const tmdk__report_error **errors; /* by path, line, column */
 	size_t error_count;
 	const tmdk__report_error **skips;  /* skipped with a reason (message), by path */
@@ -159,7 +177,12 @@ typedef struct tmdk__view {
 	size_t by_risk[TMDK_RISK_COUNT][TMDK_SEVERITY_COUNT];
 	size_t checked_per_risk[TMDK_RISK_COUNT];
 	tmdk__report_file *derived;      /* files named by findings, when none were added */
+	tmdk__fingerprint *prints;       /* per finding of the report (tmdk__view_print) */
+	size_t baseline_count;           /* shown findings in the baseline ("unchanged") */
 } tmdk__view;
+
+/** The fingerprint of a finding of the report. */
+const tmdk__fingerprint *tmdk__view_print(const tmdk__view *v, const tmdk_finding *f);
 
 /** The index of a pattern in view->patterns, or (size_t)-1. */
 size_t tmdk__view_pattern_index(const tmdk__view *v, const tmdk_pattern *p);
@@ -172,10 +195,10 @@ const char *tmdk__severity_upper(tmdk_severity s);
 
 /* report_skipped.c */
 void tmdk__report_free_skips(tmdk_report *r);
-/** Fill v->skips (sorted); 0, or -1 when out of memory. */
+/** Fill v->skips (sorted); 0, or TMDK_ENOMEM. */
 int tmdk__view_skips(tmdk__view *v);
 
-/* ---- the writers, one file each: 0, or -1 when out of memory ----------- */
+/* ---- the writers, one file each: 0, or TMDK_ENOMEM ---------------------- */
 int tmdk__write_text(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_json(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o);

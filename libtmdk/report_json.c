@@ -11,9 +11,10 @@
 
 #define JSON_FORMAT_VERSION 1
 
-static void finding(tmdk__json *j, const tmdk_finding *f)
+static void finding(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f)
 {
 	const tmdk_pattern *p = tmdk_finding_pattern(f);
+	const tmdk__fingerprint *fp = tmdk__view_print(v, f);
 
 	tmdk__json_open(j, NULL, '{');
 	tmdk__json_string(j, "pattern_id", tmdk_pattern_id(p));
@@ -29,17 +30,21 @@ static void finding(tmdk__json *j, const tmdk_finding *f)
 	tmdk__json_string(j, "message", tmdk_finding_message(f));
 	tmdk__json_string(j, "object", tmdk_finding_object(f));
 	tmdk__json_string(j, "evidence", tmdk_finding_evidence(f));
+	tmdk__json_string(j, "fingerprint", fp->text);
+	if (v->report->has_baseline && !tmdk_finding_suppressed(f))
+		tmdk__json_string(j, "baseline_state", fp->baseline ? "unchanged" : "new");
 	if (tmdk_finding_suppressed(f))
 		tmdk__json_string(j, "suppression", tmdk_finding_suppression(f));
 	tmdk__json_close(j, '}');
 }
 
-static void findings(tmdk__json *j, const char *key, const tmdk_finding *const *list, size_t count)
+static void findings(tmdk__json *j, const tmdk__view *v, const char *key, const tmdk_finding *const *list,
+	size_t count)
 {
 	size_t i;
 	tmdk__json_open(j, key, '[');
 	for (i = 0; i < count; i++)
-		finding(j, list[i]);
+		finding(j, v, list[i]);
 	tmdk__json_close(j, ']');
 }
 
@@ -162,6 +167,10 @@ static void stats(tmdk__json *j, const tmdk__view *v)
 	tmdk__json_uint(j, "files_skipped", (unsigned long)v->skipped_count);
 	tmdk__json_uint(j, "findings", (unsigned long)v->shown_count);
 	tmdk__json_uint(j, "suppressed", (unsigned long)v->suppressed_count);
+	if (v->report->has_baseline) {
+		tmdk__json_uint(j, "new", (unsigned long)(v->shown_count - v->baseline_count));
+		tmdk__json_uint(j, "baseline", (unsigned long)v->baseline_count);
+	}
 	tmdk__json_uint(j, "errors", (unsigned long)v->error_count);
 	tmdk__json_uint(j, "skipped", (unsigned long)v->skip_count);
 	tmdk__json_uint(j, "patterns_checked", (unsigned long)v->checked_count);
@@ -194,8 +203,8 @@ int tmdk__write_json(const tmdk__view *v, tmdk__out *o)
 	tmdk__json_close(&j, '}');
 	tmdk__json_string(&j, "scope", v->report->scope);
 	tmdk__json_string(&j, "date", v->report->date);
-	findings(&j, "findings", v->shown, v->shown_count);
-	findings(&j, "suppressed", v->suppressed, v->suppressed_count);
+	findings(&j, v, "findings", v->shown, v->shown_count);
+	findings(&j, v, "suppressed", v->suppressed, v->suppressed_count);
 	errors(&j, v);
 	skipped(&j, v);
 	files(&j, v);

@@ -49,7 +49,7 @@ static void header(const tmdk__view *v, tmdk__out *o)
 	tmdk__out_markdown(o, v->tool_name);
 	tmdk__out_printf(o, " (libtmdk %s) |\n", tmdk_version(NULL, NULL, NULL));
 	tmdk__out_printf(o, "| **Files scanned** | %zu", v->file_count);
-	for (k = TMDK_KIND_DOCKERFILE; k <= TMDK_KIND_DOCKER_INSPECT; k++) {
+	for (k = TMDK_KIND_DOCKERFILE; k < TMDK_KIND_COUNT; k++) {
 		if (!v->kind_count[k])
 			continue;
 		tmdk__out_printf(o, "%s%zu %s", first ? " (" : ", ", v->kind_count[k], tmdk_kind_name((tmdk_kind)k));

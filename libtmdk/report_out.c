@@ -5,6 +5,7 @@
  * invalid UTF-8 always becomes U+FFFD so the output stays well-formed.
  */
 #include "report_int.h"
+#include "array.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,7 @@ int tmdk__out_flush(tmdk__out *o)
 	if (!o->failed && o->len && o->write(o->buf, o->len, o->payload) != 0)
 		o->failed = 1;
 	o->len = 0;
-	return o->failed ? -1 : 0;
+	return o->failed ? TMDK_EIO : TMDK_OK;
 }
 
 void tmdk__out_mem(tmdk__out *o, const char *s, size_t n)
@@ -86,20 +87,9 @@ void tmdk__out_repeat(tmdk__out *o, char c, size_t n)
 int tmdk__sink_write(const char *data, size_t len, void *payload)
 {
 	tmdk__sink *s = payload;
-	if (!s->data || len >= s->cap - s->len) {
-		size_t cap = s->cap ? s->cap : 256;
-		char *p;
-		while (len >= cap - s->len) {
-			if (cap > ((size_t)-1) / 2)
-				return -1;
-			cap *= 2;
-		}
-		p = tmdk__realloc(s->data, cap);
-		if (!p)
-			return -1;
-		s->data = p;
-		s->cap = cap;
-	}
+	/* len bytes and the NUL */
+	if (len == SIZE_MAX || TMDK__ARRAY_RESERVE_N(s->data, s->len, s->cap, len + 1, 256) != TMDK_OK)
+		return TMDK_ENOMEM;
 	memcpy(s->data + s->len, data, len);
 	s->len += len;
 	s->data[s->len] = '\0';

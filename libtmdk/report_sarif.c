@@ -61,7 +61,7 @@ static int help(tmdk__json *j, const tmdk_pattern *p)
 	tmdk__sink text = { NULL, 0, 0 }, md = { NULL, 0, 0 };
 	tmdk__out *t = tmdk__malloc(sizeof(*t)), *m = tmdk__malloc(sizeof(*m));
 	size_t i, n = tmdk_pattern_reference_count(p);
-	int rc = -1;
+	int rc = TMDK_ENOMEM; /* the sinks only fail for memory */
 
 	if (!t || !m)
 		goto done;
@@ -153,7 +153,7 @@ static int rule(tmdk__json *j, const tmdk_pattern *p)
 	message(j, "shortDescription", tmdk_pattern_title(p));
 	message(j, "fullDescription", tmdk_pattern_description(p));
 	if (help(j, p) != 0)
-		return -1;
+		return TMDK_ENOMEM;
 	/* helpUri must be an absolute URI: only http(s) links qualify. */
 	if (tmdk__is_web_url(first_url(p)))
 		tmdk__json_string(j, "helpUri", first_url(p));
@@ -169,71 +169,6 @@ static int rule(tmdk__json *j, const tmdk_pattern *p)
 	tmdk__json_close(j, '}');
 	tmdk__json_close(j, '}');
 	return 0;
-}
-
-/* ---- fingerprints ---------------------------------------------------------------- */
-
-/*
- * What identifies a finding across commits: the pattern, the file, the
- * object and the evidence text, not the line number (which moves when lines
- * are added above). Equal hashes in one file are told apart by their
- * occurrence, as GitHub does for its line hashes ("hash:2").
- */
-typedef struct {
-	uint64_t hash;
-	size_t index;
-	unsigned int occurrence;
-} print;
-
-static uint64_t fnv1a(uint64_t h, const char *s)
-{
-	for (; s && *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	h ^= 0xff; /* field separator */
-	return h * 0x100000001b3ULL;
-}
-
-static uint64_t finding_hash(const tmdk_finding *f)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	h = fnv1a(h, tmdk_pattern_id(tmdk_finding_pattern(f)));
-	h = fnv1a(h, tmdk_finding_path(f));
-	h = fnv1a(h, tmdk_finding_object(f));
-	return fnv1a(h, tmdk_finding_evidence(f));
-}
-
-static int compare_prints(const void *pa, const void *pb)
-{
-	const print *a = pa, *b = pb;
-	if (a->hash != b->hash)
-		return a->hash < b->hash ? -1 : 1;
-	return a->index < b->index ? -1 : (a->index > b->index);
-}
-
-static int compare_print_index(const void *pa, const void *pb)
-{
-	const print *a = pa, *b = pb;
-	return a->index < b->index ? -1 : (a->index > b->index);
-}
-
-/* Fingerprints of the results in output order: shown, then suppressed. */
-static print *fingerprints(const tmdk__view *v)
-{
-	size_t n = v->shown_count + v->suppressed_count, i;
-	print *p = tmdk__calloc(n + 1, sizeof(*p));
-	if (!p)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		p[i].index = i;
-		p[i].hash = finding_hash(i < v->shown_count ? v->shown[i] : v->suppressed[i - v->shown_count]);
-	}
-	qsort(p, n, sizeof(*p), compare_prints);
-	for (i = 0; i < n; i++)
-		p[i].occurrence = i > 0 && p[i - 1].hash == p[i].hash ? p[i - 1].occurrence + 1 : 1;
-	qsort(p, n, sizeof(*p), compare_print_index);
-	return p;
 }
 
 /* ---- results ---------------------------------------------------------------------- */
@@ -264,10 +199,10 @@ static void location(tmdk__json *j, const char *path, unsigned int line, unsigne
 	tmdk__json_close(j, '}');
 }
 
-static void result(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f, const print *fp)
+static void result(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f)
 {
 	const tmdk_pattern *p = tmdk_finding_pattern(f);
-	char hash[48];
+	const tmdk__fingerprint *fp = tmdk__view_print(v, f);
 
 	tmdk__json_open(j, NULL, '{');
 	tmdk__json_string(j, "ruleId", tmdk_pattern_id(p));
@@ -277,10 +212,11 @@ static void result(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f, co
 	tmdk__json_open(j, "locations", '[');
 	location(j, tmdk_finding_path(f), tmdk_finding_line(f), tmdk_finding_column(f), tmdk_finding_evidence(f));
 	tmdk__json_close(j, ']');
-	snprintf(hash, sizeof(hash), "%016llx:%u", (unsigned long long)fp->hash, fp->occurrence);
 	tmdk__json_open(j, "partialFingerprints", '{');
-	tmdk__json_string(j, FINGERPRINT_KEY, hash);
+	tmdk__json_string(j, FINGERPRINT_KEY, fp->text);
 	tmdk__json_close(j, '}');
+	if (v->report->has_baseline && !tmdk_finding_suppressed(f))
+		tmdk__json_string(j, "baselineState", fp->baseline ? "unchanged" : "new");
 	if (tmdk_finding_suppressed(f)) {
 		tmdk__json_open(j, "suppressions", '[');
 		tmdk__json_open(j, NULL, '{');
@@ -342,11 +278,8 @@ static void invocation(tmdk__json *j, const tmdk__view *v)
 int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o)
 {
 	tmdk__json j;
-	print *prints = fingerprints(v);
 	size_t i;
 
-	if (!prints)
-		return -1;
 	tmdk__json_init(&j, o);
 	tmdk__json_open(&j, NULL, '{');
 	tmdk__json_string(&j, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -360,19 +293,17 @@ int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o)
 	tmdk__json_string(&j, "semanticVersion", tmdk_version(NULL, NULL, NULL));
 	tmdk__json_open(&j, "rules", '[');
 	for (i = 0; i < v->pattern_count; i++)
-		if (rule(&j, v->patterns[i].pattern) != 0) {
-			tmdk__free(prints);
-			return -1;
-		}
+		if (rule(&j, v->patterns[i].pattern) != 0)
+			return TMDK_ENOMEM;
 	tmdk__json_close(&j, ']');
 	tmdk__json_close(&j, '}');
 	tmdk__json_close(&j, '}');
 	invocation(&j, v);
 	tmdk__json_open(&j, "results", '[');
 	for (i = 0; i < v->shown_count; i++)
-		result(&j, v, v->shown[i], &prints[i]);
+		result(&j, v, v->shown[i]);
 	for (i = 0; i < v->suppressed_count; i++)
-		result(&j, v, v->suppressed[i], &prints[v->shown_count + i]);
+		result(&j, v, v->suppressed[i]);
 	tmdk__json_close(&j, ']');
 	if (v->report->scope || v->report->date) {
 		tmdk__json_open(&j, "properties", '{');
@@ -385,6 +316,5 @@ int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o)
 	tmdk__json_close(&j, '}');
 	tmdk__json_close(&j, ']');
 	tmdk__json_close(&j, '}');
-	tmdk__free(prints);
 	return 0;
 }

@@ -5,6 +5,7 @@
  * counted. Every writer shows their count; JSON and SARIF list them.
  */
 #include "report_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +16,8 @@ int tmdk_report_add_skipped(tmdk_report *r, const char *path, unsigned int line,
 	tmdk__report_error *e;
 	if (!r || !path)
 		return TMDK_EINVAL;
-	if (r->skip_count == r->skip_cap) {
-		size_t cap = r->skip_cap ? r->skip_cap * 2 : 16;
-		tmdk__report_error *p = tmdk__realloc(r->skips, cap * sizeof(*p));
-		if (!p)
-			return TMDK_ENOMEM;
-		r->skips = p;
-		r->skip_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(r->skips, r->skip_count, r->skip_cap, 16) != TMDK_OK)
+		return TMDK_ENOMEM;
 	e = &r->skips[r->skip_count];
 	e->path = tmdk__strdup(path);
 	e->message = tmdk__strdup(reason ? reason : "");
@@ -73,7 +68,7 @@ int tmdk__view_skips(tmdk__view *v)
 	size_t i;
 	v->skips = tmdk__calloc(r->skip_count + 1, sizeof(*v->skips));
 	if (!v->skips)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < r->skip_count; i++)
 		v->skips[i] = &r->skips[i];
 	v->skip_count = r->skip_count;

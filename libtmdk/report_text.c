@@ -69,28 +69,62 @@ static void finding_line(text_ctx *t, const tmdk_finding *f)
 	}
 }
 
+static int in_baseline(const tmdk__view *v, const tmdk_finding *f)
+{
+	return tmdk__view_print(v, f)->baseline;
+}
+
+/* New findings of the risk starting at grouped[i] (baseline findings are listed apart). */
+static size_t risk_count(const tmdk__view *v, size_t i)
+{
+	tmdk_risk r = tmdk_pattern_risk(tmdk_finding_pattern(v->grouped[i]));
+	size_t n = 0;
+	for (; i < v->shown_count && tmdk_pattern_risk(tmdk_finding_pattern(v->grouped[i])) == r; i++)
+		n += (size_t)!in_baseline(v, v->grouped[i]);
+	return n;
+}
+
 static void findings_by_question(text_ctx *t)
 {
 	const tmdk__view *v = t->v;
 	int question = -1, risk = -1;
-	size_t i;
+	size_t i, listed = 0;
 
 	for (i = 0; i < v->shown_count; i++) {
 		const tmdk_pattern *p = tmdk_finding_pattern(v->grouped[i]);
+		if (in_baseline(v, v->grouped[i]))
+			continue;
 		if ((int)tmdk_pattern_question(p) != question) {
 			question = (int)tmdk_pattern_question(p);
 			risk = -1;
 			style(t, BOLD);
-			tmdk__out_printf(t->o, "%s%s\n", i ? "\n" : "", tmdk_question_title((tmdk_question)question));
+			tmdk__out_printf(t->o, "%s%s\n", listed ? "\n" : "", tmdk_question_title((tmdk_question)question));
 			style(t, RESET);
 		}
 		if ((int)tmdk_pattern_risk(p) != risk) {
 			risk = (int)tmdk_pattern_risk(p);
 			tmdk__out_printf(t->o, "  %s [%s, %zu]\n", tmdk_risk_title((tmdk_risk)risk),
-				tmdk_risk_slug((tmdk_risk)risk), tmdk__count_total(v->by_risk[risk]));
+				tmdk_risk_slug((tmdk_risk)risk), v->baseline_count ? risk_count(v, i)
+				: tmdk__count_total(v->by_risk[risk]));
 		}
 		finding_line(t, v->grouped[i]);
+		listed++;
 	}
+}
+
+/* Findings the baseline covers: counted always, listed with TMDK_REPORT_SHOW_SUPPRESSED. */
+static void baseline_section(text_ctx *t)
+{
+	const tmdk__view *v = t->v;
+	size_t i;
+	if (!v->baseline_count || !(v->opts->flags & TMDK_REPORT_SHOW_SUPPRESSED))
+		return;
+	style(t, BOLD);
+	tmdk__out_str(t->o, "\nIn the baseline (unchanged)\n");
+	style(t, RESET);
+	for (i = 0; i < v->shown_count; i++)
+		if (in_baseline(v, v->shown[i]))
+			finding_line(t, v->shown[i]);
 }
 
 static void suppressed_section(text_ctx *t)
@@ -186,6 +220,9 @@ static void summary(text_ctx *t)
 			(v->opts->flags & TMDK_REPORT_SHOW_SKIPPED) ? "" : ": -v lists them");
 	else if (v->skipped_count)
 		tmdk__out_printf(t->o, " (%zu skipped)", v->skipped_count);
+	if (v->report->has_baseline)
+		tmdk__out_printf(t->o, " (%zu new, %zu in the baseline)", v->shown_count - v->baseline_count,
+			v->baseline_count);
 	tmdk__out_printf(t->o, ", %zu suppressed, %zu %s, %zu %s checked", v->suppressed_count, v->error_count,
 		plural(v->error_count, "error", "errors"), v->checked_count, plural(v->checked_count, "pattern", "patterns"));
 	if (ms >= 0)
@@ -199,10 +236,13 @@ int tmdk__write_text(const tmdk__view *v, tmdk__out *o)
 	t.v = v;
 	t.o = o;
 	t.color = (v->opts->flags & TMDK_REPORT_COLOR) != 0;
-	if (v->shown_count)
+	if (v->shown_count > v->baseline_count)
 		findings_by_question(&t);
+	else if (v->baseline_count)
+		tmdk__out_printf(o, "No new findings (%zu in the baseline).\n", v->baseline_count);
 	else
 		tmdk__out_str(o, "No findings.\n");
+	baseline_section(&t);
 	suppressed_section(&t);
 	errors_section(&t);
 	skipped_section(&t);

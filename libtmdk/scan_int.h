@@ -32,12 +32,32 @@ typedef struct tmdk__suppression {
 
 /** Is pattern `id` suppressed for a finding at `line` of document `view` in `a`,
  *  in a node starting at line `anchor`? 1 yes (out filled; out->reason is
- *  heap), 0 no, -1 out of memory. */
+ *  heap), 0 no, TMDK_ENOMEM. */
 int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_node *view, const char *id,
 	unsigned int line, unsigned int anchor, const unsigned int *file_lines, size_t file_line_count,
 	tmdk__suppression *out);
 /** Lines holding a `tmdk:ignore-file=` comment (heap array). @return TMDK_OK or TMDK_ENOMEM. */
 int tmdk__file_suppression_lines(const tmdk_artifact *a, unsigned int **out, size_t *count);
+
+/* Every inline suppression of an artifact, one entry per id named. */
+typedef struct tmdk__ignore {
+	char *id;                    /* heap */
+	unsigned int line, column;   /* where the id is written */
+	int has_reason;
+	int used;                    /* it suppressed a finding (or was reported without a reason) */
+	size_t document;             /* annotation: its document; comments: (size_t)-1 */
+} tmdk__ignore;
+
+typedef struct tmdk__ignores {
+	tmdk__ignore *items;
+	size_t count, cap;
+} tmdk__ignores;
+
+/** Collect the comment directives and ignore annotations of a. @return TMDK_OK or TMDK_ENOMEM. */
+int tmdk__collect_ignores(const tmdk_artifact *a, tmdk__ignores *out);
+void tmdk__ignores_free(tmdk__ignores *list);
+/** Mark the entries naming `id` on `line` as used. */
+void tmdk__ignores_mark_used(tmdk__ignores *list, const char *id, unsigned int line);
 
 /* scanner.c: scan with one pattern only (example checking); inline ignores off. */
 int tmdk__scan_pattern(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *a,

@@ -4,6 +4,7 @@
  * sorted (document, line, column, pattern) and then reported.
  */
 #include "scan_int.h"
+#include "array.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -28,7 +29,9 @@ struct tmdk_scanner {
 	const tmdk_document *doc;
 	unsigned int *file_lines;
 	size_t file_line_count;
+	tmdk__ignores ignores;       /* its inline suppressions */
 	int error;
+	int callback_rc;             /* the negative value a callback aborted with, else 0 */
 };
 
 int tmdk_scan_options_init(tmdk_scan_options *opts, unsigned int version)
@@ -139,14 +142,8 @@ size_t tmdk_scanner_suppressed_count(const tmdk_scanner *s) { return s ? s->supp
 
 static tmdk_finding *new_pending(tmdk_scanner *s)
 {
-	if (s->pending_count == s->pending_cap) {
-		size_t cap = s->pending_cap ? s->pending_cap * 2 : 32;
-		tmdk_finding *p = tmdk__realloc(s->pending, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		s->pending = p;
-		s->pending_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(s->pending, s->pending_count, s->pending_cap, 32) != TMDK_OK)
+		return NULL;
 	memset(&s->pending[s->pending_count], 0, sizeof(s->pending[0]));
 	return &s->pending[s->pending_count++];
 }
@@ -192,7 +189,7 @@ static int fill_common(tmdk_scanner *s, tmdk_finding *f, const tmdk_pattern *p, 
 	f->column = col;
 	f->evidence = evidence_at(s->artifact, line);
 	f->object = tmdk__describe_object(f->kind, tmdk_document_view(s->doc), s->ev.scopes, s->ev.depth);
-	return f->evidence && f->object ? 0 : -1;
+	return f->evidence && f->object ? TMDK_OK : TMDK_ENOMEM;
 }
 
 /* A suppression without a reason is reported once per place it is written. */
@@ -209,10 +206,10 @@ static int report_missing_reason(tmdk_scanner *s, const tmdk__suppression *sup)
 		if (s->pending[i].pattern == meta && s->pending[i].line == line)
 			return 0;
 	f = new_pending(s);
-	if (!f || fill_common(s, f, meta, line, 1) != 0)
-		return -1;
+	if (!f || fill_common(s, f, meta, line, 1) != TMDK_OK)
+		return TMDK_ENOMEM;
 	f->message = tmdk__strdup(meta->message_text);
-	return f->message ? 0 : -1;
+	return f->message ? TMDK_OK : TMDK_ENOMEM;
 }
 
 /* anchor: where the matched node starts (the finding may be further down
@@ -226,18 +223,74 @@ static int apply_suppression(tmdk_scanner *s, tmdk_finding *f, unsigned int anch
 	found = tmdk__find_suppression(s->artifact, tmdk_document_view(s->doc), f->pattern->id, f->line, anchor,
 		s->file_lines, s->file_line_count, &sup);
 	if (found <= 0)
-		return found; /* -1: out of memory */
-	f->suppressed = 1;
-	f->suppression = suppression_text(&sup);
-	if (!f->suppression) {
-		tmdk__free(sup.reason);
-		return -1;
-	}
+		return found; /* 0, or TMDK_ENOMEM */
+	tmdk__ignores_mark_used(&s->ignores, f->pattern->id, sup.line);
 	if (!sup.reason) {
-		/* f may move when pending grows: do this last. */
+		/* Without a reason nothing is suppressed: the finding stays active and
+		 * the suppression is reported. f may move when pending grows: do this last. */
 		return report_missing_reason(s, &sup);
 	}
+	f->suppressed = 1;
+	f->suppression = suppression_text(&sup);
 	tmdk__free(sup.reason);
+	return f->suppression ? 0 : TMDK_ENOMEM;
+}
+
+/* The document holding `line` (annotations know theirs). */
+static const tmdk_document *document_at(const tmdk_artifact *a, const tmdk__ignore *e)
+{
+	size_t d, n = tmdk_artifact_document_count(a), at = 0;
+	if (e->document < n)
+		return tmdk_artifact_document(a, e->document);
+	for (d = 0; d < n; d++)
+		if (tmdk_document_line(tmdk_artifact_document(a, d)) <= e->line)
+			at = d;
+	return n ? tmdk_artifact_document(a, at) : NULL;
+}
+
+/* A meta finding about the suppression e, with its message. */
+static int meta_finding(tmdk_scanner *s, const char *meta_id, const tmdk__ignore *e, const char *message)
+{
+	const tmdk_pattern *meta = tmdk_catalog_find(s->catalog, meta_id);
+	tmdk_finding *f;
+	int rc;
+	if (!meta || !s->enabled[meta->index] || !(s->doc = document_at(s->artifact, e)))
+		return 0;
+	s->ev.depth = 0;
+	s->ev.scopes[0].node = tmdk_document_view(s->doc);
+	f = new_pending(s);
+	if (!f)
+		return TMDK_ENOMEM;
+	if ((rc = fill_common(s, f, meta, e->line, e->column ? e->column : 1)) != 0)
+		return rc;
+	f->message = tmdk__strdup(message);
+	return f->message ? 0 : TMDK_ENOMEM;
+}
+
+/* After the artifact's documents: suppressions of unknown ids, and (when asked) those that suppressed nothing. */
+static int check_ignores(tmdk_scanner *s)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < s->ignores.count; i++) {
+		const tmdk__ignore *e = &s->ignores.items[i];
+		const tmdk_pattern *p = tmdk_catalog_find(s->catalog, e->id);
+		char message[400];
+		if (!p) {
+			const char *near = tmdk_catalog_suggest(s->catalog, e->id);
+			snprintf(message, sizeof(message), "suppression of an unknown pattern `%.100s`%s%.100s%s", e->id,
+				near ? " (did you mean `" : "", near ? near : "", near ? "`?)" : "");
+			if ((rc = meta_finding(s, TMDK__UNKNOWN_IGNORE_PATTERN_ID, e, message)) != 0)
+				return rc;
+			continue;
+		}
+		if (e->used || !(s->opts.flags & TMDK_SCAN_REPORT_UNUSED_IGNORES) || !s->enabled[p->index] ||
+		    s->gave_up[p->index] || !strncmp(p->id, "TMDK-META-", 10))
+			continue;
+		snprintf(message, sizeof(message), "suppression of `%.100s` suppresses nothing here: remove it", e->id);
+		if ((rc = meta_finding(s, TMDK__UNUSED_IGNORE_PATTERN_ID, e, message)) != 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -249,7 +302,7 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 
 	if (s->total >= s->opts.max_findings) {
 		s->error = TMDK_ELIMIT;
-		return -1;
+		return TMDK_ELIMIT;
 	}
 	if (!line) {
 		line = tmdk_document_line(s->doc);
@@ -267,13 +320,13 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 	}
 	f = new_pending(s);
 	if (!f)
-		return -1;
+		return TMDK_ENOMEM;
 	s->total++;
-	if (fill_common(s, f, p, line, col) != 0)
-		return -1;
+	if (fill_common(s, f, p, line, col) != TMDK_OK)
+		return TMDK_ENOMEM;
 	f->message = tmdk__template_render(&s->ev, &p->message, w);
 	if (!f->message)
-		return -1;
+		return TMDK_ENOMEM;
 	return apply_suppression(s, f, anchor);
 }
 
@@ -293,10 +346,10 @@ static int run_match(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__match *
 				w.node = ev->scopes[ev->depth].node;
 			rc = emit(s, p, &w);
 		}
-		return ev->nomem ? -1 : rc;
+		return ev->nomem ? TMDK_ENOMEM : rc;
 	}
 	if (ev->depth + 1 > TMDK__MAX_SCOPES || tmdk__select(ev, m->for_each, &first) != 0)
-		return ev->nomem ? -1 : 0;
+		return ev->nomem ? TMDK_ENOMEM : TMDK_OK;
 	count = ev->top - first;
 	for (i = 0; i < count && rc == 0; i++) {
 		const tmdk_node *element = ev->stack[first + i];
@@ -317,7 +370,7 @@ static int run_match(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__match *
 		ev->depth--;
 	}
 	ev->top = first;
-	return ev->nomem ? -1 : rc;
+	return ev->nomem ? TMDK_ENOMEM : rc;
 }
 
 /* Evaluate one pattern on the current document. A pattern that hits a
@@ -328,12 +381,14 @@ static int run_match(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__match *
 static int run_pattern(tmdk_scanner *s, const tmdk_pattern *p)
 {
 	size_t before = s->pending_count, total = s->total, i;
+	int rc;
 
 	s->ev.limit_hit = 0;
 	s->ev.set_limit_hit = 0;
 	s->ev.set_visits = s->set_visits[p->index];
-	if (run_match(s, p, p->match) != 0)
-		return -1;
+	rc = run_match(s, p, p->match);
+	if (rc != TMDK_OK)
+		return rc;
 	s->set_visits[p->index] = s->ev.set_visits;
 	if (!s->ev.limit_hit)
 		return 0;
@@ -354,6 +409,7 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 	tmdk_kind kind = tmdk_artifact_kind(s->artifact);
 	const tmdk_catalog *cat = s->catalog;
 	size_t i;
+	int rc;
 
 	s->doc = doc;
 	s->ev.raw = tmdk_document_root(doc);
@@ -365,10 +421,11 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 			continue;
 		if (s->gave_up[p->index])
 			continue;
-		if (run_pattern(s, p) != 0)
-			return -1;
+		rc = run_pattern(s, p);
+		if (rc != TMDK_OK)
+			return rc;
 	}
-	return 0;
+	return TMDK_OK;
 }
 
 static int compare_pending(const void *a, const void *b)
@@ -394,6 +451,8 @@ static int deliver(tmdk_scanner *s, tmdk_finding_cb cb, void *payload)
 		if (!cb || (f->suppressed && (s->opts.flags & TMDK_SCAN_SKIP_SUPPRESSED)))
 			continue;
 		rc = cb(f, payload);
+		if (rc < 0)
+			s->callback_rc = rc;
 	}
 	clear_pending(s);
 	return rc;
@@ -406,9 +465,17 @@ static int scan_artifact(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_c
 
 	s->artifact = a;
 	if (tmdk__file_suppression_lines(a, &s->file_lines, &s->file_line_count) != TMDK_OK)
-		return -1; /* out of memory */
+		return TMDK_ENOMEM;
+	if (!s->only && !(s->opts.flags & TMDK_SCAN_NO_INLINE_IGNORES) && tmdk__collect_ignores(a, &s->ignores) != TMDK_OK) {
+		tmdk__free(s->file_lines);
+		s->file_lines = NULL;
+		return TMDK_ENOMEM;
+	}
 	for (d = 0; d < tmdk_artifact_document_count(a) && rc == 0; d++)
 		rc = scan_document(s, tmdk_artifact_document(a, d));
+	if (rc == 0)
+		rc = check_ignores(s);
+	tmdk__ignores_free(&s->ignores);
 	tmdk__free(s->file_lines);
 	s->file_lines = NULL;
 	if (rc != 0 && s->error == TMDK_ELIMIT && !s->ev.nomem) {
@@ -431,12 +498,12 @@ static int build_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
 	tmdk__arena_release(&s->scratch);
 	set = tmdk__node_seq(&s->scratch, 0, 0);
 	if (!set)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < n; i++)
 		for (d = 0; d < tmdk_artifact_document_count(as[i]); d++) {
 			const tmdk_node *v = tmdk_document_view(tmdk_artifact_document(as[i], d));
 			if (v && tmdk__node_seq_push(&s->scratch, set, (tmdk_node *)v) != TMDK_OK)
-				return -1;
+				return TMDK_ENOMEM;
 		}
 	s->ev.set = set;
 	if (s->naive_set) {
@@ -453,14 +520,18 @@ void tmdk__scanner_set_naive(tmdk_scanner *s, int naive)
 
 static int finish_scan(tmdk_scanner *s, int rc, tmdk_error *err)
 {
-	if (s->ev.nomem || (rc < 0 && !s->error && rc == -1))
+	if (s->callback_rc < 0)
+		return tmdk__error_set(err, s->callback_rc, tmdk_artifact_name(s->artifact), 0, 0,
+			"scan aborted by the callback (%d)", s->callback_rc);
+	if (s->ev.nomem || rc == TMDK_ENOMEM)
 		return tmdk__error_set(err, TMDK_ENOMEM, s->artifact ? tmdk_artifact_name(s->artifact) : NULL, 0, 0,
 			"out of memory");
 	if (s->error == TMDK_ELIMIT)
 		return tmdk__error_set(err, TMDK_ELIMIT, tmdk_artifact_name(s->artifact), 0, 0,
 			"more than %zu findings (max_findings)", s->opts.max_findings);
 	if (rc < 0)
-		return tmdk__error_set(err, rc, tmdk_artifact_name(s->artifact), 0, 0, "scan aborted by the callback (%d)", rc);
+		return tmdk__error_set(err, rc, s->artifact ? tmdk_artifact_name(s->artifact) : NULL, 0, 0, "%s",
+			tmdk_strerror(rc));
 	if (s->ev.limit_pattern && s->ev.limit_was_set)
 		return tmdk__error_set(err, TMDK_ELIMIT, tmdk_artifact_name(s->artifact), 0, 0,
 			"pattern %s visited more than %zu documents of the scanned set (max_set_visits); the pattern "
@@ -486,6 +557,7 @@ int tmdk_scanner_scan_range(tmdk_scanner *s, const tmdk_artifact *const *set, si
 			"range %zu+%zu is outside the set of %zu artifacts", first, count, set_count);
 	s->finding_count = s->suppressed_count = s->total = 0;
 	s->error = 0;
+	s->callback_rc = 0;
 	s->ev.nomem = 0;
 	s->ev.limit_pattern = NULL;
 	s->ev.limit_was_set = 0;

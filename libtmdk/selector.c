@@ -1,10 +1,11 @@
 /*
  * Selectors: paths into the document model with wildcards, indexes,
  * filters, scope roots ($, $doc, $raw, $set, $outer, $name) and named entry
- * points (@containers …). Parsed once at catalog compile time; evaluated by
- * pushing the selected nodes on the scanner's node stack.
+ * points (@containers …): parsing, once at catalog compile time. Selecting
+ * nodes with them is evaluation, in matcher.c beside the conditions.
  */
 #include "catalog_int.h"
+#include "array.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -37,14 +38,14 @@ typedef struct parser {
 	const tmdk_node *at;
 	const char *text;
 	const char *p;
-	int failed;
+	int failed;              /* the code of the diagnostic reported, or 0 */
 } parser;
 
 static void fail(parser *ps, const char *fmt, const char *detail)
 {
 	if (ps->failed)
 		return;
-	ps->failed = 1;
+	ps->failed = TMDK_ESCHEMA;
 	ps->cc->report(ps->cc, TMDK_DIAG_ERROR, TMDK_ESCHEMA, ps->at,
 		"bad selector '%s' at offset %zu: %s%s", ps->text, (size_t)(ps->p - ps->text), fmt, detail ? detail : "");
 }
@@ -53,8 +54,14 @@ static void fail(parser *ps, const char *fmt, const char *detail)
  * TMDK_ENOMEM), never as a bad selector, even after a syntax error. */
 static void fail_nomem(parser *ps)
 {
-	ps->failed = 1;
+	ps->failed = TMDK_ENOMEM;
 	ps->cc->report(ps->cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, ps->at, "out of memory");
+}
+
+/* The code to return once a step failed (its diagnostic is reported). */
+static int failure(const parser *ps)
+{
+	return ps->failed ? ps->failed : TMDK_ESCHEMA;
 }
 
 static void skip_blanks(parser *ps)
@@ -70,17 +77,9 @@ static int is_key_char(char c)
 
 static tmdk__step *add_step(parser *ps, tmdk__selector *sel, size_t *cap)
 {
-	if (sel->step_count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		tmdk__step *n = tmdk__arena_alloc(ps->cc->arena, ncap * sizeof(*n));
-		if (!n) {
-			fail_nomem(ps);
-			return NULL;
-		}
-		if (sel->step_count)
-			memcpy(n, sel->steps, sel->step_count * sizeof(*n));
-		sel->steps = n;
-		*cap = ncap;
+	if (TMDK__ARRAY_RESERVE_ARENA(ps->cc->arena, sel->steps, sel->step_count, *cap, 4) != TMDK_OK) {
+		fail_nomem(ps);
+		return NULL;
 	}
 	return &sel->steps[sel->step_count++];
 }
@@ -195,23 +194,9 @@ static tmdk__cond *parse_filter(parser *ps, int depth)
 		c->values[0].boolean = s[0] == 't' || s[0] == 'T';
 	}
 	if (c->pred == TMDK__PRED_MATCHES || c->pred == TMDK__PRED_NOT_MATCHES) {
-		char msg[256];
-		size_t off;
-		int rc = tmdk__regex_compile(&c->regex, c->values[0].text, c->values[0].len, msg, sizeof(msg), &off);
-		if (rc == TMDK_ENOMEM) {
-			fail_nomem(ps);
-			return NULL;
-		}
+		int rc = tmdk__cctx_regex(ps->cc, &c->regex, c->values[0].text, c->values[0].len, ps->at, ps->text);
 		if (rc != TMDK_OK) {
-			ps->failed = 1;
-			ps->cc->report(ps->cc, TMDK_DIAG_ERROR, TMDK_EREGEX, ps->at,
-				"regex '%s' in selector '%s' does not compile at offset %zu: %s",
-				c->values[0].text, ps->text, off, msg);
-			return NULL;
-		}
-		if (tmdk__catalog_add_regex(ps->cc->catalog, c->regex) != TMDK_OK) {
-			tmdk__regex_free(c->regex);
-			fail_nomem(ps);
+			ps->failed = rc; /* reported */
 			return NULL;
 		}
 	} else if ((c->pred == TMDK__PRED_LT || c->pred == TMDK__PRED_LTE || c->pred == TMDK__PRED_GT ||
@@ -228,7 +213,7 @@ static int parse_bracket(parser *ps, tmdk__selector *sel, size_t *cap, int depth
 {
 	tmdk__step *st = add_step(ps, sel, cap);
 	if (!st)
-		return -1;
+		return failure(ps);
 	ps->p++; /* [ */
 	skip_blanks(ps);
 	if (*ps->p == '*') {
@@ -239,12 +224,12 @@ static int parse_bracket(parser *ps, tmdk__selector *sel, size_t *cap, int depth
 		st->kind = TMDK__STEP_FILTER;
 		st->filter = parse_filter(ps, depth + 1);
 		if (!st->filter)
-			return -1;
+			return failure(ps);
 	} else if (*ps->p == '"' || *ps->p == '\'') {
 		st->kind = TMDK__STEP_KEY;
 		st->key = parse_quoted(ps, &st->key_len);
 		if (!st->key)
-			return -1;
+			return failure(ps);
 	} else {
 		char *end;
 		errno = 0;
@@ -252,14 +237,14 @@ static int parse_bracket(parser *ps, tmdk__selector *sel, size_t *cap, int depth
 		st->index = strtol(ps->p, &end, 10);
 		if (end == ps->p || errno) {
 			fail(ps, "expected an index, *, ?filter or a quoted key inside [ ]", NULL);
-			return -1;
+			return failure(ps);
 		}
 		ps->p = end;
 	}
 	skip_blanks(ps);
 	if (*ps->p != ']') {
 		fail(ps, "missing ]", NULL);
-		return -1;
+		return failure(ps);
 	}
 	ps->p++;
 	return 0;
@@ -270,7 +255,7 @@ static int parse_dotted(parser *ps, tmdk__selector *sel, size_t *cap)
 	tmdk__step *st = add_step(ps, sel, cap);
 	const char *start = ps->p;
 	if (!st)
-		return -1;
+		return failure(ps);
 	if (ps->p[0] == '*' && ps->p[1] == '*') {
 		st->kind = TMDK__STEP_DESCEND;
 		ps->p += 2;
@@ -290,14 +275,14 @@ static int parse_dotted(parser *ps, tmdk__selector *sel, size_t *cap)
 		ps->p++;
 	if (ps->p == start) {
 		fail(ps, "expected a key", NULL);
-		return -1;
+		return failure(ps);
 	}
 	st->kind = TMDK__STEP_KEY;
 	st->key = tmdk__arena_strndup(ps->cc->arena, start, (size_t)(ps->p - start));
 	st->key_len = (size_t)(ps->p - start);
 	if (!st->key) {
 		fail_nomem(ps);
-		return -1;
+		return failure(ps);
 	}
 	return 0;
 }
@@ -333,7 +318,7 @@ static int parse_root(parser *ps, tmdk__selector *sel, int depth)
 	} else if (len == 5 && strncmp(start, "outer", 5) == 0) {
 		if (depth < 1) {
 			fail(ps, "$outer used outside a nested scope", NULL);
-			return -1;
+			return failure(ps);
 		}
 		sel->root = TMDK__ROOT_SCOPE;
 		sel->scope = depth - 1;
@@ -343,7 +328,7 @@ static int parse_root(parser *ps, tmdk__selector *sel, int depth)
 			char name[64];
 			snprintf(name, sizeof(name), "%.*s", (int)(len < 60 ? len : 60), start);
 			fail(ps, "unknown scope $", name);
-			return -1;
+			return failure(ps);
 		}
 		sel->root = TMDK__ROOT_SCOPE;
 		sel->scope = d;
@@ -368,7 +353,7 @@ static int parse_entry_point(parser *ps, tmdk__selector *sel, int depth)
 	if (entry_points[i].name) {
 		sub = *ps;
 		sub.text = sub.p = entry_points[i].expansion;
-		return parse_selector_into(&sub, sel, depth) == 0 && !sub.failed ? 0 : -1;
+		return parse_selector_into(&sub, sel, depth) == 0 && !sub.failed ? 0 : failure(&sub);
 	}
 	for (i = 0; dockerfile_keywords[i]; i++)
 		if (strlen(dockerfile_keywords[i]) == len && strncmp(dockerfile_keywords[i], start, len) == 0)
@@ -376,7 +361,7 @@ static int parse_entry_point(parser *ps, tmdk__selector *sel, int depth)
 	if (!dockerfile_keywords[i]) {
 		snprintf(buf, sizeof(buf), "%.*s", (int)(len < 40 ? len : 40), start);
 		fail(ps, "unknown entry point @", buf);
-		return -1;
+		return failure(ps);
 	}
 	{
 		/* @run, @copy …: the instructions with that keyword. */
@@ -384,13 +369,13 @@ static int parse_entry_point(parser *ps, tmdk__selector *sel, int depth)
 		char *u;
 		if (!exp) {
 			fail_nomem(ps);
-			return -1;
+			return failure(ps);
 		}
 		for (u = strchr(exp, '"') + 1; *u != '"'; u++)
 			*u = (char)toupper((unsigned char)*u);
 		sub = *ps;
 		sub.text = sub.p = exp;
-		return parse_selector_into(&sub, sel, depth) == 0 && !sub.failed ? 0 : -1;
+		return parse_selector_into(&sub, sel, depth) == 0 && !sub.failed ? 0 : failure(&sub);
 	}
 }
 
@@ -402,29 +387,29 @@ static int parse_selector_into(parser *ps, tmdk__selector *sel, int depth)
 	skip_blanks(ps);
 	if (*ps->p == '$') {
 		if (parse_root(ps, sel, depth) != 0)
-			return -1;
+			return failure(ps);
 		first = 0;
 	} else if (*ps->p == '@') {
 		if (parse_entry_point(ps, sel, depth) != 0)
-			return -1;
+			return failure(ps);
 		cap = sel->step_count;
 		first = 0;
 	}
 	while (*ps->p && !ps->failed) {
 		if (*ps->p == '[') {
 			if (parse_bracket(ps, sel, &cap, depth) != 0)
-				return -1;
+				return failure(ps);
 		} else if (*ps->p == '.' || first) {
 			if (*ps->p == '.')
 				ps->p++;
 			if (parse_dotted(ps, sel, &cap) != 0)
-				return -1;
+				return failure(ps);
 		} else {
 			break;
 		}
 		first = 0;
 	}
-	return ps->failed ? -1 : 0;
+	return ps->failed;
 }
 
 /* Filters that look only at the element they test (no $doc, $outer …):
@@ -480,135 +465,4 @@ tmdk__selector *tmdk__selector_parse(tmdk__cctx *cc, const char *text, const tmd
 	if (sel->root == TMDK__ROOT_SET && steps_scope_free(sel))
 		sel->cache_slot = ++cc->catalog->set_slot_count;
 	return sel;
-}
-
-/* ---- evaluation -------------------------------------------------------- */
-
-int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n)
-{
-	if (ev->top == ev->cap) {
-		size_t ncap = ev->cap ? ev->cap * 2 : 256;
-		const tmdk_node **s = tmdk__realloc((void *)ev->stack, ncap * sizeof(*s));
-		if (!s) {
-			ev->nomem = 1;
-			return -1;
-		}
-		ev->stack = s;
-		ev->cap = ncap;
-	}
-	ev->stack[ev->top++] = n;
-	return 0;
-}
-
-static void push_children(tmdk__eval *ev, const tmdk_node *n)
-{
-	size_t i, count = tmdk_node_size(n);
-	for (i = 0; i < count; i++)
-		if (tmdk__eval_push(ev, tmdk_node_at(n, i)) != 0)
-			return;
-}
-
-/* Does the element pass the filter? The element is the scope for it. */
-static int filter_passes(tmdk__eval *ev, const tmdk__cond *filter, const tmdk_node *element)
-{
-	tmdk__witness w;
-	int r;
-	if (ev->depth + 1 > TMDK__MAX_SCOPES)
-		return 0;
-	ev->depth++;
-	ev->scopes[ev->depth].node = element;
-	memset(&w, 0, sizeof(w));
-	r = tmdk__cond_eval(ev, filter, &w);
-	ev->depth--;
-	return r;
-}
-
-static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
-{
-	size_t i, count;
-	switch (st->kind) {
-	case TMDK__STEP_KEY: {
-		const tmdk_node *v = tmdk_node_getn(n, st->key, st->key_len);
-		if (v)
-			tmdk__eval_push(ev, v);
-		break;
-	}
-	case TMDK__STEP_ALL:
-		push_children(ev, n);
-		break;
-	case TMDK__STEP_KEYS:
-		count = tmdk_node_get_type(n) == TMDK_NODE_MAP ? tmdk_node_size(n) : 0;
-		for (i = 0; i < count; i++)
-			if (tmdk__eval_push(ev, tmdk_node_key_at(n, i)) != 0)
-				return;
-		break;
-	case TMDK__STEP_DESCEND: {
-		size_t from = ev->top;
-		tmdk__eval_push(ev, n);
-		for (i = from; i < ev->top && !ev->nomem; i++)
-			push_children(ev, ev->stack[i]);
-		break;
-	}
-	case TMDK__STEP_INDEX: {
-		long idx = st->index;
-		count = tmdk_node_get_type(n) == TMDK_NODE_SEQUENCE ? tmdk_node_size(n) : 0;
-		if (idx < 0)
-			idx += (long)count;
-		if (idx >= 0 && (size_t)idx < count)
-			tmdk__eval_push(ev, tmdk_node_at(n, (size_t)idx));
-		break;
-	}
-	case TMDK__STEP_FILTER:
-		if (tmdk_node_get_type(n) == TMDK_NODE_SEQUENCE) {
-			count = tmdk_node_size(n);
-			for (i = 0; i < count; i++) {
-				const tmdk_node *item = tmdk_node_at(n, i);
-				if (filter_passes(ev, st->filter, item))
-					tmdk__eval_push(ev, item);
-			}
-		} else if (filter_passes(ev, st->filter, n)) {
-			tmdk__eval_push(ev, n);
-		}
-		break;
-	}
-}
-
-int tmdk__select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
-{
-	if (sel->cache_slot && ev->set_cache)
-		return tmdk__set_cache_select(ev, sel, first);
-	return tmdk__select_nodes(ev, sel, first);
-}
-
-int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
-{
-	size_t begin = ev->top, end, i, s;
-	const tmdk_node *root = NULL;
-
-	*first = begin;
-	switch (sel->root) {
-	case TMDK__ROOT_CURRENT: root = ev->scopes[ev->depth].node; break;
-	case TMDK__ROOT_SCOPE: root = sel->scope <= ev->depth ? ev->scopes[sel->scope].node : NULL; break;
-	case TMDK__ROOT_RAW: root = ev->raw; break;
-	case TMDK__ROOT_SET:
-		/* Walking the set is the cross-document cost the budget bounds. */
-		root = tmdk__set_charge(ev, tmdk_node_size(ev->set)) ? ev->set : NULL;
-		break;
-	}
-	if (!root)
-		return 0;
-	if (tmdk__eval_push(ev, root) != 0)
-		return -1;
-	for (s = 0; s < sel->step_count; s++) {
-		end = ev->top;
-		for (i = begin; i < end && !ev->nomem; i++)
-			apply_step(ev, &sel->steps[s], ev->stack[i]);
-		/* Move this step's results down over its input. */
-		memmove((void *)(ev->stack + *first), ev->stack + end, (ev->top - end) * sizeof(*ev->stack));
-		ev->top = *first + (ev->top - end);
-		begin = *first;
-		if (ev->top == begin)
-			break;
-	}
-	return ev->nomem ? -1 : 0;
 }

@@ -16,6 +16,7 @@
  * false anyway.
  */
 #include "set_int.h"
+#include "array.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -49,17 +50,17 @@ int tmdk__set_cache_init(tmdk__eval *ev, tmdk__arena *arena, const tmdk_catalog 
 	struct tmdk__set_cache *c = tmdk__arena_alloc(arena, sizeof(*c));
 	ev->set_cache = NULL;
 	if (!c)
-		return -1;
+		return TMDK_ENOMEM;
 	c->arena = arena;
 	if (catalog->set_slot_count) {
 		c->selections = tmdk__arena_alloc(arena, catalog->set_slot_count * sizeof(*c->selections));
 		if (!c->selections)
-			return -1;
+			return TMDK_ENOMEM;
 	}
 	if (catalog->plan_slot_count) {
 		c->plans = tmdk__arena_alloc(arena, catalog->plan_slot_count * sizeof(*c->plans));
 		if (!c->plans)
-			return -1;
+			return TMDK_ENOMEM;
 	}
 	ev->set_cache = c;
 	return 0;
@@ -103,10 +104,10 @@ int tmdk__set_cache_select(tmdk__eval *ev, const tmdk__selector *sel, size_t *fi
 
 	*first = ev->top;
 	if (!cs)
-		return ev->nomem ? -1 : 0;
+		return ev->nomem ? TMDK_ENOMEM : 0;
 	for (i = 0; i < cs->count; i++)
 		if (tmdk__eval_push(ev, cs->items[i]) != 0)
-			return -1;
+			return TMDK_ENOMEM;
 	return 0;
 }
 
@@ -144,14 +145,8 @@ static int compare_entries_nocase(const void *pa, const void *pb)
 
 static int add_entry(tmdk__join_entry **v, size_t *count, size_t *cap, const char *t, size_t len, size_t item)
 {
-	if (*count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		tmdk__join_entry *n = tmdk__realloc(*v, ncap * sizeof(*n));
-		if (!n)
-			return -1;
-		*v = n;
-		*cap = ncap;
-	}
+	if (TMDK__ARRAY_RESERVE(*v, *count, *cap, 64) != TMDK_OK)
+		return TMDK_ENOMEM;
 	(*v)[*count].text = t;
 	(*v)[*count].len = len;
 	(*v)[*count].item = item;
@@ -193,7 +188,7 @@ static int build_join(tmdk__eval *ev, const tmdk__cond *key, const tmdk__set_sel
 		if (pd->entries)
 			memcpy(pd->entries, v, count * sizeof(*v));
 		else
-			rc = -1;
+			rc = TMDK_ENOMEM;
 	}
 	pd->count = count;
 	tmdk__free(v);
@@ -207,7 +202,7 @@ static int build_element_test(tmdk__eval *ev, const tmdk__cond *test, const tmdk
 
 	pd->items = cs->count ? tmdk__arena_alloc(ev->set_cache->arena, cs->count * sizeof(*pd->items)) : NULL;
 	if (cs->count && !pd->items)
-		return -1;
+		return TMDK_ENOMEM;
 	for (i = 0; i < cs->count; i++) {
 		tmdk__witness w;
 		int r;

@@ -9,6 +9,7 @@
  * lists. Lists are ascending item indexes without repeats.
  */
 #include "set_int.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +22,8 @@ typedef struct candidates {
 
 static int add_item(candidates *c, size_t item)
 {
-	if (c->count == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 16;
-		size_t *n = tmdk__realloc(c->items, ncap * sizeof(*n));
-		if (!n)
-			return -1;
-		c->items = n;
-		c->cap = ncap;
-	}
+	if (TMDK__ARRAY_RESERVE(c->items, c->count, c->cap, 16) != TMDK_OK)
+		return TMDK_ENOMEM;
 	c->items[c->count++] = item;
 	return 0;
 }
@@ -148,11 +143,11 @@ static int keep_joined(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__plan_
 	size_t first, v, i, r, n = 0, ranges = 0, *bounds;
 
 	if (outer_values(ev, plan, &first) != 0)
-		return -1;
+		return TMDK_ENOMEM;
 	bounds = tmdk__malloc((ev->top - first + 1) * 2 * sizeof(*bounds));
 	if (!bounds) {
 		ev->top = first;
-		return -1;
+		return TMDK_ENOMEM;
 	}
 	for (v = first; v < ev->top; v++) {
 		size_t len;
@@ -189,12 +184,12 @@ static int keep(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__set_selectio
 	case TMDK__PLAN_GUARD:
 		if (!guard_holds(ev, plan))
 			c->count = 0;
-		return ev->nomem ? -1 : 0;
+		return ev->nomem ? TMDK_ENOMEM : 0;
 	case TMDK__PLAN_ELEMENT_TEST:
 	case TMDK__PLAN_JOIN:
 		if (!(pd = tmdk__set_plan_data(ev, plan, cs))) {
 			c->count = 0;
-			return ev->nomem ? -1 : 0;
+			return ev->nomem ? TMDK_ENOMEM : 0;
 		}
 		if (plan->kind == TMDK__PLAN_JOIN)
 			return keep_joined(ev, plan, pd, c);
@@ -238,7 +233,7 @@ static int join_items(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__plan_d
 	int rc = 0;
 
 	if (outer_values(ev, plan, &first) != 0)
-		return -1;
+		return TMDK_ENOMEM;
 	for (v = first; v < ev->top && rc == 0; v++) {
 		size_t len;
 		const char *t = tmdk_node_text(ev->stack[v], &len);
@@ -267,11 +262,11 @@ static int materialize(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__set_s
 	switch (plan->kind) {
 	case TMDK__PLAN_GUARD:
 		out->all = guard_holds(ev, plan);
-		return ev->nomem ? -1 : 0;
+		return ev->nomem ? TMDK_ENOMEM : 0;
 	case TMDK__PLAN_ELEMENT_TEST:
 	case TMDK__PLAN_JOIN:
 		if (!(pd = tmdk__set_plan_data(ev, plan, cs)))
-			return ev->nomem ? -1 : 0;
+			return ev->nomem ? TMDK_ENOMEM : 0;
 		if (plan->kind == TMDK__PLAN_JOIN)
 			return join_items(ev, plan, pd, out);
 		for (i = 0; i < pd->count && rc == 0; i++)
@@ -296,7 +291,7 @@ static int materialize(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__set_s
 			}
 		}
 		if (best_estimate == 0 || ev->limit_hit || ev->nomem)
-			return ev->nomem ? -1 : 0;
+			return ev->nomem ? TMDK_ENOMEM : 0;
 		rc = materialize(ev, plan->parts[best], cs, out);
 		for (i = 0; i < plan->part_count && rc == 0 && (out->all || out->count); i++)
 			if (i != best)
@@ -317,7 +312,7 @@ int tmdk__set_plan_select(tmdk__eval *ev, const tmdk__cond *c, size_t *first)
 
 	*first = ev->top;
 	if (!cs)
-		return ev->nomem ? -1 : 0;
+		return ev->nomem ? TMDK_ENOMEM : 0;
 	rc = materialize(ev, c->plan, cs, &cand);
 	if (rc != 0 || ev->limit_hit) {
 		ev->nomem |= rc != 0;

@@ -157,7 +157,7 @@ int tmdk__set_plan_make(tmdk__cctx *cc, tmdk__cond *c, int where_depth, const tm
 	c->plan = plan_of(cc, c->where, where_depth, &nomem);
 	if (nomem) {
 		cc->report(cc, TMDK_DIAG_ERROR, TMDK_ENOMEM, at, "out of memory");
-		return -1;
+		return TMDK_ENOMEM;
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
  * reason"` on the object or its pod template.
  */
 #include "scan_int.h"
+#include "array.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -33,17 +34,17 @@ static int list_names(const char *p, const char *id, const char **rest)
 	return found;
 }
 
-/* Copy the reason into out->reason: 1, or -1 when out of memory (which must
+/* Copy the reason into out->reason: 1, or TMDK_ENOMEM (which must
  * not pass for "no reason given"). */
 static int reason_of(const char *rest, tmdk__suppression *out)
 {
 	while (*rest == ' ' || *rest == '\t' || *rest == '-' || *rest == ':' || *rest == '#')
 		rest++;
 	out->reason = *rest ? tmdk__strdup(rest) : NULL;
-	return *rest && !out->reason ? -1 : 1;
+	return *rest && !out->reason ? TMDK_ENOMEM : 1;
 }
 
-/* Look for `directive=` in text naming id: 1 found, 0 not, -1 out of memory. */
+/* Look for `directive=` in text naming id: 1 found, 0 not, TMDK_ENOMEM. */
 static int text_suppresses(const char *text, const char *directive, const char *id, tmdk__suppression *out)
 {
 	const char *p = text;
@@ -88,19 +89,17 @@ static int annotation_on(const tmdk_node *annotations, const char *id, tmdk__sup
 
 int tmdk__file_suppression_lines(const tmdk_artifact *a, unsigned int **out, size_t *count)
 {
-	size_t l, n = 0, lines = tmdk_artifact_line_count(a);
+	size_t l, n = 0, cap = 0, lines = tmdk_artifact_line_count(a);
 	*out = NULL;
 	*count = 0;
 	for (l = 1; l <= lines; l++) {
 		const char *c = tmdk_artifact_line_comment(a, (unsigned int)l);
 		if (c && strstr(c, "tmdk:ignore-file=")) {
-			unsigned int *p = tmdk__realloc(*out, (n + 1) * sizeof(**out));
-			if (!p) {
+			if (TMDK__ARRAY_RESERVE(*out, n, cap, 4) != TMDK_OK) {
 				tmdk__free(*out);
 				*out = NULL;
 				return TMDK_ENOMEM;
 			}
-			*out = p;
 			(*out)[n++] = (unsigned int)l;
 		}
 	}
@@ -141,4 +140,183 @@ int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_node *view, const 
 	     (r = annotation_on(tmdk_node_path(view, "pod_metadata.annotations"), id, out)) != 0))
 		return r;
 	return 0;
+}
+
+/* ---- every inline suppression of an artifact (unknown ids, unused ones) ---- */
+
+static int push_ignore(tmdk__ignores *list, const char *id, size_t len, unsigned int line, unsigned int column,
+	int has_reason, size_t doc)
+{
+	tmdk__ignore *e;
+	if (TMDK__ARRAY_RESERVE(list->items, list->count, list->cap, 8) != TMDK_OK)
+		return TMDK_ENOMEM;
+	e = &list->items[list->count];
+	memset(e, 0, sizeof(*e));
+	if (!(e->id = tmdk__strndup(id, len)))
+		return TMDK_ENOMEM;
+	e->line = line;
+	e->column = column;
+	e->has_reason = has_reason;
+	e->document = doc;
+	list->count++;
+	return TMDK_OK;
+}
+
+/* The ids of a list at p (as list_names reads them), each pushed with its column. */
+static int push_list(tmdk__ignores *list, const char *p, const char *line_start, unsigned int line, unsigned int col0,
+	size_t doc)
+{
+	const char *ids[64];
+	size_t lens[64], n = 0, i;
+	const char *rest;
+	for (;;) {
+		const char *start = p;
+		while (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.')
+			p++;
+		if (p > start && n < 64) {
+			ids[n] = start;
+			lens[n++] = (size_t)(p - start);
+		}
+		if (*p != ',')
+			break;
+		p++;
+		while (*p == ' ')
+			p++;
+	}
+	rest = p;
+	while (*rest == ' ' || *rest == '\t' || *rest == '-' || *rest == ':' || *rest == '#')
+		rest++;
+	for (i = 0; i < n; i++) {
+		unsigned int col = line_start ? col0 + (unsigned int)(ids[i] - line_start) : col0;
+		if (push_ignore(list, ids[i], lens[i], line, col, *rest != '\0', doc) != TMDK_OK)
+			return TMDK_ENOMEM;
+	}
+	return TMDK_OK;
+}
+
+/* Column (from 1) of the comment text c in the raw line, or 1. */
+static unsigned int comment_column(const tmdk_artifact *a, unsigned int line, const char *c)
+{
+	size_t len, clen = strlen(c), i;
+	const char *raw = tmdk_artifact_line(a, line, &len);
+	if (!raw || clen > len)
+		return 1;
+	for (i = len - clen + 1; i-- > 0;)
+		if (memcmp(raw + i, c, clen) == 0)
+			return (unsigned int)i + 1;
+	return 1;
+}
+
+static int scan_comment(tmdk__ignores *list, const tmdk_artifact *a, unsigned int line, const char *c)
+{
+	static const char *const directives[] = { "tmdk:ignore=", "tmdk:ignore-file=" };
+	unsigned int col = comment_column(a, line, c);
+	size_t d;
+	for (d = 0; d < 2; d++) {
+		const char *p = c;
+		size_t dlen = strlen(directives[d]);
+		while ((p = strstr(p, directives[d])) != NULL) {
+			p += dlen;
+			if (push_list(list, p, c, line, col, (size_t)-1) != TMDK_OK)
+				return TMDK_ENOMEM;
+		}
+	}
+	return TMDK_OK;
+}
+
+static int scan_annotation(tmdk__ignores *list, const tmdk_node *annotations, size_t doc)
+{
+	const tmdk_node *v = tmdk_node_get(annotations, ANNOTATION);
+	const char *t = tmdk_node_text(v, NULL);
+	if (!t)
+		return TMDK_OK;
+	while (*t == ' ')
+		t++;
+	return push_list(list, t, NULL, tmdk_node_line(v), tmdk_node_column(v), doc);
+}
+
+int tmdk__collect_ignores(const tmdk_artifact *a, tmdk__ignores *out)
+{
+	size_t l, d, lines = tmdk_artifact_line_count(a);
+	memset(out, 0, sizeof(*out));
+	for (l = 1; l <= lines; l++) {
+		const char *c = tmdk_artifact_line_comment(a, (unsigned int)l);
+		if (c && strstr(c, "tmdk:ignore") && scan_comment(out, a, (unsigned int)l, c) != TMDK_OK)
+			goto nomem;
+	}
+	if (tmdk_artifact_kind(a) == TMDK_KIND_KUBERNETES)
+		for (d = 0; d < tmdk_artifact_document_count(a); d++) {
+			const tmdk_node *view = tmdk_document_view(tmdk_artifact_document(a, d));
+			if (scan_annotation(out, tmdk_node_get(view, "annotations"), d) != TMDK_OK ||
+			    scan_annotation(out, tmdk_node_path(view, "pod_metadata.annotations"), d) != TMDK_OK)
+				goto nomem;
+		}
+	return TMDK_OK;
+nomem:
+	tmdk__ignores_free(out);
+	return TMDK_ENOMEM;
+}
+
+void tmdk__ignores_free(tmdk__ignores *list)
+{
+	size_t i;
+	for (i = 0; i < list->count; i++)
+		tmdk__free(list->items[i].id);
+	tmdk__free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+void tmdk__ignores_mark_used(tmdk__ignores *list, const char *id, unsigned int line)
+{
+	size_t i;
+	for (i = 0; i < list->count; i++)
+		if (list->items[i].line == line && strcmp(list->items[i].id, id) == 0)
+			list->items[i].used = 1;
+}
+
+/* ---- the nearest known id ---------------------------------------------------- */
+
+/* Edit distance (insertions, deletions, substitutions; case-insensitive), capped at 255. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, row[65];
+	if (la > 64 || lb > 64)
+		return 255;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+			size_t best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *tmdk_catalog_suggest(const tmdk_catalog *cat, const char *id)
+{
+	const char *best = NULL;
+	size_t i, best_d = (size_t)-1, n = tmdk_catalog_pattern_count(cat), len;
+	if (!cat || !id)
+		return NULL;
+	len = strlen(id);
+	for (i = 0; i < n; i++) {
+		const char *cand = tmdk_pattern_id(tmdk_catalog_pattern(cat, i));
+		size_t d = distance(id, cand);
+		if (d < best_d) {
+			best_d = d;
+			best = cand;
+		}
+	}
+	/* Close enough to be the same id mistyped: at most a third of it changed (and 1 at least). */
+	return best && best_d * 3 <= (len > 3 ? len : 3) ? best : NULL;
 }

@@ -8,6 +8,7 @@
  * lines are the source lines, are mapped here from the source text.)
  */
 #include "internal.h"
+#include "array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +19,8 @@ int tmdk__artifact_map_text(tmdk_artifact *a, const tmdk_node *node, const tmdk_
 	tmdk__text_map *m;
 	if (!node || !count)
 		return TMDK_OK;
-	if (a->text_map_count == a->text_map_cap) {
-		size_t cap = a->text_map_cap ? a->text_map_cap * 2 : 16;
-		m = tmdk__realloc(a->text_maps, cap * sizeof(*m));
-		if (!m)
-			return TMDK_ENOMEM;
-		a->text_maps = m;
-		a->text_map_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(a->text_maps, a->text_map_count, a->text_map_cap, 16) != TMDK_OK)
+		return TMDK_ENOMEM;
 	m = &a->text_maps[a->text_map_count++];
 	m->node = node;
 	m->segs = segs;

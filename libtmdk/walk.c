@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 #include "walk_int.h"
+#include "array.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -54,15 +55,9 @@ int tmdk__list_folder(const char *path, char ***names_out, size_t *count_out, tm
 		}
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			char **p = tmdk__realloc(names, ncap * sizeof(*p));
-			if (!p) {
-				rc = tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
-				break;
-			}
-			names = p;
-			cap = ncap;
+		if (TMDK__ARRAY_RESERVE(names, n, cap, 32) != TMDK_OK) {
+			rc = tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
+			break;
 		}
 		if (!(names[n] = tmdk__strdup(e->d_name))) {
 			rc = tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
@@ -186,15 +181,9 @@ static int seen_before(walker *w, const struct stat *st)
 	for (i = 0; i < w->seen_count; i++)
 		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
 			return 1;
-	if (w->seen_count == w->seen_cap) {
-		size_t cap = w->seen_cap ? w->seen_cap * 2 : 64;
-		seen_dir *p = tmdk__realloc(w->seen, cap * sizeof(*p));
-		if (!p) {
-			nomem(w);
-			return 1;
-		}
-		w->seen = p;
-		w->seen_cap = cap;
+	if (TMDK__ARRAY_RESERVE(w->seen, w->seen_count, w->seen_cap, 64) != TMDK_OK) {
+		nomem(w);
+		return 1;
 	}
 	w->seen[w->seen_count].dev = st->st_dev;
 	w->seen[w->seen_count].ino = st->st_ino;

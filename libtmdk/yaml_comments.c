@@ -64,20 +64,6 @@ size_t tmdk__yaml_cursor_offset(tmdk__yaml_cursor *c, size_t char_index)
 	return c->bytes < c->len ? c->bytes : c->len;
 }
 
-/* Index (0-based) of the line holding byte off: the last line start <= off. */
-static size_t line_of_offset(const tmdk_artifact *a, size_t off)
-{
-	size_t lo = 0, hi = a->line_count;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (a->line_starts[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 void tmdk__yaml_offset_position(const tmdk_artifact *a, size_t off,
 	unsigned int *line, unsigned int *column)
 {
@@ -90,7 +76,7 @@ void tmdk__yaml_offset_position(const tmdk_artifact *a, size_t off,
 		*column = 1;
 		return;
 	}
-	l = line_of_offset(a, off);
+	l = tmdk__artifact_line_index(a, off);
 	for (i = a->line_starts[l]; i < off; i++)
 		if (((unsigned char)a->text[i] & 0xC0) != 0x80)
 			col++;

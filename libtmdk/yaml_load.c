@@ -11,6 +11,7 @@
  * every path; nodes go to the artifact's arena, which the caller owns.
  */
 #include "yaml_load.h"
+#include "array.h"
 
 #include <string.h>
 #include <yaml.h>
@@ -201,17 +202,8 @@ static int map_add(loader *L, frame *f, tmdk_node *key, tmdk_node *value)
 
 static int push_merge(loader *L, const tmdk_node *map, unsigned int line, unsigned int column)
 {
-	if (L->merge_count == L->merge_cap) {
-		size_t cap = L->merge_cap ? L->merge_cap * 2 : 16;
-		merge_source *p;
-		if (cap > SIZE_MAX / sizeof(*p))
-			return nomem(L);
-		p = tmdk__realloc(L->merges, cap * sizeof(*p));
-		if (!p)
-			return nomem(L);
-		L->merges = p;
-		L->merge_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(L->merges, L->merge_count, L->merge_cap, 16) != TMDK_OK)
+		return nomem(L);
 	L->merges[L->merge_count].map = map;
 	L->merges[L->merge_count].line = line;
 	L->merges[L->merge_count].column = column;
@@ -337,7 +329,6 @@ static tmdk_scalar_type scalar_type(const yaml_event_t *ev)
 static int note_span(loader *L, const yaml_event_t *ev)
 {
 	const char *text = L->a->text;
-	tmdk__yaml_span *s;
 	size_t start, end;
 
 	if (!L->want_spans || !memchr(ev->data.scalar.value, '#', ev->data.scalar.length))
@@ -351,16 +342,8 @@ static int note_span(loader *L, const yaml_event_t *ev)
 	}
 	if (L->span_count && L->spans[L->span_count - 1].end > start)
 		return TMDK_OK; /* out of order: cannot happen with libyaml's marks */
-	if (L->span_count == L->span_cap) {
-		size_t cap = L->span_cap ? L->span_cap * 2 : 64;
-		if (cap > SIZE_MAX / sizeof(*s))
-			return nomem(L);
-		s = tmdk__realloc(L->spans, cap * sizeof(*s));
-		if (!s)
-			return nomem(L);
-		L->spans = s;
-		L->span_cap = cap;
-	}
+	if (TMDK__ARRAY_RESERVE(L->spans, L->span_count, L->span_cap, 64) != TMDK_OK)
+		return nomem(L);
 	L->spans[L->span_count].start = start;
 	L->spans[L->span_count].end = end;
 	L->span_count++;
@@ -414,16 +397,10 @@ static frame *push_frame(loader *L)
 {
 	frame *f;
 	if (L->depth == L->stack_cap) {
-		size_t cap = L->stack_cap ? L->stack_cap * 2 : 32;
-		frame *p;
-		if (cap > SIZE_MAX / sizeof(*p))
+		size_t old_cap = L->stack_cap;
+		if (TMDK__ARRAY_RESERVE(L->stack, L->depth, L->stack_cap, 32) != TMDK_OK)
 			return NULL;
-		p = tmdk__realloc(L->stack, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		memset(p + L->stack_cap, 0, (cap - L->stack_cap) * sizeof(*p));
-		L->stack = p;
-		L->stack_cap = cap;
+		memset(L->stack + old_cap, 0, (L->stack_cap - old_cap) * sizeof(*L->stack));
 	}
 	f = &L->stack[L->depth++];
 	f->key = NULL;

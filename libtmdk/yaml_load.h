@@ -31,7 +31,7 @@ typedef struct tmdk__yaml_anchors {
 void tmdk__yaml_anchors_free(tmdk__yaml_anchors *t);
 /** Forget every anchor (a new document starts); keeps memory proportional to use. */
 void tmdk__yaml_anchors_reset(tmdk__yaml_anchors *t);
-/** Define (or redefine: the latest wins) an anchor. @return its index, or -1 on ENOMEM. */
+/** Define (or redefine: the latest wins) an anchor. @return its index, or TMDK_ENOMEM. */
 long tmdk__yaml_anchor_define(tmdk__yaml_anchors *t, const char *name, tmdk_node *node,
 	size_t size, int pending);
 /** The latest definition of name, or NULL. */

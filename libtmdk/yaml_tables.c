@@ -4,6 +4,7 @@
  * open addressing with linear probing over uint32 slots (index + 1).
  */
 #include "yaml_load.h"
+#include "array.h"
 
 #include <string.h>
 
@@ -99,19 +100,7 @@ static int anchors_grow(tmdk__yaml_anchors *t)
 
 static int anchors_reserve_item(tmdk__yaml_anchors *t)
 {
-	tmdk__yaml_anchor *p;
-	size_t ncap;
-	if (t->count < t->cap)
-		return TMDK_OK;
-	ncap = t->cap ? t->cap * 2 : 16;
-	if (ncap > SIZE_MAX / sizeof(*p))
-		return TMDK_ENOMEM;
-	p = tmdk__realloc(t->items, ncap * sizeof(*p));
-	if (!p)
-		return TMDK_ENOMEM;
-	t->items = p;
-	t->cap = ncap;
-	return TMDK_OK;
+	return TMDK__ARRAY_RESERVE(t->items, t->count, t->cap, 16);
 }
 
 long tmdk__yaml_anchor_define(tmdk__yaml_anchors *t, const char *name, tmdk_node *node,
@@ -121,15 +110,15 @@ long tmdk__yaml_anchor_define(tmdk__yaml_anchors *t, const char *name, tmdk_node
 	tmdk__yaml_anchor *it;
 
 	if ((t->count + 1) * 2 > t->slot_cap && anchors_grow(t) != TMDK_OK)
-		return -1;
+		return TMDK_ENOMEM;
 	slot = anchor_slot(t, name, len);
 	if (!t->slots[slot]) {
 		char *copy;
 		if (anchors_reserve_item(t) != TMDK_OK)
-			return -1;
+			return TMDK_ENOMEM;
 		copy = tmdk__strndup(name, len);
 		if (!copy)
-			return -1;
+			return TMDK_ENOMEM;
 		t->items[t->count].name = copy;
 		t->slots[slot] = (uint32_t)(t->count + 1);
 		t->count++;

@@ -273,9 +273,9 @@ run "--explain of an unknown pattern exits 2" 2 --explain NOPE-1
 has "--explain: unknown pattern named" "$tmp/err" "no pattern 'NOPE-1'"
 run "--list-patterns" 0 --list-patterns
 has "--list-patterns lists ids" "$tmp/out" "SCAN-K8S-002"
-has "--list-patterns counts (with the engine's TMDK-META-001)" "$tmp/out" "6 of 6 patterns selected"
+has "--list-patterns counts (with the engine's meta patterns TMDK-META-001 to 003)" "$tmp/out" "8 of 8 patterns selected"
 run "--list-patterns with a filter" 0 --list-patterns --risk privilege-escalation,latest-tag
-has "--list-patterns filtered" "$tmp/out" "2 of 6 patterns selected"
+has "--list-patterns filtered" "$tmp/out" "2 of 8 patterns selected"
 "$scan" --list-patterns > "$tmp/out" 2>&1 && ok "--list-patterns of the built-in catalog" || ko "--list-patterns of the built-in catalog"
 
 # ---- filters ------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ Test(catalog, a_valid_pattern_compiles_with_its_metadata)
 	cr_assert_str_eq(tmdk_pattern_catalog_name(p), "test");
 	cr_assert_not_null(tmdk_catalog_find(cat, "TMDK-META-001"), "the meta pattern is always present");
 	cr_assert_null(tmdk_catalog_find(cat, "nope"));
-	cr_assert_eq(tmdk_catalog_pattern_count(cat), 2);
+	cr_assert_eq(tmdk_catalog_pattern_count(cat), 4, "the pattern and the meta patterns TMDK-META-001 to 003");
 	cr_assert_str_eq(tmdk_pattern_id(tmdk_catalog_pattern(cat, 0)), "TMDK-META-001", "sorted by id");
 	tmdk_catalog_free(cat);
 }
@@ -307,6 +307,14 @@ Test(catalog, limits)
 	cr_assert_eq(tmdk_compiler_compile(&cat, c, &err), TMDK_ESCHEMA);
 	cr_assert_eq(diag_with(c, "max_regex_length")->code, TMDK_ELIMIT);
 	tmdk_compiler_free(c);
+
+	/* The same limit for a regex in a selector filter: one path for every regex. */
+	snprintf(big, sizeof(big), CATALOG_HEADER PATTERN("L-1", "    match: {path: \"a[?b =~ 'aaaaaaaaaaaaaaaaaaaa']\", exists: true}\n"));
+	cr_assert_eq(tmdk_compiler_new(&c, &o, &err), TMDK_OK);
+	cr_assert_eq(tmdk_compiler_add_buffer(c, "t.yaml", big, strlen(big), &err), TMDK_OK);
+	cr_assert_eq(tmdk_compiler_compile(&cat, c, &err), TMDK_ESCHEMA);
+	cr_assert_eq(diag_with(c, "max_regex_length")->code, TMDK_ELIMIT);
+	tmdk_compiler_free(c);
 }
 
 Test(catalog, options_and_arguments_are_checked)
@@ -428,7 +436,7 @@ Test(catalog, builtin_loads_without_examples_unless_asked)
 		cr_assert_eq(tmdk_pattern_example_count(l), 0);
 		with += tmdk_pattern_example_count(f) > 0;
 	}
-	cr_assert_eq(with, tmdk_catalog_pattern_count(full) - 1, "every pattern but the meta one has examples");
+	cr_assert_eq(with, tmdk_catalog_pattern_count(full) - 3, "every pattern but the meta ones has examples");
 	tmdk_catalog_free(lean);
 	tmdk_catalog_free(full);
 }

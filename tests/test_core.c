@@ -1,5 +1,6 @@
-/* Core: error records, options, version, allocator, arena, nodes and paths. */
+/* Core: error records, options, version, allocator, arena, growable arrays, nodes and paths. */
 #include "helpers.h"
+#include "array.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -190,6 +191,74 @@ Test(arena, allocations_are_zeroed_aligned_and_large_blocks_work)
 	cr_assert_str_eq(tmdk__arena_printf(&arena, "%s-%d", "a", 42), "a-42");
 	cr_assert_null(tmdk__arena_alloc(&arena, SIZE_MAX - 4), "overflow is refused");
 	tmdk__arena_release(&arena);
+	tmdk__arena_release(&arena);
+}
+
+/* ---- growable arrays ------------------------------------------------------ */
+
+static int realloc_fails;
+static void *array_realloc(void *p, size_t n) { return realloc_fails ? NULL : realloc(p, n); }
+
+Test(array, grows_by_doubling_and_keeps_the_elements)
+{
+	long *v = NULL;
+	size_t count = 0, cap = 0, i;
+	for (i = 0; i < 1000; i++) {
+		cr_assert_eq(TMDK__ARRAY_RESERVE(v, count, cap, 4), TMDK_OK);
+		v[count++] = (long)i;
+	}
+	cr_assert_eq(cap, 1024, "4, 8, … 1024");
+	for (i = 0; i < count; i++)
+		cr_assert_eq(v[i], (long)i);
+	cr_assert_eq(TMDK__ARRAY_RESERVE_N(v, count, cap, 24, 4), TMDK_OK);
+	cr_assert_eq(cap, 1024, "room enough: unchanged");
+	cr_assert_eq(TMDK__ARRAY_RESERVE_N(v, count, cap, 5000, 4), TMDK_OK);
+	cr_assert_eq(cap, 8192, "doubled until count + n fits");
+	tmdk__free(v);
+}
+
+Test(array, overflow_and_failure_leave_the_array_unchanged)
+{
+	char *b = NULL;
+	long *v = NULL;
+	size_t count = 0, cap = 0;
+	cr_assert_eq(TMDK__ARRAY_RESERVE(v, count, cap, 8), TMDK_OK);
+	v[count++] = 7;
+	/* count + n overflows size_t */
+	cr_assert_eq(TMDK__ARRAY_RESERVE_N(v, count, cap, SIZE_MAX, 8), TMDK_ENOMEM);
+	/* the capacity cannot double any more */
+	cr_assert_eq(tmdk__array_grow(&b, &cap, SIZE_MAX / 2 + 2, 1, 1, 1), TMDK_ENOMEM);
+	/* the capacity fits, its size in bytes does not */
+	cr_assert_eq(TMDK__ARRAY_RESERVE_N(v, count, cap, SIZE_MAX / sizeof(long), 8), TMDK_ENOMEM);
+	cr_assert_eq(cap, 8);
+	cr_assert_null(b);
+	/* the allocator fails */
+	cr_assert_eq(tmdk_set_allocator(malloc, array_realloc, free), TMDK_OK);
+	realloc_fails = 1;
+	cr_assert_eq(TMDK__ARRAY_RESERVE_N(v, count, cap, 100, 8), TMDK_ENOMEM);
+	realloc_fails = 0;
+	cr_assert_eq(tmdk_set_allocator(NULL, NULL, NULL), TMDK_OK);
+	cr_assert_eq(cap, 8);
+	cr_assert_eq(count, 1);
+	cr_assert_eq(v[0], 7);
+	tmdk__free(v);
+}
+
+Test(array, arena_arrays_copy_what_they_hold)
+{
+	tmdk__arena arena;
+	int *v = NULL;
+	size_t count = 0, cap = 0, i;
+	tmdk__arena_init(&arena);
+	for (i = 0; i < 100; i++) {
+		cr_assert_eq(TMDK__ARRAY_RESERVE_ARENA(&arena, v, count, cap, 2), TMDK_OK);
+		v[count++] = (int)i * 3;
+	}
+	cr_assert_eq(cap, 128);
+	for (i = 0; i < count; i++)
+		cr_assert_eq(v[i], (int)i * 3);
+	cr_assert_eq(tmdk__array_grow_arena(&arena, &v, &cap, count, SIZE_MAX, sizeof(*v), 2), TMDK_ENOMEM);
+	cr_assert_eq(cap, 128);
 	tmdk__arena_release(&arena);
 }
 

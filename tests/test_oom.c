@@ -323,3 +323,117 @@ Test(oom, copying_findings)
 	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
 	tmdk_set_allocator(NULL, NULL, NULL);
 }
+
+/* ---- suppression hygiene and baselines ---------------------------------------- */
+
+struct hygiene_job {
+	const tmdk_catalog *catalog;
+	const tmdk_artifact *a;
+	size_t findings;       /* result */
+};
+
+/* Unknown ids (with suggestions), reason-less and unused inline ignores, TMDK_SCAN_REPORT_UNUSED_IGNORES on. */
+static int hygiene_op(void *ctx, tmdk_error *err)
+{
+	struct hygiene_job *job = ctx;
+	tmdk_scan_options o = TMDK_SCAN_OPTIONS_INIT;
+	tmdk_scanner *s = NULL;
+	tmdk_findings *list = NULL;
+	int rc;
+
+	o.flags = TMDK_SCAN_REPORT_UNUSED_IGNORES;
+	rc = tmdk_findings_new(&list);
+	if (rc != TMDK_OK)
+		return tmdk__error_set(err, rc, NULL, 0, 0, "tmdk_findings_new failed");
+	rc = tmdk_scanner_new(&s, job->catalog, &o, err);
+	if (rc == TMDK_OK)
+		rc = tmdk_scanner_scan(s, job->a, tmdk_findings_collect, list, err);
+	tmdk_scanner_free(s);
+	job->findings = tmdk_findings_count(list);
+	tmdk_findings_free(list);
+	return rc;
+}
+
+Test(oom, suppression_hygiene)
+{
+	static const char text[] =
+		"# tmdk:ignore-file=TMDK-K8S-01,TMDK-NOPE-1 typos\n"
+		"# tmdk:ignore-file=TMDK-DF-001 unused here\n"
+		"apiVersion: v1\nkind: Pod\n"
+		"metadata: {name: p, annotations: {tmdk.io/ignore: \"TMDK-DC-017 not here either\"}}\n"
+		"spec:\n"
+		"  containers:\n"
+		"    - name: a  # tmdk:ignore=TMDK-K8S-001\n"
+		"      image: x\n";
+	struct hygiene_job job;
+	tmdk_catalog *cat;
+	tmdk_error err;
+	size_t ref;
+
+	failing_install(0);
+	cr_assert_eq(tmdk_catalog_load_builtin(&cat, &err), TMDK_OK, "%s", err.message);
+	memset(&job, 0, sizeof(job));
+	job.catalog = cat;
+	job.a = parse_as("p.yaml", text, TMDK_KIND_KUBERNETES);
+	cr_assert_eq(hygiene_op(&job, &err), TMDK_OK, "%s", err.message);
+	ref = job.findings;
+	fail_each_allocation("hygiene", hygiene_op, &job, TMDK_OK);
+	cr_assert_eq(job.findings, ref);
+	tmdk_artifact_free((tmdk_artifact *)job.a);
+	tmdk_catalog_free(cat);
+	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
+
+struct baseline_job {
+	const tmdk_findings *list;
+	const char *base;
+};
+
+static int baseline_op(void *ctx, tmdk_error *err)
+{
+	struct baseline_job *job = ctx;
+	tmdk_report *r = NULL;
+	int rc = tmdk_report_new(&r, err);
+	if (rc == TMDK_OK && (rc = tmdk_report_add_findings(r, job->list)) != TMDK_OK)
+		tmdk__error_set(err, rc, NULL, 0, 0, "adding findings failed");
+	if (rc == TMDK_OK)
+		rc = tmdk_report_load_baseline(r, "base", job->base, strlen(job->base), err);
+	tmdk_report_free(r);
+	return rc;
+}
+
+Test(oom, loading_baselines)
+{
+	tmdk_report_options ro = TMDK_REPORT_OPTIONS_INIT;
+	struct baseline_job job;
+	tmdk_findings *list;
+	tmdk_catalog *cat;
+	tmdk_report *r;
+	tmdk_error err;
+	const tmdk_artifact *a;
+	char *rendered[2];
+	int f;
+
+	failing_install(0);
+	cr_assert_eq(tmdk_catalog_load_builtin(&cat, &err), TMDK_OK, "%s", err.message);
+	a = parse_fixture("kubernetes/workloads.yaml", "workloads.yaml");
+	cr_assert_eq(tmdk_findings_new(&list), TMDK_OK);
+	cr_assert_eq(tmdk_catalog_scan(cat, a, NULL, tmdk_findings_collect, list, &err), TMDK_OK, "%s", err.message);
+	cr_assert_eq(tmdk_report_new(&r, &err), TMDK_OK);
+	cr_assert_eq(tmdk_report_add_findings(r, list), TMDK_OK);
+	for (f = 0; f < 2; f++) {
+		ro.format = f ? TMDK_REPORT_SARIF : TMDK_REPORT_JSON;
+		cr_assert_eq(tmdk_report_render(&rendered[f], NULL, r, &ro, &err), TMDK_OK, "%s", err.message);
+		job.list = list;
+		job.base = rendered[f];
+		fail_each_allocation(f ? "SARIF baseline" : "JSON baseline", baseline_op, &job, TMDK_OK);
+		tmdk_report_string_free(rendered[f]);
+	}
+	tmdk_report_free(r);
+	tmdk_findings_free(list);
+	tmdk_artifact_free((tmdk_artifact *)a);
+	tmdk_catalog_free(cat);
+	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}

@@ -97,8 +97,9 @@ Test(scan, inline_suppressions_with_and_without_reason)
 	cr_assert(tmdk_finding_suppressed(f), "same-line comment suppresses");
 	cr_assert_str_eq(tmdk_finding_suppression(f), "comment (line 11): needed for the CNI");
 	f = find(list, "S-LATEST", 14);
-	cr_assert(tmdk_finding_suppressed(f), "line-above comment suppresses");
-	cr_assert_str_eq(tmdk_finding_suppression(f), "comment (line 13): no reason given");
+	cr_assert_not_null(f);
+	cr_assert_not(tmdk_finding_suppressed(f), "a line-above comment without a reason does not suppress");
+	cr_assert_null(tmdk_finding_suppression(f));
 	f = find(list, "TMDK-META-001", 13);
 	cr_assert_not_null(f, "a suppression without a reason is reported");
 	cr_assert_eq(tmdk_finding_suppressed(f), 0);
@@ -141,14 +142,15 @@ Test(scan, suppressions_only_match_whole_ids)
 	tmdk_findings *list = scan_text(cat, KK, NULL,
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
 		"spec: {containers: [{name: a, image: 'x:1', securityContext: {privileged: true}}]} # tmdk:ignore=S-PRIVX,S-PRI reason\n");
-	cr_assert_eq(tmdk_findings_count(list), 1);
-	cr_assert_eq(tmdk_finding_suppressed(tmdk_findings_at(list, 0)), 0);
+	cr_assert_eq(tmdk_findings_count(list), 3, "the finding and two unknown ids");
+	cr_assert_eq(tmdk_finding_suppressed(find(list, "S-PRIV", 4)), 0);
+	cr_assert_eq(tmdk_finding_suppressed(tmdk_findings_at(list, 1)), 0);
 	tmdk_findings_free(list);
 	tmdk_catalog_free(cat);
 }
 
 struct counter {
-	int calls, stop_at, abort_at, suppressed;
+	int calls, stop_at, abort_at, abort_rc, suppressed;
 };
 
 static int counting_cb(const tmdk_finding *f, void *payload)
@@ -159,7 +161,7 @@ static int counting_cb(const tmdk_finding *f, void *payload)
 	if (c->stop_at && c->calls == c->stop_at)
 		return TMDK_STOP;
 	if (c->abort_at && c->calls == c->abort_at)
-		return -42;
+		return c->abort_rc ? c->abort_rc : -42;
 	return 0;
 }
 
@@ -169,14 +171,14 @@ Test(scan, callback_contract_continue_stop_abort)
 	tmdk_artifact *a = parse_as("d.yaml", deploy, KK);
 	tmdk_scanner *s;
 	tmdk_error err;
-	struct counter c = { 0, 0, 0, 0 };
+	struct counter c = { 0, 0, 0, 0, 0 };
 
 	cr_assert_eq(tmdk_scanner_new(&s, cat, NULL, &err), TMDK_OK);
 	cr_assert_eq(tmdk_scanner_scan(s, a, counting_cb, &c, &err), TMDK_OK);
 	cr_assert_eq(c.calls, 5);
-	cr_assert_eq(c.suppressed, 2);
-	cr_assert_eq(tmdk_scanner_finding_count(s), 3);
-	cr_assert_eq(tmdk_scanner_suppressed_count(s), 2);
+	cr_assert_eq(c.suppressed, 1);
+	cr_assert_eq(tmdk_scanner_finding_count(s), 4);
+	cr_assert_eq(tmdk_scanner_suppressed_count(s), 1);
 
 	memset(&c, 0, sizeof(c));
 	c.stop_at = 2;
@@ -189,8 +191,21 @@ Test(scan, callback_contract_continue_stop_abort)
 	cr_assert_eq(c.calls, 3);
 	cr_assert_eq(err.code, -42);
 
+	/* -1 (TMDK_ERROR) and -2 are the callback's own values too: not "out of memory". */
+	memset(&c, 0, sizeof(c));
+	c.abort_at = 1;
+	c.abort_rc = -1;
+	cr_assert_eq(tmdk_scanner_scan(s, a, counting_cb, &c, &err), -1, "a callback's -1 is returned as is");
+	cr_assert_eq(err.code, -1);
+	cr_assert_not(strstr(err.message, "out of memory"), "%s", err.message);
+	memset(&c, 0, sizeof(c));
+	c.abort_at = 2;
+	c.abort_rc = TMDK_ENOMEM;
+	cr_assert_eq(tmdk_scanner_scan(s, a, counting_cb, &c, &err), TMDK_ENOMEM);
+	cr_assert(strstr(err.message, "callback"), "%s", err.message);
+
 	cr_assert_eq(tmdk_scanner_scan(s, a, NULL, NULL, &err), TMDK_OK, "no callback: only counts");
-	cr_assert_eq(tmdk_scanner_finding_count(s), 3);
+	cr_assert_eq(tmdk_scanner_finding_count(s), 4);
 	tmdk_scanner_free(s);
 	tmdk_artifact_free(a);
 	tmdk_catalog_free(cat);
@@ -199,7 +214,7 @@ Test(scan, callback_contract_continue_stop_abort)
 static size_t scan_count(const tmdk_catalog *cat, const tmdk_scan_options *o, int *suppressed)
 {
 	tmdk_artifact *a = parse_as("d.yaml", deploy, KK);
-	struct counter c = { 0, 0, 0, 0 };
+	struct counter c = { 0, 0, 0, 0, 0 };
 	tmdk_error err;
 	cr_assert_eq(tmdk_catalog_scan(cat, a, o, counting_cb, &c, &err), TMDK_OK, "%s", err.message);
 	tmdk_artifact_free(a);
@@ -233,7 +248,7 @@ Test(scan, options_filter_what_is_evaluated)
 	cr_assert_eq(scan_count(cat, &o, &sup), 4);
 	cr_assert_eq(sup, 0);
 	o.flags = TMDK_SCAN_SKIP_SUPPRESSED;
-	cr_assert_eq(scan_count(cat, &o, &sup), 3);
+	cr_assert_eq(scan_count(cat, &o, &sup), 4);
 	cr_assert_eq(sup, 0);
 	tmdk_catalog_free(cat);
 }
@@ -278,7 +293,7 @@ Test(scan, catastrophic_regex_finishes_with_a_reported_limit)
 	tmdk_artifact *a;
 	tmdk_error err;
 	char text[256];
-	struct counter calls = { 0, 0, 0, 0 };
+	struct counter calls = { 0, 0, 0, 0, 0 };
 	snprintf(text, sizeof(text), "apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\n",
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab");
 	a = parse_as(NULL, text, KK);

@@ -204,7 +204,7 @@ static int write_report(const scan_config *cfg, const tmdk_report *report, FILE 
 	if (use_color(cfg))
 		o.flags |= TMDK_REPORT_COLOR;
 	if (cfg->verbose)
-		o.flags |= TMDK_REPORT_SHOW_SKIPPED;
+		o.flags |= TMDK_REPORT_SHOW_SKIPPED | TMDK_REPORT_SHOW_SUPPRESSED; /* and findings in the baseline */
 	if (tmdk_report_write(report, &o, write_file, out, &err) != TMDK_OK || fflush(out) != 0 || ferror(out)) {
 		fprintf(stderr, "%s: cannot write the report to %s: %s\n", PROGRAM, cfg->output ? cfg->output : "standard output",
 			err.code == TMDK_EIO || err.code == 0 ? strerror(errno) : err.message);
@@ -222,6 +222,75 @@ static void verbose_stats(const scan_config *cfg, const run_stats *s, const tmdk
 		s->documents, s->parse_seconds, s->scan_seconds, cfg->jobs, cfg->jobs == 1 ? "" : "s",
 		tmdk_report_finding_count(report, TMDK_SEVERITY_INFO), tmdk_report_suppressed_count(report),
 		tmdk_report_error_count(report));
+}
+
+/* --write-baseline FILE: the JSON report (every finding, its fingerprint), whatever the format. */
+static int write_baseline(const scan_config *cfg, const tmdk_report *report)
+{
+	scan_config json = *cfg;
+	FILE *f = fopen(cfg->write_baseline, "w");
+	int status;
+	if (!f) {
+		fprintf(stderr, "%s: cannot open %s for writing: %s\n", PROGRAM, cfg->write_baseline, strerror(errno));
+		return -1;
+	}
+	json.format = TMDK_REPORT_JSON;
+	json.output = cfg->write_baseline;
+	json.min_severity = TMDK_SEVERITY_INFO;
+	status = write_report(&json, report, f);
+	if (fclose(f) != 0 && status == 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", PROGRAM, cfg->write_baseline, strerror(errno));
+		status = -1;
+	}
+	return status;
+}
+
+/* --baseline FILE (or the configuration's `baseline`): an earlier JSON report or SARIF log. */
+static int load_baseline(const scan_config *cfg, tmdk_report *report)
+{
+	FILE *f;
+	char *data;
+	size_t len = 0, cap = 65536;
+	tmdk_error err;
+
+	if (!cfg->baseline)
+		return 0;
+	if (!(f = fopen(cfg->baseline, "rb"))) {
+		fprintf(stderr, "%s: cannot read the baseline %s: %s\n", PROGRAM, cfg->baseline, strerror(errno));
+		return -1;
+	}
+	data = malloc(cap);
+	while (data) {
+		size_t n = fread(data + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+		if (len == cap) {
+			char *p = cap < TMDK_DEFAULT_MAX_INPUT_BYTES ? realloc(data, cap * 2) : NULL;
+			if (!p) {
+				free(data);
+				data = NULL;
+				break;
+			}
+			data = p;
+			cap *= 2;
+		}
+	}
+	if (!data || ferror(f)) {
+		fprintf(stderr, "%s: cannot read the baseline %s: %s\n", PROGRAM, cfg->baseline,
+			data ? strerror(errno) : "out of memory or larger than the input limit");
+		fclose(f);
+		free(data);
+		return -1;
+	}
+	fclose(f);
+	if (tmdk_report_load_baseline(report, cfg->baseline, data, len, &err) != TMDK_OK) {
+		print_error(cfg->baseline, err.line, err.column, err.message);
+		free(data);
+		return -1;
+	}
+	free(data);
+	return 0;
 }
 
 /* ---- main ---------------------------------------------------------------------- */
@@ -263,6 +332,8 @@ static int scan(const scan_config *cfg, const tmdk_catalog *catalog, tmdk_report
 		fprintf(stderr, "%s: cannot write %s: %s\n", PROGRAM, cfg->output, strerror(errno));
 		status = -1;
 	}
+	if (status == 0 && cfg->write_baseline)
+		status = write_baseline(cfg, report);
 	verbose_stats(cfg, &stats, report);
 	if (status != 0 || trouble)
 		return EXIT_TROUBLE;
@@ -288,8 +359,14 @@ int main(int argc, char **argv)
 		free_options(&cfg);
 		return EXIT_TROUBLE;
 	}
+	if (cfg.print_config) {
+		rc = config_print(&cfg, stdout);
+		tmdk_report_free(report);
+		free_options(&cfg);
+		return rc;
+	}
 	dropped = load_catalogs(&catalog, &cfg, report);
-	if (dropped < 0)
+	if (dropped < 0 || config_check_ids(&cfg, catalog) != 0 || load_baseline(&cfg, report) != 0)
 		rc = EXIT_TROUBLE;
 	else if (cfg.list_patterns)
 		rc = list_patterns(&cfg, catalog, stdout) == 0 && !dropped ? EXIT_CLEAN : EXIT_TROUBLE;

@@ -24,7 +24,8 @@ static const char usage_text[] =
 	"      --min-severity LEVEL    only run and show patterns of LEVEL or above\n"
 	"                              (info, low, medium, high, critical; default info)\n"
 	"      --color WHEN            auto (default), always or never; NO_COLOR turns auto off\n"
-	"  -v, --verbose               list skipped files with their reasons, warnings and timing\n"
+	"  -v, --verbose               list skipped files with their reasons, warnings and timing;\n"
+	"                              the text report also lists suppressed and baseline findings\n"
 	"\n"
 	"Patterns:\n"
 	"  -c, --catalog PATH          also load a catalog file or folder (repeatable)\n"
@@ -33,6 +34,7 @@ static const char usage_text[] =
 	"      --risk SLUG             only patterns of this risk (repeatable)\n"
 	"      --ignore ID             never run pattern ID (repeatable)\n"
 	"      --no-inline-ignores     disregard tmdk:ignore comments and tmdk.io/ignore annotations\n"
+	"      --report-unused-ignores report inline ignores that suppress nothing (TMDK-META-003)\n"
 	"      --list-patterns         list the patterns that would run, then exit\n"
 	"      --explain ID            describe pattern ID with its mitigation, references and\n"
 	"                              examples, then exit\n"
@@ -57,6 +59,14 @@ static const char usage_text[] =
 	"                              exit 1 when a finding is at LEVEL or above\n"
 	"                              (default low; none: never)\n"
 	"\n"
+	"Configuration and baseline:\n"
+	"      --config FILE           read settings from FILE (default: .tmdk.yaml at the scan root)\n"
+	"      --no-config             read no configuration file\n"
+	"      --print-config          print the effective settings as a configuration file, then exit\n"
+	"      --baseline FILE         findings of FILE (an earlier JSON or SARIF report) are reported as\n"
+	"                              unchanged and do not count for the exit status\n"
+	"      --write-baseline FILE   also write the JSON report to FILE, to be used as --baseline\n"
+	"\n"
 	"      --version               print the version and exit\n"
 	"  -h, --help                  print this help and exit\n"
 	"\n"
@@ -66,7 +76,8 @@ static const char usage_text[] =
 enum opt_id {
 	OPT_FORMAT, OPT_OUTPUT, OPT_MIN_SEVERITY, OPT_COLOR, OPT_VERBOSE, OPT_CATALOG, OPT_NO_BUILTIN,
 	OPT_QUESTION, OPT_RISK, OPT_IGNORE, OPT_NO_INLINE_IGNORES, OPT_LIST_PATTERNS, OPT_EXPLAIN,
-	OPT_KIND, OPT_EXCLUDE, OPT_UNPARSEABLE, OPT_STDIN_NAME, OPT_JOBS, OPT_LIMIT, OPT_THRESHOLD, OPT_VERSION, OPT_HELP
+	OPT_KIND, OPT_EXCLUDE, OPT_UNPARSEABLE, OPT_STDIN_NAME, OPT_JOBS, OPT_LIMIT, OPT_THRESHOLD, OPT_VERSION, OPT_HELP,
+	OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_REPORT_UNUSED
 };
 
 typedef struct option_spec {
@@ -99,6 +110,12 @@ static const option_spec options[] = {
 	{ "severity-threshold", 0, 1, OPT_THRESHOLD },
 	{ "version", 0, 0, OPT_VERSION },
 	{ "help", 'h', 0, OPT_HELP },
+	{ "config", 0, 1, OPT_CONFIG },
+	{ "no-config", 0, 0, OPT_NO_CONFIG },
+	{ "print-config", 0, 0, OPT_PRINT_CONFIG },
+	{ "baseline", 0, 1, OPT_BASELINE },
+	{ "write-baseline", 0, 1, OPT_WRITE_BASELINE },
+	{ "report-unused-ignores", 0, 0, OPT_REPORT_UNUSED },
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
@@ -255,6 +272,11 @@ static int apply(scan_config *cfg, enum opt_id id, char *value)
 	case OPT_HELP:
 		fputs(usage_text, stdout);
 		return EXIT_CLEAN;
+	case OPT_CONFIG: case OPT_NO_CONFIG: return -1; /* read first: see prescan */
+	case OPT_PRINT_CONFIG: cfg->print_config = 1; return -1;
+	case OPT_BASELINE: cfg->baseline = value; return -1;
+	case OPT_WRITE_BASELINE: cfg->write_baseline = value; return -1;
+	case OPT_REPORT_UNUSED: cfg->report_unused_ignores = 1; return -1;
 	}
 	return -1;
 }
@@ -313,6 +335,62 @@ static unsigned int cpu_count(void)
 	return n < 1 ? 1u : (n > 64 ? 64u : (unsigned int)n);
 }
 
+/*
+ * Before the command line proper: find --config/--no-config and the paths,
+ * and read the configuration file, so that the options then override it.
+ * Nothing is read for --help and --version; errors in the options are left
+ * to the second pass.
+ */
+static int prescan(scan_config *cfg, int argc, char **argv)
+{
+	const char *config = NULL, **paths = NULL;
+	size_t path_count = 0;
+	int i, only_paths = 0, none = 0, rc;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq, *value = NULL;
+		const option_spec *spec = NULL;
+		if (!only_paths && strcmp(arg, "--") == 0) {
+			only_paths = 1;
+			continue;
+		}
+		if (only_paths || arg[0] != '-' || arg[1] == '\0') {
+			if (push(&paths, &path_count, arg) >= 0) {
+				free((void *)paths);
+				return EXIT_TROUBLE;
+			}
+			continue;
+		}
+		if (arg[1] == '-') {
+			eq = strchr(arg + 2, '=');
+			spec = find_long(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+			value = eq ? eq + 1 : NULL;
+			if (spec && spec->has_arg && !eq && i + 1 < argc)
+				value = argv[++i];
+		} else {
+			spec = find_short(arg[1]);
+			if (spec && spec->has_arg && !arg[2] && i + 1 < argc)
+				value = argv[++i];
+		}
+		if (!spec)
+			continue;
+		if (spec->id == OPT_HELP || spec->id == OPT_VERSION) {
+			free((void *)paths);
+			return -1;
+		}
+		if (spec->id == OPT_CONFIG && value)
+			config = value;
+		if (spec->id == OPT_NO_CONFIG)
+			none = 1;
+	}
+	if (config && none)
+		rc = usage_error("%s", "--config and --no-config cannot be used together");
+	else
+		rc = config_locate(cfg, config, none, paths, path_count);
+	free((void *)paths);
+	return rc;
+}
+
 int parse_options(scan_config *cfg, int argc, char **argv)
 {
 	int i, only_paths = 0;
@@ -325,6 +403,8 @@ int parse_options(scan_config *cfg, int argc, char **argv)
 	cfg->inline_ignores = 1;
 	cfg->kind = TMDK_KIND_AUTO;
 	cfg->color = COLOR_AUTO;
+	if ((i = prescan(cfg, argc, argv)) >= 0)
+		return i;
 	for (i = 1; i < argc; i++) {
 		int rc;
 		if (!only_paths && strcmp(argv[i], "--") == 0) {
@@ -343,7 +423,7 @@ int parse_options(scan_config *cfg, int argc, char **argv)
 	cfg->echo_errors = cfg->format != TMDK_REPORT_TEXT || cfg->output != NULL;
 	if (!cfg->builtin && !cfg->catalog_count)
 		return usage_error("%s", "--no-builtin leaves no pattern to run: add --catalog PATH");
-	if (!cfg->path_count && !cfg->list_patterns && !cfg->explain)
+	if (!cfg->path_count && !cfg->list_patterns && !cfg->explain && !cfg->print_config)
 		return usage_error("%s", "no PATH to scan (use . for the current folder, - for standard input)");
 	return -1;
 }
@@ -354,6 +434,7 @@ void free_options(scan_config *cfg)
 	free((void *)cfg->ignores);
 	free((void *)cfg->paths);
 	free((void *)cfg->excludes);
+	config_free(cfg);
 }
 
 void scan_options_from_config(tmdk_scan_options *o, const scan_config *cfg)
@@ -366,5 +447,7 @@ void scan_options_from_config(tmdk_scan_options *o, const scan_config *cfg)
 	o->ignore_count = cfg->ignore_count;
 	if (!cfg->inline_ignores)
 		o->flags |= TMDK_SCAN_NO_INLINE_IGNORES;
+	if (cfg->report_unused_ignores)
+		o->flags |= TMDK_SCAN_REPORT_UNUSED_IGNORES;
 	apply_scan_limits(o, cfg);
 }

@@ -371,6 +371,17 @@ static int record_error(run_ctx *ctx, tmdk_report *report, const char *path, con
 	return tmdk_report_add_error(report, path, err->line, err->column, err->code, err->message);
 }
 
+/* A finding, suppressed when a `paths:` rule of the configuration covers it. */
+static int add_finding(const scan_config *cfg, tmdk_report *report, const tmdk_finding *f)
+{
+	const config_ignore *rule = tmdk_finding_suppressed(f) ? NULL : config_path_ignore(cfg, f);
+	char text[1024];
+	if (!rule)
+		return tmdk_report_add_finding(report, f);
+	snprintf(text, sizeof(text), "configuration %s (line %u): %s", rule->file, rule->line, rule->reason);
+	return tmdk_report_add_suppressed(report, f, text);
+}
+
 static int fill_report(run_ctx *ctx, tmdk_report *report, run_stats *stats)
 {
 	const input_list *inputs = ctx->inputs;
@@ -399,9 +410,14 @@ static int fill_report(run_ctx *ctx, tmdk_report *report, run_stats *stats)
 		if (rc != TMDK_OK)
 			return -1;
 	}
-	for (i = 0; i < ctx->range_count; i++)
-		if (ctx->ranges[i].nomem || tmdk_report_add_findings(report, ctx->ranges[i].findings) != TMDK_OK)
+	for (i = 0; i < ctx->range_count; i++) {
+		size_t k;
+		if (ctx->ranges[i].nomem)
 			return -1;
+		for (k = 0; k < tmdk_findings_count(ctx->ranges[i].findings); k++)
+			if (add_finding(ctx->cfg, report, tmdk_findings_at(ctx->ranges[i].findings, k)) != TMDK_OK)
+				return -1;
+	}
 	for (i = 0; i < ctx->set_count; i++) {
 		stats->documents += tmdk_artifact_document_count(ctx->set[i]);
 		if (!ctx->scan_failed[i])

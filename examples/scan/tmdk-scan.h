@@ -31,6 +31,20 @@ enum color_mode { COLOR_AUTO = 0, COLOR_ALWAYS, COLOR_NEVER };
 /* The library limits --limit can set (limits.c). */
 #define LIMIT_COUNT 14
 
+/* A pattern id named in the configuration file, where it is written. */
+typedef struct config_ignore {
+	const char *id, *reason;
+	const char *file;
+	unsigned int line, column;
+} config_ignore;
+
+/* `paths:` of the configuration: findings under a glob with these ids are suppressed. */
+typedef struct path_rule {
+	const char *glob;
+	config_ignore *ids;
+	size_t id_count;
+} path_rule;
+
 typedef struct scan_config {
 	tmdk_report_format format;
 	const char *output;          /* NULL: standard output */
@@ -58,6 +72,20 @@ typedef struct scan_config {
 	size_t exclude_count;
 	int unparseable_error;       /* --unparseable error: every unparseable YAML/JSON candidate is an error */
 	const char *stdin_name;      /* --stdin-name: the path of standard input, also for detection */
+	/* The configuration file (config.c), baselines, suppression hygiene. */
+	const char *config_used;     /* the configuration file read, or NULL */
+	const char *scan_root;       /* the single folder scanned, or NULL (the current folder) */
+	int print_config;            /* --print-config */
+	const char *baseline;        /* --baseline FILE */
+	const char *write_baseline;  /* --write-baseline FILE */
+	int report_unused_ignores;   /* --report-unused-ignores */
+	int strict;                  /* the configuration's `strict` */
+	config_ignore *config_ignores; /* `ignore:` of the configuration (also in ignores) */
+	size_t config_ignore_count;
+	path_rule *path_rules;       /* `paths:` of the configuration */
+	size_t path_rule_count;
+	char **owned;                /* strings the configuration allocated */
+	size_t owned_count;
 } scan_config;
 
 /* options.c */
@@ -66,6 +94,24 @@ int parse_options(scan_config *cfg, int argc, char **argv);
 void free_options(scan_config *cfg);
 /** The scanner options the configuration asks for. */
 void scan_options_from_config(tmdk_scan_options *o, const scan_config *cfg);
+
+/* config.c */
+/** Parse a configuration's text into cfg (errors to errs, which may be NULL). @return -1 to go on, or 2. */
+int config_parse(scan_config *cfg, const char *path, const char *data, size_t len, FILE *errs);
+/** Read and parse a configuration file. @return -1 to go on, or 2. */
+int config_load(scan_config *cfg, const char *path);
+/** --config FILE, --no-config, or .tmdk.yaml at the scan root. @return -1 to go on, or 2. */
+int config_locate(scan_config *cfg, const char *explicit_path, int none, const char *const *paths, size_t count);
+/** Free what the configuration allocated (not the lists options.c owns). */
+void config_free(scan_config *cfg);
+/** Every pattern id of --ignore and of the configuration exists. @return 0, or 2 (each reported). */
+int config_check_ids(const scan_config *cfg, const tmdk_catalog *catalog);
+/** A finding's path relative to the scan root, '/'-separated. */
+const char *config_relative_path(const scan_config *cfg, const char *path);
+/** The `paths:` ignore covering a finding, or NULL. */
+const config_ignore *config_path_ignore(const scan_config *cfg, const tmdk_finding *f);
+/** --print-config: the effective settings as a configuration file. @return 0, or 2 on a write error. */
+int config_print(const scan_config *cfg, FILE *out);
 
 /* limits.c */
 /** One NAME=N of --limit. @return -1 to go on, or the exit status. */

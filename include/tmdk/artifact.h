@@ -27,6 +27,9 @@ typedef enum tmdk_kind {
 } tmdk_kind;
 
 #define TMDK_KIND_AUTO TMDK_KIND_UNKNOWN
+/** The number of tmdk_kind values, TMDK_KIND_UNKNOWN included: the size of
+ *  an array indexed by kind. */
+#define TMDK_KIND_COUNT 6
 
 /** "dockerfile", "compose", "kubernetes", "daemon-json", "docker-inspect" or "unknown". */
 TMDK_API const char *tmdk_kind_name(tmdk_kind kind);

@@ -112,6 +112,12 @@ TMDK_API size_t tmdk_catalog_pattern_count(const tmdk_catalog *catalog);
 /** Patterns in a stable order (by id). Borrowed: valid while the catalog lives. */
 TMDK_API const tmdk_pattern *tmdk_catalog_pattern(const tmdk_catalog *catalog, size_t index);
 TMDK_API const tmdk_pattern *tmdk_catalog_find(const tmdk_catalog *catalog, const char *id);
+/**
+ * The id of the loaded pattern nearest to `id` (edit distance, case
+ * ignored) when it is close enough to be a typo of it, else NULL: for
+ * "did you mean …?" messages.
+ */
+TMDK_API const char *tmdk_catalog_suggest(const tmdk_catalog *catalog, const char *id);
 
 /** A reference: a CIS benchmark item or a link. */
 typedef struct tmdk_reference {

@@ -55,7 +55,7 @@ typedef int (*tmdk_write_fn)(const char *data, size_t len, void *payload);
 
 /** text: colour severities and headings with ANSI escapes. */
 #define TMDK_REPORT_COLOR 0x1u
-/** text: also list suppressed findings with their reasons (the other formats always include them). */
+/** text: also list suppressed findings with their reasons, and findings in the baseline (the other formats always include them). */
 #define TMDK_REPORT_SHOW_SUPPRESSED 0x2u
 /** text: also list the skipped files with their reasons (the other formats always include them). */
 #define TMDK_REPORT_SHOW_SKIPPED 0x4u
@@ -121,13 +121,42 @@ TMDK_API int tmdk_report_add_skipped(tmdk_report *report, const char *path, unsi
 	unsigned int column, const char *reason);
 /** Add a copy of a finding (suppressed ones included: they are reported as such). */
 TMDK_API int tmdk_report_add_finding(tmdk_report *report, const tmdk_finding *finding);
+/**
+ * Add a copy of a finding, suppressed by the caller's own policy (a
+ * configuration file's per-path ignores): `suppression` says where and why,
+ * as tmdk_finding_suppression does for inline ones.
+ */
+TMDK_API int tmdk_report_add_suppressed(tmdk_report *report, const tmdk_finding *finding, const char *suppression);
 /** Add copies of every finding of a list. */
 TMDK_API int tmdk_report_add_findings(tmdk_report *report, const tmdk_findings *list);
 /** A tmdk_finding_cb that adds to the tmdk_report given as payload. */
 TMDK_API int tmdk_report_collect(const tmdk_finding *finding, void *payload);
 
-/** Findings not suppressed whose severity is at least `min`. */
+/** Findings not suppressed and not in the baseline whose severity is at least `min`. */
 TMDK_API size_t tmdk_report_finding_count(const tmdk_report *report, tmdk_severity min);
+/**
+ * Baselines. Every finding has a fingerprint: 16 hex digits hashing its
+ * pattern id, path, object and evidence (not its line), then ":N" telling
+ * identical findings apart in location order — the JSON report's
+ * `fingerprint` and SARIF's partialFingerprints["tmdkFindingHash/v1"].
+ * Findings whose fingerprint is in the report's baseline are "unchanged":
+ * still reported (JSON `baseline_state`, SARIF `baselineState`, listed apart
+ * in text) but not counted by tmdk_report_finding_count.
+ */
+/** Add one fingerprint to the baseline. */
+TMDK_API int tmdk_report_add_baseline(tmdk_report *report, const char *fingerprint);
+/**
+ * Add the findings of an earlier report to the baseline: a tmdk JSON report
+ * (`findings` and `suppressed`, their `fingerprint`, or for reports without
+ * one the fingerprint computed from pattern_id, path, object and evidence) or
+ * a SARIF log (results' partialFingerprints["tmdkFindingHash/v1"], or
+ * computed from ruleId, the first location's uri and snippet text and
+ * properties.object). @return TMDK_OK, TMDK_EPARSE (with line and column), TMDK_ELIMIT or TMDK_ENOMEM
+ */
+TMDK_API int tmdk_report_load_baseline(tmdk_report *report, const char *name, const void *data, size_t len,
+	tmdk_error *err);
+/** Findings not suppressed that the baseline covers. */
+TMDK_API size_t tmdk_report_baseline_count(const tmdk_report *report);
 TMDK_API size_t tmdk_report_suppressed_count(const tmdk_report *report);
 TMDK_API size_t tmdk_report_error_count(const tmdk_report *report);
 /** Files added with tmdk_report_add_skipped. */

@@ -34,6 +34,13 @@ typedef int (*tmdk_finding_cb)(const tmdk_finding *finding, void *payload);
 #define TMDK_SCAN_NO_INLINE_IGNORES 0x1u
 /** Do not report suppressed findings to the callback (they are still counted). */
 #define TMDK_SCAN_SKIP_SUPPRESSED 0x2u
+/**
+ * Report inline suppressions that suppress nothing (TMDK-META-003): a
+ * `tmdk:ignore` comment or annotation naming a pattern that ran on the
+ * file (passed the filters, applies to the kind) without a finding there.
+ * A flag, so every version of tmdk_scan_options has it.
+ */
+#define TMDK_SCAN_REPORT_UNUSED_IGNORES 0x4u
 
 #define TMDK_DEFAULT_MAX_FINDINGS ((size_t)100000)
 /** Default budget of cross-document work: see tmdk_scan_options.max_set_visits. */

@@ -16,7 +16,7 @@ FUZZ_SECONDS = 60
 FUZZ_MAX_LEN = 65536
 FUZZ_TIMEOUT = 10
 FUZZ_RSS_MB = 2048
-HARNESSES = dockerfile yaml detect catalog scan
+HARNESSES = dockerfile yaml detect catalog scan baseline config
 
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Wno-unused-parameter
@@ -29,7 +29,7 @@ vpath %.dict $(srcdir)/tests/fuzz
 .PHONY: all smoke FORCE
 .SECONDARY:
 
-all: $(addprefix $(B)/fuzz-,$(HARNESSES)) $(B)/seeds/.stamp $(B)/scan.dict $(B)/catalog.dict
+all: $(addprefix $(B)/fuzz-,$(HARNESSES)) $(B)/seeds/.stamp $(B)/scan.dict $(B)/catalog.dict $(B)/config.dict
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(B)/obj
@@ -41,6 +41,9 @@ $(B)/obj/%.o: %.c
 $(B)/libtmdk-fuzz.a: $(LIB_OBJS)
 	@echo "  AR       $@"
 	@rm -f $@ && $(AR) rcs $@ $(LIB_OBJS)
+
+# The configuration parser is tmdk-scan's (examples/scan/config.c, included by the harness).
+$(B)/fuzz-config: $(srcdir)/examples/scan/config.c $(srcdir)/examples/scan/tmdk-scan.h
 
 $(B)/fuzz-%: fuzz_%.c fuzz_common.h $(B)/libtmdk-fuzz.a
 	@echo "  FUZZLD   $@"
@@ -56,9 +59,13 @@ $(B)/make_seeds: make_seeds.c fuzz_common.h $(B)/libtmdk-fuzz.a
 # (one pattern per seed) and the built-in catalog's examples.
 SEED_INPUTS = $(sort $(shell find $(srcdir)/tests/fixtures $(srcdir)/examples/demo -type f))
 SEED_CATALOGS = $(sort $(wildcard $(srcdir)/patterns/*.yaml))
-$(B)/seeds/.stamp: $(B)/make_seeds $(SEED_INPUTS) $(SEED_CATALOGS)
+SEED_OWN = $(wildcard $(srcdir)/tests/fuzz/seeds/*)
+$(B)/seeds/.stamp: $(B)/make_seeds $(SEED_INPUTS) $(SEED_CATALOGS) $(SEED_OWN)
 	@rm -rf $(B)/seeds
 	@ASAN_OPTIONS=detect_leaks=1 $(B)/make_seeds $(B)/seeds $(SEED_INPUTS) --catalogs $(SEED_CATALOGS)
+	@mkdir -p $(B)/seeds/baseline $(B)/seeds/config
+	@cp $(srcdir)/tests/fuzz/seeds/baseline.json $(srcdir)/tests/fuzz/seeds/baseline.sarif $(B)/seeds/baseline/
+	@cp $(srcdir)/tests/fuzz/seeds/config.yaml $(B)/seeds/config/
 	@touch $@
 
 # libFuzzer takes one dictionary: the scan sees Dockerfiles and YAML, the
@@ -67,19 +74,23 @@ $(B)/scan.dict: dockerfile.dict yaml.dict
 	@cat $^ > $@
 $(B)/catalog.dict: yaml.dict catalog.dict
 	@cat $^ > $@
+$(B)/config.dict: yaml.dict config.dict
+	@cat $^ > $@
 
 dict_dockerfile = $(srcdir)/tests/fuzz/dockerfile.dict
 dict_yaml = $(srcdir)/tests/fuzz/yaml.dict
 dict_detect = $(srcdir)/tests/fuzz/yaml.dict
 dict_catalog = $(B)/catalog.dict
 dict_scan = $(B)/scan.dict
+dict_baseline = $(srcdir)/tests/fuzz/yaml.dict
+dict_config = $(B)/config.dict
 
 # One bounded run per harness; any crash, leak, timeout (one input over
 # FUZZ_TIMEOUT seconds) or out-of-memory (over FUZZ_RSS_MB) fails it, and the
 # input is kept in $(B)/crashes/. New inputs accumulate in $(B)/corpus/NAME.
 smoke: $(addprefix smoke-,$(HARNESSES))
 
-smoke-%: $(B)/fuzz-% $(B)/seeds/.stamp $(B)/scan.dict $(B)/catalog.dict FORCE
+smoke-%: $(B)/fuzz-% $(B)/seeds/.stamp $(B)/scan.dict $(B)/catalog.dict $(B)/config.dict FORCE
 	@mkdir -p $(B)/corpus/$* $(B)/crashes
 	@echo "fuzz-$*: $(FUZZ_SECONDS) s"
 	@if $(B)/fuzz-$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -timeout=$(FUZZ_TIMEOUT) \

@@ -324,7 +324,7 @@ class TestCatalog(unittest.TestCase):
         project = Project({"rules/a.yaml": CATALOG})
         self.addCleanup(project.close)
         alone = tmdk.Catalog.load(project.path("rules"), builtin=False)
-        self.assertEqual(sorted(p.id for p in alone), ["PY-001", "PY-002", "PY-003", "TMDK-META-001"])
+        self.assertEqual(sorted(p.id for p in alone), ["PY-001", "PY-002", "PY-003", "TMDK-META-001", "TMDK-META-002", "TMDK-META-003"])
         both = tmdk.Catalog.load(pathlib.Path(project.path("rules", "a.yaml")))
         self.assertEqual(len(both), len(tmdk.Catalog.builtin()) + 3)
         self.assertEqual(both["PY-002"].file, project.path("rules", "a.yaml"))
@@ -574,6 +574,21 @@ class TestScan(ProjectTestCase):
             self.catalog.scan(self.project.root, exclude=[3])
         with self.assertRaises(tmdk.ParseError):
             self.catalog.scan(self.project.root, exclude="deploy/extra.yaml")
+
+    def test_inline_ignore_hygiene(self):
+        reasonless = "# tmdk:ignore=PY-002\n" + DOCKERFILE
+        r = self.catalog.scan_bytes(reasonless, name="Dockerfile")
+        self.assertEqual(sorted((f.id, f.suppressed) for f in r),
+                         [("PY-002", False), ("TMDK-META-001", False)], "no reason: not suppressed")
+        typo = "# tmdk:ignore=PY-02 reason\n" + DOCKERFILE
+        r = self.catalog.scan_bytes(typo, name="Dockerfile")
+        meta = [f for f in r if f.id == "TMDK-META-002"]
+        self.assertEqual(len(meta), 1)
+        self.assertIn("did you mean `PY-002`?", meta[0].message)
+        stale = "# tmdk:ignore=PY-001 stale\n" + DOCKERFILE
+        self.assertFalse([f for f in self.catalog.scan_bytes(stale, name="Dockerfile") if f.id == "TMDK-META-003"])
+        r = self.catalog.scan_bytes(stale, name="Dockerfile", report_unused_ignores=True)
+        self.assertEqual([f.line for f in r if f.id == "TMDK-META-003"], [1])
 
     def test_errors_raise_or_are_collected(self):
         self.project.write("k8s/broken.yaml", "apiVersion: v1\nkind: [\n")

@@ -172,11 +172,12 @@ class _ScanPlan:
 
 
 def _scan_options(min_severity=Severity.INFO, questions=None, risks=None, ignore=(),
-                  inline_ignores=True, include_suppressed=True, max_findings=None,
+                  inline_ignores=True, include_suppressed=True, report_unused_ignores=False, max_findings=None,
                   regex_match_limit=None, regex_depth_limit=None, max_set_visits=None):
     opts = _native.scan_options()
     opts.flags = ((0 if inline_ignores else _n.TMDK_SCAN_NO_INLINE_IGNORES) |
-                  (0 if include_suppressed else _n.TMDK_SCAN_SKIP_SUPPRESSED))
+                  (0 if include_suppressed else _n.TMDK_SCAN_SKIP_SUPPRESSED) |
+                  (_n.TMDK_SCAN_REPORT_UNUSED_IGNORES if report_unused_ignores else 0))
     opts.min_severity = int(Severity.parse(min_severity if min_severity is not None else Severity.INFO))
     opts.questions = question_mask(questions) if questions is not None else 0
     opts.risks = risk_mask(risks) if risks is not None else 0
@@ -452,7 +453,8 @@ class Catalog:
     # ---- scanning -------------------------------------------------------
     def scan(self, paths, *, kind=None, errors="raise", exclude=(), unparseable="skip", min_severity=None,
              questions=None, risks=None, ignore=(), inline_ignores=True, include_suppressed=True,
-             max_findings=None, regex_match_limit=None, regex_depth_limit=None, max_set_visits=None, **limits):
+             report_unused_ignores=False, max_findings=None, regex_match_limit=None, regex_depth_limit=None,
+             max_set_visits=None, **limits):
         """Scan files and folders (or parsed :class:`Artifact` objects) and
         return their findings as a :class:`ScanResult` (a list of :class:`Finding`).
 
@@ -485,6 +487,8 @@ class Catalog:
         (pattern ids never evaluated), ``inline_ignores`` (honour
         ``# tmdk:ignore`` comments and ``tmdk.io/ignore`` annotations),
         ``include_suppressed`` (report suppressed findings, marked),
+        ``report_unused_ignores`` (report inline ignores that suppress
+        nothing as TMDK-META-003 findings),
         ``max_findings`` (beyond it :class:`LimitError`),
         ``regex_match_limit`` and ``regex_depth_limit``, ``max_set_visits``
         (the cross-document work one pattern may do in one scan, in visits
@@ -494,13 +498,14 @@ class Catalog:
         """
         options = dict(min_severity=min_severity, questions=questions, risks=risks, ignore=ignore,
                        inline_ignores=inline_ignores, include_suppressed=include_suppressed,
+                       report_unused_ignores=report_unused_ignores,
                        max_findings=max_findings, regex_match_limit=regex_match_limit,
                        regex_depth_limit=regex_depth_limit, max_set_visits=max_set_visits)
         plan = _ScanPlan(self, _inputs(paths), kind, errors, limits, options, exclude, unparseable)
         return self._collect(plan, plan.artifacts())
 
     def scan_bytes(self, data, name="", kind=None, *, min_severity=None, questions=None, risks=None,
-                   ignore=(), inline_ignores=True, include_suppressed=True, max_findings=None,
+                   ignore=(), inline_ignores=True, include_suppressed=True, report_unused_ignores=False, max_findings=None,
                    regex_match_limit=None, regex_depth_limit=None, max_set_visits=None, **limits):
         """Scan one artifact given as content (bytes, bytearray, memoryview
         or str) and return its findings as a :class:`ScanResult`.
@@ -512,6 +517,7 @@ class Catalog:
         """
         options = dict(min_severity=min_severity, questions=questions, risks=risks, ignore=ignore,
                        inline_ignores=inline_ignores, include_suppressed=include_suppressed,
+                       report_unused_ignores=report_unused_ignores,
                        max_findings=max_findings, regex_match_limit=regex_match_limit,
                        regex_depth_limit=regex_depth_limit, max_set_visits=max_set_visits)
         plan = _ScanPlan(self, [], kind, "raise", limits, options)
@@ -527,6 +533,7 @@ class Catalog:
 
     def iter_scan(self, paths, *, kind=None, errors="raise", exclude=(), unparseable="skip", min_severity=None,
                   questions=None, risks=None, ignore=(), inline_ignores=True, include_suppressed=True,
+                  report_unused_ignores=False,
                   max_findings=None, regex_match_limit=None, regex_depth_limit=None, max_set_visits=None, **limits):
         """Like :meth:`scan`, but return a :class:`ScanIterator` that yields
         each finding as the scan reports it (the scan runs in a background
@@ -535,6 +542,7 @@ class Catalog:
         """
         options = dict(min_severity=min_severity, questions=questions, risks=risks, ignore=ignore,
                        inline_ignores=inline_ignores, include_suppressed=include_suppressed,
+                       report_unused_ignores=report_unused_ignores,
                        max_findings=max_findings, regex_match_limit=regex_match_limit,
                        regex_depth_limit=regex_depth_limit, max_set_visits=max_set_visits)
         return ScanIterator(_ScanPlan(self, _inputs(paths), kind, errors, limits, options, exclude, unparseable))
