@@ -213,16 +213,16 @@ static void summary(text_ctx *t)
 	for (q = 0; q < TMDK_QUESTION_COUNT; q++)
 		count_row(t, tmdk_question_slug((tmdk_question)q), v->by_question[q]);
 	count_row(t, "all", v->by_severity);
-	tmdk__out_printf(t->o, "\n  %zu %s in %zu %s scanned", v->shown_count,
-		plural(v->shown_count, "finding", "findings"), v->file_count, plural(v->file_count, "file", "files"));
+	tmdk__out_printf(t->o, "\n  %zu %s", v->shown_count, plural(v->shown_count, "finding", "findings"));
+	if (v->report->has_baseline)
+		tmdk__out_printf(t->o, " (%zu new, %zu in the baseline)", v->shown_count - v->baseline_count,
+			v->baseline_count);
+	tmdk__out_printf(t->o, " in %zu %s scanned", v->file_count, plural(v->file_count, "file", "files"));
 	if (v->skip_count)
 		tmdk__out_printf(t->o, " (%zu skipped, %zu of them with a reason%s)", v->skipped_count, v->skip_count,
 			(v->opts->flags & TMDK_REPORT_SHOW_SKIPPED) ? "" : ": -v lists them");
 	else if (v->skipped_count)
 		tmdk__out_printf(t->o, " (%zu skipped)", v->skipped_count);
-	if (v->report->has_baseline)
-		tmdk__out_printf(t->o, " (%zu new, %zu in the baseline)", v->shown_count - v->baseline_count,
-			v->baseline_count);
 	tmdk__out_printf(t->o, ", %zu suppressed, %zu %s, %zu %s checked", v->suppressed_count, v->error_count,
 		plural(v->error_count, "error", "errors"), v->checked_count, plural(v->checked_count, "pattern", "patterns"));
 	if (ms >= 0)
