@@ -83,6 +83,7 @@ void tmdk_report_free(tmdk_report *r)
 	tmdk__free(r->scope);
 	tmdk__free(r->date);
 	tmdk__report_baseline_free(r);
+	tmdk__report_free_units(r);
 	tmdk__free(r);
 }
 
@@ -192,11 +193,21 @@ int tmdk_report_add_error(tmdk_report *r, const char *path, unsigned int line, u
 	return TMDK_OK;
 }
 
+/* The last finding appended belongs to the current unit. */
+static void mark_unit(tmdk_report *r)
+{
+	tmdk_finding *last = (tmdk_finding *)tmdk_findings_at(r->findings, tmdk_findings_count(r->findings) - 1);
+	last->unit = r->current_unit;
+}
+
 int tmdk_report_add_finding(tmdk_report *r, const tmdk_finding *f)
 {
+	int rc;
 	if (!r || !f || !tmdk_finding_pattern(f))
 		return TMDK_EINVAL;
-	return tmdk_findings_append(r->findings, f);
+	if ((rc = tmdk_findings_append(r->findings, f)) == TMDK_OK)
+		mark_unit(r);
+	return rc;
 }
 
 int tmdk_report_add_suppressed(tmdk_report *r, const tmdk_finding *f, const char *suppression)
@@ -212,6 +223,7 @@ int tmdk_report_add_suppressed(tmdk_report *r, const tmdk_finding *f, const char
 		tmdk__free(text);
 		return rc;
 	}
+	mark_unit(r);
 	copy = (tmdk_finding *)tmdk_findings_at(r->findings, tmdk_findings_count(r->findings) - 1);
 	tmdk__free(copy->suppression);
 	copy->suppression = text;
@@ -311,7 +323,11 @@ void tmdk__reference_label(const tmdk_reference *ref, char *buf, size_t size)
 
 static int compare_located(const void *a, const void *b)
 {
-	return tmdk__finding_compare(*(const tmdk_finding *const *)a, *(const tmdk_finding *const *)b);
+	const tmdk_finding *fa = *(const tmdk_finding *const *)a, *fb = *(const tmdk_finding *const *)b;
+	int c = tmdk__finding_compare(fa, fb);
+	if (c)
+		return c;
+	return fa->unit < fb->unit ? -1 : fa->unit > fb->unit;
 }
 
 static int compare_grouped(const void *a, const void *b)

@@ -111,6 +111,14 @@ typedef struct tmdk__report_error {
 	char *message;
 } tmdk__report_error;
 
+typedef struct tmdk__report_unit {
+	char *kind, *path;
+	char **members, **roles;
+	size_t member_count, member_cap, role_cap;
+	char **notes;
+	size_t note_count, note_cap;
+} tmdk__report_unit;
+
 struct tmdk_report {
 	tmdk_findings *findings;
 	tmdk__report_file *files;
@@ -127,7 +135,14 @@ struct tmdk_report {
 	size_t baseline_count, baseline_cap;
 	int baseline_sorted;
 	int has_baseline;                /* a baseline was given: findings are "new" or "unchanged" */
+	tmdk__report_unit *units;        /* in the order begun (unit.c: report units) */
+	size_t unit_count, unit_cap;
+	size_t current_unit;             /* 1 + index, 0: none */
 };
+
+/** The unit of a finding of the report, or NULL. */
+const tmdk__report_unit *tmdk__report_finding_unit(const tmdk_report *r, const tmdk_finding *f);
+void tmdk__report_free_units(tmdk_report *r);
 
 /* ---- fingerprints and baselines (baseline.c) ------------------------------ */
 

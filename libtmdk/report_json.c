@@ -15,6 +15,7 @@ static void finding(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f)
 {
 	const tmdk_pattern *p = tmdk_finding_pattern(f);
 	const tmdk__fingerprint *fp = tmdk__view_print(v, f);
+	const tmdk__report_unit *u = tmdk__report_finding_unit(v->report, f);
 
 	tmdk__json_open(j, NULL, '{');
 	tmdk__json_string(j, "pattern_id", tmdk_pattern_id(p));
@@ -31,6 +32,12 @@ static void finding(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f)
 	tmdk__json_string(j, "object", tmdk_finding_object(f));
 	tmdk__json_string(j, "evidence", tmdk_finding_evidence(f));
 	tmdk__json_string(j, "fingerprint", fp->text);
+	if (u) {
+		tmdk__json_open(j, "unit", '{');
+		tmdk__json_string(j, "kind", u->kind);
+		tmdk__json_string(j, "path", u->path);
+		tmdk__json_close(j, '}');
+	}
 	if (v->report->has_baseline && !tmdk_finding_suppressed(f))
 		tmdk__json_string(j, "baseline_state", fp->baseline ? "unchanged" : "new");
 	if (tmdk_finding_suppressed(f))
@@ -92,6 +99,46 @@ static void files(tmdk__json *j, const tmdk__view *v)
 		tmdk__json_string(j, "kind", tmdk_kind_name(v->files[i]->kind));
 		tmdk__json_close(j, '}');
 	}
+	tmdk__json_close(j, ']');
+}
+
+/* The deployment units, in the order scanned (by path), and their notes. */
+static void units(tmdk__json *j, const tmdk__view *v)
+{
+	const tmdk_report *r = v->report;
+	size_t i, k;
+	tmdk__json_open(j, "units", '[');
+	for (i = 0; i < r->unit_count; i++) {
+		const tmdk__report_unit *u = &r->units[i];
+		tmdk__json_open(j, NULL, '{');
+		tmdk__json_string(j, "kind", u->kind);
+		tmdk__json_string(j, "path", u->path);
+		tmdk__json_open(j, "members", '[');
+		for (k = 0; k < u->member_count; k++) {
+			tmdk__json_open(j, NULL, '{');
+			tmdk__json_string(j, "path", u->members[k]);
+			tmdk__json_string(j, "role", u->roles[k]);
+			tmdk__json_close(j, '}');
+		}
+		tmdk__json_close(j, ']');
+		tmdk__json_open(j, "notes", '[');
+		for (k = 0; k < u->note_count; k++)
+			tmdk__json_string(j, NULL, u->notes[k]);
+		tmdk__json_close(j, ']');
+		tmdk__json_close(j, '}');
+	}
+	tmdk__json_close(j, ']');
+	tmdk__json_open(j, "notes", '[');
+	for (i = 0; i < r->unit_count; i++)
+		for (k = 0; k < r->units[i].note_count; k++) {
+			tmdk__json_open(j, NULL, '{');
+			tmdk__json_open(j, "unit", '{');
+			tmdk__json_string(j, "kind", r->units[i].kind);
+			tmdk__json_string(j, "path", r->units[i].path);
+			tmdk__json_close(j, '}');
+			tmdk__json_string(j, "message", r->units[i].notes[k]);
+			tmdk__json_close(j, '}');
+		}
 	tmdk__json_close(j, ']');
 }
 
@@ -157,6 +204,14 @@ static void per_severity(tmdk__json *j, const char *key, const size_t *counts)
 	tmdk__json_close(j, '}');
 }
 
+static size_t note_count(const tmdk_report *r)
+{
+	size_t i, n = 0;
+	for (i = 0; i < r->unit_count; i++)
+		n += r->units[i].note_count;
+	return n;
+}
+
 static void stats(tmdk__json *j, const tmdk__view *v)
 {
 	long ms = v->report->duration_ms;
@@ -173,6 +228,8 @@ static void stats(tmdk__json *j, const tmdk__view *v)
 	}
 	tmdk__json_uint(j, "errors", (unsigned long)v->error_count);
 	tmdk__json_uint(j, "skipped", (unsigned long)v->skip_count);
+	tmdk__json_uint(j, "units", (unsigned long)v->report->unit_count);
+	tmdk__json_uint(j, "notes", (unsigned long)note_count(v->report));
 	tmdk__json_uint(j, "patterns_checked", (unsigned long)v->checked_count);
 	if (ms >= 0)
 		tmdk__json_uint(j, "duration_ms", (unsigned long)ms);
@@ -208,6 +265,7 @@ int tmdk__write_json(const tmdk__view *v, tmdk__out *o)
 	errors(&j, v);
 	skipped(&j, v);
 	files(&j, v);
+	units(&j, v);
 	patterns(&j, v);
 	stats(&j, v);
 	tmdk__json_close(&j, '}');

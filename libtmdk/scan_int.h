@@ -13,6 +13,7 @@ struct tmdk_finding {
 	char *object, *evidence, *message, *suppression;  /* heap */
 	int suppressed;
 	int owned;                   /* list copy: path is heap, a catalog reference is held */
+	size_t unit;                 /* in a report: 1 + the index of its unit, 0: none */
 };
 
 /* finding.c */

@@ -142,7 +142,7 @@ printf 'services:\n  web:\n    image: nginx:1.25\n    privileged: true\n' > $t/s
 printf 'services:\n  db:\n    image: postgres:16\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n' \
 	> $t/svc/db/docker-compose.yml
 printf 'services:\n  cache:\n    image: redis:7\n    network_mode: host\n' > $t/svc/cache/compose.yml
-printf 'services:\n  queue:\n    image: rabbitmq:3\n    cap_add: [ALL]\n' > $t/svc/queue/docker-compose.override.yaml
+printf 'services:\n  queue:\n    image: rabbitmq:3\n    cap_add: [ALL]\n' > $t/svc/queue/docker-compose.yaml
 # Kubernetes manifests (a two-document stream, a JSON List)
 printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: app\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n' \
 	> $t/k8s/pod.yaml
@@ -180,7 +180,7 @@ finding|tree/weird/Dockerfile/Dockerfile|TMDK-DF-009|2|5
 finding|tree/svc/web/compose.yaml|TMDK-DC-023|4|17
 finding|tree/svc/db/docker-compose.yml|TMDK-DC-017|5|9
 finding|tree/svc/cache/compose.yml|TMDK-DC-024|4|19
-finding|tree/svc/queue/docker-compose.override.yaml|TMDK-DC-030|4|15
+finding|tree/svc/queue/docker-compose.yaml|TMDK-DC-030|4|15
 finding|tree/k8s/pod.yaml|TMDK-K8S-030|10|21
 finding|tree/k8s/apps/deploy.yaml|TMDK-K8S-033|10|20
 finding|tree/k8s/apps/deploy.yaml|TMDK-K8S-031|11|16

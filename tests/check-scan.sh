@@ -126,7 +126,7 @@ run "--stdin-name without a name is a usage error" 2 --stdin-name= -
 run "a missing path exits 2, the others are scanned" 2 -f json "$tmp/no-such-file" "$fx/project"
 has "missing path reported on stderr" "$tmp/err" "no-such-file: error: cannot open: No such file or directory"
 json_eq "missing path in errors" "$tmp/out" "d['errors'][0]['message']" "cannot open: No such file or directory"
-json_eq "findings of the other inputs kept" "$tmp/out" "len(d['findings'])" "4"
+json_eq "findings of the other inputs kept" "$tmp/out" "len(d['findings'])" "3"
 mkdir "$tmp/empty"
 run "an empty folder exits 0" 0 "$tmp/empty"
 has "an empty folder: no findings" "$tmp/out" "0 findings in 0 files scanned"
@@ -152,10 +152,21 @@ has "lists sniffed files that are not artifacts" "$tmp/err" "docs/NOTES (not a r
 json_eq "files scanned" "$tmp/out" "[f['path'].split('project/')[1] for f in d['files']]" \
 	"['Dockerfile', 'app/config.yaml', 'deploy/namespace.yaml', 'deploy/pod.yaml']"
 json_eq "files skipped" "$tmp/out" "d['stats']['files_skipped']" "2"
-json_eq "cross-document pattern sees the whole set" "$tmp/out" \
-	"[f['pattern_id'] for f in d['findings'] if f['path'].endswith('app/config.yaml')]" "['SCAN-SET-001']"
+# app/ and deploy/ are two folder units: the ConfigMap of app/ does not see deploy/'s Namespace.
+json_eq "cross-document pattern sees its unit only" "$tmp/out" \
+	"[f['pattern_id'] for f in d['findings'] if f['path'].endswith('app/config.yaml')]" "[]"
+json_eq "units: one per Kubernetes folder, one per Dockerfile" "$tmp/out" \
+	"[(u['kind'], u['path'].split('project')[1]) for u in d['units']]" \
+	"[('file', '/Dockerfile'), ('folder', '/app'), ('folder', '/deploy')]"
+json_eq "each finding names its unit" "$tmp/out" \
+	"sorted(set((f['unit']['kind'], f['path'].split('project/')[1]) for f in d['findings']))" \
+	"[('file', 'Dockerfile'), ('folder', 'deploy/pod.yaml')]"
 json_eq "inline suppression with its reason" "$tmp/out" "d['suppressed'][0]['suppression']" \
 	"comment (line 14): the log shipper is capped by its node agent"
+run "files named on the command line are one unit, as one set" 0 -f json "$fx/project/app/config.yaml" "$fx/project/deploy/namespace.yaml"
+json_eq "named files: the cross-document pattern sees them together" "$tmp/out" \
+	"[(f['pattern_id'], f['unit']) for f in d['findings'] if f['path'].endswith('app/config.yaml')]" \
+	"[('SCAN-SET-001', {'kind': 'files', 'path': '(command line)'})]"
 
 mkdir "$tmp/big"
 dd if=/dev/zero of="$tmp/big/blob" bs=1024 count=2048 2> /dev/null
@@ -213,7 +224,7 @@ done
 # ---- formats -------------------------------------------------------------------------------
 has "text: path:line:col  SEVERITY  ID  message" "$tmp/j1.text" "project/deploy/pod.yaml:11:21  CRITICAL  SCAN-K8S-001  container \`app\` is privileged"
 has "text: evidence line" "$tmp/j1.text" "     11 | privileged: true"
-has "text: summary" "$tmp/j1.text" "5 findings in 5 files scanned (2 skipped), 1 suppressed, 1 error, 5 patterns checked"
+has "text: summary" "$tmp/j1.text" "4 findings in 5 files scanned (2 skipped), 1 suppressed, 1 error, 5 patterns checked"
 if [ -n "$PY" ] && "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/j1.json" 2> /dev/null; then ok "json parses"; else ko "json parses"; fi
 json_eq "json: DESIGN.md contract fields" "$tmp/j1.json" \
 	"sorted(k for k in d['findings'][0] if k in ('pattern_id','title','question','risk','severity','path','line','column','message'))" \
@@ -224,7 +235,7 @@ mdfx=$(printf '%s' "$fx" | sed 's/[_*]/\\&/g')
 has "markdown: a threat model" "$tmp/j1.markdown" "# Threat model: $mdfx/project, $mdfx/broken"
 has "markdown: the four questions" "$tmp/j1.markdown" "## Did we do a good enough job?"
 has "html: a whole page" "$tmp/j1.html" "</html>"
-has "html: the counts" "$tmp/j1.html" 'id="count-findings" data-count="5"'
+has "html: the counts" "$tmp/j1.html" 'id="count-findings" data-count="4"'
 
 SCHEMA="$src/tests/fixtures/sarif/sarif-schema-2.1.0.json"
 JSPY=
@@ -256,7 +267,7 @@ else
 	skipped "SARIF schema validation (install python3-jsonschema)"
 fi
 json_eq "sarif: one run, rules, results" "$tmp/j1.sarif" \
-	"(d['version'], len(d['runs']), len(d['runs'][0]['tool']['driver']['rules']), len(d['runs'][0]['results']))" "('2.1.0', 1, 5, 6)"
+	"(d['version'], len(d['runs']), len(d['runs'][0]['tool']['driver']['rules']), len(d['runs'][0]['results']))" "('2.1.0', 1, 5, 5)"
 json_eq "sarif: suppression" "$tmp/j1.sarif" "[r['suppressions'][0]['kind'] for r in d['runs'][0]['results'] if 'suppressions' in r]" "['inSource']"
 json_eq "sarif: security-severity" "$tmp/j1.sarif" \
 	"[r['properties']['security-severity'] for r in d['runs'][0]['tool']['driver']['rules'] if r['id'] == 'SCAN-K8S-001']" "['9.5']"
@@ -288,7 +299,7 @@ json_eq "--ignore drops patterns" "$tmp/out" "[f['pattern_id'] for f in d['findi
 run "--min-severity" 1 -f json --min-severity high "$fx/project"
 json_eq "--min-severity hides lower findings" "$tmp/out" "sorted(f['severity'] for f in d['findings'])" "['critical', 'high']"
 run "--no-inline-ignores" 1 -f json --no-inline-ignores "$fx/project"
-json_eq "--no-inline-ignores: the suppressed finding counts" "$tmp/out" "(len(d['findings']), len(d['suppressed']))" "(5, 0)"
+json_eq "--no-inline-ignores: the suppressed finding counts" "$tmp/out" "(len(d['findings']), len(d['suppressed']))" "(4, 0)"
 
 # ---- output and colour ---------------------------------------------------------------------
 run "--output" 1 -o "$tmp/report.md" -f markdown "$fx/project"
@@ -307,7 +318,7 @@ if grep -q "$(printf '\033')" "$tmp/out"; then ko "--color never"; else ok "--co
 [ $? = 2 ] && ok "a broken catalog exits 2" || ko "a broken catalog exits 2"
 has "broken catalog diagnostics GCC-style" "$tmp/err" "broken-catalog.yaml:6:11: error:"
 json_eq "broken catalog in errors" "$tmp/out" "d['errors'][0]['path'].endswith('broken-catalog.yaml')" "True"
-json_eq "the good catalog is still used" "$tmp/out" "len(d['findings'])" "4"
+json_eq "the good catalog is still used" "$tmp/out" "len(d['findings'])" "3"
 "$scan" -c "$fx/catalog.yaml" -f json "$src/examples/demo" > "$tmp/out" 2> "$tmp/err"
 st=$?
 [ $st -le 1 ] && ok "--catalog adds to the built-in catalog (exit $st)" || { ko "--catalog with the built-in catalog (exit $st)"; show "$tmp/err"; }

@@ -339,7 +339,7 @@ static int severity(parser *p, yaml_node_t *v, const char *key, int allow_none, 
 
 static const char *const keys[] = { "version", "exclude", "severity_threshold", "min_severity", "questions", "risks",
 	"ignore", "catalogs", "builtin", "paths", "unparseable", "format", "output", "baseline", "inline_ignores",
-	"report_unused_ignores", "strict" };
+	"report_unused_ignores", "strict", "helm", "helm_values", "compose_overrides" };
 
 /* Edit distance, '-' and '_' alike (a dash where the key has an underscore is a typo too). */
 static size_t distance(const char *a, const char *b)
@@ -475,12 +475,44 @@ static int top_pair(parser *p, const char *key, yaml_node_t *k, yaml_node_t *v, 
 	}
 	if (!strcmp(key, "paths"))
 		return each_pair(p, v, "`paths`", path_pair, NULL);
+	if (!strcmp(key, "helm")) {
+		if ((rc = want_string(p, v, key, &t)) >= 0)
+			return rc;
+		if (!*t)
+			return error_at(p, v, "`helm` must be auto, never, required or the path of a helm program");
+		if (strchr(t, '/') ? !(t = relative(p, t)) : !(t = own_copy(cfg, t)))
+			return nomem(p);
+		cfg->helm = t;
+		return -1;
+	}
+	if (!strcmp(key, "helm_values") || !strcmp(key, "compose_overrides")) {
+		if ((rc = want_list(p, v, key)) >= 0)
+			return rc;
+		for (i = 0; i < list_size(v); i++) {
+			yaml_node_t *item = list_item(p, v, i);
+			if ((rc = want_string(p, item, key, &t)) >= 0)
+				return rc;
+			if (!*t)
+				return error_at(p, item, "an empty name in `%s`", key);
+			if (key[0] == 'c' && strchr(t, '/'))
+				return error_at(p, item, "`compose_overrides` holds file-name globs (e.g. compose.*.yaml), "
+					"not paths: `%s` has a /", t);
+			if (key[0] == 'h' && t[0] == '/')
+				return error_at(p, item, "`helm_values` paths are relative to each chart: `%s` is absolute", t);
+			if (!(t = own_copy(cfg, t)))
+				return nomem(p);
+			if (key[0] == 'c' ? push_string(&cfg->compose_overrides, &cfg->compose_override_count, t) != 0
+				: push_string(&cfg->helm_values, &cfg->helm_value_count, t) != 0)
+				return nomem(p);
+		}
+		return -1;
+	}
 	near = nearest_key(key);
 	if (near)
 		return error_at(p, k, "unknown key `%s` (did you mean `%s`?)", key, near);
 	return error_at(p, k, "unknown key `%s` (expected version, exclude, severity_threshold, min_severity, questions, "
 		"risks, ignore, catalogs, builtin, paths, unparseable, format, output, baseline, inline_ignores, "
-		"report_unused_ignores or strict)", key);
+		"report_unused_ignores, strict, helm, helm_values or compose_overrides)", key);
 }
 
 int config_parse(scan_config *cfg, const char *path, const char *data, size_t len, FILE *errs)
@@ -780,6 +812,11 @@ int config_print(const scan_config *cfg, FILE *out)
 	fprintf(out, "inline_ignores: %s\n", cfg->inline_ignores ? "true" : "false");
 	fprintf(out, "report_unused_ignores: %s\n", cfg->report_unused_ignores ? "true" : "false");
 	fprintf(out, "strict: %s\n", cfg->strict ? "true" : "false");
+	fputs("helm: ", out);
+	yaml_string(out, cfg->helm ? cfg->helm : "auto");
+	fputc('\n', out);
+	string_list(out, "helm_values", cfg->helm_values, cfg->helm_value_count);
+	string_list(out, "compose_overrides", cfg->compose_overrides, cfg->compose_override_count);
 	return ferror(out) ? EXIT_TROUBLE : EXIT_CLEAN;
 }
 

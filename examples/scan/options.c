@@ -51,6 +51,9 @@ static const char usage_text[] =
 	"                              or error (exit 2)\n"
 	"      --stdin-name NAME       the path shown for standard input, also used to detect\n"
 	"                              its kind by name (e.g. deploy/compose.yaml)\n"
+	"      --helm PATH             render Helm charts with this helm (default: helm on PATH,\n"
+	"                              else a note per chart); auto, never, or required (helm\n"
+	"                              on PATH, a chart that cannot be rendered is an error)\n"
 	"  -j, --jobs N                worker threads (default: the number of CPUs)\n"
 	"      --limit NAME=N          change a resource limit of the library (repeatable), e.g.\n"
 	"                              max_input_bytes, max_documents, max_findings,\n"
@@ -76,7 +79,7 @@ static const char usage_text[] =
 enum opt_id {
 	OPT_FORMAT, OPT_OUTPUT, OPT_MIN_SEVERITY, OPT_COLOR, OPT_VERBOSE, OPT_CATALOG, OPT_NO_BUILTIN,
 	OPT_QUESTION, OPT_RISK, OPT_IGNORE, OPT_NO_INLINE_IGNORES, OPT_LIST_PATTERNS, OPT_EXPLAIN,
-	OPT_KIND, OPT_EXCLUDE, OPT_UNPARSEABLE, OPT_STDIN_NAME, OPT_JOBS, OPT_LIMIT, OPT_THRESHOLD, OPT_VERSION, OPT_HELP,
+	OPT_KIND, OPT_EXCLUDE, OPT_UNPARSEABLE, OPT_STDIN_NAME, OPT_HELM, OPT_JOBS, OPT_LIMIT, OPT_THRESHOLD, OPT_VERSION, OPT_HELP,
 	OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_REPORT_UNUSED
 };
 
@@ -105,6 +108,7 @@ static const option_spec options[] = {
 	{ "exclude", 0, 1, OPT_EXCLUDE },
 	{ "unparseable", 0, 1, OPT_UNPARSEABLE },
 	{ "stdin-name", 0, 1, OPT_STDIN_NAME },
+	{ "helm", 0, 1, OPT_HELM },
 	{ "jobs", 'j', 1, OPT_JOBS },
 	{ "limit", 0, 1, OPT_LIMIT },
 	{ "severity-threshold", 0, 1, OPT_THRESHOLD },
@@ -263,6 +267,11 @@ static int apply(scan_config *cfg, enum opt_id id, char *value)
 		if (!*value)
 			return usage_error("%s", "--stdin-name needs a name");
 		cfg->stdin_name = value;
+		return -1;
+	case OPT_HELM:
+		if (!*value)
+			return usage_error("%s", "--helm needs a program (a path, or auto, never, required)");
+		cfg->helm = value;
 		return -1;
 	case OPT_JOBS: return parse_jobs(cfg, value);
 	case OPT_LIMIT: return each_item(cfg, value, parse_limit);
@@ -434,6 +443,8 @@ void free_options(scan_config *cfg)
 	free((void *)cfg->ignores);
 	free((void *)cfg->paths);
 	free((void *)cfg->excludes);
+	free((void *)cfg->compose_overrides);
+	free((void *)cfg->helm_values);
 	config_free(cfg);
 }
 

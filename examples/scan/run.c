@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,26 +28,54 @@ typedef struct parsed {
 	int failed;
 	int skipped;                 /* skipped for the reason in err (not an error) */
 	tmdk_error err;
+	char *helm_stream;           /* standard input that is a rendered Helm stream (split later) */
+	size_t helm_len;
 } parsed;
 
 typedef struct range {
-	size_t first, count;
+	size_t unit;                 /* index in run_ctx.units */
+	size_t first, count;         /* within the unit's set */
 	tmdk_findings *findings;
 	int nomem;                   /* set by the worker that owns the range */
 } range;
+
+/* A file a unit uses that the walk did not give (a kustomize base outside the scanned folder). */
+typedef struct extra {
+	char *path;
+	tmdk_artifact *artifact;     /* NULL when it failed or is no artifact */
+	int failed;
+	tmdk_error err;
+} extra;
+
+/* One deployment unit to scan: its artifacts are one set ($set sees them, nothing else). */
+typedef struct unit_scan {
+	const tmdk_unit *unit;       /* NULL: the inputs named on the command line */
+	const char *kind, *path;
+	const tmdk_artifact **set;
+	const char **set_path;       /* the member path of each set item (for scan errors) */
+	size_t set_count;
+	unsigned char *scan_failed;  /* per set item */
+	tmdk_error *scan_err;
+	char **notes;                /* notes of the run (Helm), besides the library's */
+	size_t note_count;
+	int failed;                  /* the unit could not be rendered: err */
+	tmdk_error err;
+	tmdk_artifact **owned;       /* artifacts this unit made (rendered Helm templates) */
+	size_t owned_count;
+} unit_scan;
 
 typedef struct run_ctx {
 	const scan_config *cfg;
 	const input_list *inputs;
 	parsed *parsed;
-	const tmdk_artifact **set;   /* the parsed artifacts, in input order */
-	size_t set_count;
-	size_t *set_input;           /* input index of each set member */
+	tmdk_units *decided;         /* the library's units of the walked files */
+	unit_scan *units;
+	size_t unit_count;
+	extra *extras;
+	size_t extra_count, extra_cap;
 	range *ranges;
-	size_t range_count;
+	size_t range_count, set_total;
 	tmdk_scanner **scanners;     /* one per worker */
-	unsigned char *scan_failed;  /* per set member */
-	tmdk_error *scan_err;
 } run_ctx;
 
 void print_error(const char *path, unsigned int line, unsigned int column, const char *message)
@@ -242,7 +271,8 @@ static unsigned int candidate_flags(const scan_config *cfg, const input *in)
  * Standard input: --kind, or detection by content with errors reported; with
  * --stdin-name, a candidate like a file of that name.
  */
-static int parse_stdin(tmdk_artifact **out, int *skipped, const input *in, const scan_config *cfg, tmdk_error *err)
+static int parse_stdin(tmdk_artifact **out, int *skipped, parsed *p, const input *in, const scan_config *cfg,
+	tmdk_error *err)
 {
 	const char *name = in->path;
 	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
@@ -257,6 +287,12 @@ static int parse_stdin(tmdk_artifact **out, int *skipped, const input *in, const
 	data = read_stdin(o.max_input_bytes ? o.max_input_bytes : TMDK_DEFAULT_MAX_INPUT_BYTES, &len, err);
 	if (!data)
 		return err->code;
+	if ((cfg->kind == TMDK_KIND_AUTO || cfg->kind == TMDK_KIND_KUBERNETES) && helm_is_stream(data, len)) {
+		/* `helm template CHART | tmdk-scan --stdin-name CHART -`: one artifact per template, later */
+		p->helm_stream = data;
+		p->helm_len = len;
+		return TMDK_OK;
+	}
 	if (cfg->stdin_name) {
 		tmdk_candidate_status status;
 		o.kind = kind;
@@ -300,7 +336,7 @@ static void parse_one(run_ctx *ctx, size_t item, unsigned int worker)
 	(void)worker;
 	apply_parse_limits(&o, ctx->cfg);
 	if (in->is_stdin) {
-		rc = parse_stdin(&p->artifact, &p->skipped, in, ctx->cfg, &p->err);
+		rc = parse_stdin(&p->artifact, &p->skipped, p, in, ctx->cfg, &p->err);
 	} else {
 		if (in->named)
 			o.kind = ctx->cfg->kind;
@@ -313,7 +349,7 @@ static void parse_one(run_ctx *ctx, size_t item, unsigned int worker)
 		p->artifact = NULL;
 		return;
 	}
-	if (p->skipped)
+	if (p->skipped || p->helm_stream)
 		return;
 	p->kind = tmdk_artifact_kind(p->artifact);
 	if (p->kind == TMDK_KIND_UNKNOWN) {
@@ -322,11 +358,271 @@ static void parse_one(run_ctx *ctx, size_t item, unsigned int worker)
 	}
 }
 
+/* ---- deployment units ----------------------------------------------------------------- */
+
+static int is_folder_path(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A file a unit follows outside the walked files: parsed once, as a Kubernetes manifest. */
+static extra *get_extra(run_ctx *ctx, const char *path)
+{
+	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
+	tmdk_candidate_status status;
+	extra *e;
+	size_t i;
+
+	for (i = 0; i < ctx->extra_count; i++)
+		if (strcmp(ctx->extras[i].path, path) == 0)
+			return &ctx->extras[i];
+	if (ctx->extra_count == ctx->extra_cap) {
+		size_t cap = ctx->extra_cap ? ctx->extra_cap * 2 : 16;
+		extra *grown = realloc(ctx->extras, cap * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		ctx->extras = grown;
+		ctx->extra_cap = cap;
+	}
+	e = &ctx->extras[ctx->extra_count];
+	memset(e, 0, sizeof(*e));
+	if (!(e->path = strdup(path)))
+		return NULL;
+	ctx->extra_count++;
+	apply_parse_limits(&o, ctx->cfg);
+	o.kind = TMDK_KIND_KUBERNETES;   /* kustomize resources are Kubernetes manifests */
+	if (tmdk_candidate_parse_file(&e->artifact, &status, path, TMDK_CANDIDATE_NAMED, &o, &e->err) != TMDK_OK) {
+		e->failed = 1;
+		e->artifact = NULL;
+	} else if (status != TMDK_CANDIDATE_ARTIFACT) {
+		tmdk_artifact_free(e->artifact);
+		e->artifact = NULL;
+	}
+	return e;
+}
+
+static int unit_add_artifact(unit_scan *u, const tmdk_artifact *a, const char *path)
+{
+	const tmdk_artifact **set = realloc((void *)u->set, (u->set_count + 1) * sizeof(*set));
+	const char **paths;
+	if (!set)
+		return -1;
+	u->set = set;
+	paths = realloc((void *)u->set_path, (u->set_count + 1) * sizeof(*paths));
+	if (!paths)
+		return -1;
+	u->set_path = paths;
+	u->set[u->set_count] = a;
+	u->set_path[u->set_count++] = path;
+	return 0;
+}
+
+static int unit_add_note(unit_scan *u, const char *text)
+{
+	char **notes = realloc(u->notes, (u->note_count + 1) * sizeof(*notes));
+	if (!notes)
+		return -1;
+	u->notes = notes;
+	if (!(u->notes[u->note_count] = strdup(text)))
+		return -1;
+	u->note_count++;
+	return 0;
+}
+
+static int unit_take_artifacts(unit_scan *u, tmdk_artifact **arts, size_t n)
+{
+	size_t i;
+	u->owned = arts;
+	u->owned_count = n;
+	for (i = 0; i < n; i++)
+		if (unit_add_artifact(u, arts[i], tmdk_artifact_name(arts[i])) != 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * A chart: rendered with helm when it can be (each template one artifact),
+ * else a note saying how to render it. A helm that fails is a note, or an
+ * error when the configuration asks for rendering (--helm PATH, `helm:`).
+ */
+static int helm_unit(run_ctx *ctx, unit_scan *u)
+{
+	const scan_config *cfg = ctx->cfg;
+	char why[1024], text[1400];
+	tmdk_artifact **arts;
+	size_t len, n;
+	char *data;
+	int rc = helm_render(cfg, u->path, &data, &len, why, sizeof(why));
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		rc = helm_split(cfg, u->path, data, len, &arts, &n, &u->err);
+		free(data);
+		if (rc == TMDK_ENOMEM)
+			return -1;
+		if (rc == TMDK_OK)
+			return unit_take_artifacts(u, arts, n);
+		snprintf(why, sizeof(why), "`helm template %s` gave output tmdk-scan cannot read: %s%s%u", u->path,
+			u->err.message, u->err.line ? " at line " : "", u->err.line);
+		if (!u->err.line)
+			why[strlen(why) - 1] = '\0';
+		rc = 2;
+	}
+	if (rc == 2 && helm_required(cfg)) {
+		tmdk_error_clear(&u->err);
+		u->err.code = TMDK_EIO;
+		snprintf(u->err.message, sizeof(u->err.message), "chart not rendered: %.230s", why);
+		u->failed = 1;
+		return 0;
+	}
+	if (rc == 1 && helm_required(cfg) && strcmp(cfg->helm, "never") != 0) {
+		tmdk_error_clear(&u->err);
+		u->err.code = TMDK_EIO;
+		snprintf(u->err.message, sizeof(u->err.message), "chart not rendered (the configuration asks for it): %.200s",
+			why);
+		u->failed = 1;
+		return 0;
+	}
+	snprintf(text, sizeof(text), "Helm chart not rendered (%s): its templates are not scanned; "
+		"render it with `helm template %s | tmdk-scan --stdin-name %s -`", why, u->path, u->path);
+	return unit_add_note(u, text);
+}
+
+/* A rendered Helm stream on standard input: one artifact per `# Source:` template. */
+static int stdin_helm_stream(run_ctx *ctx, unit_scan *u)
+{
+	size_t i;
+	for (i = 0; i < ctx->inputs->count; i++) {
+		parsed *p = &ctx->parsed[i];
+		tmdk_artifact **arts;
+		size_t n;
+		int rc;
+		if (!p->helm_stream)
+			continue;
+		rc = helm_split(ctx->cfg, ctx->cfg->stdin_name ? ctx->cfg->stdin_name : "<stdin>", p->helm_stream,
+			p->helm_len, &arts, &n, &p->err);
+		free(p->helm_stream);
+		p->helm_stream = NULL;
+		if (rc == TMDK_ENOMEM)
+			return -1;
+		if (rc != TMDK_OK) {
+			p->failed = 1;
+			continue;
+		}
+		if (u->owned) {   /* standard input is read once: one stream at most */
+			for (i = 0; i < n; i++)
+				tmdk_artifact_free(arts[i]);
+			free(arts);
+			return 0;
+		}
+		if (unit_take_artifacts(u, arts, n) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The set of a library unit: its scanned members, parsed (walked_input maps the library's indexes). */
+static int fill_unit(run_ctx *ctx, unit_scan *u, const size_t *walked_input)
+{
+	size_t m;
+	for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
+		tmdk_unit_role role;
+		const char *path = tmdk_unit_member(u->unit, m, &role);
+		size_t idx = tmdk_unit_member_input(u->unit, m);
+		if (role != TMDK_UNIT_MEMBER_SCANNED)
+			continue;
+		if (idx != (size_t)-1) {
+			idx = walked_input[idx];
+			if (ctx->parsed[idx].artifact && unit_add_artifact(u, ctx->parsed[idx].artifact, path) != 0)
+				return -1;
+		} else {
+			extra *e = get_extra(ctx, path);
+			if (!e)
+				return -1;
+			if (e->artifact && unit_add_artifact(u, e->artifact, e->path) != 0)
+				return -1;
+		}
+	}
+	if (u->kind && strcmp(u->kind, "helm-chart") == 0)
+		return helm_unit(ctx, u);
+	return 0;
+}
+
+/*
+ * The units: those the library decides for the walked files, then (last)
+ * one unit of the files named on the command line and standard input,
+ * scanned together as before units existed.
+ */
+static int decide_units(run_ctx *ctx)
+{
+	const input_list *inputs = ctx->inputs;
+	tmdk_unit_input *walked = calloc(inputs->count + 1, sizeof(*walked));
+	size_t *walked_input = calloc(inputs->count + 1, sizeof(*walked_input));
+	const char **roots = calloc(ctx->cfg->path_count + 1, sizeof(*roots));
+	const char **overrides = ctx->cfg->compose_overrides;
+	tmdk_units_options o = TMDK_UNITS_OPTIONS_INIT;
+	tmdk_error err;
+	size_t i, n = 0, root_count = 0, named = 0, count;
+	int rc = -1;
+
+	if (!walked || !walked_input || !roots)
+		goto out;
+	for (i = 0; i < ctx->cfg->path_count; i++)
+		if (strcmp(ctx->cfg->paths[i], "-") != 0 && is_folder_path(ctx->cfg->paths[i]))
+			roots[root_count++] = ctx->cfg->paths[i];
+	for (i = 0; i < inputs->count; i++) {
+		if (inputs->items[i].named) {
+			named++;
+			continue;
+		}
+		walked[n].path = inputs->items[i].path;
+		walked[n].kind = ctx->parsed[i].artifact ? ctx->parsed[i].kind : TMDK_KIND_UNKNOWN;
+		walked_input[n++] = i;
+	}
+	o.compose_overrides = overrides;
+	o.compose_override_count = ctx->cfg->compose_override_count;
+	if (tmdk_units_decide(&ctx->decided, roots, root_count, walked, n, &o, &err) != TMDK_OK) {
+		fprintf(stderr, "%s: %s\n", PROGRAM, err.message);
+		goto out;
+	}
+	count = tmdk_units_count(ctx->decided) + (named ? 1 : 0);
+	if (!(ctx->units = calloc(count + 1, sizeof(*ctx->units))))
+		goto out;
+	for (i = 0; i < tmdk_units_count(ctx->decided); i++) {
+		unit_scan *u = &ctx->units[ctx->unit_count++];
+		u->unit = tmdk_units_at(ctx->decided, i);
+		u->kind = tmdk_unit_kind_name(tmdk_unit_get_kind(u->unit));
+		u->path = tmdk_unit_path(u->unit);
+		if (fill_unit(ctx, u, walked_input) != 0)
+			goto out;
+	}
+	if (named) {
+		unit_scan *u = &ctx->units[ctx->unit_count++];
+		u->kind = "files";
+		u->path = "(command line)";
+		for (i = 0; i < inputs->count; i++)
+			if (inputs->items[i].named && ctx->parsed[i].artifact &&
+			    unit_add_artifact(u, ctx->parsed[i].artifact, inputs->items[i].path) != 0)
+				goto out;
+		if (stdin_helm_stream(ctx, u) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(walked);
+	free(walked_input);
+	free((void *)roots);
+	return rc;
+}
+
 /* ---- phase 2: scanning ------------------------------------------------------------- */
 
 static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 {
 	range *r = &ctx->ranges[item];
+	unit_scan *u = &ctx->units[r->unit];
 	tmdk_scanner *s = ctx->scanners[worker];
 	tmdk_error err;
 	size_t i;
@@ -335,7 +631,7 @@ static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 		r->nomem = 1;
 		return;
 	}
-	if (tmdk_scanner_scan_range(s, ctx->set, ctx->set_count, r->first, r->count, tmdk_findings_collect,
+	if (tmdk_scanner_scan_range(s, u->set, u->set_count, r->first, r->count, tmdk_findings_collect,
 		    r->findings, &err) == TMDK_OK)
 		return;
 	/* Something failed (a limit): scan the range's artifacts one by one to keep the others' findings. */
@@ -346,9 +642,9 @@ static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 		return;
 	}
 	for (i = r->first; i < r->first + r->count; i++) {
-		if (tmdk_scanner_scan_range(s, ctx->set, ctx->set_count, i, 1, tmdk_findings_collect, r->findings,
-			    &ctx->scan_err[i]) != TMDK_OK)
-			ctx->scan_failed[i] = 1;
+		if (tmdk_scanner_scan_range(s, u->set, u->set_count, i, 1, tmdk_findings_collect, r->findings,
+			    &u->scan_err[i]) != TMDK_OK)
+			u->scan_failed[i] = 1;
 	}
 }
 
@@ -382,10 +678,59 @@ static int add_finding(const scan_config *cfg, tmdk_report *report, const tmdk_f
 	return tmdk_report_add_suppressed(report, f, text);
 }
 
+static int report_unit(run_ctx *ctx, tmdk_report *report, size_t index, size_t *range_at, int *failures)
+{
+	unit_scan *u = &ctx->units[index];
+	size_t m;
+
+	if (tmdk_report_begin_unit(report, u->kind, u->path) != TMDK_OK)
+		return -1;
+	if (u->unit) {
+		for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
+			tmdk_unit_role role;
+			const char *path = tmdk_unit_member(u->unit, m, &role);
+			if (tmdk_report_add_unit_member(report, path, tmdk_unit_role_name(role)) != TMDK_OK)
+				return -1;
+		}
+		for (m = 0; m < tmdk_unit_note_count(u->unit); m++)
+			if (tmdk_report_add_unit_note(report, tmdk_unit_note(u->unit, m)) != TMDK_OK)
+				return -1;
+	}
+	for (m = 0; m < u->owned_count; m++)
+		if (tmdk_report_add_unit_member(report, tmdk_artifact_name(u->owned[m]), "template") != TMDK_OK)
+			return -1;
+	for (m = 0; m < u->note_count; m++)
+		if (tmdk_report_add_unit_note(report, u->notes[m]) != TMDK_OK)
+			return -1;
+	for (; *range_at < ctx->range_count && ctx->ranges[*range_at].unit == index; (*range_at)++) {
+		const range *r = &ctx->ranges[*range_at];
+		size_t k;
+		if (r->nomem)
+			return -1;
+		for (k = 0; k < tmdk_findings_count(r->findings); k++)
+			if (add_finding(ctx->cfg, report, tmdk_findings_at(r->findings, k)) != TMDK_OK)
+				return -1;
+	}
+	if (u->failed) {
+		if (record_error(ctx, report, u->path, &u->err) != TMDK_OK)
+			return -1;
+		(*failures)++;
+	}
+	for (m = 0; m < u->set_count; m++) {
+		if (!u->scan_failed[m])
+			continue;
+		if (record_error(ctx, report, u->set_path[m], &u->scan_err[m]) != TMDK_OK)
+			return -1;
+		(*failures)++;
+	}
+	tmdk_report_end_unit(report);
+	return 0;
+}
+
 static int fill_report(run_ctx *ctx, tmdk_report *report, run_stats *stats)
 {
 	const input_list *inputs = ctx->inputs;
-	size_t i;
+	size_t i, range_at = 0;
 	int failures = 0;
 
 	for (i = 0; i < inputs->count; i++) {
@@ -410,23 +755,33 @@ static int fill_report(run_ctx *ctx, tmdk_report *report, run_stats *stats)
 		if (rc != TMDK_OK)
 			return -1;
 	}
-	for (i = 0; i < ctx->range_count; i++) {
-		size_t k;
-		if (ctx->ranges[i].nomem)
+	/* Files followed outside the walked ones (kustomize bases): scanned, or errors. */
+	for (i = 0; i < ctx->extra_count; i++) {
+		const extra *e = &ctx->extras[i];
+		int rc;
+		if (e->failed) {
+			rc = record_error(ctx, report, e->path, &e->err);
+			failures++;
+		} else {
+			rc = tmdk_report_add_file(report, e->path, e->artifact ? tmdk_artifact_kind(e->artifact) : TMDK_KIND_UNKNOWN);
+		}
+		if (rc != TMDK_OK)
 			return -1;
-		for (k = 0; k < tmdk_findings_count(ctx->ranges[i].findings); k++)
-			if (add_finding(ctx->cfg, report, tmdk_findings_at(ctx->ranges[i].findings, k)) != TMDK_OK)
+	}
+	for (i = 0; i < ctx->unit_count; i++) {
+		size_t k;
+		for (k = 0; k < ctx->units[i].owned_count; k++)
+			if (tmdk_report_add_file(report, tmdk_artifact_name(ctx->units[i].owned[k]), TMDK_KIND_KUBERNETES) != TMDK_OK)
 				return -1;
 	}
-	for (i = 0; i < ctx->set_count; i++) {
-		stats->documents += tmdk_artifact_document_count(ctx->set[i]);
-		if (!ctx->scan_failed[i])
-			continue;
-		if (record_error(ctx, report, inputs->items[ctx->set_input[i]].path, &ctx->scan_err[i]) != TMDK_OK)
+	for (i = 0; i < ctx->unit_count; i++)
+		if (report_unit(ctx, report, i, &range_at, &failures) != 0)
 			return -1;
-		failures++;
-	}
-	stats->artifacts = ctx->set_count;
+	for (i = 0; i < inputs->count; i++)
+		if (ctx->parsed[i].artifact) {
+			stats->artifacts++;
+			stats->documents += tmdk_artifact_document_count(ctx->parsed[i].artifact);
+		}
 	stats->errors = (size_t)failures;
 	return failures;
 }
@@ -435,31 +790,35 @@ static int fill_report(run_ctx *ctx, tmdk_report *report, run_stats *stats)
 
 static int prepare_scan(run_ctx *ctx, const tmdk_catalog *catalog)
 {
-	const input_list *inputs = ctx->inputs;
 	tmdk_scan_options o;
 	tmdk_error err;
-	size_t i;
+	size_t i, count = 0, at = 0;
 
-	ctx->set = calloc(inputs->count + 1, sizeof(*ctx->set));
-	ctx->set_input = calloc(inputs->count + 1, sizeof(*ctx->set_input));
-	ctx->scan_failed = calloc(inputs->count + 1, 1);
-	ctx->scan_err = calloc(inputs->count + 1, sizeof(*ctx->scan_err));
 	ctx->scanners = calloc(ctx->cfg->jobs, sizeof(*ctx->scanners));
-	if (!ctx->set || !ctx->set_input || !ctx->scan_failed || !ctx->scan_err || !ctx->scanners)
+	if (!ctx->scanners)
 		return -1;
-	for (i = 0; i < inputs->count; i++)
-		if (ctx->parsed[i].artifact) {
-			ctx->set_input[ctx->set_count] = i;
-			ctx->set[ctx->set_count++] = ctx->parsed[i].artifact;
-		}
-	ctx->range_count = (ctx->set_count + RANGE_SIZE - 1) / RANGE_SIZE;
-	ctx->ranges = calloc(ctx->range_count + 1, sizeof(*ctx->ranges));
+	for (i = 0; i < ctx->unit_count; i++) {
+		unit_scan *u = &ctx->units[i];
+		u->scan_failed = calloc(u->set_count + 1, 1);
+		u->scan_err = calloc(u->set_count + 1, sizeof(*u->scan_err));
+		if (!u->scan_failed || !u->scan_err)
+			return -1;
+		count += (u->set_count + RANGE_SIZE - 1) / RANGE_SIZE;
+		ctx->set_total += u->set_count;
+	}
+	ctx->ranges = calloc(count + 1, sizeof(*ctx->ranges));
 	if (!ctx->ranges)
 		return -1;
-	for (i = 0; i < ctx->range_count; i++) {
-		ctx->ranges[i].first = i * RANGE_SIZE;
-		ctx->ranges[i].count = ctx->set_count - i * RANGE_SIZE < RANGE_SIZE ? ctx->set_count - i * RANGE_SIZE : RANGE_SIZE;
+	for (i = 0; i < ctx->unit_count; i++) {
+		size_t first;
+		for (first = 0; first < ctx->units[i].set_count; first += RANGE_SIZE) {
+			size_t left = ctx->units[i].set_count - first;
+			ctx->ranges[at].unit = i;
+			ctx->ranges[at].first = first;
+			ctx->ranges[at++].count = left < RANGE_SIZE ? left : RANGE_SIZE;
+		}
 	}
+	ctx->range_count = at;
 	scan_options_from_config(&o, ctx->cfg);
 	for (i = 0; i < ctx->cfg->jobs; i++)
 		if (tmdk_scanner_new(&ctx->scanners[i], catalog, &o, &err) != TMDK_OK) {
@@ -471,20 +830,38 @@ static int prepare_scan(run_ctx *ctx, const tmdk_catalog *catalog)
 
 static void free_ctx(run_ctx *ctx)
 {
-	size_t i;
-	for (i = 0; ctx->parsed && i < ctx->inputs->count; i++)
+	size_t i, k;
+	for (i = 0; ctx->parsed && i < ctx->inputs->count; i++) {
 		tmdk_artifact_free(ctx->parsed[i].artifact);
+		free(ctx->parsed[i].helm_stream);
+	}
 	for (i = 0; ctx->ranges && i < ctx->range_count; i++)
 		tmdk_findings_free(ctx->ranges[i].findings);
 	for (i = 0; ctx->scanners && i < ctx->cfg->jobs; i++)
 		tmdk_scanner_free(ctx->scanners[i]);
+	for (i = 0; i < ctx->unit_count; i++) {
+		unit_scan *u = &ctx->units[i];
+		free((void *)u->set);
+		free((void *)u->set_path);
+		free(u->scan_failed);
+		free(u->scan_err);
+		for (k = 0; k < u->note_count; k++)
+			free(u->notes[k]);
+		free(u->notes);
+		for (k = 0; k < u->owned_count; k++)
+			tmdk_artifact_free(u->owned[k]);
+		free(u->owned);
+	}
+	for (i = 0; i < ctx->extra_count; i++) {
+		free(ctx->extras[i].path);
+		tmdk_artifact_free(ctx->extras[i].artifact);
+	}
+	free(ctx->extras);
+	free(ctx->units);
+	tmdk_units_free(ctx->decided);
 	free(ctx->parsed);
-	free((void *)ctx->set);
-	free(ctx->set_input);
 	free(ctx->ranges);
 	free(ctx->scanners);
-	free(ctx->scan_failed);
-	free(ctx->scan_err);
 }
 
 int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_list *inputs, tmdk_report *report,
@@ -506,9 +883,9 @@ int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_li
 	t = now();
 	stats->files_parsed = inputs->count;
 	stats->parse_seconds = t - started;
-	if (prepare_scan(&ctx, catalog) != 0)
+	if (decide_units(&ctx) != 0 || prepare_scan(&ctx, catalog) != 0)
 		goto done;
-	if (run_pool(&ctx, scan_range_item, ctx.range_count, RANGE_SIZE, ctx.set_count, cfg->jobs, "scanned", started) != 0)
+	if (run_pool(&ctx, scan_range_item, ctx.range_count, RANGE_SIZE, ctx.set_total, cfg->jobs, "scanned", started) != 0)
 		goto done;
 	stats->scan_seconds = now() - t;
 	rc = fill_report(&ctx, report, stats);

@@ -84,6 +84,12 @@ typedef struct scan_config {
 	size_t config_ignore_count;
 	path_rule *path_rules;       /* `paths:` of the configuration */
 	size_t path_rule_count;
+	/* Deployment units (unit.h): compose overrides and Helm. */
+	const char **compose_overrides; /* `compose_overrides:` globs: overrides of their folder's main compose file */
+	size_t compose_override_count;
+	const char *helm;            /* --helm PATH, `helm:` (auto, never, required, PATH); NULL: auto */
+	const char **helm_values;    /* `helm_values:` files, relative to each chart */
+	size_t helm_value_count;
 	char **owned;                /* strings the configuration allocated */
 	size_t owned_count;
 } scan_config;
@@ -157,6 +163,21 @@ int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_li
 	tmdk_report *report, run_stats *stats);
 /** Print "path:line:col: error: message" to stderr. */
 void print_error(const char *path, unsigned int line, unsigned int column, const char *message);
+
+/* helm.c */
+/** The text is a rendered Helm stream (its first line that is not blank or `---` is a `# Source:` comment). */
+int helm_is_stream(const char *data, size_t len);
+/**
+ * Split a rendered stream by its `# Source: CHART/PATH` comments into one
+ * Kubernetes artifact per template, named CHART_DIR/PATH. @return TMDK_OK,
+ * TMDK_EPARSE (a bad stream, err says where), TMDK_ENOMEM, or a parse error.
+ */
+int helm_split(const scan_config *cfg, const char *chart_dir, const char *data, size_t len, tmdk_artifact ***out,
+	size_t *count, tmdk_error *err);
+/** @return 0 rendered (*out, malloc'd), 1 no helm (why), 2 helm failed (why), -1 out of memory. */
+int helm_render(const scan_config *cfg, const char *chart, char **out, size_t *len_out, char *why, size_t why_size);
+/** The configuration asks for rendering (`helm: required` or a helm named): failures are errors. */
+int helm_required(const scan_config *cfg);
 
 /* patterns.c */
 /** 1 if the pattern passes the --question/--risk/--ignore/--min-severity filters. */

@@ -119,6 +119,23 @@ TMDK_API int tmdk_report_add_error(tmdk_report *report, const char *path, unsign
  */
 TMDK_API int tmdk_report_add_skipped(tmdk_report *report, const char *path, unsigned int line,
 	unsigned int column, const char *reason);
+/**
+ * A deployment unit (include/tmdk/unit.h; `kind` as tmdk_unit_kind_name,
+ * or any name such as "files" for inputs named on a command line): findings
+ * added after this call belong to it, until the next unit or
+ * tmdk_report_end_unit. Units are reported in the order they are begun
+ * (JSON `units[]`, each finding's `unit`).
+ */
+TMDK_API int tmdk_report_begin_unit(tmdk_report *report, const char *kind, const char *path);
+/** A member file of the current unit and its role ("scanned", "override", "patch", "config", "template"). */
+TMDK_API int tmdk_report_add_unit_member(tmdk_report *report, const char *path, const char *role);
+/** A note on the current unit (what could not be rendered, followed or applied): not an error. */
+TMDK_API int tmdk_report_add_unit_note(tmdk_report *report, const char *message);
+/** Findings added from now on belong to no unit. */
+TMDK_API void tmdk_report_end_unit(tmdk_report *report);
+/** The number of units begun. */
+TMDK_API size_t tmdk_report_unit_count(const tmdk_report *report);
+
 /** Add a copy of a finding (suppressed ones included: they are reported as such). */
 TMDK_API int tmdk_report_add_finding(tmdk_report *report, const tmdk_finding *finding);
 /**

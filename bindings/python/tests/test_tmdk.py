@@ -4,6 +4,7 @@ import ctypes
 import gc
 import io
 import json
+import re
 import os
 import pathlib
 import pickle
@@ -776,17 +777,45 @@ class TestReport(ProjectTestCase):
         catalog = tmdk.Catalog.load(catalog_path, builtin=False)
         result = catalog.scan(self.project.root, errors="collect")
         date = None
+        # The CLI scans deployment units (include/tmdk/unit.h); the Python package does not
+        # know units yet: the reports agree once the unit keys and sections are left out
+        # (this project's folders do not share cross-document findings).
+        def without_units(fmt, text):
+            if fmt == "markdown":
+                return re.sub(r"\n## Deployment units\n.*?(?=\n## |\Z)", "", text, flags=re.S)
+            d = json.loads(text)
+            if fmt == "json":
+                for key in ("units", "notes"):
+                    d.pop(key, None)
+                    d["stats"].pop(key, None)
+                for f in d["findings"] + d["suppressed"]:
+                    f.pop("unit", None)
+            else:
+                run = d["runs"][0]
+                run.get("properties", {}).pop("units", None)
+                if not run.get("properties", True):
+                    del run["properties"]
+                for r in run["results"]:
+                    r.pop("logicalLocations", None)
+                    r.get("properties", {}).pop("unit", None)
+                for n in run.get("invocations", [{}])[0].get("toolExecutionNotifications", [])[:]:
+                    if n.get("descriptor", {}).get("id") == "unit-note":
+                        run["invocations"][0]["toolExecutionNotifications"].remove(n)
+            return d
         for fmt in ("json", "sarif", "markdown"):
             out = subprocess.run([cli, "--no-builtin", "--catalog", catalog_path, "--format", fmt,
                                   self.project.root], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                  check=False).stdout.decode()
             if fmt == "json":  # the CLI dates and times its scan
-                out = json.loads(out)
+                out = without_units(fmt, out)
                 date = out["date"]
-                mine = json.loads(tmdk.report(result, fmt, tool_name="tmdk-scan", date=date))
+                mine = without_units(fmt, tmdk.report(result, fmt, tool_name="tmdk-scan", date=date))
                 del out["stats"]["duration_ms"], mine["stats"]["duration_ms"]
             else:
+                out = without_units(fmt, out)
                 mine = tmdk.report(result, fmt, tool_name="tmdk-scan", date=date)
+                if fmt == "sarif":
+                    mine = json.loads(mine)
             self.assertEqual(out, mine, fmt)
 
 
