@@ -114,15 +114,23 @@ static void location(tmdk__out *o, const tmdk_finding *f)
 	}
 }
 
-static void finding_item(tmdk__out *o, const tmdk_finding *f)
+static void finding_item(const tmdk__view *v, tmdk__out *o, const tmdk_finding *f)
 {
 	const tmdk_pattern *p = tmdk_finding_pattern(f);
+	const tmdk__report_unit *u = tmdk__report_finding_unit(v->report, f);
 	tmdk__out_printf(o, "- **%s** ", tmdk__severity_upper(tmdk_pattern_severity(p)));
 	tmdk__out_markdown_code(o, tmdk_pattern_id(p));
 	tmdk__out_str(o, " ");
 	tmdk__out_markdown_prose(o, tmdk_finding_message(f));
 	tmdk__out_str(o, "\n");
 	location(o, f);
+	if (u) {
+		tmdk__out_str(o, "  - unit: ");
+		tmdk__out_markdown(o, u->kind);
+		tmdk__out_str(o, " ");
+		tmdk__out_markdown_code(o, u->path);
+		tmdk__out_str(o, "\n");
+	}
 	if (tmdk_finding_suppressed(f)) {
 		tmdk__out_str(o, "  - suppressed: ");
 		tmdk__out_markdown_prose(o, tmdk_finding_suppression(f));
@@ -182,7 +190,7 @@ static void risk_section(const tmdk__view *v, tmdk__out *o, tmdk_risk risk, size
 	if (total) {
 		tmdk__out_str(o, "\n**Found**\n\n");
 		for (; *next < v->shown_count && tmdk_pattern_risk(tmdk_finding_pattern(v->grouped[*next])) == risk; (*next)++)
-			finding_item(o, v->grouped[*next]);
+			finding_item(v, o, v->grouped[*next]);
 		tmdk__out_str(o, "\n**Mitigations**\n\n");
 		for (i = 0; i < v->pattern_count; i++) {
 			const tmdk_pattern *p = v->patterns[i].pattern;
@@ -232,7 +240,7 @@ static void suppressed(const tmdk__view *v, tmdk__out *o)
 		return;
 	tmdk__out_str(o, "\n## Accepted risks (suppressed)\n\n");
 	for (i = 0; i < v->suppressed_count; i++)
-		finding_item(o, v->suppressed[i]);
+		finding_item(v, o, v->suppressed[i]);
 }
 
 static void errors(const tmdk__view *v, tmdk__out *o)
@@ -271,6 +279,33 @@ static void skipped(const tmdk__view *v, tmdk__out *o)
 	}
 }
 
+/* What was deployed together: the units, their scanned members and notes. */
+static void units(const tmdk__view *v, tmdk__out *o)
+{
+	const tmdk_report *r = v->report;
+	size_t i, k;
+	if (!r->unit_count)
+		return;
+	tmdk__out_str(o, "\n## Deployment units\n\nCross-document patterns saw each unit apart from the others.\n\n");
+	for (i = 0; i < r->unit_count; i++) {
+		const tmdk__report_unit *u = &r->units[i];
+		size_t scanned = 0;
+		for (k = 0; k < u->member_count; k++)
+			scanned += strcmp(u->roles[k], "scanned") == 0 || strcmp(u->roles[k], "template") == 0;
+		tmdk__out_str(o, "- ");
+		tmdk__out_markdown(o, u->kind);
+		tmdk__out_str(o, " ");
+		tmdk__out_markdown_code(o, u->path);
+		tmdk__out_printf(o, ": %zu file%s scanned, %zu member%s\n", scanned, scanned == 1 ? "" : "s", u->member_count,
+			u->member_count == 1 ? "" : "s");
+		for (k = 0; k < u->note_count; k++) {
+			tmdk__out_str(o, "  - note: ");
+			tmdk__out_markdown_prose(o, u->notes[k]);
+			tmdk__out_str(o, "\n");
+		}
+	}
+}
+
 static void files(const tmdk__view *v, tmdk__out *o)
 {
 	size_t i;
@@ -293,6 +328,7 @@ int tmdk__write_markdown(const tmdk__view *v, tmdk__out *o)
 	suppressed(v, o);
 	errors(v, o);
 	skipped(v, o);
+	units(v, o);
 	files(v, o);
 	return 0;
 }

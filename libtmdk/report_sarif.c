@@ -173,7 +173,17 @@ static int rule(tmdk__json *j, const tmdk_pattern *p)
 
 /* ---- results ---------------------------------------------------------------------- */
 
+static void location_unit(tmdk__json *j, const char *path, unsigned int line, unsigned int column, const char *snippet,
+	const tmdk__report_unit *u);
+
 static void location(tmdk__json *j, const char *path, unsigned int line, unsigned int column, const char *snippet)
+{
+	location_unit(j, path, line, column, snippet, NULL);
+}
+
+/* A location; with the finding's deployment unit as a logical location ("kustomization:kustomize/base"). */
+static void location_unit(tmdk__json *j, const char *path, unsigned int line, unsigned int column, const char *snippet,
+	const tmdk__report_unit *u)
 {
 	tmdk__json_open(j, NULL, '{');
 	tmdk__json_open(j, "physicalLocation", '{');
@@ -196,6 +206,17 @@ static void location(tmdk__json *j, const char *path, unsigned int line, unsigne
 		tmdk__json_close(j, '}');
 	}
 	tmdk__json_close(j, '}');
+	if (u) {
+		char name[1200];
+		snprintf(name, sizeof(name), "%s:%s", u->kind, u->path);
+		tmdk__json_open(j, "logicalLocations", '[');
+		tmdk__json_open(j, NULL, '{');
+		tmdk__json_string(j, "name", u->path);
+		tmdk__json_string(j, "fullyQualifiedName", name);
+		tmdk__json_string(j, "kind", "module");
+		tmdk__json_close(j, '}');
+		tmdk__json_close(j, ']');
+	}
 	tmdk__json_close(j, '}');
 }
 
@@ -203,6 +224,7 @@ static void result(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f)
 {
 	const tmdk_pattern *p = tmdk_finding_pattern(f);
 	const tmdk__fingerprint *fp = tmdk__view_print(v, f);
+	const tmdk__report_unit *u = tmdk__report_finding_unit(v->report, f);
 
 	tmdk__json_open(j, NULL, '{');
 	tmdk__json_string(j, "ruleId", tmdk_pattern_id(p));
@@ -210,7 +232,7 @@ static void result(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f)
 	tmdk__json_string(j, "level", level_of(tmdk_pattern_severity(p)));
 	message(j, "message", tmdk_finding_message(f));
 	tmdk__json_open(j, "locations", '[');
-	location(j, tmdk_finding_path(f), tmdk_finding_line(f), tmdk_finding_column(f), tmdk_finding_evidence(f));
+	location_unit(j, tmdk_finding_path(f), tmdk_finding_line(f), tmdk_finding_column(f), tmdk_finding_evidence(f), u);
 	tmdk__json_close(j, ']');
 	tmdk__json_open(j, "partialFingerprints", '{');
 	tmdk__json_string(j, FINGERPRINT_KEY, fp->text);
@@ -232,6 +254,12 @@ static void result(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f)
 	tmdk__json_string(j, "risk", tmdk_risk_slug(tmdk_pattern_risk(p)));
 	tmdk__json_string(j, "kind", tmdk_kind_name(tmdk_finding_kind(f)));
 	tmdk__json_string(j, "object", tmdk_finding_object(f));
+	if (u) {
+		tmdk__json_open(j, "unit", '{');
+		tmdk__json_string(j, "kind", u->kind);
+		tmdk__json_string(j, "path", u->path);
+		tmdk__json_close(j, '}');
+	}
 	tmdk__json_close(j, '}');
 	tmdk__json_close(j, '}');
 }
@@ -266,6 +294,23 @@ static void invocation(tmdk__json *j, const tmdk__view *v)
 		location(j, e->path, e->line, e->line ? (e->column ? e->column : 1) : 0, NULL);
 		tmdk__json_close(j, ']');
 		tmdk__json_close(j, '}');
+	}
+	/* Notes of the deployment units (a chart not rendered…): notes, not errors. */
+	for (i = 0; i < v->report->unit_count; i++) {
+		const tmdk__report_unit *u = &v->report->units[i];
+		size_t k;
+		for (k = 0; k < u->note_count; k++) {
+			tmdk__json_open(j, NULL, '{');
+			tmdk__json_string(j, "level", "note");
+			message(j, "message", u->notes[k]);
+			tmdk__json_open(j, "descriptor", '{');
+			tmdk__json_string(j, "id", "unit-note");
+			tmdk__json_close(j, '}');
+			tmdk__json_open(j, "locations", '[');
+			location(j, u->path, 0, 0, NULL);
+			tmdk__json_close(j, ']');
+			tmdk__json_close(j, '}');
+		}
 	}
 	tmdk__json_close(j, ']');
 	tmdk__json_open(j, "properties", '{');
@@ -305,12 +350,22 @@ int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o)
 	for (i = 0; i < v->suppressed_count; i++)
 		result(&j, v, v->suppressed[i]);
 	tmdk__json_close(&j, ']');
-	if (v->report->scope || v->report->date) {
+	if (v->report->scope || v->report->date || v->report->unit_count) {
 		tmdk__json_open(&j, "properties", '{');
 		if (v->report->scope)
 			tmdk__json_string(&j, "scope", v->report->scope);
 		if (v->report->date)
 			tmdk__json_string(&j, "date", v->report->date);
+		if (v->report->unit_count) {
+			tmdk__json_open(&j, "units", '[');
+			for (i = 0; i < v->report->unit_count; i++) {
+				tmdk__json_open(&j, NULL, '{');
+				tmdk__json_string(&j, "kind", v->report->units[i].kind);
+				tmdk__json_string(&j, "path", v->report->units[i].path);
+				tmdk__json_close(&j, '}');
+			}
+			tmdk__json_close(&j, ']');
+		}
 		tmdk__json_close(&j, '}');
 	}
 	tmdk__json_close(&j, '}');

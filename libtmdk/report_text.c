@@ -45,6 +45,7 @@ static void finding_line(text_ctx *t, const tmdk_finding *f)
 {
 	const tmdk_pattern *p = tmdk_finding_pattern(f);
 	const char *evidence = tmdk_finding_evidence(f);
+	const tmdk__report_unit *u;
 
 	tmdk__out_str(t->o, "    ");
 	tmdk__out_terminal(t->o, tmdk_finding_path(f));
@@ -59,6 +60,16 @@ static void finding_line(text_ctx *t, const tmdk_finding *f)
 		style(t, DIM);
 		tmdk__out_printf(t->o, "      %5u | ", tmdk_finding_line(f));
 		tmdk__out_terminal(t->o, evidence);
+		style(t, RESET);
+		tmdk__out_str(t->o, "\n");
+	}
+	if ((u = tmdk__report_finding_unit(t->v->report, f)) && strcmp(u->kind, "file") != 0 &&
+	    strcmp(u->kind, "files") != 0) {
+		style(t, DIM);
+		tmdk__out_str(t->o, "      unit: ");
+		tmdk__out_terminal(t->o, u->kind);
+		tmdk__out_str(t->o, " ");
+		tmdk__out_terminal(t->o, u->path);
 		style(t, RESET);
 		tmdk__out_str(t->o, "\n");
 	}
@@ -183,6 +194,30 @@ static void skipped_section(text_ctx *t)
 	}
 }
 
+/* Notes of the units: always shown (a chart not rendered is worth knowing), never errors. */
+static void notes_section(text_ctx *t)
+{
+	const tmdk_report *r = t->v->report;
+	size_t i, k, n = 0;
+	for (i = 0; i < r->unit_count; i++)
+		n += r->units[i].note_count;
+	if (!n)
+		return;
+	style(t, BOLD);
+	tmdk__out_str(t->o, "\nNotes\n");
+	style(t, RESET);
+	for (i = 0; i < r->unit_count; i++)
+		for (k = 0; k < r->units[i].note_count; k++) {
+			tmdk__out_str(t->o, "  ");
+			tmdk__out_terminal(t->o, r->units[i].kind);
+			tmdk__out_str(t->o, " ");
+			tmdk__out_terminal(t->o, r->units[i].path);
+			tmdk__out_str(t->o, ": ");
+			tmdk__out_terminal(t->o, r->units[i].notes[k]);
+			tmdk__out_str(t->o, "\n");
+		}
+}
+
 static void count_row(text_ctx *t, const char *label, const size_t *counts)
 {
 	int s;
@@ -228,6 +263,14 @@ static void summary(text_ctx *t)
 	if (ms >= 0)
 		tmdk__out_printf(t->o, ", %ld.%03ld s", ms / 1000, ms % 1000);
 	tmdk__out_str(t->o, "\n");
+	if (v->report->unit_count) {
+		const tmdk_report *r = v->report;
+		size_t i, notes = 0;
+		for (i = 0; i < r->unit_count; i++)
+			notes += r->units[i].note_count;
+		tmdk__out_printf(t->o, "  %zu deployment %s, %zu %s\n", r->unit_count, plural(r->unit_count, "unit", "units"),
+			notes, plural(notes, "note", "notes"));
+	}
 }
 
 int tmdk__write_text(const tmdk__view *v, tmdk__out *o)
@@ -246,6 +289,7 @@ int tmdk__write_text(const tmdk__view *v, tmdk__out *o)
 	suppressed_section(&t);
 	errors_section(&t);
 	skipped_section(&t);
+	notes_section(&t);
 	summary(&t);
 	return 0;
 }
