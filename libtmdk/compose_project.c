@@ -52,7 +52,8 @@ static int fail_at(loader *l, int code, const pfile *f, const tmdk_node *at, con
 
 static int fail_at(loader *l, int code, const pfile *f, const tmdk_node *at, const char *fmt, ...)
 {
-	const tmdk_artifact *src = at ? tmdk__node_source(l->out, at) : f ? f->art : NULL;
+	/* a copy names its file; a node of f itself (origin 0) is in f */
+	const tmdk_artifact *src = at && at->origin ? tmdk__node_source(l->out, at) : f ? f->art : l->out;
 	va_list ap;
 	int rc;
 	va_start(ap, fmt);
@@ -377,8 +378,8 @@ static int to_seq(loader *l, tmdk_node **n)
 	return TMDK_OK;
 }
 
-/* The identity of an item of a keyed sequence, into buf. */
-static void item_key(const mpath *p, loader *l, tmdk_node *it, char *buf, size_t size)
+/* The identity of an item of a keyed sequence, into buf. @return TMDK_OK or TMDK_ENOMEM. */
+static int item_key(const mpath *p, loader *l, tmdk_node *it, char *buf, size_t size)
 {
 	const char *field = p->keys[2]->u.scalar.text;
 	snprintf(buf, size, "?%p", (void *)it); /* unknown shapes are never equal */
@@ -419,22 +420,24 @@ static void item_key(const mpath *p, loader *l, tmdk_node *it, char *buf, size_t
 			if ((x = tmdk__get(it, "target")) && x->type == TMDK_NODE_SCALAR) { target = x->u.scalar.text; tl = x->u.scalar.len; }
 			if ((x = tmdk__get(it, "protocol")) && x->type == TMDK_NODE_SCALAR) { proto = x->u.scalar.text; prl = x->u.scalar.len; }
 		} else {
-			return;
+			return TMDK_OK;
 		}
 		snprintf(buf, size, "%.*s|%.*s|%.*s|%.*s", (int)il, ip, (int)pl, pub, (int)tl, target, (int)prl, proto);
-		return;
+		return TMDK_OK;
 	}
 	if (!strcmp(field, "volumes")) {
 		const tmdk_node *t = NULL;
 		if (it->type == TMDK_NODE_SCALAR) {
 			tmdk_node *v = tmdk__volume_from_short(&l->out->arena, it);
-			t = v ? tmdk__get(v, "target") : NULL;
+			if (!v)
+				return nomem(l);
+			t = tmdk__get(v, "target");
 		} else if (it->type == TMDK_NODE_MAP) {
 			t = tmdk__get(it, "target");
 		}
 		if (t && t->type == TMDK_NODE_SCALAR)
 			snprintf(buf, size, "%.*s", (int)t->u.scalar.len, t->u.scalar.text);
-		return;
+		return TMDK_OK;
 	}
 	/* secrets, configs: the target, which defaults to the source's name */
 	if (it->type == TMDK_NODE_SCALAR) {
@@ -446,6 +449,7 @@ static void item_key(const mpath *p, loader *l, tmdk_node *it, char *buf, size_t
 		else if (s && s->type == TMDK_NODE_SCALAR)
 			snprintf(buf, size, "%.*s", (int)s->u.scalar.len, s->u.scalar.text);
 	}
+	return TMDK_OK;
 }
 
 static int merge(loader *l, tmdk_node **slot, tmdk_node *o, mpath *p);
@@ -460,12 +464,18 @@ static int merge_keyed(loader *l, tmdk_node *base, tmdk_node *o, mpath *p)
 	if (n > SIZE_MAX / KEY_MAX || !(keys = tmdk__malloc(n ? n * KEY_MAX : 1)))
 		return nomem(l);
 	for (j = 0; j < base->u.seq.count; j++)
-		item_key(p, l, base->u.seq.items[j], keys[j], KEY_MAX);
+		if (item_key(p, l, base->u.seq.items[j], keys[j], KEY_MAX) != TMDK_OK) {
+			tmdk__free(keys);
+			return TMDK_ENOMEM;
+		}
 	for (i = 0; i < o->u.seq.count; i++) {
 		tmdk_node *it = o->u.seq.items[i];
 		size_t count = base->u.seq.count;
 		int done = 0;
-		item_key(p, l, it, keys[count], KEY_MAX);
+		if (item_key(p, l, it, keys[count], KEY_MAX) != TMDK_OK) {
+			tmdk__free(keys);
+			return TMDK_ENOMEM;
+		}
 		for (j = 0; j < count && !done; j++) {
 			if (strcmp(keys[j], keys[count]) == 0) {
 				base->u.seq.items[j] = it;
@@ -695,10 +705,11 @@ static int resolve_service(loader *l, const pfile *f, const char *name, const tm
 		if (!tmdk__is_text(svc) || (file && !tmdk__is_text(file)))
 			return fail_at(l, TMDK_EPARSE, f, ext, "extends: expected a service name, or {service, file}");
 		if (file) {
-			char *path = resolve_path(f->path, file->u.scalar.text, file->u.scalar.len);
+			const tmdk_node *fref = tmdk__node_copy(l->out, file, f->origin, NULL);
+			char *path = fref ? resolve_path(f->path, file->u.scalar.text, file->u.scalar.len) : NULL;
 			if (!path)
 				return nomem(l);
-			rc = load_file(l, path, f, tmdk__node_copy(l->out, file, f->origin, NULL), &bf);
+			rc = load_file(l, path, f, fref, &bf);
 			tmdk__free(path);
 			if (rc != TMDK_OK)
 				return rc;
