@@ -11,6 +11,7 @@
 #include "tmdk/alloc.h"
 #include "tmdk/node.h"
 #include "tmdk/artifact.h"
+#include "tmdk/project.h"
 #include "tmdk/taxonomy.h"
 #include "tmdk/catalog.h"
 #include "tmdk/scan.h"

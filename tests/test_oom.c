@@ -437,3 +437,64 @@ Test(oom, loading_baselines)
 	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
 	tmdk_set_allocator(NULL, NULL, NULL);
 }
+
+/* ---- compose projects --------------------------------------------------------- */
+
+struct project_job {
+	const char *main;
+	tmdk_catalog *catalog;
+	size_t findings;
+};
+
+/* Load a compose project and scan the merged model. */
+static int project_op(void *ctx, tmdk_error *err)
+{
+	struct project_job *job = ctx;
+	tmdk_artifact *a = NULL;
+	tmdk_findings *list = NULL;
+	int rc = tmdk_compose_project_load(&a, job->main, NULL, err);
+	if (rc != TMDK_OK) {
+		cr_assert_null(a);
+		return rc;
+	}
+	rc = tmdk_findings_new(&list);
+	if (rc != TMDK_OK) {
+		err->code = rc;
+		snprintf(err->message, sizeof(err->message), "out of memory");
+	} else
+		rc = tmdk_catalog_scan(job->catalog, a, NULL, tmdk_findings_collect, list, err);
+	job->findings = tmdk_findings_count(list);
+	tmdk_findings_free(list);
+	tmdk_artifact_free(a);
+	return rc;
+}
+
+Test(oom, loading_and_scanning_compose_projects)
+{
+	static const char *const projects[] = { "compose-merge/extends/compose.yaml", "compose-merge/include/compose.yaml",
+		"compose-merge/volumes/compose.yaml", "compose-merge/ports/compose.yaml", "compose-merge/env-labels/compose.yaml",
+		"compose-merge/depends-on/compose.yaml", "compose-merge/secrets/compose.yaml",
+		"compose-merge/reset-override/compose.yaml", "compose-merge/sequences/compose.yaml", NULL };
+	struct project_job job;
+	char path[4096];
+	tmdk_error err;
+	size_t i;
+
+	failing_install(0);
+	memset(&job, 0, sizeof(job));
+	cr_assert_eq(tmdk_catalog_load_builtin(&job.catalog, &err), TMDK_OK, "%s", err.message);
+	for (i = 0; projects[i]; i++) {
+		size_t want;
+		long points;
+		snprintf(path, sizeof(path), "%s", fixture(projects[i]));
+		job.main = path;
+		cr_assert_eq(project_op(&job, &err), TMDK_OK, "%s: %s", projects[i], err.message);
+		want = job.findings;
+		points = fail_each_allocation(projects[i], project_op, &job, TMDK_OK);
+		cr_assert_eq(job.findings, want);
+		cr_log_info("%s: %ld allocation points", projects[i], points);
+	}
+	tmdk_catalog_free(job.catalog);
+	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}

@@ -16,7 +16,7 @@ FUZZ_SECONDS = 60
 FUZZ_MAX_LEN = 65536
 FUZZ_TIMEOUT = 10
 FUZZ_RSS_MB = 2048
-HARNESSES = dockerfile yaml detect catalog scan baseline config
+HARNESSES = dockerfile yaml detect catalog scan baseline config compose
 
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Wno-unused-parameter
@@ -66,6 +66,12 @@ $(B)/seeds/.stamp: $(B)/make_seeds $(SEED_INPUTS) $(SEED_CATALOGS) $(SEED_OWN)
 	@mkdir -p $(B)/seeds/baseline $(B)/seeds/config
 	@cp $(srcdir)/tests/fuzz/seeds/baseline.json $(srcdir)/tests/fuzz/seeds/baseline.sarif $(B)/seeds/baseline/
 	@cp $(srcdir)/tests/fuzz/seeds/config.yaml $(B)/seeds/config/
+	@mkdir -p $(B)/seeds/compose
+	@for d in $(srcdir)/tests/fixtures/compose-merge/*/; do \
+		n=$$(basename $$d); f=$$d/compose.yaml; [ -f $$f ] || f=$$d/docker-compose.yml; [ -f $$f ] || continue; \
+		{ cat $$f; for o in compose.override.yaml docker-compose.override.yml; do \
+			[ -f $$d/$$o ] && { echo '#---'; cat $$d/$$o; }; done; } > $(B)/seeds/compose/$$n; \
+	done
 	@touch $@
 
 # libFuzzer takes one dictionary: the scan sees Dockerfiles and YAML, the
@@ -84,6 +90,7 @@ dict_catalog = $(B)/catalog.dict
 dict_scan = $(B)/scan.dict
 dict_baseline = $(srcdir)/tests/fuzz/yaml.dict
 dict_config = $(B)/config.dict
+dict_compose = $(srcdir)/tests/fuzz/yaml.dict
 
 # One bounded run per harness; any crash, leak, timeout (one input over
 # FUZZ_TIMEOUT seconds) or out-of-memory (over FUZZ_RSS_MB) fails it, and the
