@@ -658,6 +658,16 @@ static void compose_folder(tmdk_units *us, const tmdk_unit_input *files, const s
 			continue;
 		override = name_in(base, compose_overrides, 4) >= 0 ||
 			(is_configured_override(o, base) && name_in(base, compose_mains, 4) < 0);
+		/* As docker compose: compose.override.* goes with compose.*, docker-compose.override.* with docker-compose.*. */
+		if (override && project && name_in(base, compose_overrides, 4) >= 0 &&
+		    (strncmp(base, "docker-", 7) == 0) != (strncmp(path_basename(files[main].path), "docker-", 7) == 0)) {
+			tmdk_unit *alone = unit_get(us, TMDK_UNIT_COMPOSE_PROJECT, p, folder);
+			unit_member(us, alone, p, TMDK_UNIT_MEMBER_OVERRIDE);
+			unit_note(us, alone, "%s: not the override of %s (docker compose applies %s only to %s): "
+				"not a complete project, not scanned", p, files[main].path, base,
+				strncmp(base, "docker-", 7) == 0 ? "docker-compose.yml" : "compose.yaml");
+			continue;
+		}
 		if (override && project) {
 			unit_member(us, project, p, TMDK_UNIT_MEMBER_OVERRIDE);
 		} else if (override) {

@@ -62,6 +62,7 @@ typedef struct unit_scan {
 	tmdk_error err;
 	tmdk_artifact **owned;       /* artifacts this unit made (rendered Helm templates) */
 	size_t owned_count;
+	tmdk_artifact *derived;      /* a merged compose project (project.h), scanned instead of its main file */
 } unit_scan;
 
 typedef struct run_ctx {
@@ -523,6 +524,47 @@ static int stdin_helm_stream(run_ctx *ctx, unit_scan *u)
 	return 0;
 }
 
+/*
+ * A compose project: the library merges the main file with its overrides,
+ * `extends` and `include` (tmdk_compose_project_load); the merged project
+ * is scanned instead of the main file, each finding naming the file that
+ * set the value. Overrides named by `compose_overrides:` are passed on; the
+ * default override is the loader's own. A project that cannot be merged is
+ * an error of the unit, and its main file is scanned as it is.
+ */
+static int compose_unit(run_ctx *ctx, unit_scan *u, const tmdk_artifact *main_artifact, const char *main_path)
+{
+	tmdk_compose_options o = TMDK_COMPOSE_OPTIONS_INIT;
+	tmdk_parse_options po = TMDK_PARSE_OPTIONS_INIT;
+	const char **overrides = calloc(tmdk_unit_member_count(u->unit) + 1, sizeof(*overrides));
+	size_t m, n = 0;
+	int rc;
+
+	if (!overrides)
+		return -1;
+	for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
+		tmdk_unit_role role;
+		const char *path = tmdk_unit_member(u->unit, m, &role), *slash = strrchr(path, '/');
+		const char *base = slash ? slash + 1 : path;
+		if (role == TMDK_UNIT_MEMBER_OVERRIDE && !tmdk_compose_is_override_name(base))
+			overrides[n++] = base;   /* relative to the main file's folder, where the unit found it */
+	}
+	apply_parse_limits(&po, ctx->cfg);
+	o.parse = &po;
+	o.override_files = overrides;
+	o.override_count = n;
+	rc = tmdk_compose_project_load(&u->derived, main_path, &o, &u->err);
+	free((void *)overrides);
+	if (rc == TMDK_ENOMEM)
+		return -1;
+	if (rc != TMDK_OK) {
+		u->derived = NULL;
+		u->failed = 1;
+		return unit_add_artifact(u, main_artifact, main_path);
+	}
+	return unit_add_artifact(u, u->derived, main_path);
+}
+
 /* The set of a library unit: its scanned members, parsed (walked_input maps the library's indexes). */
 static int fill_unit(run_ctx *ctx, unit_scan *u, const size_t *walked_input)
 {
@@ -535,8 +577,13 @@ static int fill_unit(run_ctx *ctx, unit_scan *u, const size_t *walked_input)
 			continue;
 		if (idx != (size_t)-1) {
 			idx = walked_input[idx];
-			if (ctx->parsed[idx].artifact && unit_add_artifact(u, ctx->parsed[idx].artifact, path) != 0)
+			if (ctx->parsed[idx].artifact && ctx->parsed[idx].kind == TMDK_KIND_COMPOSE &&
+			    tmdk_unit_get_kind(u->unit) == TMDK_UNIT_COMPOSE_PROJECT) {
+				if (compose_unit(ctx, u, ctx->parsed[idx].artifact, path) != 0)
+					return -1;
+			} else if (ctx->parsed[idx].artifact && unit_add_artifact(u, ctx->parsed[idx].artifact, path) != 0) {
 				return -1;
+			}
 		} else {
 			extra *e = get_extra(ctx, path);
 			if (!e)
@@ -678,6 +725,16 @@ static int add_finding(const scan_config *cfg, tmdk_report *report, const tmdk_f
 	return tmdk_report_add_suppressed(report, f, text);
 }
 
+/* Two spellings of one path ("./a/b" and "a/b"). */
+static int same_file(const char *a, const char *b)
+{
+	while (a[0] == '.' && a[1] == '/')
+		a += 2;
+	while (b[0] == '.' && b[1] == '/')
+		b += 2;
+	return strcmp(a, b) == 0;
+}
+
 static int report_unit(run_ctx *ctx, tmdk_report *report, size_t index, size_t *range_at, int *failures)
 {
 	unit_scan *u = &ctx->units[index];
@@ -699,6 +756,16 @@ static int report_unit(run_ctx *ctx, tmdk_report *report, size_t index, size_t *
 	for (m = 0; m < u->owned_count; m++)
 		if (tmdk_report_add_unit_member(report, tmdk_artifact_name(u->owned[m]), "template") != TMDK_OK)
 			return -1;
+	/* Files the compose merge read besides the unit's (`extends`, `include`). */
+	for (m = 0; u->derived && m < tmdk_artifact_source_count(u->derived); m++) {
+		const char *name = tmdk_artifact_name(tmdk_artifact_source(u->derived, m));
+		size_t k;
+		int known = 0;
+		for (k = 0; k < tmdk_unit_member_count(u->unit) && !known; k++)
+			known = same_file(tmdk_unit_member(u->unit, k, NULL), name);
+		if (!known && name && tmdk_report_add_unit_member(report, name, "include") != TMDK_OK)
+			return -1;
+	}
 	for (m = 0; m < u->note_count; m++)
 		if (tmdk_report_add_unit_note(report, u->notes[m]) != TMDK_OK)
 			return -1;
@@ -851,6 +918,7 @@ static void free_ctx(run_ctx *ctx)
 		for (k = 0; k < u->owned_count; k++)
 			tmdk_artifact_free(u->owned[k]);
 		free(u->owned);
+		tmdk_artifact_free(u->derived);
 	}
 	for (i = 0; i < ctx->extra_count; i++) {
 		free(ctx->extras[i].path);
