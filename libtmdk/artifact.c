@@ -149,8 +149,12 @@ int tmdk__artifact_new(tmdk_artifact **out, const char *name, const void *data, 
 
 void tmdk_artifact_free(tmdk_artifact *a)
 {
+	size_t i;
 	if (!a)
 		return;
+	for (i = 0; i < a->source_count; i++)
+		tmdk_artifact_free(a->sources[i]);
+	tmdk__free(a->sources);
 	tmdk__free(a->docs);
 	tmdk__free(a->warnings);
 	tmdk__free(a->text_maps);

@@ -63,6 +63,7 @@ struct tmdk_node {
 	uint16_t flags;          /* TMDK__NODE_* */
 	unsigned int line;
 	unsigned int column;
+	uint32_t origin;         /* 0: the owning artifact; k: source k-1 of a derived artifact */
 	const char *tag;         /* explicit tag or NULL */
 	union {
 		struct { const char *text; size_t len; } scalar;
@@ -72,6 +73,19 @@ struct tmdk_node {
 };
 
 #define TMDK__NODE_QUOTED 0x1    /* scalar was quoted (or a block scalar) in the source */
+
+/* `origin` lives in the padding after `column`: nodes did not grow. */
+typedef char tmdk__node_origin_fits[sizeof(void *) != 8 ||
+	sizeof(struct tmdk_node) == 24 + 4 * sizeof(void *) ? 1 : -1];
+
+/** Give n the origin of the node whose position it was given (a node derived
+ *  from `at` in a normalizer). @return n. */
+static inline tmdk_node *tmdk__node_from(tmdk_node *n, const tmdk_node *at)
+{
+	if (n && at)
+		n->origin = at->origin;
+	return n;
+}
 
 /** A space, tab or line break. */
 static inline int tmdk__is_blank(char c)
@@ -148,6 +162,11 @@ struct tmdk_artifact {
 	size_t warning_count, warning_cap;
 	tmdk__text_map *text_maps; /* heap array, sorted by node once parsed (text_map.c) */
 	size_t text_map_count, text_map_cap;
+	/* A derived artifact (a merged compose project, a built kustomization):
+	 * the parsed artifacts its nodes come from, owned; node origin k is
+	 * sources[k - 1]. Empty for a parsed artifact. */
+	tmdk_artifact **sources;   /* heap array */
+	size_t source_count, source_cap;
 };
 
 /** A new artifact holding a copy of data[0..len) and its line index; `limits`
@@ -181,6 +200,33 @@ void tmdk__artifact_index_text_maps(tmdk_artifact *a);
  *  (*line and *column set), 0 when its own position is all there is. */
 int tmdk__artifact_locate(const tmdk_artifact *a, const tmdk_node *node, size_t off, unsigned int *line,
 	unsigned int *column);
+
+/* ---- derived artifacts (derive.c, parse.c) -------------------------- */
+/** An empty derived artifact of `kind` named `name` (the unit: the compose
+ *  project's main file, the kustomization); `limits` are effective options.
+ *  @return TMDK_OK or TMDK_ENOMEM, err filled. */
+int tmdk__artifact_new_derived(tmdk_artifact **out, const char *name, tmdk_kind kind,
+	const tmdk_parse_options *limits, tmdk_error *err);
+/** Make the parsed artifact src a source of the derived artifact a, which
+ *  takes ownership on success (on failure the caller still owns src). src
+ *  must not be derived itself. *origin_out is the origin of its nodes.
+ *  @return TMDK_OK, TMDK_EINVAL (src derived) or TMDK_ENOMEM. */
+int tmdk__artifact_add_source(tmdk_artifact *a, tmdk_artifact *src, uint32_t *origin_out);
+/** The artifact whose text node n was written in: owner's source for a
+ *  derived node, owner itself for origin 0. */
+const tmdk_artifact *tmdk__node_source(const tmdk_artifact *owner, const tmdk_node *n);
+/** Deep-copy n (a node of source `origin` of dst, origin >= 1) into dst's
+ *  arena: every copy keeps its line and column and gets `origin`; scalar
+ *  text and tags point into the source (owned by dst); text maps of the
+ *  source's multi-line scalars are carried over. *count is increased by the
+ *  number of nodes copied (may be NULL). @return the copy, NULL on ENOMEM. */
+tmdk_node *tmdk__node_copy(tmdk_artifact *dst, const tmdk_node *n, uint32_t origin, size_t *count);
+/** Normalize the documents (roots) added to a derived artifact with its
+ *  kind's normalizer, as a parse would. Call once, after the last document.
+ *  @return TMDK_OK or the normalizer's error, err filled. */
+int tmdk__artifact_finish_derived(tmdk_artifact *a, tmdk_error *err);
+/** text_map.c: the text map of node, or NULL. */
+const tmdk__text_map *tmdk__artifact_text_map(const tmdk_artifact *a, const tmdk_node *node);
 
 /* ---- parsing an artifact (parse.c) ---------------------------------- */
 /** Parse YAML/JSON without detection or normalization (catalogs). Documents have roots only. */

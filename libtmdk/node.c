@@ -124,6 +124,7 @@ int tmdk__node_map_put(tmdk__arena *a, tmdk_node *map, const char *key, tmdk_nod
 	k = tmdk__node_string(a, key, value ? value->line : map->line, value ? value->column : map->column);
 	if (!k)
 		return TMDK_ENOMEM;
+	tmdk__node_from(k, value ? value : map);
 	return tmdk__node_map_append(a, map, k, value);
 }
 

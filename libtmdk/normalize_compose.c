@@ -37,17 +37,17 @@ static void env_split_text(const char *text, size_t len, env_split *out)
 tmdk_node *tmdk__env_entry_from_text(tmdk__arena *a, const tmdk_node *item)
 {
 	env_split sp;
-	tmdk_node *e = tmdk__node_map(a, item->line, item->column);
+	tmdk_node *e = tmdk__node_from(tmdk__node_map(a, item->line, item->column), item);
 	tmdk_node *name, *value;
 
 	if (!e)
 		return NULL;
 	env_split_text(item->u.scalar.text, item->u.scalar.len, &sp);
-	name = tmdk__node_scalar(a, sp.name, sp.name_len, TMDK_SCALAR_STRING, item->line, item->column);
+	name = tmdk__node_from(tmdk__node_scalar(a, sp.name, sp.name_len, TMDK_SCALAR_STRING, item->line, item->column), item);
 	if (sp.value)
-		value = tmdk__node_scalar(a, sp.value, sp.value_len, TMDK_SCALAR_STRING, item->line, item->column);
+		value = tmdk__node_from(tmdk__node_scalar(a, sp.value, sp.value_len, TMDK_SCALAR_STRING, item->line, item->column), item);
 	else
-		value = tmdk__node_null(a, item->line, item->column);
+		value = tmdk__node_from(tmdk__node_null(a, item->line, item->column), item);
 	if (!name || !value || tmdk__put(a, e, "name", name) || tmdk__put(a, e, "value", value))
 		return NULL;
 	return e;
@@ -128,13 +128,13 @@ static void split_volume(const char *s, size_t len, volume_parts *p)
 static int put_string(tmdk__arena *a, tmdk_node *map, const char *key,
 	const char *text, size_t len, const tmdk_node *at)
 {
-	tmdk_node *n = tmdk__node_scalar(a, text, len, TMDK_SCALAR_STRING, at->line, at->column);
+	tmdk_node *n = tmdk__node_from(tmdk__node_scalar(a, text, len, TMDK_SCALAR_STRING, at->line, at->column), at);
 	return n ? tmdk__put(a, map, key, n) : TMDK_ENOMEM;
 }
 
 tmdk_node *tmdk__volume_from_short(tmdk__arena *a, tmdk_node *item)
 {
-	tmdk_node *v = tmdk__node_map(a, item->line, item->column), *ro;
+	tmdk_node *v = tmdk__node_from(tmdk__node_map(a, item->line, item->column), item), *ro;
 	const char *type;
 	volume_parts p;
 	int has_source, has_mode;
@@ -146,7 +146,7 @@ tmdk_node *tmdk__volume_from_short(tmdk__arena *a, tmdk_node *item)
 	has_source = p.count > 1;
 	has_mode = p.count == 3;
 	type = has_source ? volume_source_type(p.field[0], p.len[0]) : "volume";
-	ro = tmdk__node_bool(a, has_mode && mode_is_read_only(p.field[2], p.len[2]), item->line, item->column);
+	ro = tmdk__node_from(tmdk__node_bool(a, has_mode && mode_is_read_only(p.field[2], p.len[2]), item->line, item->column), item);
 	if (!ro || put_string(a, v, "type", type, strlen(type), item) ||
 	    (has_source && put_string(a, v, "source", p.field[0], p.len[0], item)) ||
 	    put_string(a, v, "target", p.field[has_source], p.len[has_source], item) ||
@@ -160,7 +160,7 @@ tmdk_node *tmdk__volume_from_short(tmdk__arena *a, tmdk_node *item)
 /* The long volume syntax: {type, source, target, read_only, …} as written. */
 static tmdk_node *volume_from_long(tmdk__arena *a, tmdk_node *item)
 {
-	tmdk_node *v = tmdk__node_map(a, item->line, item->column);
+	tmdk_node *v = tmdk__node_from(tmdk__node_map(a, item->line, item->column), item);
 	tmdk_node *type = tmdk__get(item, "type"), *source = tmdk__get(item, "source");
 	tmdk_node *ro = tmdk__get(item, "read_only");
 
@@ -170,10 +170,10 @@ static tmdk_node *volume_from_long(tmdk__arena *a, tmdk_node *item)
 		/* No type given: infer it from the source, like the short syntax. */
 		const char *t = tmdk__is_text(source)
 			? volume_source_type(source->u.scalar.text, source->u.scalar.len) : "volume";
-		type = tmdk__node_string(a, t, item->line, item->column);
+		type = tmdk__node_from(tmdk__node_string(a, t, item->line, item->column), item);
 	}
 	if (!ro || ro->type != TMDK_NODE_SCALAR || ro->scalar_type != TMDK_SCALAR_BOOL)
-		ro = tmdk__node_bool(a, 0, item->line, item->column);
+		ro = tmdk__node_from(tmdk__node_bool(a, 0, item->line, item->column), item);
 	if (!type || !ro ||
 	    tmdk__put(a, v, "type", type) || tmdk__put(a, v, "source", source) ||
 	    tmdk__put(a, v, "target", tmdk__get(item, "target")) ||
@@ -196,8 +196,8 @@ static int put_port(tmdk__arena *a, tmdk_node *map, const char *key,
 		return TMDK_OK; /* "127.0.0.1::80": no published port */
 	for (i = 0; i < len; i++)
 		digits &= text[i] >= '0' && text[i] <= '9';
-	n = tmdk__node_scalar(a, text, len, digits && len < 10 ? TMDK_SCALAR_INT : TMDK_SCALAR_STRING,
-		at->line, at->column);
+	n = tmdk__node_from(tmdk__node_scalar(a, text, len, digits && len < 10 ? TMDK_SCALAR_INT : TMDK_SCALAR_STRING,
+		at->line, at->column), at);
 	return n ? tmdk__put(a, map, key, n) : TMDK_ENOMEM;
 }
 
@@ -208,7 +208,7 @@ static int put_port(tmdk__arena *a, tmdk_node *map, const char *key,
  */
 static tmdk_node *port_from_short(tmdk__arena *a, tmdk_node *item)
 {
-	tmdk_node *p = tmdk__node_map(a, item->line, item->column);
+	tmdk_node *p = tmdk__node_from(tmdk__node_map(a, item->line, item->column), item);
 	const char *s = item->u.scalar.text, *slash, *last, *prev = NULL, *ip = NULL;
 	size_t len = item->u.scalar.len, ip_len = 0;
 
@@ -242,7 +242,7 @@ static tmdk_node *port_from_short(tmdk__arena *a, tmdk_node *item)
 
 static tmdk_node *port_from_long(tmdk__arena *a, tmdk_node *item)
 {
-	tmdk_node *p = tmdk__node_map(a, item->line, item->column);
+	tmdk_node *p = tmdk__node_from(tmdk__node_map(a, item->line, item->column), item);
 	if (!p || tmdk__put(a, p, "host_ip", tmdk__get(item, "host_ip")) ||
 	    tmdk__put(a, p, "published", tmdk__get(item, "published")) ||
 	    tmdk__put(a, p, "target", tmdk__get(item, "target")) ||
@@ -257,7 +257,7 @@ static tmdk_node *port_from_long(tmdk__arena *a, tmdk_node *item)
 /* An empty sequence at `at`'s position (or the service's). */
 static tmdk_node *new_seq(tmdk__arena *a, const tmdk_node *at)
 {
-	return tmdk__node_seq(a, at->line, at->column);
+	return tmdk__node_from(tmdk__node_seq(a, at->line, at->column), at);
 }
 
 static tmdk_node *environment_of(tmdk__arena *a, const tmdk_node *env, const tmdk_node *at)
@@ -281,9 +281,9 @@ static tmdk_node *environment_of(tmdk__arena *a, const tmdk_node *env, const tmd
 			tmdk_node *k = env->u.map.keys[i], *v = env->u.map.values[i], *e;
 			if (!tmdk__is_scalar(k) || (v && !tmdk__is_scalar(v)))
 				continue;
-			if (!v && !(v = tmdk__node_null(a, k->line, k->column)))
+			if (!v && !(v = tmdk__node_from(tmdk__node_null(a, k->line, k->column), k)))
 				return NULL;
-			e = tmdk__node_map(a, k->line, k->column);
+			e = tmdk__node_from(tmdk__node_map(a, k->line, k->column), k);
 			if (!e || tmdk__put(a, e, "name", k) || tmdk__put(a, e, "value", v) ||
 			    tmdk__node_seq_push(a, seq, e))
 				return NULL;
@@ -359,7 +359,7 @@ static tmdk_node *env_files_of(tmdk__arena *a, tmdk_node *files, const tmdk_node
 /* {name, spec, image, environment, volumes, ports, env_file} at the name. */
 static tmdk_node *service_view(tmdk__arena *a, tmdk_node *name, tmdk_node *spec)
 {
-	tmdk_node *s = tmdk__node_map(a, name->line, name->column);
+	tmdk_node *s = tmdk__node_from(tmdk__node_map(a, name->line, name->column), name);
 	tmdk_node *env, *vols, *ports, *files;
 
 	if (!s)
@@ -418,14 +418,14 @@ static tmdk_node *compose_view(tmdk__arena *a, const tmdk_document *d)
 {
 	tmdk_node *root = d->root;
 	unsigned int line = root ? root->line : d->line ? d->line : 1;
-	tmdk_node *view = tmdk__node_map(a, line, root ? root->column : 1);
+	tmdk_node *view = tmdk__node_from(tmdk__node_map(a, line, root ? root->column : 1), root);
 	/* Version 1: no `services:` and no `version:` (both came with version 2). */
 	int legacy = tmdk__is_map(root) && !tmdk__get(root, "services") && !tmdk__get(root, "version");
 	tmdk_node *flag, *services;
 
 	if (!view)
 		return NULL;
-	flag = tmdk__node_bool(a, legacy, view->line, view->column);
+	flag = tmdk__node_from(tmdk__node_bool(a, legacy, view->line, view->column), view);
 	services = services_of(a, legacy ? root : tmdk__get(root, "services"), legacy, view);
 	if (!flag || !services ||
 	    tmdk__put(a, view, "version", tmdk__scalar_or_null(tmdk__get(root, "version"))) ||

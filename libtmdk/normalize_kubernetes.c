@@ -167,13 +167,13 @@ static int add_flag(tmdk__arena *ar, tmdk_node *flags, const word *w, const word
 	eq = memchr(name, '=', (size_t)(end - name));
 	*used_next = 0;
 	if (eq)
-		value = tmdk__node_plain(ar, eq + 1, (size_t)(end - eq - 1), w->at->line, w->at->column);
+		value = tmdk__node_from(tmdk__node_plain(ar, eq + 1, (size_t)(end - eq - 1), w->at->line, w->at->column), w->at);
 	else if (next && next->len && next->text[0] != '-') {
-		value = tmdk__node_plain(ar, next->text, next->len, next->at->line, next->at->column);
+		value = tmdk__node_from(tmdk__node_plain(ar, next->text, next->len, next->at->line, next->at->column), next->at);
 		*used_next = 1;
 	} else
-		value = tmdk__node_bool(ar, 1, w->at->line, w->at->column);
-	key = tmdk__node_scalar(ar, name, (size_t)((eq ? eq : end) - name), TMDK_SCALAR_STRING, w->at->line, w->at->column);
+		value = tmdk__node_from(tmdk__node_bool(ar, 1, w->at->line, w->at->column), w->at);
+	key = tmdk__node_from(tmdk__node_scalar(ar, name, (size_t)((eq ? eq : end) - name), TMDK_SCALAR_STRING, w->at->line, w->at->column), w->at);
 	if (!value || !key)
 		return TMDK_ENOMEM;
 	at = tmdk__node_map_find(flags, key->u.scalar.text, key->u.scalar.len);
@@ -230,7 +230,7 @@ static int put_flags(tmdk__arena *ar, tmdk_node *entry, const tmdk_node *c)
 
 	if (n == (size_t)-1)
 		return TMDK_ENOMEM;
-	flags = tmdk__node_map(ar, c->line, c->column);
+	flags = tmdk__node_from(tmdk__node_map(ar, c->line, c->column), c);
 	for (i = 0; i < n && rc == TMDK_OK && flags; i++) {
 		int used_next = 0;
 		if (words[i].text[0] != '-' || words[i].len < 2)
@@ -249,9 +249,9 @@ static int put_flags(tmdk__arena *ar, tmdk_node *entry, const tmdk_node *c)
 /* {list, index, name, image, spec, flags} for one container, at the container. */
 static tmdk_node *container_entry(tmdk__arena *ar, const char *list, size_t index, tmdk_node *c)
 {
-	tmdk_node *e = tmdk__node_map(ar, c->line, c->column);
-	tmdk_node *l = tmdk__node_string(ar, list, c->line, c->column);
-	tmdk_node *i = tmdk__node_int(ar, (long long)index, c->line, c->column);
+	tmdk_node *e = tmdk__node_from(tmdk__node_map(ar, c->line, c->column), c);
+	tmdk_node *l = tmdk__node_from(tmdk__node_string(ar, list, c->line, c->column), c);
+	tmdk_node *i = tmdk__node_from(tmdk__node_int(ar, (long long)index, c->line, c->column), c);
 
 	if (!e || !l || !i ||
 	    tmdk__put(ar, e, "list", l) || tmdk__put(ar, e, "index", i) ||
@@ -266,7 +266,7 @@ static tmdk_node *container_entry(tmdk__arena *ar, const char *list, size_t inde
 static tmdk_node *containers_of(tmdk__arena *ar, const tmdk_node *pod_spec, const tmdk_node *at)
 {
 	static const char *const lists[] = { "initContainers", "containers", "ephemeralContainers" };
-	tmdk_node *seq = tmdk__node_seq(ar, at->line, at->column);
+	tmdk_node *seq = tmdk__node_from(tmdk__node_seq(ar, at->line, at->column), at);
 	size_t l, i;
 
 	if (!seq)
@@ -291,7 +291,7 @@ static int add_workload(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root,
 {
 	pod_location loc;
 	int is_workload = find_pod(root, kind, &loc);
-	tmdk_node *flag = tmdk__node_bool(ar, is_workload, kind->line, kind->column);
+	tmdk_node *flag = tmdk__node_from(tmdk__node_bool(ar, is_workload, kind->line, kind->column), kind);
 	tmdk_node *containers;
 
 	if (!flag || tmdk__put(ar, view, "workload", flag))
@@ -323,8 +323,8 @@ static int add_rbac(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, con
 static tmdk_node *object_view(tmdk__arena *ar, const tmdk_document *d)
 {
 	const tmdk_node *root = d->root;
-	tmdk_node *view = tmdk__node_map(ar, root ? root->line : d->line ? d->line : 1,
-		root ? root->column : 1);
+	tmdk_node *view = tmdk__node_from(tmdk__node_map(ar, root ? root->line : d->line ? d->line : 1,
+		root ? root->column : 1), root);
 	tmdk_node *meta, *kind;
 
 	if (!view)
@@ -341,7 +341,7 @@ static tmdk_node *object_view(tmdk__arena *ar, const tmdk_document *d)
 	    tmdk__put(ar, view, "annotations", tmdk__map_or_null(tmdk__get(meta, "annotations"))))
 		return NULL;
 	if (!tmdk__is_text(kind)) {
-		tmdk_node *no = tmdk__node_bool(ar, 0, view->line, view->column);
+		tmdk_node *no = tmdk__node_from(tmdk__node_bool(ar, 0, view->line, view->column), view);
 		return no && !tmdk__put(ar, view, "workload", no) ? view : NULL;
 	}
 	if (add_workload(ar, view, root, kind) || add_rbac(ar, view, root, kind))

@@ -84,7 +84,7 @@ static int overlay_view(tmdk_artifact *a, tmdk_document *d)
 	if (!d->root || !d->view || d->root == d->view || d->root->type != TMDK_NODE_MAP ||
 	    d->view->type != TMDK_NODE_MAP)
 		return TMDK_OK;
-	merged = tmdk__node_map(&a->arena, d->view->line, d->view->column);
+	merged = tmdk__node_from(tmdk__node_map(&a->arena, d->view->line, d->view->column), d->view);
 	if (!merged)
 		return TMDK_ENOMEM;
 	for (i = 0; i < d->root->u.map.count; i++)
@@ -118,6 +118,12 @@ static int normalize(tmdk_artifact *a, tmdk_error *err)
 		if (overlay_view(a, &a->docs[i]) != TMDK_OK)
 			rc = tmdk__error_set(err, TMDK_ENOMEM, a->name, 0, 0, "out of memory");
 	return rc;
+}
+
+int tmdk__artifact_finish_derived(tmdk_artifact *a, tmdk_error *err)
+{
+	tmdk__artifact_index_text_maps(a);
+	return normalize(a, err);
 }
 
 static void drop_documents(tmdk_artifact *a)

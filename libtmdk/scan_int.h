@@ -28,12 +28,15 @@ typedef struct tmdk__suppression {
 	char *reason;                /* heap; NULL when none was given */
 	unsigned int line;           /* where the suppression is written (0: annotation) */
 	const char *source;          /* "comment", "file comment", "annotation" */
+	const tmdk_artifact *where;  /* the artifact it is written in */
 } tmdk__suppression;
 
-/** Is pattern `id` suppressed for a finding at `line` of document `view` in `a`,
- *  in a node starting at line `anchor`? 1 yes (out filled; out->reason is
- *  heap), 0 no, TMDK_ENOMEM. */
-int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_node *view, const char *id,
+/** Is pattern `id` suppressed for a finding at `line` of `text` (the file the
+ *  finding is in: a itself, or for a derived artifact one of its sources) of
+ *  document `view` in `a`, in a node starting at line `anchor`? `file_lines`
+ *  are text's ignore-file lines. 1 yes (out filled; out->reason is heap), 0
+ *  no, TMDK_ENOMEM. */
+int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_artifact *text, const tmdk_node *view, const char *id,
 	unsigned int line, unsigned int anchor, const unsigned int *file_lines, size_t file_line_count,
 	tmdk__suppression *out);
 /** Lines holding a `tmdk:ignore-file=` comment (heap array). @return TMDK_OK or TMDK_ENOMEM. */
@@ -46,6 +49,7 @@ typedef struct tmdk__ignore {
 	int has_reason;
 	int used;                    /* it suppressed a finding (or was reported without a reason) */
 	size_t document;             /* annotation: its document; comments: (size_t)-1 */
+	const tmdk_artifact *where;  /* the artifact it is written in (a source, for a derived one) */
 } tmdk__ignore;
 
 typedef struct tmdk__ignores {
@@ -53,11 +57,12 @@ typedef struct tmdk__ignores {
 	size_t count, cap;
 } tmdk__ignores;
 
-/** Collect the comment directives and ignore annotations of a. @return TMDK_OK or TMDK_ENOMEM. */
+/** Collect the comment directives and ignore annotations of a (and the
+ *  comments of its sources, for a derived artifact). @return TMDK_OK or TMDK_ENOMEM. */
 int tmdk__collect_ignores(const tmdk_artifact *a, tmdk__ignores *out);
 void tmdk__ignores_free(tmdk__ignores *list);
-/** Mark the entries naming `id` on `line` as used. */
-void tmdk__ignores_mark_used(tmdk__ignores *list, const char *id, unsigned int line);
+/** Mark the entries naming `id` on `line` of `where` as used. */
+void tmdk__ignores_mark_used(tmdk__ignores *list, const char *id, unsigned int line, const tmdk_artifact *where);
 
 /* scanner.c: scan with one pattern only (example checking); inline ignores off. */
 int tmdk__scan_pattern(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *a,

@@ -11,6 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The `tmdk:ignore-file=` lines of one file of the scanned artifact. */
+typedef struct tmdk__file_lines {
+	const tmdk_artifact *where;
+	unsigned int *lines;
+	size_t count;
+} tmdk__file_lines;
+
 struct tmdk_scanner {
 	tmdk_catalog *catalog;       /* a reference */
 	tmdk_scan_options opts;
@@ -27,8 +34,8 @@ struct tmdk_scanner {
 	/* the artifact being scanned */
 	const tmdk_artifact *artifact;
 	const tmdk_document *doc;
-	unsigned int *file_lines;
-	size_t file_line_count;
+	tmdk__file_lines *file_lines; /* one per file: the artifact, then its sources */
+	size_t file_lines_count;
 	tmdk__ignores ignores;       /* its inline suppressions */
 	int error;
 	int callback_rc;             /* the negative value a callback aborted with, else 0 */
@@ -179,21 +186,23 @@ static char *suppression_text(const tmdk__suppression *sup)
 	return t;
 }
 
-static int fill_common(tmdk_scanner *s, tmdk_finding *f, const tmdk_pattern *p, unsigned int line, unsigned int col)
+/* src: the file the finding is in (s->artifact, or one of its sources). */
+static int fill_common(tmdk_scanner *s, tmdk_finding *f, const tmdk_pattern *p, const tmdk_artifact *src,
+	unsigned int line, unsigned int col)
 {
 	f->pattern = p;
-	f->path = tmdk_artifact_name(s->artifact);
+	f->path = tmdk_artifact_name(src);
 	f->kind = tmdk_artifact_kind(s->artifact);
 	f->document = (size_t)(s->doc - tmdk_artifact_document(s->artifact, 0));
 	f->line = line;
 	f->column = col;
-	f->evidence = evidence_at(s->artifact, line);
+	f->evidence = evidence_at(src, line);
 	f->object = tmdk__describe_object(f->kind, tmdk_document_view(s->doc), s->ev.scopes, s->ev.depth);
 	return f->evidence && f->object ? TMDK_OK : TMDK_ENOMEM;
 }
 
 /* A suppression without a reason is reported once per place it is written. */
-static int report_missing_reason(tmdk_scanner *s, const tmdk__suppression *sup)
+static int report_missing_reason(tmdk_scanner *s, const tmdk__suppression *sup, const tmdk_artifact *src)
 {
 	const tmdk_pattern *meta = tmdk_catalog_find(s->catalog, TMDK__SUPPRESSION_PATTERN_ID);
 	tmdk_finding *f;
@@ -203,10 +212,11 @@ static int report_missing_reason(tmdk_scanner *s, const tmdk__suppression *sup)
 	if (!meta || !s->enabled[meta->index] || s->only)
 		return 0;
 	for (i = 0; i < s->pending_count; i++)
-		if (s->pending[i].pattern == meta && s->pending[i].line == line)
+		if (s->pending[i].pattern == meta && s->pending[i].line == line &&
+		    s->pending[i].path == tmdk_artifact_name(src))
 			return 0;
 	f = new_pending(s);
-	if (!f || fill_common(s, f, meta, line, 1) != TMDK_OK)
+	if (!f || fill_common(s, f, meta, src, line, 1) != TMDK_OK)
 		return TMDK_ENOMEM;
 	f->message = tmdk__strdup(meta->message_text);
 	return f->message ? TMDK_OK : TMDK_ENOMEM;
@@ -214,21 +224,26 @@ static int report_missing_reason(tmdk_scanner *s, const tmdk__suppression *sup)
 
 /* anchor: where the matched node starts (the finding may be further down
  * inside it), so that a comment above a multi-line instruction applies. */
-static int apply_suppression(tmdk_scanner *s, tmdk_finding *f, unsigned int anchor)
+static int apply_suppression(tmdk_scanner *s, tmdk_finding *f, const tmdk_artifact *src, unsigned int anchor)
 {
+	const tmdk__file_lines *fl = NULL;
 	tmdk__suppression sup;
+	size_t i;
 	int found;
 	if (s->opts.flags & TMDK_SCAN_NO_INLINE_IGNORES)
 		return 0;
-	found = tmdk__find_suppression(s->artifact, tmdk_document_view(s->doc), f->pattern->id, f->line, anchor,
-		s->file_lines, s->file_line_count, &sup);
+	for (i = 0; i < s->file_lines_count && !fl; i++)
+		if (s->file_lines[i].where == src)
+			fl = &s->file_lines[i];
+	found = tmdk__find_suppression(s->artifact, src, tmdk_document_view(s->doc), f->pattern->id, f->line, anchor,
+		fl ? fl->lines : NULL, fl ? fl->count : 0, &sup);
 	if (found <= 0)
 		return found; /* 0, or TMDK_ENOMEM */
-	tmdk__ignores_mark_used(&s->ignores, f->pattern->id, sup.line);
+	tmdk__ignores_mark_used(&s->ignores, f->pattern->id, sup.line, sup.where);
 	if (!sup.reason) {
 		/* Without a reason nothing is suppressed: the finding stays active and
 		 * the suppression is reported. f may move when pending grows: do this last. */
-		return report_missing_reason(s, &sup);
+		return report_missing_reason(s, &sup, sup.where ? sup.where : src);
 	}
 	f->suppressed = 1;
 	f->suppression = suppression_text(&sup);
@@ -242,6 +257,8 @@ static const tmdk_document *document_at(const tmdk_artifact *a, const tmdk__igno
 	size_t d, n = tmdk_artifact_document_count(a), at = 0;
 	if (e->document < n)
 		return tmdk_artifact_document(a, e->document);
+	if (e->where != a) /* a comment in a source of a derived artifact */
+		return n ? tmdk_artifact_document(a, 0) : NULL;
 	for (d = 0; d < n; d++)
 		if (tmdk_document_line(tmdk_artifact_document(a, d)) <= e->line)
 			at = d;
@@ -261,7 +278,7 @@ static int meta_finding(tmdk_scanner *s, const char *meta_id, const tmdk__ignore
 	f = new_pending(s);
 	if (!f)
 		return TMDK_ENOMEM;
-	if ((rc = fill_common(s, f, meta, e->line, e->column ? e->column : 1)) != 0)
+	if ((rc = fill_common(s, f, meta, e->where ? e->where : s->artifact, e->line, e->column ? e->column : 1)) != 0)
 		return rc;
 	f->message = tmdk__strdup(message);
 	return f->message ? 0 : TMDK_ENOMEM;
@@ -298,6 +315,7 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 {
 	const tmdk_node *at = w->node ? w->node : s->ev.scopes[s->ev.depth].node;
 	unsigned int line = tmdk_node_line(at), col = tmdk_node_column(at), anchor;
+	const tmdk_artifact *src;
 	tmdk_finding *f;
 
 	if (s->total >= s->opts.max_findings) {
@@ -305,9 +323,12 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 		return TMDK_ELIMIT;
 	}
 	if (!line) {
+		at = tmdk_document_root(s->doc);
 		line = tmdk_document_line(s->doc);
 		col = 1;
 	}
+	/* The file that set the value (a source of a derived artifact). */
+	src = tmdk__node_source(s->artifact, at);
 	anchor = line;
 	/* A match inside a text of several lines: the line it is on (where its
 	 * first visible character is: a regex may start at a line break). */
@@ -322,12 +343,12 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 	if (!f)
 		return TMDK_ENOMEM;
 	s->total++;
-	if (fill_common(s, f, p, line, col) != TMDK_OK)
+	if (fill_common(s, f, p, src, line, col) != TMDK_OK)
 		return TMDK_ENOMEM;
 	f->message = tmdk__template_render(&s->ev, &p->message, w);
 	if (!f->message)
 		return TMDK_ENOMEM;
-	return apply_suppression(s, f, anchor);
+	return apply_suppression(s, f, src, anchor);
 }
 
 /* ---- matching ------------------------------------------------------------------- */
@@ -458,17 +479,45 @@ static int deliver(tmdk_scanner *s, tmdk_finding_cb cb, void *payload)
 	return rc;
 }
 
+static void free_file_lines(tmdk_scanner *s)
+{
+	size_t i;
+	for (i = 0; i < s->file_lines_count; i++)
+		tmdk__free(s->file_lines[i].lines);
+	tmdk__free(s->file_lines);
+	s->file_lines = NULL;
+	s->file_lines_count = 0;
+}
+
+/* The ignore-file lines of a and of each of its sources. */
+static int collect_file_lines(tmdk_scanner *s, const tmdk_artifact *a)
+{
+	size_t i, n = 1 + tmdk_artifact_source_count(a);
+	s->file_lines = tmdk__calloc(n, sizeof(*s->file_lines));
+	if (!s->file_lines)
+		return TMDK_ENOMEM;
+	for (i = 0; i < n; i++) {
+		tmdk__file_lines *fl = &s->file_lines[i];
+		fl->where = i ? tmdk_artifact_source(a, i - 1) : a;
+		s->file_lines_count = i + 1;
+		if (tmdk__file_suppression_lines(fl->where, &fl->lines, &fl->count) != TMDK_OK)
+			return TMDK_ENOMEM;
+	}
+	return TMDK_OK;
+}
+
 static int scan_artifact(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_cb cb, void *payload)
 {
 	size_t d;
 	int rc = 0;
 
 	s->artifact = a;
-	if (tmdk__file_suppression_lines(a, &s->file_lines, &s->file_line_count) != TMDK_OK)
+	if (collect_file_lines(s, a) != TMDK_OK) {
+		free_file_lines(s);
 		return TMDK_ENOMEM;
+	}
 	if (!s->only && !(s->opts.flags & TMDK_SCAN_NO_INLINE_IGNORES) && tmdk__collect_ignores(a, &s->ignores) != TMDK_OK) {
-		tmdk__free(s->file_lines);
-		s->file_lines = NULL;
+		free_file_lines(s);
 		return TMDK_ENOMEM;
 	}
 	for (d = 0; d < tmdk_artifact_document_count(a) && rc == 0; d++)
@@ -476,8 +525,7 @@ static int scan_artifact(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_c
 	if (rc == 0)
 		rc = check_ignores(s);
 	tmdk__ignores_free(&s->ignores);
-	tmdk__free(s->file_lines);
-	s->file_lines = NULL;
+	free_file_lines(s);
 	if (rc != 0 && s->error == TMDK_ELIMIT && !s->ev.nomem) {
 		/* max_findings: what was found up to the limit is still reported. */
 		deliver(s, cb, payload);

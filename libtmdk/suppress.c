@@ -67,11 +67,13 @@ static int comment_at(const tmdk_artifact *a, unsigned int line, const char *id,
 	if (r > 0) {
 		out->line = line;
 		out->source = "comment";
+		out->where = a;
 	}
 	return r;
 }
 
-static int annotation_on(const tmdk_node *annotations, const char *id, tmdk__suppression *out)
+static int annotation_on(const tmdk_artifact *a, const tmdk_node *annotations, const char *id,
+	tmdk__suppression *out)
 {
 	const tmdk_node *v = tmdk_node_get(annotations, ANNOTATION);
 	const char *t = tmdk_node_text(v, NULL), *rest;
@@ -84,6 +86,7 @@ static int annotation_on(const tmdk_node *annotations, const char *id, tmdk__sup
 	out->found = 1;
 	out->line = tmdk_node_line(v);
 	out->source = "annotation " ANNOTATION;
+	out->where = tmdk__node_source(a, v);
 	return reason_of(rest, out);
 }
 
@@ -118,26 +121,28 @@ static int comment_near(const tmdk_artifact *a, unsigned int line, const char *i
 	return line > 1 ? comment_at(a, line - 1, id, out) : 0;
 }
 
-int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_node *view, const char *id,
+int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_artifact *text, const tmdk_node *view, const char *id,
 	unsigned int line, unsigned int anchor, const unsigned int *file_lines, size_t file_line_count,
 	tmdk__suppression *out)
 {
 	size_t l;
 	int r;
 	memset(out, 0, sizeof(*out));
-	if ((r = comment_near(a, line, id, out)) != 0 || (anchor != line && (r = comment_near(a, anchor, id, out)) != 0))
+	if ((r = comment_near(text, line, id, out)) != 0 ||
+	    (anchor != line && (r = comment_near(text, anchor, id, out)) != 0))
 		return r;
 	for (l = 0; l < file_line_count; l++) {
-		const char *c = tmdk_artifact_line_comment(a, file_lines[l]);
+		const char *c = tmdk_artifact_line_comment(text, file_lines[l]);
 		if (c && (r = text_suppresses(c, "tmdk:ignore-file=", id, out)) != 0) {
 			out->line = file_lines[l];
 			out->source = "file comment";
+			out->where = text;
 			return r;
 		}
 	}
 	if (tmdk_artifact_kind(a) == TMDK_KIND_KUBERNETES &&
-	    ((r = annotation_on(tmdk_node_get(view, "annotations"), id, out)) != 0 ||
-	     (r = annotation_on(tmdk_node_path(view, "pod_metadata.annotations"), id, out)) != 0))
+	    ((r = annotation_on(a, tmdk_node_get(view, "annotations"), id, out)) != 0 ||
+	     (r = annotation_on(a, tmdk_node_path(view, "pod_metadata.annotations"), id, out)) != 0))
 		return r;
 	return 0;
 }
@@ -145,7 +150,7 @@ int tmdk__find_suppression(const tmdk_artifact *a, const tmdk_node *view, const 
 /* ---- every inline suppression of an artifact (unknown ids, unused ones) ---- */
 
 static int push_ignore(tmdk__ignores *list, const char *id, size_t len, unsigned int line, unsigned int column,
-	int has_reason, size_t doc)
+	int has_reason, size_t doc, const tmdk_artifact *where)
 {
 	tmdk__ignore *e;
 	if (TMDK__ARRAY_RESERVE(list->items, list->count, list->cap, 8) != TMDK_OK)
@@ -158,13 +163,14 @@ static int push_ignore(tmdk__ignores *list, const char *id, size_t len, unsigned
 	e->column = column;
 	e->has_reason = has_reason;
 	e->document = doc;
+	e->where = where;
 	list->count++;
 	return TMDK_OK;
 }
 
 /* The ids of a list at p (as list_names reads them), each pushed with its column. */
 static int push_list(tmdk__ignores *list, const char *p, const char *line_start, unsigned int line, unsigned int col0,
-	size_t doc)
+	size_t doc, const tmdk_artifact *where)
 {
 	const char *ids[64];
 	size_t lens[64], n = 0, i;
@@ -188,7 +194,7 @@ static int push_list(tmdk__ignores *list, const char *p, const char *line_start,
 		rest++;
 	for (i = 0; i < n; i++) {
 		unsigned int col = line_start ? col0 + (unsigned int)(ids[i] - line_start) : col0;
-		if (push_ignore(list, ids[i], lens[i], line, col, *rest != '\0', doc) != TMDK_OK)
+		if (push_ignore(list, ids[i], lens[i], line, col, *rest != '\0', doc, where) != TMDK_OK)
 			return TMDK_ENOMEM;
 	}
 	return TMDK_OK;
@@ -217,14 +223,14 @@ static int scan_comment(tmdk__ignores *list, const tmdk_artifact *a, unsigned in
 		size_t dlen = strlen(directives[d]);
 		while ((p = strstr(p, directives[d])) != NULL) {
 			p += dlen;
-			if (push_list(list, p, c, line, col, (size_t)-1) != TMDK_OK)
+			if (push_list(list, p, c, line, col, (size_t)-1, a) != TMDK_OK)
 				return TMDK_ENOMEM;
 		}
 	}
 	return TMDK_OK;
 }
 
-static int scan_annotation(tmdk__ignores *list, const tmdk_node *annotations, size_t doc)
+static int scan_annotation(tmdk__ignores *list, const tmdk_artifact *a, const tmdk_node *annotations, size_t doc)
 {
 	const tmdk_node *v = tmdk_node_get(annotations, ANNOTATION);
 	const char *t = tmdk_node_text(v, NULL);
@@ -232,23 +238,35 @@ static int scan_annotation(tmdk__ignores *list, const tmdk_node *annotations, si
 		return TMDK_OK;
 	while (*t == ' ')
 		t++;
-	return push_list(list, t, NULL, tmdk_node_line(v), tmdk_node_column(v), doc);
+	return push_list(list, t, NULL, tmdk_node_line(v), tmdk_node_column(v), doc, tmdk__node_source(a, v));
+}
+
+/* The comment directives of one file. */
+static int collect_comments(tmdk__ignores *out, const tmdk_artifact *a)
+{
+	size_t l, lines = tmdk_artifact_line_count(a);
+	for (l = 1; l <= lines; l++) {
+		const char *c = tmdk_artifact_line_comment(a, (unsigned int)l);
+		if (c && strstr(c, "tmdk:ignore") && scan_comment(out, a, (unsigned int)l, c) != TMDK_OK)
+			return TMDK_ENOMEM;
+	}
+	return TMDK_OK;
 }
 
 int tmdk__collect_ignores(const tmdk_artifact *a, tmdk__ignores *out)
 {
-	size_t l, d, lines = tmdk_artifact_line_count(a);
+	size_t d, i;
 	memset(out, 0, sizeof(*out));
-	for (l = 1; l <= lines; l++) {
-		const char *c = tmdk_artifact_line_comment(a, (unsigned int)l);
-		if (c && strstr(c, "tmdk:ignore") && scan_comment(out, a, (unsigned int)l, c) != TMDK_OK)
+	if (collect_comments(out, a) != TMDK_OK)
+		goto nomem;
+	for (i = 0; i < tmdk_artifact_source_count(a); i++)
+		if (collect_comments(out, tmdk_artifact_source(a, i)) != TMDK_OK)
 			goto nomem;
-	}
 	if (tmdk_artifact_kind(a) == TMDK_KIND_KUBERNETES)
 		for (d = 0; d < tmdk_artifact_document_count(a); d++) {
 			const tmdk_node *view = tmdk_document_view(tmdk_artifact_document(a, d));
-			if (scan_annotation(out, tmdk_node_get(view, "annotations"), d) != TMDK_OK ||
-			    scan_annotation(out, tmdk_node_path(view, "pod_metadata.annotations"), d) != TMDK_OK)
+			if (scan_annotation(out, a, tmdk_node_get(view, "annotations"), d) != TMDK_OK ||
+			    scan_annotation(out, a, tmdk_node_path(view, "pod_metadata.annotations"), d) != TMDK_OK)
 				goto nomem;
 		}
 	return TMDK_OK;
@@ -266,11 +284,11 @@ void tmdk__ignores_free(tmdk__ignores *list)
 	memset(list, 0, sizeof(*list));
 }
 
-void tmdk__ignores_mark_used(tmdk__ignores *list, const char *id, unsigned int line)
+void tmdk__ignores_mark_used(tmdk__ignores *list, const char *id, unsigned int line, const tmdk_artifact *where)
 {
 	size_t i;
 	for (i = 0; i < list->count; i++)
-		if (list->items[i].line == line && strcmp(list->items[i].id, id) == 0)
+		if (list->items[i].line == line && list->items[i].where == where && strcmp(list->items[i].id, id) == 0)
 			list->items[i].used = 1;
 }
 

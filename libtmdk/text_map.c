@@ -130,6 +130,11 @@ static const tmdk__text_map *find_map(const tmdk_artifact *a, const tmdk_node *n
 	return NULL;
 }
 
+const tmdk__text_map *tmdk__artifact_text_map(const tmdk_artifact *a, const tmdk_node *node)
+{
+	return a ? find_map(a, node) : NULL;
+}
+
 int tmdk__text_position(const tmdk__text_seg *segs, size_t count, size_t pos, unsigned int *line,
 	unsigned int *column)
 {

@@ -120,6 +120,24 @@ TMDK_API size_t tmdk_artifact_warning_count(const tmdk_artifact *artifact);
 TMDK_API const char *tmdk_artifact_warning(const tmdk_artifact *artifact, size_t index,
 	unsigned int *line_out, unsigned int *column_out);
 
+/*
+ * Derived artifacts. A merged compose project or a built kustomization is
+ * a derived artifact: its documents are built from several parsed files,
+ * its sources. Each node of a derived document keeps the line and column of
+ * the file that set it; tmdk_artifact_node_source says which file that is,
+ * and findings name that file (tmdk_finding_path) while the derived
+ * artifact's own name is the unit's (the project's main file). A derived
+ * artifact owns its sources: they live as long as it does. A parsed
+ * artifact has no sources.
+ */
+/** Number of source artifacts of a derived artifact (0 for a parsed one). */
+TMDK_API size_t tmdk_artifact_source_count(const tmdk_artifact *artifact);
+/** The index-th source (borrowed, valid while `artifact` lives), or NULL. */
+TMDK_API const tmdk_artifact *tmdk_artifact_source(const tmdk_artifact *artifact, size_t index);
+/** The artifact whose text `node` (a node of one of artifact's documents)
+ *  was written in: one of its sources for a derived node, else artifact. */
+TMDK_API const tmdk_artifact *tmdk_artifact_node_source(const tmdk_artifact *artifact, const tmdk_node *node);
+
 /** Position of the document in its stream (0-based; empty documents count). */
 TMDK_API size_t tmdk_document_index(const tmdk_document *doc);
 /** For an item of a Kubernetes `kind: List`, its position in `items`; -1 otherwise. */
