@@ -16,5 +16,6 @@
 #include "tmdk/scan.h"
 #include "tmdk/report.h"
 #include "tmdk/walk.h"
+#include "tmdk/kustomize.h"
 
 #endif /* TMDK_H */
