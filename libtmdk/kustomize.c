@@ -722,6 +722,8 @@ static int smp_one(kz_ctx *c, tmdk__kz_resmap *rm, size_t i, const tmdk_node *pa
 	rc = tmdk__kz_smp(c->arena, &rm->items[i].root, body, msg, sizeof(msg), &where);
 	if (rc == TMDK_ENOMEM)
 		return oom(c);
+	if (rc == TMDK_OK && (rm->items[i].root->type != TMDK_NODE_MAP || !tmdk__kz_str(rm->items[i].root, "kind")))
+		return fail(c, TMDK_EPARSE, patch, "strategic-merge patch: the object is no longer a map with a `kind`");
 	if (rc != TMDK_OK)
 		return fail(c, rc, where, "strategic-merge patch: %s", msg);
 	return TMDK_OK;
@@ -734,6 +736,8 @@ static int json_one(kz_ctx *c, tmdk__kz_resmap *rm, size_t i, const tmdk_node *o
 	int rc = tmdk__kz_json6902(c->arena, &rm->items[i].root, ops, msg, sizeof(msg), &where);
 	if (rc == TMDK_ENOMEM)
 		return oom(c);
+	if (rc == TMDK_OK && (rm->items[i].root->type != TMDK_NODE_MAP || !tmdk__kz_str(rm->items[i].root, "kind")))
+		return fail(c, TMDK_EPARSE, ops, "JSON 6902 patch: the object is no longer a map with a `kind`");
 	if (rc != TMDK_OK)
 		return fail(c, rc, where, "JSON 6902 patch on %s `%s`: %s", tmdk__kz_str(rm->items[i].root, "kind"),
 			tmdk__kz_str(tmdk__kz_get(rm->items[i].root, "metadata"), "name"), msg);
@@ -939,6 +943,19 @@ static int flag(const tmdk_node *map, const char *key)
 	return v && v->type == TMDK_NODE_SCALAR && v->scalar_type == TMDK_SCALAR_BOOL && !strcmp(v->u.scalar.text, "true");
 }
 
+/* map[key] = value, a new key taking the value's position and origin. */
+static int put(kz_ctx *c, tmdk_node *map, const char *key, tmdk_node *value)
+{
+	long i = tmdk__node_map_find(map, key, strlen(key));
+	tmdk_node *k;
+	if (i >= 0) {
+		map->u.map.values[i] = value;
+		return TMDK_OK;
+	}
+	k = tmdk__kz_string_at(c->arena, key, value);
+	return k ? tmdk__node_map_append(c->arena, map, k, value) : TMDK_ENOMEM;
+}
+
 static tmdk_node *str_node(kz_ctx *c, const char *text, const tmdk_node *at)
 {
 	return tmdk__kz_string_at(c->arena, text, at);
@@ -983,10 +1000,10 @@ static int generate(kz_ctx *c, const char *dir, const tmdk_node *entry, const tm
 			if (!strcmp(behavior, "merge") && data && data->type == TMDK_NODE_MAP) {
 				size_t k;
 				for (k = 0; k < g.data->u.map.count; k++)
-					if (tmdk__node_map_put(c->arena, data, g.data->u.map.keys[k]->u.scalar.text,
+					if (put(c, data, g.data->u.map.keys[k]->u.scalar.text,
 						    g.data->u.map.values[k]) != TMDK_OK)
 						return oom(c);
-			} else if (tmdk__node_map_put(c->arena, r, "data", g.data) != TMDK_OK) {
+			} else if (put(c, r, "data", g.data) != TMDK_OK) {
 				return oom(c);
 			}
 			return TMDK_OK;
@@ -996,12 +1013,12 @@ static int generate(kz_ctx *c, const char *dir, const tmdk_node *entry, const tm
 	}
 	{
 		tmdk_node *api = str_node(c, "v1", name), *kind = str_node(c, secret ? "Secret" : "ConfigMap", name);
-		if (!api || !kind || tmdk__node_map_put(c->arena, root, "apiVersion", api) != TMDK_OK ||
-		    tmdk__node_map_put(c->arena, root, "kind", kind) != TMDK_OK ||
-		    tmdk__node_map_put(c->arena, root, "metadata", md) != TMDK_OK ||
-		    tmdk__node_map_put(c->arena, md, "name", (tmdk_node *)name) != TMDK_OK)
+		if (!api || !kind || put(c, root, "apiVersion", api) != TMDK_OK ||
+		    put(c, root, "kind", kind) != TMDK_OK ||
+		    put(c, root, "metadata", md) != TMDK_OK ||
+		    put(c, md, "name", (tmdk_node *)name) != TMDK_OK)
 			return oom(c);
-		if (ns && tmdk__node_map_put(c->arena, md, "namespace", tmdk__kz_get(entry, "namespace")) != TMDK_OK)
+		if (ns && put(c, md, "namespace", tmdk__kz_get(entry, "namespace")) != TMDK_OK)
 			return oom(c);
 	}
 	{
@@ -1015,14 +1032,14 @@ static int generate(kz_ctx *c, const char *dir, const tmdk_node *entry, const tm
 				if (!(m = tmdk__kz_path_map(c->arena, md, "labels", labels)))
 					return oom(c);
 				for (k = 0; k < labels->u.map.count; k++)
-					if (tmdk__node_map_put(c->arena, m, labels->u.map.keys[k]->u.scalar.text, labels->u.map.values[k]) != TMDK_OK)
+					if (put(c, m, labels->u.map.keys[k]->u.scalar.text, labels->u.map.values[k]) != TMDK_OK)
 						return oom(c);
 			}
 			if (ann && ann->type == TMDK_NODE_MAP) {
 				if (!(m = tmdk__kz_path_map(c->arena, md, "annotations", ann)))
 					return oom(c);
 				for (k = 0; k < ann->u.map.count; k++)
-					if (tmdk__node_map_put(c->arena, m, ann->u.map.keys[k]->u.scalar.text, ann->u.map.values[k]) != TMDK_OK)
+					if (put(c, m, ann->u.map.keys[k]->u.scalar.text, ann->u.map.values[k]) != TMDK_OK)
 						return oom(c);
 			}
 		}
@@ -1030,16 +1047,17 @@ static int generate(kz_ctx *c, const char *dir, const tmdk_node *entry, const tm
 	if (secret) {
 		const tmdk_node *type = tmdk__kz_get(entry, "type");
 		tmdk_node *t = type ? (tmdk_node *)type : str_node(c, "Opaque", name);
-		if (!t || tmdk__node_map_put(c->arena, root, "type", t) != TMDK_OK)
+		if (!t || put(c, root, "type", t) != TMDK_OK)
 			return oom(c);
 	}
-	if (g.data->u.map.count && tmdk__node_map_put(c->arena, root, "data", g.data) != TMDK_OK)
+	if (g.data->u.map.count && put(c, root, "data", g.data) != TMDK_OK)
 		return oom(c);
 	if (flag(opts, "immutable") || flag(gopts, "immutable")) {
 		tmdk_node *t = tmdk__node_bool(c->arena, 1, entry->line, entry->column);
-		if (!t || tmdk__node_map_put(c->arena, root, "immutable", t) != TMDK_OK)
+		if (t)
+			t->origin = entry->origin;
+		if (!t || put(c, root, "immutable", t) != TMDK_OK)
 			return oom(c);
-		t->origin = entry->origin;
 	}
 	hash = !(flag(opts, "disableNameSuffixHash") || flag(gopts, "disableNameSuffixHash"));
 	return resmap_add(c, rm, root, hash);

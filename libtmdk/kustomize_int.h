@@ -31,6 +31,9 @@ tmdk_node *tmdk__kz_path(const tmdk_node *map, const char *dotted);
 /** The map at dotted path, created (maps, at `at`'s position and origin) when absent.
  *  NULL on ENOMEM or when something on the path is not a map. */
 tmdk_node *tmdk__kz_path_map(tmdk__arena *a, tmdk_node *map, const char *dotted, const tmdk_node *at);
+/** 1 when something on the dotted path exists and is neither a map nor null
+ *  (tmdk__kz_path_map cannot make the path: the transformer skips the object). */
+int tmdk__kz_path_blocked(const tmdk_node *map, const char *dotted);
 /** Remove map entry i. */
 void tmdk__kz_map_remove(tmdk_node *map, size_t i);
 /** Remove sequence item i. */

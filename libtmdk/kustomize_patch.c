@@ -50,6 +50,25 @@ tmdk_node *tmdk__kz_path(const tmdk_node *map, const char *dotted)
 	return (tmdk_node *)n;
 }
 
+int tmdk__kz_path_blocked(const tmdk_node *map, const char *dotted)
+{
+	const tmdk_node *n = map;
+	for (;;) {
+		const char *dot = strchr(dotted, '.');
+		size_t len = dot ? (size_t)(dot - dotted) : strlen(dotted);
+		long i;
+		if (!n || (n->type == TMDK_NODE_SCALAR && n->scalar_type == TMDK_SCALAR_NULL))
+			return 0;
+		if (n->type != TMDK_NODE_MAP)
+			return 1;
+		if (!*dotted)
+			return 0;
+		i = tmdk__node_map_find(n, dotted, len);
+		n = i >= 0 ? n->u.map.values[i] : NULL;
+		dotted += len + (dot ? 1 : 0);
+	}
+}
+
 static tmdk_node *from(tmdk_node *n, const tmdk_node *at)
 {
 	if (n && at)

@@ -65,7 +65,7 @@ int tmdk__kz_set_namespace(tmdk__arena *a, tmdk__kz_resmap *rm, const tmdk_node 
 	for (i = 0; i < rm->count; i++) {
 		tmdk_node *root = rm->items[i].root, *md, *subjects;
 		const char *kind = kind_of(root);
-		if (!tmdk__kz_cluster_scoped(kind)) {
+		if (!tmdk__kz_cluster_scoped(kind) && !tmdk__kz_path_blocked(root, "metadata")) {
 			md = metadata(a, root, ns);
 			if (!md || put_at(a, md, NULL, "namespace", (tmdk_node *)ns) != TMDK_OK)
 				return TMDK_ENOMEM;
@@ -117,8 +117,11 @@ int tmdk__kz_name_affix(tmdk__arena *a, tmdk__kz_resmap *rm, const tmdk_node *pr
 
 static int put_pairs(tmdk__arena *a, tmdk_node *root, const char *dotted, const tmdk_node *pairs, int create)
 {
-	tmdk_node *m = create ? tmdk__kz_path_map(a, root, dotted, pairs) : tmdk__kz_path(root, dotted);
+	tmdk_node *m;
 	size_t i;
+	if (tmdk__kz_path_blocked(root, dotted))
+		return TMDK_OK; /* a scalar or list where a map belongs: left alone */
+	m = create ? tmdk__kz_path_map(a, root, dotted, pairs) : tmdk__kz_path(root, dotted);
 	if (!m)
 		return create ? TMDK_ENOMEM : TMDK_OK;
 	if (m->type != TMDK_NODE_MAP)
@@ -299,6 +302,8 @@ int tmdk__kz_replicas(tmdk__arena *a, tmdk__kz_resmap *rm, const tmdk_node *entr
 		      str_is(kind, "ReplicationController")))
 			continue;
 		if (!str_is(cur, name) && !str_is(rm->items[i].orig_name, name))
+			continue;
+		if (tmdk__kz_path_blocked(r, "spec"))
 			continue;
 		spec = tmdk__kz_path_map(a, r, "spec", count);
 		if (!spec || put_at(a, spec, NULL, "replicas", count) != TMDK_OK)
