@@ -13,6 +13,17 @@ command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
 python3 -c 'import yaml' 2>/dev/null || { echo "SKIP: no python3-yaml"; exit 77; }
 dump="$build/tests/kustomize_dump"
 [ -x "$dump" ] || { echo "FAIL: $dump not built"; exit 1; }
+# The comparison is strict with kustomize 4 and later (kubectl 1.21+). The
+# kustomize 2.0.3 in kubectl 1.20 (Debian 12's kubernetes-client) builds no
+# components, `patches` or `labels` (those builds fail there and are skipped)
+# and orders merged lists and generated names otherwise: differences are
+# then listed but do not fail the test.
+kver=$(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: v\{0,1\}\([0-9]*\).*/\1/p')
+strict=1
+if [ -z "$kver" ] || [ "$kver" -lt 4 ]; then
+	strict=0
+	echo "note: kubectl's kustomize is older than v4 (${kver:-unknown}): differences are reported, not failed"
+fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
@@ -92,8 +103,12 @@ PY
 		same=$((same + 1))
 		echo "same: $d ($(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$tmp/t.json") objects)"
 	else
-		echo "FAIL: $d differs from kubectl kustomize"
-		fail=1
+		if [ $strict = 1 ]; then
+			echo "FAIL: $d differs from kubectl kustomize"
+			fail=1
+		else
+			echo "differs (old kustomize): $d"
+		fi
 	fi
 done
 echo "compared $compared kustomizations with kubectl kustomize: $same identical"
