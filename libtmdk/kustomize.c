@@ -305,7 +305,7 @@ static int add_file_resources(kz_ctx *c, const kz_file *f, tmdk__kz_resmap *rm)
 			continue;
 		if (root->type != TMDK_NODE_MAP)
 			return fail(c, TMDK_EPARSE, root, "a resource document is not a map");
-		if (kind && strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List") && items &&
+		if (kind && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List") && items &&
 		    items->type == TMDK_NODE_SEQUENCE) {
 			for (j = 0; j < items->u.seq.count; j++) {
 				tmdk_node *copy = tmdk__node_copy(c->out, items->u.seq.items[j], f->origin, &c->nodes);

@@ -421,3 +421,38 @@ Test(kustomize, tag_suffix_and_paths_outside_the_folder)
 	cr_assert_str_eq(tmdk_kustomization_file(a, 1), "shared/base/kustomization.yaml");
 	tmdk_artifact_free(a);
 }
+
+Test(kustomize, lists_generator_merge_env_secrets_and_references)
+{
+	tmdk_artifact *a = build("kustomize/more/app");
+	const tmdk_node *sts = object(a, "StatefulSet", "db-blue", NULL);
+	const tmdk_node *c0 = tmdk_node_at(tmdk_node_path(sts, "spec.template.spec.containers"), 0);
+	const tmdk_node *sec = NULL, *cm = NULL;
+	size_t i;
+
+	cr_assert_eq(tmdk_artifact_document_count(a), 10);
+	for (i = 0; i < tmdk_artifact_document_count(a); i++) {
+		const tmdk_node *r = tmdk_document_root(tmdk_artifact_document(a, i));
+		if (tmdk_node_text_equals(tmdk_node_get(r, "kind"), "Secret"))
+			sec = r;
+		if (tmdk_node_text_equals(tmdk_node_get(r, "kind"), "ConfigMap"))
+			cm = r;
+	}
+	/* an env-file secret value points at its line of the env file */
+	assert_from(a, tmdk_node_path(sec, "data.PASSWORD"), "more/base/creds.env", 2, 10);
+	/* behavior: merge: B from the overlay, A from the base */
+	assert_from(a, tmdk_node_path(cm, "data.B"), "more/app/kustomization.yaml", 13, 5);
+	assert_from(a, tmdk_node_path(cm, "data.A"), "more/base/kustomization.yaml", 6, 5);
+	/* references follow suffix + hash */
+	expect_text(tmdk_node_path(tmdk_node_at(tmdk_node_get(c0, "env"), 1), "valueFrom.secretKeyRef.name"),
+		tmdk_node_text(tmdk_node_path(sec, "metadata.name"), NULL), "secretKeyRef");
+	expect_text(tmdk_node_path(sts, "spec.serviceName"), "db-blue", "serviceName");
+	expect_text(tmdk_node_path(sts, "spec.template.spec.serviceAccountName"), "runner-blue", "sa");
+	/* $patch: replace on a map; the ports value from the inline JSON patch */
+	cr_assert_eq(tmdk_node_size(tmdk_node_path(c0, "resources")), 1);
+	assert_from(a, tmdk_node_get(tmdk_node_at(tmdk_node_get(c0, "ports"), 0), "containerPort"),
+		"more/app/kustomization.yaml", 28, 14);
+	/* a List's items are objects of the build */
+	expect_text(tmdk_node_path(object(a, "Job", "migrate-blue", NULL), "metadata.namespace"), "team-a", "ns");
+	tmdk_artifact_free(a);
+}
