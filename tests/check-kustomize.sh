@@ -63,24 +63,6 @@ def canon(o):
     return json.dumps(o, sort_keys=True, indent=1)
 bad = 0
 ko, to = [ident(o) for o in k], [ident(o) for o in t]
-# Generated names: kustomize's content hash suffix (10 characters) is
-# masked where both sides generated the same object (docs/kustomize.md).
-import re
-ours = {i[2] for i in to}
-ren = {}
-for i in ko:
-    m = re.match(r'^(.*)-[0-9a-z]{10}$', i[2])
-    if i[0] in ('ConfigMap', 'Secret') and m and i[2] not in ours:
-        for n in ours:
-            mm = re.match(r'^(.*)-[0-9a-z]{10}$', n)
-            if mm and mm.group(1) == m.group(1):
-                ren[i[2]] = n
-if ren:
-    s = json.dumps(k)
-    for a, b in ren.items():
-        s = s.replace('"%s"' % a, '"%s"' % b)
-    k = json.loads(s)
-    ko = [ident(o) for o in k]
 if sorted(ko) != sorted(to):
     print('  objects only in kubectl: %s' % sorted(set(ko) - set(to)))
     print('  objects only in libtmdk: %s' % sorted(set(to) - set(ko)))

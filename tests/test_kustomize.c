@@ -93,8 +93,8 @@ Test(kustomize, overlay_patches_generators_and_origins)
 	const tmdk_node *d = object(a, "Deployment", "prod-app", NULL);
 	const tmdk_node *cs = tmdk_node_path(d, "spec.template.spec.containers");
 	const tmdk_node *app = tmdk_node_at(cs, 0), *env = tmdk_node_get(app, "env");
-	const tmdk_node *sec = object(a, "Secret", "prod-db-4tdkh7ggd5", NULL);
-	const tmdk_node *cm = object(a, "ConfigMap", "prod-extra-tk888gbf8g", NULL);
+	const tmdk_node *sec = object(a, "Secret", "prod-db-gfhb874mbf", NULL);
+	const tmdk_node *cm = object(a, "ConfigMap", "prod-extra-5c8gf58gtf", NULL);
 	size_t i;
 
 	cr_assert_eq(tmdk_artifact_document_count(a), 5);
@@ -116,7 +116,7 @@ Test(kustomize, overlay_patches_generators_and_origins)
 	cr_assert_null(tmdk_node_path(d, "metadata.annotations"));
 	/* the reference to the generated ConfigMap follows its name */
 	expect_text(tmdk_node_path(tmdk_node_at(tmdk_node_get(app, "envFrom"), 0), "configMapRef.name"),
-		"prod-app-config-52c75897fk", "envFrom");
+		"prod-app-config-hf678c7m2b", "envFrom");
 	/* secret literals: base64 at the literal's line of the kustomization */
 	expect_text(tmdk_node_path(sec, "data.password"), "aHVudGVyMg==", "password");
 	assert_from(a, tmdk_node_path(sec, "data.password"), "overlay/prod/kustomization.yaml", 24, 5);
