@@ -274,6 +274,8 @@ static int resmap_add(kz_ctx *c, tmdk__kz_resmap *rm, tmdk_node *root, int needs
 				"%s `%s` is already in the build (from %s:%u): kustomize rejects a duplicate id",
 				tmdk__kz_str(root, "kind"), tmdk__kz_str(md, "name"),
 				origin_name(c, rm->items[i].root), rm->items[i].root->line);
+	if (c->arena->total > c->o.max_bytes)
+		return fail(c, TMDK_ELIMIT, root, "the build is over %zu bytes (max_bytes)", c->o.max_bytes);
 	if (++c->resources > c->o.max_resources)
 		return fail(c, TMDK_ELIMIT, root, "more than %u objects in the build (max_resources)",
 			c->o.max_resources);
@@ -776,6 +778,8 @@ static int apply_patch_doc(kz_ctx *c, tmdk__kz_resmap *rm, const tmdk_node *doc,
 	}
 	if (!hits && must_match)
 		return fail(c, TMDK_EPARSE, target ? target : doc, "the patch matches no resource of the build");
+	if (c->arena->total > c->o.max_bytes)
+		return fail(c, TMDK_ELIMIT, doc, "the build is over %zu bytes (max_bytes)", c->o.max_bytes);
 	return TMDK_OK;
 }
 
@@ -1424,6 +1428,8 @@ int tmdk_kustomization_build(tmdk_artifact **out, const char *path, const tmdk_k
 		c.o.max_files = TMDK_DEFAULT_KUSTOMIZE_MAX_FILES;
 	if (!c.o.max_resources)
 		c.o.max_resources = TMDK_DEFAULT_KUSTOMIZE_MAX_RESOURCES;
+	if (!c.o.max_bytes)
+		c.o.max_bytes = TMDK_DEFAULT_KUSTOMIZE_MAX_BYTES;
 	if (c.o.parse)
 		c.popts = *c.o.parse;
 	else

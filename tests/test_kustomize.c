@@ -391,6 +391,10 @@ Test(kustomize, bad_patches_and_limits)
 	o.max_depth = 0;
 	o.max_files = 3;
 	cr_assert_eq(tmdk_kustomization_build(&a, "app", &o, &err), TMDK_ELIMIT);
+	o.max_files = 0;
+	o.max_bytes = 1000;
+	cr_assert_eq(tmdk_kustomization_build(&a, "app", &o, &err), TMDK_ELIMIT);
+	cr_assert(strstr(err.message, "max_bytes"), "%s", err.message);
 	build_mem(comp, TMDK_EINVAL, &err);
 	cr_assert(strstr(err.message, "Component"), "%s", err.message);
 	o.version = 99;

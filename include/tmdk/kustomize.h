@@ -37,6 +37,7 @@ typedef int (*tmdk_kustomize_read_cb)(const char *path, const char **data_out, s
 #define TMDK_DEFAULT_KUSTOMIZE_MAX_DEPTH 32u
 #define TMDK_DEFAULT_KUSTOMIZE_MAX_FILES 4096u
 #define TMDK_DEFAULT_KUSTOMIZE_MAX_RESOURCES 10000u
+#define TMDK_DEFAULT_KUSTOMIZE_MAX_BYTES ((size_t)512 * 1024 * 1024)
 
 #define TMDK_KUSTOMIZE_OPTIONS_VERSION 1
 
@@ -50,9 +51,10 @@ typedef struct tmdk_kustomize_options {
 	tmdk_kustomize_read_cb read;   /**< NULL: the file system */
 	void *read_payload;
 	const tmdk_parse_options *parse; /**< limits for each file read; NULL: defaults */
+	size_t max_bytes;              /**< memory of the built objects (patches applied to many targets grow it) */
 } tmdk_kustomize_options;
 
-#define TMDK_KUSTOMIZE_OPTIONS_INIT { TMDK_KUSTOMIZE_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL, NULL }
+#define TMDK_KUSTOMIZE_OPTIONS_INIT { TMDK_KUSTOMIZE_OPTIONS_VERSION, 0, 0, 0, 0, NULL, NULL, NULL, 0 }
 
 /** Initialize options to defaults. @return TMDK_OK, or TMDK_EINVAL for an unknown version. */
 TMDK_API int tmdk_kustomize_options_init(tmdk_kustomize_options *opts, unsigned int version);

@@ -95,6 +95,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	o.max_depth = 8;
 	o.max_files = 32;
 	o.max_resources = 256;
+	o.max_bytes = (size_t)64 << 20;
 	po.max_depth = 64;
 	po.max_alias_nodes = 10000;
 	o.parse = &po;
