@@ -18,5 +18,6 @@
 #include "tmdk/report.h"
 #include "tmdk/walk.h"
 #include "tmdk/unit.h"
+#include "tmdk/kustomize.h"
 
 #endif /* TMDK_H */

@@ -167,6 +167,8 @@ struct tmdk_artifact {
 	 * sources[k - 1]. Empty for a parsed artifact. */
 	tmdk_artifact **sources;   /* heap array */
 	size_t source_count, source_cap;
+	unsigned char *source_roles; /* arena, one per source, or NULL: what each source is to a
+	                              * built kustomization (tmdk_kustomize_role) */
 };
 
 /** A new artifact holding a copy of data[0..len) and its line index; `limits`

@@ -4,7 +4,7 @@
  * operation succeeds. Every failed run must return TMDK_ENOMEM with a
  * filled error record, and leave exactly as many blocks allocated as before.
  * The parsers are covered the same way in test_detect.c (YAML kinds) and
- * test_dockerfile.c; here: catalog compilation and scanning.
+ * test_dockerfile.c; here: catalog compilation, scanning and kustomize builds.
  *
  * Under valgrind (make check-valgrind sets TMDK_VALGRIND) every 7th
  * allocation is failed instead of every one, to keep the run short.
@@ -495,6 +495,43 @@ Test(oom, loading_and_scanning_compose_projects)
 		cr_log_info("%s: %ld allocation points", projects[i], points);
 	}
 	tmdk_catalog_free(job.catalog);
+	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
+
+/* ---- building a kustomization ------------------------------------------------ */
+
+struct kustomize_job {
+	const char *path;
+	size_t objects;        /* result */
+};
+
+static int kustomize_op(void *ctx, tmdk_error *err)
+{
+	struct kustomize_job *job = ctx;
+	tmdk_artifact *a = NULL;
+	int rc = tmdk_kustomization_build(&a, job->path, NULL, err);
+	if (rc != TMDK_OK)
+		cr_assert_null(a, "no artifact on failure");
+	job->objects = tmdk_artifact_document_count(a);
+	tmdk_artifact_free(a);
+	return rc;
+}
+
+Test(oom, building_kustomizations)
+{
+	static const char *const dirs[] = {"kustomize/overlay/prod", "kustomize/modern/app", "kustomize/basic"};
+	static const size_t objects[] = {5, 4, 4};
+	char paths[3][4200];
+	size_t i;
+
+	failing_install(0);
+	for (i = 0; i < 3; i++) {
+		struct kustomize_job job = {paths[i], 0};
+		snprintf(paths[i], sizeof(paths[i]), "%s", fixture(dirs[i]));
+		cr_assert_gt(fail_each_allocation(dirs[i], kustomize_op, &job, TMDK_OK), 20);
+		cr_assert_eq(job.objects, objects[i], "%s: %zu objects", dirs[i], job.objects);
+	}
 	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
 	tmdk_set_allocator(NULL, NULL, NULL);
 }

@@ -16,7 +16,7 @@ FUZZ_SECONDS = 60
 FUZZ_MAX_LEN = 65536
 FUZZ_TIMEOUT = 10
 FUZZ_RSS_MB = 2048
-HARNESSES = dockerfile yaml detect catalog scan baseline config compose
+HARNESSES = dockerfile yaml detect catalog scan baseline config compose kustomize
 
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Wno-unused-parameter
@@ -29,7 +29,7 @@ vpath %.dict $(srcdir)/tests/fuzz
 .PHONY: all smoke FORCE
 .SECONDARY:
 
-all: $(addprefix $(B)/fuzz-,$(HARNESSES)) $(B)/seeds/.stamp $(B)/scan.dict $(B)/catalog.dict $(B)/config.dict
+all: $(addprefix $(B)/fuzz-,$(HARNESSES)) $(B)/seeds/.stamp $(B)/scan.dict $(B)/catalog.dict $(B)/config.dict $(B)/kustomize.dict
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(B)/obj
@@ -72,6 +72,7 @@ $(B)/seeds/.stamp: $(B)/make_seeds $(SEED_INPUTS) $(SEED_CATALOGS) $(SEED_OWN)
 		{ cat $$f; for o in compose.override.yaml docker-compose.override.yml; do \
 			[ -f $$d/$$o ] && { echo '#---'; cat $$d/$$o; }; done; } > $(B)/seeds/compose/$$n; \
 	done
+	@mkdir -p $(B)/seeds/kustomize && cp $(srcdir)/tests/fuzz/seeds/kustomize-*.txt $(B)/seeds/kustomize/
 	@touch $@
 
 # libFuzzer takes one dictionary: the scan sees Dockerfiles and YAML, the
@@ -82,6 +83,8 @@ $(B)/catalog.dict: yaml.dict catalog.dict
 	@cat $^ > $@
 $(B)/config.dict: yaml.dict config.dict
 	@cat $^ > $@
+$(B)/kustomize.dict: yaml.dict kustomize.dict
+	@cat $^ > $@
 
 dict_dockerfile = $(srcdir)/tests/fuzz/dockerfile.dict
 dict_yaml = $(srcdir)/tests/fuzz/yaml.dict
@@ -91,13 +94,14 @@ dict_scan = $(B)/scan.dict
 dict_baseline = $(srcdir)/tests/fuzz/yaml.dict
 dict_config = $(B)/config.dict
 dict_compose = $(srcdir)/tests/fuzz/yaml.dict
+dict_kustomize = $(B)/kustomize.dict
 
 # One bounded run per harness; any crash, leak, timeout (one input over
 # FUZZ_TIMEOUT seconds) or out-of-memory (over FUZZ_RSS_MB) fails it, and the
 # input is kept in $(B)/crashes/. New inputs accumulate in $(B)/corpus/NAME.
 smoke: $(addprefix smoke-,$(HARNESSES))
 
-smoke-%: $(B)/fuzz-% $(B)/seeds/.stamp $(B)/scan.dict $(B)/catalog.dict $(B)/config.dict FORCE
+smoke-%: $(B)/fuzz-% $(B)/seeds/.stamp $(B)/scan.dict $(B)/catalog.dict $(B)/config.dict $(B)/kustomize.dict FORCE
 	@mkdir -p $(B)/corpus/$* $(B)/crashes
 	@echo "fuzz-$*: $(FUZZ_SECONDS) s"
 	@if $(B)/fuzz-$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -timeout=$(FUZZ_TIMEOUT) \
