@@ -62,7 +62,8 @@ typedef struct unit_scan {
 	tmdk_error err;
 	tmdk_artifact **owned;       /* artifacts this unit made (rendered Helm templates) */
 	size_t owned_count;
-	tmdk_artifact *derived;      /* a merged compose project (project.h), scanned instead of its main file */
+	tmdk_artifact *derived;      /* a merged compose project (project.h) or built kustomization (kustomize.h) */
+	int built;                   /* a kustomization built natively: its warnings are the notes */
 } unit_scan;
 
 typedef struct run_ctx {
@@ -565,10 +566,52 @@ static int compose_unit(run_ctx *ctx, unit_scan *u, const tmdk_artifact *main_ar
 	return unit_add_artifact(u, u->derived, main_path);
 }
 
+/*
+ * A kustomization: built natively (tmdk_kustomization_build) into one
+ * derived artifact whose values keep the file that set them (a base, a
+ * patch, the kustomization); its warnings (what is not supported) are the
+ * unit's notes. A kustomization that cannot be built is an error of the
+ * unit, and its resources are scanned as written instead. @return 1 built,
+ * 0 not built, -1 out of memory.
+ */
+static int kustomize_unit(run_ctx *ctx, unit_scan *u)
+{
+	tmdk_kustomize_options o = TMDK_KUSTOMIZE_OPTIONS_INIT;
+	tmdk_parse_options po = TMDK_PARSE_OPTIONS_INIT;
+	size_t i;
+	int rc;
+
+	apply_parse_limits(&po, ctx->cfg);
+	o.parse = &po;
+	rc = tmdk_kustomization_build(&u->derived, u->path, &o, &u->err);
+	if (rc == TMDK_ENOMEM)
+		return -1;
+	if (rc != TMDK_OK) {
+		u->derived = NULL;
+		u->failed = 1;
+		return 0;
+	}
+	u->built = 1;
+	for (i = 0; i < tmdk_artifact_warning_count(u->derived); i++) {
+		unsigned int line = 0, column = 0;
+		const char *message = tmdk_artifact_warning(u->derived, i, &line, &column);
+		char text[1200];
+		snprintf(text, sizeof(text), "%s", message);
+		if (unit_add_note(u, text) != 0)
+			return -1;
+	}
+	return unit_add_artifact(u, u->derived, u->path) != 0 ? -1 : 1;
+}
+
 /* The set of a library unit: its scanned members, parsed (walked_input maps the library's indexes). */
 static int fill_unit(run_ctx *ctx, unit_scan *u, const size_t *walked_input)
 {
 	size_t m;
+	if (tmdk_unit_get_kind(u->unit) == TMDK_UNIT_KUSTOMIZATION) {
+		int rc = kustomize_unit(ctx, u);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
 	for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
 		tmdk_unit_role role;
 		const char *path = tmdk_unit_member(u->unit, m, &role);
@@ -749,21 +792,30 @@ static int report_unit(run_ctx *ctx, tmdk_report *report, size_t index, size_t *
 			if (tmdk_report_add_unit_member(report, path, tmdk_unit_role_name(role)) != TMDK_OK)
 				return -1;
 		}
-		for (m = 0; m < tmdk_unit_note_count(u->unit); m++)
+		/* The library's notes say what the plain set leaves out: a built kustomization has its own. */
+		for (m = 0; !u->built && m < tmdk_unit_note_count(u->unit); m++)
 			if (tmdk_report_add_unit_note(report, tmdk_unit_note(u->unit, m)) != TMDK_OK)
 				return -1;
 	}
 	for (m = 0; m < u->owned_count; m++)
 		if (tmdk_report_add_unit_member(report, tmdk_artifact_name(u->owned[m]), "template") != TMDK_OK)
 			return -1;
-	/* Files the compose merge read besides the unit's (`extends`, `include`). */
+	/* Files the compose merge or kustomize build read besides the unit's (`extends`, `include`, generators). */
 	for (m = 0; u->derived && m < tmdk_artifact_source_count(u->derived); m++) {
 		const char *name = tmdk_artifact_name(tmdk_artifact_source(u->derived, m));
+		const char *role = "include";
 		size_t k;
 		int known = 0;
 		for (k = 0; k < tmdk_unit_member_count(u->unit) && !known; k++)
 			known = same_file(tmdk_unit_member(u->unit, k, NULL), name);
-		if (!known && name && tmdk_report_add_unit_member(report, name, "include") != TMDK_OK)
+		if (u->built)
+			switch (tmdk_kustomization_file_role(u->derived, m)) {
+			case TMDK_KUSTOMIZE_GENERATOR: role = "generator"; break;
+			case TMDK_KUSTOMIZE_PATCH: role = "patch"; break;
+			case TMDK_KUSTOMIZE_KUSTOMIZATION: role = "config"; break;
+			default: role = "scanned"; break;
+			}
+		if (!known && name && tmdk_report_add_unit_member(report, name, role) != TMDK_OK)
 			return -1;
 	}
 	for (m = 0; m < u->note_count; m++)

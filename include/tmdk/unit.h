@@ -28,7 +28,7 @@
  *   folders holding a kustomization and `components`, even outside the
  *   scanned paths; its patches (`patches[].path`, `patchesStrategicMerge`,
  *   `patchesJson6902[].path`) are PATCH members, never scanned alone.
- *   Remote resources are notes.
+ *   Remote resources are notes. tmdk_kustomization_build builds it.
  * - A file is claimed by a kustomization (or Component) in its own folder
  *   or a folder above it that names it as a resource or patch: it is then
  *   scanned only within the units that use it, never in a folder unit. A
@@ -36,9 +36,12 @@
  *   in their own units too (a base file is scanned in its base and in every
  *   overlay that uses it).
  * - Compose project: in each folder the first of compose.yaml, compose.yml,
- *   docker-compose.yaml, docker-compose.yml is the main file, and
- *   compose.override.yaml/.yml, docker-compose.override.yaml/.yml and the
- *   files matching opts->compose_overrides are its OVERRIDE members. Every
+ *   docker-compose.yaml, docker-compose.yml is the main file, and its
+ *   default override (compose.override.yaml/.yml for compose.*,
+ *   docker-compose.override.yml/.yaml for docker-compose.*, as docker
+ *   compose pairs them) and the files matching opts->compose_overrides are
+ *   its OVERRIDE members (tmdk_compose_project_load merges them, with the
+ *   files `extends` and `include` name). Every
  *   other compose file (docker-compose.prod.yml, or one detected by
  *   content) is its own project. An override without a main file is a
  *   project with no scanned member and a note: an override alone is never a
