@@ -532,10 +532,13 @@ static int claimed(tmdk_units *us, const char *path, const char *folder)
 		}
 		if (role == TMDK_UNIT_MEMBER_PATCH || is_top(f))
 			break;
-		up = path_parent(f);
+		if (!(up = path_parent(f)) && strcmp(f, "/") != 0)
+			us->nomem = 1;
 		tmdk__free(f);
 		f = up;
 	}
+	if (!f && depth == 0)
+		us->nomem = 1;
 	tmdk__free(f);
 	return role;
 }
@@ -602,13 +605,18 @@ static char *outer_chart(tmdk_units *us, const char *folder)
 		}
 		if (is_top(f))
 			break;
-		up = path_parent(f);
+		if (!(up = path_parent(f)) && strcmp(f, "/") != 0)
+			us->nomem = 1;
 		tmdk__free(f);
 		f = up;
 	}
 	if (!f && depth == 0)
 		us->nomem = 1;
 	tmdk__free(f);
+	if (us->nomem) {
+		tmdk__free(chart);
+		return NULL;
+	}
 	return chart;
 }
 

@@ -535,3 +535,58 @@ Test(oom, building_kustomizations)
 	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
 	tmdk_set_allocator(NULL, NULL, NULL);
 }
+
+/* ---- deciding deployment units ------------------------------------------------ */
+
+struct units_job {
+	const char *root;
+	const tmdk_unit_input *files;
+	size_t file_count;
+	size_t units;          /* result */
+};
+
+static int units_op(void *ctx, tmdk_error *err)
+{
+	struct units_job *job = ctx;
+	tmdk_units *units = NULL;
+	int rc = tmdk_units_decide(&units, &job->root, 1, job->files, job->file_count, NULL, err);
+	if (rc != TMDK_OK)
+		cr_assert_null(units);
+	job->units = tmdk_units_count(units);
+	tmdk_units_free(units);
+	return rc;
+}
+
+Test(oom, deciding_units)
+{
+	static const char *const rel[] = { "compose/app/compose.yaml", "compose/app/compose.override.yaml",
+		"compose/lone/docker-compose.override.yml", "kustomize/overlay/kustomization.yaml", "kustomize/overlay/patch.yaml",
+		"kustomize/base/kustomization.yaml", "kustomize/base/deploy.yaml", "kustomize/comp/netpol.yaml",
+		"chart/mychart/Chart.yaml", "chart/mychart/crds/crd.yaml", "plain/pod.yaml" };
+	static const tmdk_kind kinds[] = { TMDK_KIND_COMPOSE, TMDK_KIND_COMPOSE, TMDK_KIND_COMPOSE, TMDK_KIND_KUBERNETES,
+		TMDK_KIND_KUBERNETES, TMDK_KIND_KUBERNETES, TMDK_KIND_KUBERNETES, TMDK_KIND_KUBERNETES, TMDK_KIND_UNKNOWN,
+		TMDK_KIND_KUBERNETES, TMDK_KIND_KUBERNETES };
+	char paths[11][8400], root[4200];
+	tmdk_unit_input files[11];
+	struct units_job job;
+	tmdk_error err;
+	size_t i, want;
+
+	failing_install(0);
+	snprintf(root, sizeof(root), "%s", fixture("units"));
+	for (i = 0; i < 11; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", root, rel[i]);
+		files[i].path = paths[i];
+		files[i].kind = kinds[i];
+	}
+	job.root = root;
+	job.files = files;
+	job.file_count = 11;
+	cr_assert_eq(units_op(&job, &err), TMDK_OK, "%s", err.message);
+	want = job.units;
+	cr_assert_eq(want, 6);
+	cr_assert_gt(fail_each_allocation("units", units_op, &job, TMDK_OK), 50);
+	cr_assert_eq(job.units, want);
+	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
