@@ -6,6 +6,7 @@
 #include "catalog_int.h"
 #include "compiler_int.h"
 #include "array.h"
+#include "walk_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -195,22 +196,25 @@ static int add_file(tmdk_compiler *c, const char *path, tmdk_error *err)
 
 static int add_dir(tmdk_compiler *c, const char *dir, int depth, tmdk_error *err)
 {
-	struct dirent **names;
-	int n, i, rc = TMDK_OK;
+	char **names;
+	size_t n, i;
+	int rc;
 
 	if (depth > 32)
 		return tmdk__error_set(err, TMDK_ELIMIT, dir, 0, 0, "catalog folders nested deeper than 32 levels");
-	n = scandir(dir, &names, NULL, alphasort);
-	if (n < 0)
-		return tmdk__error_set(err, TMDK_EIO, dir, 0, 0, "cannot read catalog folder: %s", strerror(errno));
-	for (i = 0; i < n; i++) {
-		const char *base = names[i]->d_name;
+	/* Byte order (strcmp), never the locale: the listing tmdk_walk uses. */
+	rc = tmdk__list_folder(dir, &names, &n, err);
+	if (rc == TMDK_EIO)
+		return tmdk__error_set(err, TMDK_EIO, dir, 0, 0, "cannot read catalog folder: %s",
+			strchr(err->message, ':') ? strchr(err->message, ':') + 2 : err->message);
+	if (rc != TMDK_OK)
+		return rc;
+	for (i = 0; i < n && rc == TMDK_OK; i++) {
+		const char *base = names[i];
 		char *child;
 		struct stat st;
-		if (rc != TMDK_OK || base[0] == '.') {
-			free(names[i]);
+		if (base[0] == '.')
 			continue;
-		}
 		child = tmdk__arena_printf(&c->arena, "%s/%s", dir, base);
 		if (!child)
 			rc = tmdk__error_set(err, TMDK_ENOMEM, dir, 0, 0, "out of memory");
@@ -218,9 +222,8 @@ static int add_dir(tmdk_compiler *c, const char *dir, int depth, tmdk_error *err
 			rc = add_dir(c, child, depth + 1, err);
 		else if (has_yaml_ext(base))
 			rc = add_file(c, child, err);
-		free(names[i]);
 	}
-	free(names);
+	tmdk__names_free(names, n);
 	return rc;
 }
 

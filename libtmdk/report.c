@@ -77,6 +77,7 @@ void tmdk_report_free(tmdk_report *r)
 		tmdk__free(r->errors[i].message);
 	}
 	tmdk__free(r->errors);
+	tmdk__report_free_skips(r);
 	tmdk__free(r->enabled);
 	tmdk_catalog_free(r->catalog);
 	tmdk__free(r->scope);
@@ -383,6 +384,7 @@ static void view_free(tmdk__view *v)
 	tmdk__free((void *)v->suppressed);
 	tmdk__free((void *)v->files);
 	tmdk__free((void *)v->errors);
+	tmdk__free((void *)v->skips);
 	tmdk__free(v->patterns);
 	tmdk__free(v->derived);
 	tmdk__free(v->prints);
@@ -545,7 +547,8 @@ static int view_build(tmdk__view *v, const tmdk_report *r, const tmdk_report_opt
 	v->opts = opts;
 	v->tool_name = opts->tool_name ? opts->tool_name : "libtmdk";
 	v->title = opts->title ? opts->title : "Threat model";
-	if (view_findings(v) != 0 || view_files(v) != 0 || view_errors(v) != 0 || view_patterns(v) != 0) {
+	if (view_findings(v) != 0 || view_files(v) != 0 || view_errors(v) != 0 || view_patterns(v) != 0 ||
+	    tmdk__view_skips(v) != 0) {
 		view_free(v);
 		return TMDK_ENOMEM;
 	}

@@ -117,6 +117,8 @@ struct tmdk_report {
 	size_t file_count, file_cap;
 	tmdk__report_error *errors;
 	size_t error_count, error_cap;
+	tmdk__report_error *skips;       /* candidates skipped with a reason (report_skipped.c) */
+	size_t skip_count, skip_cap;
 	tmdk_catalog *catalog;           /* a reference, or NULL */
 	unsigned char *enabled;          /* per catalog pattern: passed the scan filters */
 	char *scope, *date;
@@ -166,6 +168,8 @@ typedef struct tmdk__view {
 	size_t kind_count[TMDK_KIND_COUNT];
 	const tmdk__report_error **errors; /* by path, line, column */
 	size_t error_count;
+	const tmdk__report_error **skips;  /* skipped with a reason (message), by path */
+	size_t skip_count;
 	tmdk__view_pattern *patterns;    /* by id */
 	size_t pattern_count, checked_count;
 	size_t by_severity[TMDK_SEVERITY_COUNT];
@@ -188,6 +192,11 @@ size_t tmdk__count_total(const size_t *per_severity);
 void tmdk__reference_label(const tmdk_reference *ref, char *buf, size_t size);
 /** Upper-case severity name ("HIGH"). */
 const char *tmdk__severity_upper(tmdk_severity s);
+
+/* report_skipped.c */
+void tmdk__report_free_skips(tmdk_report *r);
+/** Fill v->skips (sorted); 0, or TMDK_ENOMEM. */
+int tmdk__view_skips(tmdk__view *v);
 
 /* ---- the writers, one file each: 0, or TMDK_ENOMEM ---------------------- */
 int tmdk__write_text(const tmdk__view *v, tmdk__out *o);

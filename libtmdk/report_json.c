@@ -65,6 +65,23 @@ static void errors(tmdk__json *j, const tmdk__view *v)
 	tmdk__json_close(j, ']');
 }
 
+/* Candidates skipped with a reason: not errors, listed so nothing goes silent. */
+static void skipped(tmdk__json *j, const tmdk__view *v)
+{
+	size_t i;
+	tmdk__json_open(j, "skipped", '[');
+	for (i = 0; i < v->skip_count; i++) {
+		const tmdk__report_error *e = v->skips[i];
+		tmdk__json_open(j, NULL, '{');
+		tmdk__json_string(j, "path", e->path);
+		tmdk__json_string(j, "reason", e->message);
+		tmdk__json_uint(j, "line", e->line);
+		tmdk__json_uint(j, "column", e->column);
+		tmdk__json_close(j, '}');
+	}
+	tmdk__json_close(j, ']');
+}
+
 static void files(tmdk__json *j, const tmdk__view *v)
 {
 	size_t i;
@@ -155,6 +172,7 @@ static void stats(tmdk__json *j, const tmdk__view *v)
 		tmdk__json_uint(j, "baseline", (unsigned long)v->baseline_count);
 	}
 	tmdk__json_uint(j, "errors", (unsigned long)v->error_count);
+	tmdk__json_uint(j, "skipped", (unsigned long)v->skip_count);
 	tmdk__json_uint(j, "patterns_checked", (unsigned long)v->checked_count);
 	if (ms >= 0)
 		tmdk__json_uint(j, "duration_ms", (unsigned long)ms);
@@ -188,6 +206,7 @@ int tmdk__write_json(const tmdk__view *v, tmdk__out *o)
 	findings(&j, v, "findings", v->shown, v->shown_count);
 	findings(&j, v, "suppressed", v->suppressed, v->suppressed_count);
 	errors(&j, v);
+	skipped(&j, v);
 	files(&j, v);
 	patterns(&j, v);
 	stats(&j, v);

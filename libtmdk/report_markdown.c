@@ -58,6 +58,8 @@ static void header(const tmdk__view *v, tmdk__out *o)
 	tmdk__out_str(o, first ? "" : ")");
 	if (v->skipped_count)
 		tmdk__out_printf(o, "; %zu other files skipped", v->skipped_count);
+	if (v->skip_count)
+		tmdk__out_printf(o, ", %zu with a reason (see [Skipped files](#skipped-files))", v->skip_count);
 	tmdk__out_printf(o, " |\n| **Findings** | %zu", v->shown_count);
 	if (v->shown_count) {
 		tmdk__out_str(o, " (");
@@ -251,6 +253,24 @@ static void errors(const tmdk__view *v, tmdk__out *o)
 	}
 }
 
+static void skipped(const tmdk__view *v, tmdk__out *o)
+{
+	size_t i;
+	if (!v->skip_count)
+		return;
+	tmdk__out_str(o, "\n## Skipped files\n\nThese files were not scanned, for the reason given; they are not errors.\n\n");
+	for (i = 0; i < v->skip_count; i++) {
+		const tmdk__report_error *e = v->skips[i];
+		tmdk__out_str(o, "- ");
+		tmdk__out_markdown(o, e->path);
+		if (e->line)
+			tmdk__out_printf(o, ":%u:%u", e->line, e->column);
+		tmdk__out_str(o, ": ");
+		tmdk__out_markdown(o, e->message);
+		tmdk__out_str(o, "\n");
+	}
+}
+
 static void files(const tmdk__view *v, tmdk__out *o)
 {
 	size_t i;
@@ -272,6 +292,7 @@ int tmdk__write_markdown(const tmdk__view *v, tmdk__out *o)
 	questions(v, o);
 	suppressed(v, o);
 	errors(v, o);
+	skipped(v, o);
 	files(v, o);
 	return 0;
 }

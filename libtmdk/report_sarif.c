@@ -254,7 +254,23 @@ static void invocation(tmdk__json *j, const tmdk__view *v)
 		tmdk__json_close(j, ']');
 		tmdk__json_close(j, '}');
 	}
+	/* Skipped candidates: notes, so a code-scanning run shows what was not read. */
+	for (i = 0; i < v->skip_count; i++) {
+		const tmdk__report_error *e = v->skips[i];
+		char text[1100];
+		snprintf(text, sizeof(text), "skipped: %s", e->message);
+		tmdk__json_open(j, NULL, '{');
+		tmdk__json_string(j, "level", "note");
+		message(j, "message", text);
+		tmdk__json_open(j, "locations", '[');
+		location(j, e->path, e->line, e->line ? (e->column ? e->column : 1) : 0, NULL);
+		tmdk__json_close(j, ']');
+		tmdk__json_close(j, '}');
+	}
 	tmdk__json_close(j, ']');
+	tmdk__json_open(j, "properties", '{');
+	tmdk__json_uint(j, "skipped", (unsigned long)v->skip_count);
+	tmdk__json_close(j, '}');
 	tmdk__json_close(j, '}');
 	tmdk__json_close(j, ']');
 }

@@ -163,6 +163,26 @@ static void errors_section(text_ctx *t)
 	}
 }
 
+static void skipped_section(text_ctx *t)
+{
+	size_t i;
+	if (!t->v->skip_count || !(t->v->opts->flags & TMDK_REPORT_SHOW_SKIPPED))
+		return;
+	style(t, BOLD);
+	tmdk__out_str(t->o, "\nSkipped\n");
+	style(t, RESET);
+	for (i = 0; i < t->v->skip_count; i++) {
+		const tmdk__report_error *e = t->v->skips[i];
+		tmdk__out_str(t->o, "  ");
+		tmdk__out_terminal(t->o, e->path);
+		if (e->line)
+			tmdk__out_printf(t->o, ":%u:%u", e->line, e->column);
+		tmdk__out_str(t->o, ": skipped: ");
+		tmdk__out_terminal(t->o, e->message);
+		tmdk__out_str(t->o, "\n");
+	}
+}
+
 static void count_row(text_ctx *t, const char *label, const size_t *counts)
 {
 	int s;
@@ -193,13 +213,16 @@ static void summary(text_ctx *t)
 	for (q = 0; q < TMDK_QUESTION_COUNT; q++)
 		count_row(t, tmdk_question_slug((tmdk_question)q), v->by_question[q]);
 	count_row(t, "all", v->by_severity);
-	tmdk__out_printf(t->o, "\n  %zu %s in %zu %s scanned", v->shown_count,
-		plural(v->shown_count, "finding", "findings"), v->file_count, plural(v->file_count, "file", "files"));
-	if (v->skipped_count)
-		tmdk__out_printf(t->o, " (%zu skipped)", v->skipped_count);
+	tmdk__out_printf(t->o, "\n  %zu %s", v->shown_count, plural(v->shown_count, "finding", "findings"));
 	if (v->report->has_baseline)
 		tmdk__out_printf(t->o, " (%zu new, %zu in the baseline)", v->shown_count - v->baseline_count,
 			v->baseline_count);
+	tmdk__out_printf(t->o, " in %zu %s scanned", v->file_count, plural(v->file_count, "file", "files"));
+	if (v->skip_count)
+		tmdk__out_printf(t->o, " (%zu skipped, %zu of them with a reason%s)", v->skipped_count, v->skip_count,
+			(v->opts->flags & TMDK_REPORT_SHOW_SKIPPED) ? "" : ": -v lists them");
+	else if (v->skipped_count)
+		tmdk__out_printf(t->o, " (%zu skipped)", v->skipped_count);
 	tmdk__out_printf(t->o, ", %zu suppressed, %zu %s, %zu %s checked", v->suppressed_count, v->error_count,
 		plural(v->error_count, "error", "errors"), v->checked_count, plural(v->checked_count, "pattern", "patterns"));
 	if (ms >= 0)
@@ -222,6 +245,7 @@ int tmdk__write_text(const tmdk__view *v, tmdk__out *o)
 	baseline_section(&t);
 	suppressed_section(&t);
 	errors_section(&t);
+	skipped_section(&t);
 	summary(&t);
 	return 0;
 }

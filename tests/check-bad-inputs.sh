@@ -9,7 +9,9 @@
 # unreadable files and folders (chmod 000 does not stop root: as root, those
 # checks run as nobody through setpriv, or are skipped). Checked in the text
 # and JSON formats, with -j1 and -j4, file by file on the command line and
-# through standard input. Run: TMDK_BUILDDIR=build-dir sh tests/check-bad-inputs.sh
+# through standard input; with --unparseable error (every file that does not
+# parse is an error) and by default (YAML/JSON not named as an artifact that
+# does not parse is skipped, with the reason). Run: TMDK_BUILDDIR=build-dir sh tests/check-bad-inputs.sh
 set -u
 build=${TMDK_BUILDDIR:-.}
 scan="$build/examples/tmdk-scan"
@@ -247,22 +249,25 @@ sed 's/^\([^|]*\)|\([^|]*\)|\([^|]*\)|[^|]*|\(.*\)$/error|tree\/\1|\2|\3|\4/' ba
 cat good.expect >> tree.expect
 
 # ---- the whole tree, text and JSON ---------------------------------------------------------------
-sr text 2 "tree, text" tree
+# With --unparseable error every file that does not parse is an error; the
+# default (skip unparseable YAML/JSON not named as artifacts) is checked after.
+U="--unparseable error"
+sr text 2 "tree, text" $U tree
 text_checks "tree, text" text.out tree.expect
 n=$(sed -n '/^Errors/,/^Summary/p' text.out | grep -c ': error: ')
 [ "$n" = "$nbad" ] && ok "tree, text: $nbad errors listed" || { ko "tree, text: $n errors listed, expected $nbad"; show text.out; }
 findings=$("${PY:-false}" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' base.out 2> /dev/null)
 if [ -n "$findings" ]; then
-	grep -qF "  $findings findings in 20 files scanned (2 skipped), 0 suppressed, $nbad errors," text.out \
+	grep -qF "  $findings findings in 20 files scanned (2 skipped, 1 of them with a reason: -v lists them), 0 suppressed, $nbad errors," text.out \
 		&& ok "tree, text: summary counts $findings findings, 20 files, 2 skipped, $nbad errors" \
 		|| { ko "tree, text: summary"; tail -n 3 text.out; }
 else
-	grep -qF " findings in 20 files scanned (2 skipped), 0 suppressed, $nbad errors," text.out \
+	grep -qF " findings in 20 files scanned (2 skipped, 1 of them with a reason: -v lists them), 0 suppressed, $nbad errors," text.out \
 		&& ok "tree, text: summary counts 20 files, 2 skipped, $nbad errors" || { ko "tree, text: summary"; tail -n 3 text.out; }
 fi
 [ ! -s text.err ] && ok "tree, text: errors only in the report" || { ko "tree, text: unexpected stderr"; show text.err; }
 
-sr json 2 "tree, json" -f json tree
+sr json 2 "tree, json" $U -f json tree
 cp tree.expect json.expect
 cat >> json.expect <<EOF
 eq|every bad file is reported, nothing else|sorted(e["path"] for e in d["errors"]) == sorted("tree/" + l.split(chr(124))[0] for l in open("bad.table"))|True
@@ -279,8 +284,8 @@ for p in $(sed 's/|.*//' bad.table); do
 done
 
 # ---- the walk: what is skipped, and why (-v) --------------------------------------------------------
-sr verbose 2 "tree, -v" -v -f json tree
-for s in "tree/README.md (not an artifact name)" "tree/k8s/empty.yaml (not a recognised artifact)" \
+sr verbose 2 "tree, -v" $U -v -f json tree
+for s in "tree/README.md (not an artifact name)" "tree/k8s/empty.yaml (empty file)" \
 	"tree/links/ghost.yaml (broken symbolic link)" "tree/links/a.yaml (symbolic link loop)" \
 	"tree/links/b.yaml (symbolic link loop)" "tree/k8s/rbac/up (folder already walked" "tree/links/root (folder already walked"; do
 	grep -qF "skipped $s" verbose.err && ok "-v: skipped $s" || { ko "-v: no 'skipped $s'"; show verbose.err; }
@@ -294,20 +299,45 @@ fi
 same "-v changes no report" json.out verbose.out
 
 # ---- -j1 and -j4 ----------------------------------------------------------------------------------------
-sr j1 2 "tree, -j1" -f json -j1 tree
-sr j4 2 "tree, -j4" -f json -j4 tree
+sr j1 2 "tree, -j1" $U -f json -j1 tree
+sr j4 2 "tree, -j4" $U -f json -j4 tree
 same "json: the same report with -j1 and -j4" j1.out j4.out
-sr j1t 2 "tree, text -j1" -j1 tree
-sr j4t 2 "tree, text -j4" -j4 tree
+sr j1t 2 "tree, text -j1" $U -j1 tree
+sr j4t 2 "tree, text -j4" $U -j4 tree
 same "text: the same report with -j1 and -j4" j1t.out j4t.out
+
+# ---- the default: unparseable YAML/JSON not named as an artifact is skipped, with the reason -------------
+sr dflt 2 "tree, default (--unparseable skip)" -f json tree
+cat > dflt.expect <<'EOF'
+eq|named artifacts that do not parse and the enormous file stay errors|sorted(e["path"] for e in d["errors"])|['tree/big/deploy.yaml', 'tree/host/node3/daemon.json', 'tree/svc/cache/Dockerfile', 'tree/svc/legacy/Dockerfile', 'tree/svc/queue/compose.yaml', 'tree/svc/web/Dockerfile', 'tree/svc/worker/Dockerfile.heredoc']
+eq|the others are skipped, sorted by path, each with its reason and position|[(x["path"], x["line"], x["column"], x["reason"].split(":")[0]) for x in d["skipped"]]|[('tree/host/containers/truncated.json', 2, 1, 'not valid JSON'), ('tree/k8s/apps/truncated.yaml', 11, 1, 'not valid YAML'), ('tree/k8s/deploy.yaml', 0, 0, 'binary file (contains NUL bytes)'), ('tree/k8s/empty.yaml', 0, 0, 'empty file'), ('tree/k8s/latin1.yaml', 6, 24, 'not UTF-8 text (another encoding?)'), ('tree/k8s/nul.yaml', 0, 0, 'binary file (contains NUL bytes)'), ('tree/k8s/rbac/flow.yaml', 6, 1, 'not valid YAML')]
+eq|the parser's message follows the reason|[x["reason"] for x in d["skipped"] if x["path"] == "tree/k8s/apps/truncated.yaml"]|["not valid YAML: could not find expected ':', while scanning a simple key (which starts at line 10, column 11)"]
+eq|counted: 20 scanned, 8 skipped (7 with a reason), 7 errors|(d["stats"]["files_scanned"], d["stats"]["files_skipped"], d["stats"]["skipped"], d["stats"]["errors"])|(20, 8, 7, 7)
+eq|the good files' findings are still those of the baseline|d["findings"] == json.load(open("base.out"))["findings"]|True
+EOF
+json_checks "tree, default" dflt.out dflt.expect
+grep -q 'skipped' dflt.err && { ko "tree, default: skips on stderr without -v"; show dflt.err; } || ok "tree, default: skips not on stderr without -v"
+sr dfltv 2 "tree, default, -v" -v tree
+grep -qF "  tree/k8s/rbac/flow.yaml:6:1: skipped: not valid YAML: did not find expected ',' or ']'" dfltv.out \
+	&& ok "text -v lists the skipped files with their reasons" || { ko "text -v: no skipped list"; show dfltv.out; }
+grep -qF "(8 skipped, 7 of them with a reason)" dfltv.out && ok "text summary counts the skipped files" \
+	|| { ko "text summary: skipped count"; tail -n 2 dfltv.out; }
+sr dfltt 2 "tree, default, text" tree
+grep -qF "(8 skipped, 7 of them with a reason: -v lists them)" dfltt.out && ok "text without -v: the count and a hint" \
+	|| { ko "text without -v: skipped count"; tail -n 2 dfltt.out; }
+grep -q ': skipped: ' dfltt.out && ko "text without -v lists skipped files" || ok "text without -v does not list them"
+for f in sarif markdown html; do
+	sr dflt$f 2 "tree, default, $f" -f $f tree
+	grep -q 'tree/k8s/rbac/flow.yaml' dflt$f.out && ok "$f lists the skipped files" || ko "$f: no skipped file listed"
+done
 
 # ---- each bad file alone on the command line, and through standard input ------------------------------
 while IFS='|' read -r p l c k m; do
 	echo "error|tree/$p|$l|$c|$m" > one.expect
 	echo "eq|nothing scanned|(d[\"stats\"][\"files_scanned\"], len(d[\"errors\"]), d[\"findings\"])|(0, 1, [])" >> one.expect
-	sr one 2 "tree/$p alone, json" -f json "tree/$p"
+	sr one 2 "tree/$p alone, json" $U -f json "tree/$p"
 	json_checks "tree/$p alone, json" one.out one.expect
-	sr one 2 "tree/$p alone, text" "tree/$p"
+	sr one 2 "tree/$p alone, text" $U "tree/$p"
 	text_checks "tree/$p alone, text" one.out one.expect
 	echo "error|<stdin>|$l|$c|$m" > one.expect
 	inp=tree/$p
@@ -366,7 +396,7 @@ json_checks "a link loop named" one.out one.expect
 sr one 1 "a folder named Dockerfile, named (walked)" -f json --kind dockerfile tree/weird/Dockerfile
 echo 'eq|its Dockerfile scanned|[f["path"] for f in d["files"]]|['"'"'tree/weird/Dockerfile/Dockerfile'"'"']' > one.expect
 json_checks "a folder named Dockerfile" one.out one.expect
-sr one 2 "a folder link loop named (k8s/, bad files included)" -f json tree/k8s/rbac/up
+sr one 2 "a folder link loop named (k8s/, bad files included)" $U -f json tree/k8s/rbac/up
 echo 'eq|each file once|len(d["files"]) == len(set(f["path"] for f in d["files"])) and len(d["files"]) > 0|True' > one.expect
 json_checks "a folder link loop named" one.out one.expect
 if [ "$fifo" = 1 ] && [ -n "$T" ]; then
@@ -419,9 +449,9 @@ EOF
 eq|21 files scanned, $nbad + 4 errors|(d["stats"]["files_scanned"], d["stats"]["errors"])|(21, $((nbad + 4)))
 eq|the good files' findings are still those of the baseline|[f for f in d["findings"] if f["path"].startswith("tree/")] == json.load(open("base.out"))["findings"]|True
 EOF
-	sr perm 2 "unreadable files and folders, json" -f json tree perm
+	sr perm 2 "unreadable files and folders, json" $U -f json tree perm
 	json_checks "unreadable, json" perm.out permj.expect
-	sr perm 2 "unreadable files and folders, text" -v tree perm
+	sr perm 2 "unreadable files and folders, text" $U -v tree perm
 	text_checks "unreadable, text" perm.out perm.expect
 	lacks_link=$(grep -c 'perm/link.yaml (broken symbolic link)' perm.err)
 	[ "$lacks_link" = 0 ] && ok "a link to an unreadable file is an error, not a broken link" || ko "link to an unreadable file called broken"

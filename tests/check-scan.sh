@@ -72,9 +72,57 @@ has "clean project says so" "$tmp/out" "No findings."
 run "findings at or above the threshold exit 1" 1 "$fx/project"
 run "findings below the threshold exit 0" 0 --severity-threshold critical --ignore SCAN-K8S-001 "$fx/project"
 run "--severity-threshold none never exits 1" 0 --severity-threshold none "$fx/project"
-run "malformed input exits 2 although there are findings (2 wins over 1)" 2 "$fx/broken"
+run "malformed input exits 2 although there are findings (2 wins over 1)" 2 --unparseable error "$fx/broken"
 has "malformed input reported with its position" "$tmp/out" "bad.yaml:5:5: error:"
 has "the other inputs are still scanned" "$tmp/out" "broken/Dockerfile:1:6  MEDIUM    SCAN-DF-001"
+run "malformed YAML not named as an artifact is skipped by default" 1 "$fx/broken"
+has "the skip is counted" "$tmp/out" "(1 skipped, 1 of them with a reason: -v lists them)"
+run "-v lists it with the reason and position" 1 -v "$fx/broken"
+has "the skip, listed" "$tmp/out" "bad.yaml:5:5: skipped: not valid YAML: "
+run "--unparseable skip is the default" 1 --unparseable skip "$fx/broken"
+run "--unparseable takes skip or error" 2 --unparseable maybe "$fx/broken"
+has "--unparseable: the usage error says what is expected" "$tmp/err" "invalid --unparseable 'maybe' (expected skip or error)"
+# ---- --exclude and --stdin-name --------------------------------------------------------
+run "--exclude a folder: not read, so not skipped" 1 -f json --exclude broken "$fx/broken" "$fx/project"
+json_eq "--exclude: the folder's files are gone" "$tmp/out" "(d['skipped'], [f['path'] for f in d['files'] if 'broken/' in f['path']])" "([], [])"
+run "--exclude is repeatable, globs with ** and names at any depth" 1 -f json --exclude '**/bad.yaml' --exclude 'deploy/*.yaml' "$fx/broken" "$fx/project"
+json_eq "--exclude: the matching files are gone, the others scanned" "$tmp/out" \
+	"(d['skipped'], sorted(set(f['path'].split('scan/')[1] for f in d['findings'])))" "([], ['broken/Dockerfile', 'project/Dockerfile'])"
+run "--exclude matches the path relative to the folder scanned" 1 -f json --exclude 'Dockerfile' "$fx/project"
+json_eq "--exclude: relative" "$tmp/out" "[f['path'] for f in d['files'] if f['path'].endswith('Dockerfile')]" "[]"
+run "--exclude without a glob is a usage error" 2 --exclude= "$fx/project"
+has "--exclude: the usage error" "$tmp/err" "--exclude needs a glob"
+run "--exclude=GLOB form" 0 --severity-threshold none --exclude=deploy "$fx/project"
+mkdir -p "$tmp/ex/keep" "$tmp/ex/fixtures/locked"
+printf 'services:\n  web:\n    image: "nginx\n' > "$tmp/ex/fixtures/locked/compose.yaml"
+printf 'services:\n  web:\n    image: "nginx\n' > "$tmp/ex/fixtures/compose.yaml"
+printf 'FROM alpine:latest\n' > "$tmp/ex/keep/Dockerfile"
+chmod 000 "$tmp/ex/fixtures/locked"
+run "named artifacts that do not parse are errors" 2 -f json "$tmp/ex"
+run "excluded, a broken named artifact and an unreadable folder are never read" 1 -f json --exclude '**/fixtures/**' "$tmp/ex"
+json_eq "--exclude: no error" "$tmp/out" "(d['errors'], d['skipped'], len(d['findings']) > 0)" "([], [], True)"
+chmod 755 "$tmp/ex/fixtures/locked"
+
+printf 'services:\n  web:\n    image: nginx:latest\n' > "$tmp/compose.in"
+"$scan" --no-builtin --catalog "$fx/catalog.yaml" --severity-threshold none -f json --stdin-name deploy/compose.yaml - < "$tmp/compose.in" > "$tmp/out" 2> "$tmp/err"
+[ $? = 0 ] && ok "--stdin-name: exits 0" || { ko "--stdin-name: exit status"; show "$tmp/err"; }
+json_eq "--stdin-name: the path of standard input, and its kind by name" "$tmp/out" "[(f['path'], f['kind']) for f in d['files']]" "[('deploy/compose.yaml', 'compose')]"
+json_eq "--stdin-name: the scope" "$tmp/out" "d['scope']" "deploy/compose.yaml"
+"$scan" --no-builtin --catalog "$fx/catalog.yaml" -f sarif --stdin-name deploy/compose.yaml - < "$tmp/compose.in" > "$tmp/out" 2> /dev/null
+lacks "--stdin-name: no <stdin> in SARIF" "$tmp/out" "stdin"
+printf 'FROM alpine:latest\n' | "$scan" --no-builtin --catalog "$fx/catalog.yaml" --stdin-name build/Dockerfile - > "$tmp/out" 2> "$tmp/err"
+[ $? = 1 ] && ok "--stdin-name Dockerfile: detected by name" || { ko "--stdin-name Dockerfile"; show "$tmp/err"; }
+has "--stdin-name: the path in text" "$tmp/out" "build/Dockerfile:1:6  MEDIUM    SCAN-DF-001"
+printf 'a: [\n' | "$scan" --no-builtin --catalog "$fx/catalog.yaml" -v --stdin-name notes.yaml - > "$tmp/out" 2> "$tmp/err"
+[ $? = 0 ] && ok "--stdin-name: an unparseable YAML not named as an artifact is skipped" || { ko "--stdin-name skip"; show "$tmp/err"; }
+has "--stdin-name: the skip, listed under its name" "$tmp/out" "notes.yaml:2:1: skipped: not valid YAML"
+printf 'services: [\n' | "$scan" --no-builtin --catalog "$fx/catalog.yaml" -f json --stdin-name compose.yaml - > "$tmp/out" 2> "$tmp/err"
+[ $? = 2 ] && ok "--stdin-name: a named artifact that does not parse exits 2" || { ko "--stdin-name: named artifact error"; show "$tmp/err"; }
+has "--stdin-name: the error names it" "$tmp/err" "compose.yaml:2:1: error:"
+printf 'a: [\n' | "$scan" --no-builtin --catalog "$fx/catalog.yaml" --unparseable error --stdin-name notes.yaml - > /dev/null 2>&1
+[ $? = 2 ] && ok "--stdin-name with --unparseable error: an error" || ko "--stdin-name with --unparseable error"
+run "--stdin-name without a name is a usage error" 2 --stdin-name= -
+
 run "a missing path exits 2, the others are scanned" 2 -f json "$tmp/no-such-file" "$fx/project"
 has "missing path reported on stderr" "$tmp/err" "no-such-file: error: cannot open: No such file or directory"
 json_eq "missing path in errors" "$tmp/out" "d['errors'][0]['message']" "cannot open: No such file or directory"
@@ -154,9 +202,9 @@ fi
 
 # ---- determinism ------------------------------------------------------------------------
 for fmt in text json sarif markdown html; do
-	"$scan" --no-builtin -c "$fx/catalog.yaml" -f "$fmt" -j1 "$fx/project" "$fx/broken" 2> /dev/null \
+	"$scan" --no-builtin -c "$fx/catalog.yaml" -f "$fmt" -j1 --unparseable error "$fx/project" "$fx/broken" 2> /dev/null \
 		| sed -e 's/"duration_ms": [0-9]*/"duration_ms": 0/' -e 's/[0-9]*\.[0-9][0-9][0-9] s/X s/' > "$tmp/j1.$fmt"
-	"$scan" --no-builtin -c "$fx/catalog.yaml" -f "$fmt" -j4 "$fx/project" "$fx/broken" 2> /dev/null \
+	"$scan" --no-builtin -c "$fx/catalog.yaml" -f "$fmt" -j4 --unparseable error "$fx/project" "$fx/broken" 2> /dev/null \
 		| sed -e 's/"duration_ms": [0-9]*/"duration_ms": 0/' -e 's/[0-9]*\.[0-9][0-9][0-9] s/X s/' > "$tmp/j4.$fmt"
 	if cmp -s "$tmp/j1.$fmt" "$tmp/j4.$fmt" && [ -s "$tmp/j1.$fmt" ]; then ok "$fmt output is the same with -j1 and -j4"
 	else ko "$fmt output differs between -j1 and -j4"; diff "$tmp/j1.$fmt" "$tmp/j4.$fmt" | head -n 20; fi
@@ -184,7 +232,10 @@ for p in python3 /usr/bin/python3; do
 	if command -v "$p" > /dev/null 2>&1 && "$p" -c 'import jsonschema' 2> /dev/null; then JSPY=$p; break; fi
 done
 if [ -n "$JSPY" ]; then
-	for f in "$tmp/j1.sarif" ; do
+	# With a skipped file: its notification (level note) and the run's skipped count.
+	"$scan" --no-builtin -c "$fx/catalog.yaml" -f sarif "$fx/broken" > "$tmp/skip.sarif" 2> /dev/null
+	grep -q '"level": "note"' "$tmp/skip.sarif" && ok "sarif: a skipped file is a note" || ko "sarif: no note for the skipped file"
+	for f in "$tmp/j1.sarif" "$tmp/skip.sarif"; do
 		if "$JSPY" - "$SCHEMA" "$f" > "$tmp/val" 2>&1 <<'PY'
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))

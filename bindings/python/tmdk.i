@@ -114,6 +114,13 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 %ignore tmdk_report_write;
 %ignore tmdk_report_render;
 %ignore tmdk_report_string_free;
+%ignore tmdk_walk;                     /* py_walk */
+%ignore tmdk_walk_cb;
+%ignore tmdk_walk_entry;
+%ignore tmdk_walk_options;
+%ignore tmdk_walk_options_init;
+%ignore tmdk_candidate_parse_file;     /* py_parse_candidate */
+%ignore tmdk_candidate_parse_buffer;
 
 /* Opaque types: no default constructor (the structs are incomplete). */
 %nodefaultctor tmdk_artifact;
@@ -152,6 +159,7 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 %include "tmdk/catalog.h"
 %include "tmdk/scan.h"
 %include "tmdk/report.h"
+%include "tmdk/walk.h"
 
 /*
  * The opaque types that Python owns, declared to SWIG only (no members), so

@@ -646,3 +646,113 @@ static PyObject *tmdk_py_report_render(const tmdk_report *report, int format, un
 	return r;
 }
 %}
+
+/* ---- walking a tree and parsing candidates (include/tmdk/walk.h) ---------------- */
+%{
+typedef struct tmdk_py_walk_ctx {
+	PyObject *list;
+} tmdk_py_walk_ctx;
+
+static int tmdk_py_walk_entry(const tmdk_walk_entry *e, void *payload)
+{
+	tmdk_py_walk_ctx *ctx = payload;
+	PyObject *item = Py_BuildValue("(NNiIiNi)", PyUnicode_DecodeFSDefault(e->path),
+		PyUnicode_DecodeFSDefault(e->relative), (int)e->status, e->flags, e->is_folder,
+		tmdk_py_str(e->reason, strlen(e->reason)), e->error_code);
+	int rc;
+	if (!item)
+		return TMDK_EUSER;
+	rc = PyList_Append(ctx->list, item);
+	Py_DECREF(item);
+	return rc ? TMDK_EUSER : 0;
+}
+%}
+
+%inline %{
+/**
+ * Walk a folder with the library's rules: a list of (path, relative,
+ * status, flags, is_folder, reason, error_code), in walk order. excludes:
+ * a tuple of str globs.
+ */
+static PyObject *tmdk_py_walk(const char *root, PyObject *excludes, unsigned int flags)
+{
+	tmdk_walk_options o = TMDK_WALK_OPTIONS_INIT;
+	tmdk_py_walk_ctx ctx;
+	const char **globs = NULL;
+	Py_ssize_t i, n;
+	tmdk_error err;
+	int rc;
+
+	if (!PyTuple_Check(excludes)) {
+		PyErr_SetString(PyExc_TypeError, "excludes must be a tuple of str");
+		return NULL;
+	}
+	n = PyTuple_GET_SIZE(excludes);
+	globs = calloc((size_t)n + 1, sizeof(*globs));
+	if (!globs)
+		return PyErr_NoMemory();
+	for (i = 0; i < n; i++) {
+		globs[i] = PyUnicode_Check(PyTuple_GET_ITEM(excludes, i)) ?
+			PyUnicode_AsUTF8(PyTuple_GET_ITEM(excludes, i)) : NULL;
+		if (!globs[i]) {
+			free(globs);
+			if (!PyErr_Occurred())
+				PyErr_SetString(PyExc_TypeError, "exclude globs must be str");
+			return NULL;
+		}
+	}
+	o.flags = flags;
+	o.excludes = globs;
+	o.exclude_count = (size_t)n;
+	ctx.list = PyList_New(0);
+	if (!ctx.list) {
+		free(globs);
+		return NULL;
+	}
+	memset(&err, 0, sizeof(err));
+	rc = tmdk_walk(root, &o, tmdk_py_walk_entry, &ctx, &err);
+	free(globs);
+	if (rc != TMDK_OK) {
+		Py_DECREF(ctx.list);
+		if (!PyErr_Occurred())
+			tmdk_py_raise(rc, &err);
+		return NULL;
+	}
+	return ctx.list;
+}
+
+/**
+ * Parse a candidate file with the GIL released: (status, artifact or None,
+ * reason, line, column); an error (TMDK_CANDIDATE_ERROR) is raised.
+ */
+static PyObject *tmdk_py_parse_candidate(const char *path, unsigned int flags, const tmdk_parse_options *opts)
+{
+	tmdk_artifact *a = NULL;
+	tmdk_candidate_status status = TMDK_CANDIDATE_ERROR;
+	tmdk_error err;
+	PyObject *art;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	Py_BEGIN_ALLOW_THREADS
+	rc = tmdk_candidate_parse_file(&a, &status, path, flags, opts, &err);
+	Py_END_ALLOW_THREADS
+	if (rc != TMDK_OK) {
+		tmdk_py_raise(rc, &err);
+		return NULL;
+	}
+	if (a) {
+		art = SWIG_NewPointerObj(SWIG_as_voidptr(a), SWIGTYPE_p_tmdk_artifact, SWIG_POINTER_OWN);
+		if (!art) {
+			tmdk_artifact_free(a);
+			return NULL;
+		}
+	} else {
+		art = Py_None;
+		Py_INCREF(art);
+	}
+	return Py_BuildValue("(iNNII)", (int)status, art,
+		status == TMDK_CANDIDATE_SKIPPED ? tmdk_py_str(err.message, strlen(err.message)) : PyUnicode_FromString(""),
+		err.line, err.column);
+}
+%}

@@ -167,7 +167,7 @@ static int report_scope(tmdk_report *report, const scan_config *cfg)
 			const char *slash = strrchr(cwd, '/');
 			p = slash && slash[1] ? slash + 1 : cwd;
 		} else if (strcmp(p, "-") == 0) {
-			p = "standard input";
+			p = cfg->stdin_name ? cfg->stdin_name : "standard input";
 		}
 		n += (size_t)snprintf(scope + n, sizeof(scope) - n, "%s%s", i ? ", " : "", p);
 	}
@@ -204,7 +204,7 @@ static int write_report(const scan_config *cfg, const tmdk_report *report, FILE 
 	if (use_color(cfg))
 		o.flags |= TMDK_REPORT_COLOR;
 	if (cfg->verbose)
-		o.flags |= TMDK_REPORT_SHOW_SUPPRESSED; /* and findings in the baseline */
+		o.flags |= TMDK_REPORT_SHOW_SKIPPED | TMDK_REPORT_SHOW_SUPPRESSED; /* and findings in the baseline */
 	if (tmdk_report_write(report, &o, write_file, out, &err) != TMDK_OK || fflush(out) != 0 || ferror(out)) {
 		fprintf(stderr, "%s: cannot write the report to %s: %s\n", PROGRAM, cfg->output ? cfg->output : "standard output",
 			err.code == TMDK_EIO || err.code == 0 ? strerror(errno) : err.message);

@@ -24,7 +24,7 @@ static const char usage_text[] =
 	"      --min-severity LEVEL    only run and show patterns of LEVEL or above\n"
 	"                              (info, low, medium, high, critical; default info)\n"
 	"      --color WHEN            auto (default), always or never; NO_COLOR turns auto off\n"
-	"  -v, --verbose               list skipped files, warnings and timing on standard error;\n"
+	"  -v, --verbose               list skipped files with their reasons, warnings and timing;\n"
 	"                              the text report also lists suppressed and baseline findings\n"
 	"\n"
 	"Patterns:\n"
@@ -43,6 +43,14 @@ static const char usage_text[] =
 	"      --kind KIND             the kind of standard input and of files named on the command\n"
 	"                              line: dockerfile, compose, kubernetes, daemon-json,\n"
 	"                              docker-inspect (default: detected)\n"
+	"      --exclude GLOB          never read paths matching GLOB (repeatable): gitignore-like,\n"
+	"                              relative to the scanned folder, e.g. 'test/**', '*.json',\n"
+	"                              '**/fixtures/**'; a folder name excludes all under it\n"
+	"      --unparseable MODE      a YAML or JSON file that does not parse and whose name does\n"
+	"                              not mark it as an artifact: skip (default; listed with -v)\n"
+	"                              or error (exit 2)\n"
+	"      --stdin-name NAME       the path shown for standard input, also used to detect\n"
+	"                              its kind by name (e.g. deploy/compose.yaml)\n"
 	"  -j, --jobs N                worker threads (default: the number of CPUs)\n"
 	"      --limit NAME=N          change a resource limit of the library (repeatable), e.g.\n"
 	"                              max_input_bytes, max_documents, max_findings,\n"
@@ -68,7 +76,7 @@ static const char usage_text[] =
 enum opt_id {
 	OPT_FORMAT, OPT_OUTPUT, OPT_MIN_SEVERITY, OPT_COLOR, OPT_VERBOSE, OPT_CATALOG, OPT_NO_BUILTIN,
 	OPT_QUESTION, OPT_RISK, OPT_IGNORE, OPT_NO_INLINE_IGNORES, OPT_LIST_PATTERNS, OPT_EXPLAIN,
-	OPT_KIND, OPT_JOBS, OPT_LIMIT, OPT_THRESHOLD, OPT_VERSION, OPT_HELP,
+	OPT_KIND, OPT_EXCLUDE, OPT_UNPARSEABLE, OPT_STDIN_NAME, OPT_JOBS, OPT_LIMIT, OPT_THRESHOLD, OPT_VERSION, OPT_HELP,
 	OPT_CONFIG, OPT_NO_CONFIG, OPT_PRINT_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_REPORT_UNUSED
 };
 
@@ -94,6 +102,9 @@ static const option_spec options[] = {
 	{ "list-patterns", 0, 0, OPT_LIST_PATTERNS },
 	{ "explain", 0, 1, OPT_EXPLAIN },
 	{ "kind", 0, 1, OPT_KIND },
+	{ "exclude", 0, 1, OPT_EXCLUDE },
+	{ "unparseable", 0, 1, OPT_UNPARSEABLE },
+	{ "stdin-name", 0, 1, OPT_STDIN_NAME },
 	{ "jobs", 'j', 1, OPT_JOBS },
 	{ "limit", 0, 1, OPT_LIMIT },
 	{ "severity-threshold", 0, 1, OPT_THRESHOLD },
@@ -235,6 +246,23 @@ static int apply(scan_config *cfg, enum opt_id id, char *value)
 		if (tmdk_kind_from_name(&cfg->kind, value) != TMDK_OK || cfg->kind == TMDK_KIND_UNKNOWN)
 			return usage_error("unknown kind '%s' (expected dockerfile, compose, kubernetes, daemon-json "
 				"or docker-inspect)", value);
+		return -1;
+	case OPT_EXCLUDE:
+		if (!*value)
+			return usage_error("%s", "--exclude needs a glob");
+		return push(&cfg->excludes, &cfg->exclude_count, value);
+	case OPT_UNPARSEABLE:
+		if (strcmp(value, "skip") == 0)
+			cfg->unparseable_error = 0;
+		else if (strcmp(value, "error") == 0)
+			cfg->unparseable_error = 1;
+		else
+			return usage_error("invalid --unparseable '%s' (expected skip or error)", value);
+		return -1;
+	case OPT_STDIN_NAME:
+		if (!*value)
+			return usage_error("%s", "--stdin-name needs a name");
+		cfg->stdin_name = value;
 		return -1;
 	case OPT_JOBS: return parse_jobs(cfg, value);
 	case OPT_LIMIT: return each_item(cfg, value, parse_limit);

@@ -25,6 +25,7 @@ typedef struct parsed {
 	tmdk_artifact *artifact;     /* NULL when the input failed or was not an artifact */
 	tmdk_kind kind;
 	int failed;
+	int skipped;                 /* skipped for the reason in err (not an error) */
 	tmdk_error err;
 } parsed;
 
@@ -231,9 +232,19 @@ static char *read_stdin(size_t limit, size_t *len_out, tmdk_error *err)
 	return buf;
 }
 
-/* Standard input: --kind, or detection by content with errors reported. */
-static int parse_stdin(tmdk_artifact **out, const char *name, const scan_config *cfg, tmdk_error *err)
+/* The candidate flags of the configuration. */
+static unsigned int candidate_flags(const scan_config *cfg, const input *in)
 {
+	return in->flags | (cfg->unparseable_error ? TMDK_CANDIDATE_UNPARSEABLE_ERROR : 0u);
+}
+
+/*
+ * Standard input: --kind, or detection by content with errors reported; with
+ * --stdin-name, a candidate like a file of that name.
+ */
+static int parse_stdin(tmdk_artifact **out, int *skipped, const input *in, const scan_config *cfg, tmdk_error *err)
+{
+	const char *name = in->path;
 	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
 	tmdk_kind kind = cfg->kind;
 	size_t len = 0;
@@ -246,6 +257,14 @@ static int parse_stdin(tmdk_artifact **out, const char *name, const scan_config 
 	data = read_stdin(o.max_input_bytes ? o.max_input_bytes : TMDK_DEFAULT_MAX_INPUT_BYTES, &len, err);
 	if (!data)
 		return err->code;
+	if (cfg->stdin_name) {
+		tmdk_candidate_status status;
+		o.kind = kind;
+		rc = tmdk_candidate_parse_buffer(out, &status, name, data, len, candidate_flags(cfg, in), &o, err);
+		*skipped = status == TMDK_CANDIDATE_SKIPPED;
+		free(data);
+		return rc;
+	}
 	if (kind == TMDK_KIND_AUTO) {
 		/* Without a name the parser detects strictly: a YAML error is an error. */
 		rc = tmdk_artifact_parse_buffer(out, NULL, data, len, &o, err);
@@ -275,22 +294,27 @@ static void parse_one(run_ctx *ctx, size_t item, unsigned int worker)
 	const input *in = &ctx->inputs->items[item];
 	parsed *p = &ctx->parsed[item];
 	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
+	tmdk_candidate_status status;
 	int rc;
 
 	(void)worker;
 	apply_parse_limits(&o, ctx->cfg);
 	if (in->is_stdin) {
-		rc = parse_stdin(&p->artifact, in->path, ctx->cfg, &p->err);
+		rc = parse_stdin(&p->artifact, &p->skipped, in, ctx->cfg, &p->err);
 	} else {
 		if (in->named)
 			o.kind = ctx->cfg->kind;
-		rc = tmdk_artifact_parse_file(&p->artifact, in->path, &o, &p->err);
+		rc = tmdk_candidate_parse_file(&p->artifact, &status, in->path, candidate_flags(ctx->cfg, in), &o,
+			&p->err);
+		p->skipped = rc == TMDK_OK && status == TMDK_CANDIDATE_SKIPPED;
 	}
 	if (rc != TMDK_OK) {
 		p->failed = 1;
 		p->artifact = NULL;
 		return;
 	}
+	if (p->skipped)
+		return;
 	p->kind = tmdk_artifact_kind(p->artifact);
 	if (p->kind == TMDK_KIND_UNKNOWN) {
 		tmdk_artifact_free(p->artifact);
@@ -371,6 +395,11 @@ static int fill_report(run_ctx *ctx, tmdk_report *report, run_stats *stats)
 		if (p->failed) {
 			rc = record_error(ctx, report, in->path, &p->err);
 			failures++;
+		} else if (p->skipped) {
+			/* Listed in the report (text: with -v); on stderr when the report is not text. */
+			if (ctx->cfg->verbose && ctx->cfg->format != TMDK_REPORT_TEXT)
+				fprintf(stderr, "%s: skipped %s (%s)\n", PROGRAM, in->path, p->err.message);
+			rc = tmdk_report_add_skipped(report, in->path, p->err.line, p->err.column, p->err.message);
 		} else {
 			rc = tmdk_report_add_file(report, in->path, p->kind);
 			if (!p->artifact && ctx->cfg->verbose)

@@ -68,11 +68,10 @@ typedef struct scan_config {
 	const char **paths;
 	size_t path_count;
 	size_t limits[LIMIT_COUNT];  /* --limit values, 0: the library's default */
-	/* Which files (the file-selection half of issue 12: --exclude, --unparseable, --stdin-name). */
-	const char **excludes;
+	const char **excludes;       /* --exclude globs (and the config file's), paths never read */
 	size_t exclude_count;
-	int unparseable_error;
-	const char *stdin_name;
+	int unparseable_error;       /* --unparseable error: every unparseable YAML/JSON candidate is an error */
+	const char *stdin_name;      /* --stdin-name: the path of standard input, also for detection */
 	/* The configuration file (config.c), baselines, suppression hygiene. */
 	const char *config_used;     /* the configuration file read, or NULL */
 	const char *scan_root;       /* the single folder scanned, or NULL (the current folder) */
@@ -126,7 +125,7 @@ typedef struct input {
 	char *path;                  /* as shown and opened ("<stdin>" for -) */
 	int is_stdin;
 	int named;                   /* named on the command line (not found by walking) */
-	int candidate;               /* may be an artifact: to be parsed */
+	unsigned int flags;          /* TMDK_CANDIDATE_* from the walk */
 } input;
 
 typedef struct input_list {

@@ -57,6 +57,8 @@ typedef int (*tmdk_write_fn)(const char *data, size_t len, void *payload);
 #define TMDK_REPORT_COLOR 0x1u
 /** text: also list suppressed findings with their reasons, and findings in the baseline (the other formats always include them). */
 #define TMDK_REPORT_SHOW_SUPPRESSED 0x2u
+/** text: also list the skipped files with their reasons (the other formats always include them). */
+#define TMDK_REPORT_SHOW_SKIPPED 0x4u
 
 #define TMDK_REPORT_OPTIONS_VERSION 1
 
@@ -107,6 +109,16 @@ TMDK_API int tmdk_report_add_file(tmdk_report *report, const char *path, tmdk_ki
  */
 TMDK_API int tmdk_report_add_error(tmdk_report *report, const char *path, unsigned int line,
 	unsigned int column, int code, const char *message);
+/**
+ * A candidate that was skipped, with the reason (tmdk_candidate_parse_file's
+ * err): listed in the JSON `skipped` array and in SARIF notifications,
+ * counted in every format's summary, listed in text with
+ * TMDK_REPORT_SHOW_SKIPPED. line and column count from 1 (0: not known).
+ * Not an error, and not a file added with tmdk_report_add_file (the
+ * summary counts it among the skipped files).
+ */
+TMDK_API int tmdk_report_add_skipped(tmdk_report *report, const char *path, unsigned int line,
+	unsigned int column, const char *reason);
 /** Add a copy of a finding (suppressed ones included: they are reported as such). */
 TMDK_API int tmdk_report_add_finding(tmdk_report *report, const tmdk_finding *finding);
 /**
@@ -147,6 +159,8 @@ TMDK_API int tmdk_report_load_baseline(tmdk_report *report, const char *name, co
 TMDK_API size_t tmdk_report_baseline_count(const tmdk_report *report);
 TMDK_API size_t tmdk_report_suppressed_count(const tmdk_report *report);
 TMDK_API size_t tmdk_report_error_count(const tmdk_report *report);
+/** Files added with tmdk_report_add_skipped. */
+TMDK_API size_t tmdk_report_skipped_count(const tmdk_report *report);
 
 /**
  * Render the report through `write`. opts may be NULL (text, defaults).

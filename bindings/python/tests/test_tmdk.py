@@ -539,6 +539,42 @@ class TestScan(ProjectTestCase):
         hidden = self.catalog.scan_bytes(ignored, name="Dockerfile", include_suppressed=False)
         self.assertEqual((list(hidden), hidden.suppressed), ([], 1))
 
+    def test_unparseable_files_not_named_as_artifacts_are_skipped(self):
+        self.project.write("web/tsconfig.json", '{\n  // comment\n  "a": 1\n}\n')
+        self.project.write("chart/Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n")
+        self.project.write("chart/templates/deploy.yaml", "{{- if .Values.on }}\nkind: [\n")
+        self.project.write("ci/.travis.yml", "a:\n\tb: 1\n")
+        self.project.write("empty.json", "")
+        r = self.catalog.scan(self.project.root)
+        self.assertEqual(r.errors, [])
+        self.assertEqual([(os.path.relpath(s.path, self.project.root), s.reason.split(":")[0], s.line > 0)
+                          for s in r.skips],
+                         [("chart/templates/deploy.yaml", "Helm template (not rendered)", False),
+                          ("ci/.travis.yml", "YAML indented with tabs, not valid YAML", True),
+                          ("empty.json", "empty file", False),
+                          ("web/tsconfig.json", "JSON with comments (JSONC), not JSON", True)])
+        self.assertTrue(all(isinstance(s, tmdk.Skipped) for s in r.skips))
+        self.assertEqual(self.ids(r), [("Dockerfile", "PY-002"), ("k8s/deploy.yaml", "PY-001")])
+        with self.assertRaises(tmdk.ParseError):
+            self.catalog.scan(self.project.root, unparseable="error")
+        # A named artifact that does not parse stays an error.
+        self.project.write("svc/compose.yaml", "services: [\n")
+        with self.assertRaises(tmdk.ParseError) as cm:
+            self.catalog.scan(self.project.root)
+        self.assertEqual(cm.exception.path, self.project.path("svc", "compose.yaml"))
+
+    def test_excluded_paths_are_never_read(self):
+        self.project.write("test/fixtures/compose.yaml", "services: [\n")
+        self.project.write("deploy/extra.yaml", "a: [\n")
+        r = self.catalog.scan(self.project.root, exclude=("test", "**/extra.yaml"))
+        self.assertEqual((r.errors, r.skips), ([], []))
+        self.assertEqual(self.ids(r), [("Dockerfile", "PY-002"), ("k8s/deploy.yaml", "PY-001")])
+        self.assertEqual(len(self.catalog.scan(self.project.root, exclude="test").skips), 1)
+        with self.assertRaises(TypeError):
+            self.catalog.scan(self.project.root, exclude=[3])
+        with self.assertRaises(tmdk.ParseError):
+            self.catalog.scan(self.project.root, exclude="deploy/extra.yaml")
+
     def test_inline_ignore_hygiene(self):
         reasonless = "# tmdk:ignore=PY-002\n" + DOCKERFILE
         r = self.catalog.scan_bytes(reasonless, name="Dockerfile")
@@ -558,9 +594,9 @@ class TestScan(ProjectTestCase):
         self.project.write("k8s/broken.yaml", "apiVersion: v1\nkind: [\n")
         self.project.write("big/Dockerfile", "FROM alpine\n" + "RUN true\n" * 50)
         with self.assertRaises(tmdk.ParseError) as cm:
-            self.catalog.scan(self.project.root)
+            self.catalog.scan(self.project.root, unparseable="error")
         self.assertEqual(cm.exception.path, self.project.path("k8s", "broken.yaml"))
-        r = self.catalog.scan(self.project.root, errors="collect", max_instructions=10)
+        r = self.catalog.scan(self.project.root, errors="collect", max_instructions=10, unparseable="error")
         self.assertEqual([(type(e), e.path) for e in r.errors],
                          [(tmdk.LimitError, self.project.path("big", "Dockerfile")),
                           (tmdk.ParseError, self.project.path("k8s", "broken.yaml"))])
@@ -653,10 +689,15 @@ class TestIterScan(ProjectTestCase):
         with self.assertRaises(ValueError):
             self.catalog.iter_scan(self.project.root, min_severity="urgent")
         self.project.write("bad.yaml", "a: [\n")
-        it = self.catalog.iter_scan(self.project.root)
+        with self.assertRaises(ValueError):
+            self.catalog.iter_scan(self.project.root, unparseable="maybe")
+        it = self.catalog.iter_scan(self.project.root, unparseable="error")
         with self.assertRaises(tmdk.ParseError):
             list(it)
-        collected = self.catalog.iter_scan(self.project.root, errors="collect")
+        skipped = self.catalog.iter_scan(self.project.root)
+        self.assertEqual(len(list(skipped)), 2)
+        self.assertEqual(([s.path for s in skipped.skips], skipped.errors), ([self.project.path("bad.yaml")], []))
+        collected = self.catalog.iter_scan(self.project.root, errors="collect", unparseable="error")
         self.assertEqual(len(list(collected)), 2)
         self.assertEqual(len(collected.errors), 1)
 
@@ -708,9 +749,14 @@ class TestReport(ProjectTestCase):
 
     def test_errors_and_files_are_reported(self):
         self.project.write("bad.yaml", "a: [\n")
-        r = self.catalog.scan(self.project.root, errors="collect")
+        r = self.catalog.scan(self.project.root, errors="collect", unparseable="error")
         data = json.loads(tmdk.report(r, "json"))
         self.assertEqual([e["path"] for e in data["errors"]], [self.project.path("bad.yaml")])
+        skip = self.catalog.scan(self.project.root, errors="collect")
+        data = json.loads(tmdk.report(skip, "json"))
+        self.assertEqual(([s["path"] for s in data["skipped"]], data["errors"]), ([self.project.path("bad.yaml")], []))
+        self.assertIn("skipped: not valid YAML", tmdk.report(skip, show_skipped=True))
+        self.assertNotIn("skipped: not valid YAML", tmdk.report(skip))
         plain = json.loads(tmdk.report(list(r), "json", files=[("a/Dockerfile", "dockerfile")],
                                        errors=r.errors))
         self.assertEqual(len(plain["errors"]), 1)
@@ -723,6 +769,9 @@ class TestReport(ProjectTestCase):
             self.skipTest("tmdk-scan not built")
         import subprocess
         self.project.write("k8s/broken.yaml", "a: [\n")
+        self.project.write("chart/Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n")
+        self.project.write("chart/templates/pod.yaml", "apiVersion: v1\nkind: Pod\n{{- if .x }}\n")
+        self.project.write("web/tsconfig.json", '{\n  // comment\n  "a": 1\n}\n')
         catalog_path = self.project.write("cat.yaml", CATALOG)
         catalog = tmdk.Catalog.load(catalog_path, builtin=False)
         result = catalog.scan(self.project.root, errors="collect")

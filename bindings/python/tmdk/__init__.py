@@ -44,7 +44,7 @@ from ._taxonomy import KINDS, QUESTIONS, RISKS, STRIDE, Question, Risk, Severity
 from ._document import (PARSE_LIMITS, Artifact, ArtifactWarning, Document, MapNode, Node, ScalarNode,
                         SequenceNode, parse)
 from ._findings import Example, Finding, Pattern, Reference
-from ._catalog import SKIPPED_FOLDERS, Catalog, ScanIterator, ScanResult
+from ._catalog import SKIPPED_FOLDERS, Catalog, ScanIterator, ScanResult, Skipped
 from ._report import FORMATS, report
 
 #: The version of the libtmdk library actually loaded (e.g. '0.1.0').
@@ -56,7 +56,7 @@ version_info = tuple(_native._native.py_version()[1:])
 __all__ = [
     "__version__", "version_info",
     "parse", "Artifact", "Document", "Node", "MapNode", "SequenceNode", "ScalarNode", "ArtifactWarning",
-    "Catalog", "Pattern", "Reference", "Example", "Finding", "ScanResult", "ScanIterator",
+    "Catalog", "Pattern", "Reference", "Example", "Finding", "ScanResult", "ScanIterator", "Skipped",
     "Severity", "Question", "Risk", "KINDS", "QUESTIONS", "RISKS", "STRIDE", "PARSE_LIMITS",
     "SKIPPED_FOLDERS", "report", "FORMATS",
     "Error", "ParseError", "LimitError", "CatalogError", "FileError", "Diagnostic",

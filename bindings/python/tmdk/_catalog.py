@@ -1,5 +1,6 @@
 """Catalogs of risk patterns, and scanning artifacts with them."""
 
+import collections
 import os
 import queue
 import stat
@@ -11,44 +12,39 @@ from ._errors import CatalogError, Diagnostic, Error, FileError
 from ._findings import Finding, Pattern
 from ._taxonomy import Severity, _one_or_many, question_mask, risk_mask
 
-__all__ = ["Catalog", "ScanResult", "ScanIterator", "SKIPPED_FOLDERS"]
+__all__ = ["Catalog", "ScanResult", "ScanIterator", "Skipped", "SKIPPED_FOLDERS"]
 
 _n = _native._native
 
-#: Folders never entered when walking (hidden folders are skipped too).
+#: Folders never entered when walking (hidden folders are skipped too): the
+#: library's rule (tmdk_walk, include/tmdk/walk.h), shown here for reference.
 SKIPPED_FOLDERS = frozenset({".git", "node_modules", "vendor"})
-
-# Files that cannot be artifacts are not read: those the library does not
-# recognise by name (Dockerfile, compose.yaml …) unless they are YAML or JSON
-# (read for content detection) or have no extension (sniffed for Dockerfile
-# syntax, if not larger than a Dockerfile can be). The same rules as tmdk-scan.
-_NOT_CANDIDATE, _BY_NAME, _BY_SNIFFING = 0, 1, 2
-_SNIFF_MAX_BYTES = 1024 * 1024
 
 _COMPILE_LIMITS = ("max_catalog_bytes", "max_patterns", "regex_match_limit", "regex_depth_limit",
                    "max_regex_length")
 
 
-def _candidate(name):
-    lower = name.lower()
-    if lower.endswith((".yaml", ".yml", ".json")) or _n.detect_kind(name, b"") != _n.TMDK_KIND_UNKNOWN:
-        return _BY_NAME
-    if "." not in name or lower.endswith(".txt"):
-        return _BY_SNIFFING
-    return _NOT_CANDIDATE
+class Skipped(collections.namedtuple("Skipped", "path reason line column")):
+    """A file read as a candidate and skipped for a reason, not an error: a
+    YAML or JSON file that does not parse and whose name does not mark it as
+    an artifact, a Helm template, an empty, binary or UTF-16 file.
+    ``line`` and ``column`` count from 1 (0: not known)."""
+    __slots__ = ()
 
 
 class _Walker:
-    """Expands scan() arguments into files as tmdk-scan does: folders
-    walked depth-first in sorted (byte) order, skipping .git, node_modules,
-    vendor and hidden folders; symbolic links followed, but no folder
-    entered twice (by device and inode) in one scan, so link loops end."""
+    """Expands scan() arguments into files with the library's walk
+    (tmdk_walk): the same files, in the same (byte) order, as tmdk-scan;
+    .git, node_modules, vendor and hidden folders skipped; excluded paths
+    never read; symbolic links followed, link loops ended; Helm templates
+    skipped with a reason."""
 
-    def __init__(self, on_error):
+    def __init__(self, on_error, excludes=()):
         self.on_error = on_error
-        self.seen = set()
-        self.files = []      # (path, named: the user gave it)
+        self.excludes = tuple(excludes)
+        self.files = []      # (path, named: the user gave it, candidate flags)
         self.skipped = []    # paths looked at and not read
+        self.skips = []      # Skipped: candidates skipped with a reason
 
     def add_argument(self, path):
         try:
@@ -56,41 +52,19 @@ class _Walker:
         except OSError as e:
             self.on_error(FileError("cannot open: %s" % (e.strerror or e), path=path))
             return
-        if stat.S_ISDIR(st.st_mode):
-            self.walk_folder(path, st)
-        else:
-            self.files.append((path, True))  # named files are always read
-
-    def walk_folder(self, path, st):
-        if (st.st_dev, st.st_ino) in self.seen:
+        if not stat.S_ISDIR(st.st_mode):
+            named = _n.detect_kind(path, b"") != _n.TMDK_KIND_UNKNOWN
+            self.files.append((path, True, _n.TMDK_CANDIDATE_NAMED if named else 0))  # named files are always read
             return
-        self.seen.add((st.st_dev, st.st_ino))
-        try:
-            names = sorted(os.listdir(path), key=os.fsencode)
-        except OSError as e:
-            self.on_error(FileError("cannot open folder: %s" % (e.strerror or e), path=path))
-            return
-        for name in names:
-            self.walk_entry(name if path == "." else os.path.join(path, name), name)
-
-    def walk_entry(self, path, name):
-        try:
-            st = os.stat(path)
-        except OSError as e:
-            if not os.path.islink(path):  # a broken link is skipped quietly
-                self.on_error(FileError("cannot read: %s" % (e.strerror or e), path=path))
-            return
-        if stat.S_ISDIR(st.st_mode):
-            if not name.startswith(".") and name not in SKIPPED_FOLDERS:
-                self.walk_folder(path, st)
-            return
-        if not stat.S_ISREG(st.st_mode):
-            return
-        kind = _candidate(name)
-        if kind == _NOT_CANDIDATE or (kind == _BY_SNIFFING and st.st_size > _SNIFF_MAX_BYTES):
-            self.skipped.append(path)
-        else:
-            self.files.append((path, False))
+        for path, _rel, status, flags, _folder, reason, code in _n.py_walk(path, self.excludes, 0):
+            if status == _n.TMDK_WALK_CANDIDATE:
+                self.files.append((path, False, flags))
+            elif status == _n.TMDK_WALK_OTHER:
+                self.skipped.append(path)
+            elif status == _n.TMDK_WALK_SKIPPED:
+                self.skips.append(Skipped(path, reason, 0, 0))
+            elif status == _n.TMDK_WALK_ERROR:
+                self.on_error(FileError(reason, path=path))
 
 
 def _inputs(paths):
@@ -114,9 +88,17 @@ def _inputs(paths):
 class _ScanPlan:
     """Everything one scan needs, validated before any work starts."""
 
-    def __init__(self, catalog, inputs, kind, errors, limits, options):
+    def __init__(self, catalog, inputs, kind, errors, limits, options, exclude=(), unparseable="skip"):
         if errors not in ("raise", "collect"):
             raise ValueError("errors must be 'raise' or 'collect', not %r" % (errors,))
+        if unparseable not in ("skip", "error"):
+            raise ValueError("unparseable must be 'skip' or 'error', not %r" % (unparseable,))
+        if isinstance(exclude, (str, bytes)):
+            exclude = (exclude,)
+        self.exclude = tuple(exclude)
+        if not all(isinstance(g, str) and g for g in self.exclude):
+            raise TypeError("exclude must hold non-empty str globs")
+        self.candidate_flags = _n.TMDK_CANDIDATE_UNPARSEABLE_ERROR if unparseable == "error" else 0
         unknown = set(limits) - set(PARSE_LIMITS)
         if unknown:
             raise TypeError("unexpected keyword argument%s: %s" % ("s" if len(unknown) > 1 else "",
@@ -130,6 +112,7 @@ class _ScanPlan:
         self.errors = []
         self.files = []
         self.skipped = []
+        self.skips = []
         self.file_kinds = []
         self.scope = " ".join(i.path or "" if isinstance(i, Artifact) else os.fsdecode(i) for i in inputs)
 
@@ -147,26 +130,30 @@ class _ScanPlan:
         """Parse every input (the GIL is released while parsing); skip unknown kinds.
         ``stop``, a threading.Event, ends the work early when set."""
         arts = []
-        walker = _Walker(self._fail)
+        walker = _Walker(self._fail, self.exclude)
         for item in self.inputs:
             if isinstance(item, Artifact):
                 arts.append(item)
                 continue
             walker.files = []
             walker.add_argument(item)
-            for path, named in walker.files:
+            for path, named, flags in walker.files:
                 if stop is not None and stop.is_set():
                     break
                 try:
-                    art = Artifact._own(_n.py_parse_path(path, self.explicit_opts if named else self.walked_opts))
+                    status, ptr, reason, line, column = _n.py_parse_candidate(
+                        path, flags | self.candidate_flags, self.explicit_opts if named else self.walked_opts)
                 except Error as e:
                     self._fail(e)
                     continue
-                if art.kind != "unknown":
-                    arts.append(art)
+                if status == _n.TMDK_CANDIDATE_ARTIFACT:
+                    arts.append(Artifact._own(ptr))
+                elif status == _n.TMDK_CANDIDATE_SKIPPED:
+                    walker.skips.append(Skipped(path, reason, line, column))
                 else:
-                    walker.skipped.append(art.path)
+                    walker.skipped.append(path)
         self.skipped = walker.skipped
+        self.skips = sorted(walker.skips)
         self.record(arts)
         return arts
 
@@ -209,28 +196,31 @@ class ScanResult(list):
     order (artifact, document, line), with the scan's facts as attributes:
 
     ``files``: the paths of the artifacts scanned; ``skipped``: the files
-    looked at that are not artifacts; ``errors``: the inputs that could
+    looked at that are not artifacts; ``skips``: the files read as
+    candidates and skipped for a reason, as :class:`Skipped` (path,
+    reason, line, column), sorted by path; ``errors``: the inputs that could
     not be read or parsed, as :class:`Error` exceptions (only with
     ``errors="collect"``); ``suppressed``: how many findings inline ignores
     suppressed (counted even with ``include_suppressed=False``).
     Pass it to :func:`tmdk.report` to render it.
     """
 
-    def __init__(self, findings=(), files=(), errors=(), suppressed=0, skipped=()):
+    def __init__(self, findings=(), files=(), errors=(), suppressed=0, skipped=(), skips=()):
         super().__init__(findings)
         self.files = list(files)
         self.errors = list(errors)
         self.suppressed = suppressed
         self.skipped = list(skipped)
+        self.skips = list(skips)
         self._context = None
         self._file_kinds = None
 
     def __reduce__(self):
-        return (ScanResult, (list(self), self.files, self.errors, self.suppressed, self.skipped))
+        return (ScanResult, (list(self), self.files, self.errors, self.suppressed, self.skipped, self.skips))
 
     @classmethod
     def _of(cls, findings, plan, suppressed):
-        self = cls(findings, plan.files, plan.errors, suppressed, plan.skipped)
+        self = cls(findings, plan.files, plan.errors, suppressed, plan.skipped, plan.skips)
         self._context = plan
         self._file_kinds = plan.file_kinds
         return self
@@ -262,6 +252,7 @@ class ScanIterator:
         self.files = []
         self.errors = []
         self.skipped = []
+        self.skips = []
         self.suppressed = 0
         self._context = plan
         self._file_kinds = None
@@ -304,6 +295,7 @@ class ScanIterator:
         self._thread.join()
         plan = self._plan
         self.files, self.errors, self.skipped, self.suppressed = plan.files, plan.errors, plan.skipped, suppressed
+        self.skips = plan.skips
         self._file_kinds = plan.file_kinds
         if error is not None:
             try:
@@ -459,9 +451,10 @@ class Catalog:
         return "<tmdk.Catalog %d patterns>" % len(self._patterns)
 
     # ---- scanning -------------------------------------------------------
-    def scan(self, paths, *, kind=None, errors="raise", min_severity=None, questions=None, risks=None,
-             ignore=(), inline_ignores=True, include_suppressed=True, report_unused_ignores=False, max_findings=None,
-             regex_match_limit=None, regex_depth_limit=None, max_set_visits=None, **limits):
+    def scan(self, paths, *, kind=None, errors="raise", exclude=(), unparseable="skip", min_severity=None,
+             questions=None, risks=None, ignore=(), inline_ignores=True, include_suppressed=True,
+             report_unused_ignores=False, max_findings=None, regex_match_limit=None, regex_depth_limit=None,
+             max_set_visits=None, **limits):
         """Scan files and folders (or parsed :class:`Artifact` objects) and
         return their findings as a :class:`ScanResult` (a list of :class:`Finding`).
 
@@ -471,6 +464,16 @@ class Catalog:
         skipped, symbolic-link loops are entered once, and files that are not
         artifacts are skipped. Everything is scanned as one set, so
         cross-document patterns (a role and its binding) see every document.
+        The rules are the library's (tmdk_walk), so the same files count, in
+        the same order, as for tmdk-scan.
+
+        ``exclude``: globs (one str or several) of paths never read, as
+        tmdk-scan's ``--exclude`` (gitignore-like, relative to each folder
+        scanned). ``unparseable``: 'skip' (the default) skips, with the
+        reason in the result's ``skips``, a YAML or JSON file that does not
+        parse and whose name does not mark it as an artifact (JSON with
+        comments, Helm templates, broken fixtures); 'error' makes it an
+        error like a named artifact that does not parse.
 
         ``kind`` forces the artifact kind of the files named in ``paths``
         (not of files found in folders). ``errors="raise"`` (the default)
@@ -498,7 +501,7 @@ class Catalog:
                        report_unused_ignores=report_unused_ignores,
                        max_findings=max_findings, regex_match_limit=regex_match_limit,
                        regex_depth_limit=regex_depth_limit, max_set_visits=max_set_visits)
-        plan = _ScanPlan(self, _inputs(paths), kind, errors, limits, options)
+        plan = _ScanPlan(self, _inputs(paths), kind, errors, limits, options, exclude, unparseable)
         return self._collect(plan, plan.artifacts())
 
     def scan_bytes(self, data, name="", kind=None, *, min_severity=None, questions=None, risks=None,
@@ -528,8 +531,9 @@ class Catalog:
         plan.record(arts)
         return self._collect(plan, arts)
 
-    def iter_scan(self, paths, *, kind=None, errors="raise", min_severity=None, questions=None,
-                  risks=None, ignore=(), inline_ignores=True, include_suppressed=True, report_unused_ignores=False,
+    def iter_scan(self, paths, *, kind=None, errors="raise", exclude=(), unparseable="skip", min_severity=None,
+                  questions=None, risks=None, ignore=(), inline_ignores=True, include_suppressed=True,
+                  report_unused_ignores=False,
                   max_findings=None, regex_match_limit=None, regex_depth_limit=None, max_set_visits=None, **limits):
         """Like :meth:`scan`, but return a :class:`ScanIterator` that yields
         each finding as the scan reports it (the scan runs in a background
@@ -541,7 +545,7 @@ class Catalog:
                        report_unused_ignores=report_unused_ignores,
                        max_findings=max_findings, regex_match_limit=regex_match_limit,
                        regex_depth_limit=regex_depth_limit, max_set_visits=max_set_visits)
-        return ScanIterator(_ScanPlan(self, _inputs(paths), kind, errors, limits, options))
+        return ScanIterator(_ScanPlan(self, _inputs(paths), kind, errors, limits, options, exclude, unparseable))
 
     def _collect(self, plan, arts):
         findings, _, suppressed = plan.run(arts)

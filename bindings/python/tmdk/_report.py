@@ -26,7 +26,8 @@ def _text(name, value):
 
 
 def report(findings, format="text", *, catalog=None, scope=None, date=None, duration=None, title=None,
-           tool_name=None, min_severity=None, color=False, show_suppressed=False, files=None, errors=None):
+           tool_name=None, min_severity=None, color=False, show_suppressed=False, files=None, errors=None,
+           skips=None, show_skipped=False):
     """Render findings as a report and return its text: exactly what
     ``tmdk-scan --format FORMAT`` prints for the same findings.
 
@@ -43,10 +44,13 @@ def report(findings, format="text", *, catalog=None, scope=None, date=None, dura
     ``date`` (free text), ``duration`` (seconds), ``title`` (Markdown/HTML
     heading), ``tool_name``, ``files`` (``(path, kind)`` pairs, kind a name
     of :data:`tmdk.KINDS` or 'unknown' for a file looked at and skipped) and ``errors``
-    (:class:`Error` objects for inputs that could not be read).
+    (:class:`Error` objects for inputs that could not be read), ``skips``
+    (:class:`Skipped` entries: files skipped with a reason; taken from a
+    ScanResult by default).
     Rendering: ``min_severity`` leaves out findings below it, ``color``
     adds ANSI colours to text, ``show_suppressed`` lists suppressed
-    findings in text (the other formats always include them).
+    findings in text and ``show_skipped`` the skipped files with their
+    reasons (the other formats always include them).
 
     Findings you construct yourself have no library copy and cannot be
     rendered (ValueError).
@@ -57,10 +61,13 @@ def report(findings, format="text", *, catalog=None, scope=None, date=None, dura
         files = getattr(findings, "_file_kinds", None) or getattr(findings, "files", None) or ()
     if errors is None:
         errors = getattr(findings, "errors", None) or ()
+    if skips is None:
+        skips = getattr(findings, "skips", None) or ()
     if scope is None and context is not None:
         scope = context.scope
     flags = ((_n.TMDK_REPORT_COLOR if color else 0) |
-             (_n.TMDK_REPORT_SHOW_SUPPRESSED if show_suppressed else 0))
+             (_n.TMDK_REPORT_SHOW_SUPPRESSED if show_suppressed else 0) |
+             (_n.TMDK_REPORT_SHOW_SKIPPED if show_skipped else 0))
     severity = int(Severity.parse(min_severity if min_severity is not None else Severity.INFO))
     title, tool_name, scope, date = (_text("title", title), _text("tool_name", tool_name),
                                      _text("scope", scope), _text("date", date))
@@ -85,6 +92,9 @@ def report(findings, format="text", *, catalog=None, scope=None, date=None, dura
         if not isinstance(e, Error):
             raise TypeError("errors must hold tmdk.Error objects, not %s" % type(e).__name__)
         _n.report_add_error(r, e.path or "", e.line or 0, e.column or 0, e.code, e.message)
+    for s in skips:
+        path, reason, line, column = s
+        _n.report_add_skipped(r, path, line or 0, column or 0, reason)
     for f in findings:
         native = getattr(f, "_native", None)
         if native is None:
