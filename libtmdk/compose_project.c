@@ -378,6 +378,16 @@ static int to_seq(loader *l, tmdk_node **n)
 	return TMDK_OK;
 }
 
+/* The text of map's scalar `key` into *text and *len, when there is one. */
+static void scalar_field(const tmdk_node *map, const char *key, const char **text, size_t *len)
+{
+	const tmdk_node *x = tmdk__get(map, key);
+	if (x && x->type == TMDK_NODE_SCALAR) {
+		*text = x->u.scalar.text;
+		*len = x->u.scalar.len;
+	}
+}
+
 /* The identity of an item of a keyed sequence, into buf. @return TMDK_OK or TMDK_ENOMEM. */
 static int item_key(const mpath *p, loader *l, tmdk_node *it, char *buf, size_t size)
 {
@@ -414,11 +424,10 @@ static int item_key(const mpath *p, loader *l, tmdk_node *it, char *buf, size_t 
 				}
 			}
 		} else if (it->type == TMDK_NODE_MAP) {
-			const tmdk_node *x;
-			if ((x = tmdk__get(it, "host_ip")) && x->type == TMDK_NODE_SCALAR) { ip = x->u.scalar.text; il = x->u.scalar.len; }
-			if ((x = tmdk__get(it, "published")) && x->type == TMDK_NODE_SCALAR) { pub = x->u.scalar.text; pl = x->u.scalar.len; }
-			if ((x = tmdk__get(it, "target")) && x->type == TMDK_NODE_SCALAR) { target = x->u.scalar.text; tl = x->u.scalar.len; }
-			if ((x = tmdk__get(it, "protocol")) && x->type == TMDK_NODE_SCALAR) { proto = x->u.scalar.text; prl = x->u.scalar.len; }
+			scalar_field(it, "host_ip", &ip, &il);
+			scalar_field(it, "published", &pub, &pl);
+			scalar_field(it, "target", &target, &tl);
+			scalar_field(it, "protocol", &proto, &prl);
 		} else {
 			return TMDK_OK;
 		}

@@ -109,6 +109,7 @@ Test(compose_project, reset_and_override_tags) { check_rule("reset-override", "c
 Test(compose_project, depends_on_and_networks_merge_by_name) { check_rule("depends-on", "compose.yaml", NULL, 0); }
 Test(compose_project, extends_in_the_same_file_and_another) { check_rule("extends", "compose.yaml", NULL, 0); }
 Test(compose_project, include_adds_resources) { check_rule("include", "compose.yaml", NULL, 0); }
+Test(compose_project, build_logging_ulimits_extra_hosts_and_x_keys) { check_rule("misc", "compose.yaml", NULL, 0); }
 Test(compose_project, docker_compose_override_yml) { check_rule("legacy-name", "docker-compose.yml", NULL, 0); }
 
 Test(compose_project, named_overrides_apply_after_the_default_one)
@@ -215,6 +216,14 @@ Test(compose_project, errors_name_file_line_and_column)
 		"cannot override services.app.ports (a sequence) with a mapping");
 	check_error("missing-service", TMDK_ENOTFOUND, "missing-service/compose.yaml", 3, 14, "no service `nosuch`");
 	check_error("missing-include", TMDK_EIO, "missing-include/compose.yaml", 2, 5, "missing/compose.yaml");
+	check_error("bad-extends", TMDK_EPARSE, "bad-extends/compose.yaml", 3, 14, "extends: expected a service name");
+	check_error("include-not-list", TMDK_EPARSE, "include-not-list/compose.yaml", 1, 10, "include: expected a list");
+	check_error("include-entry", TMDK_EPARSE, "include-entry/compose.yaml", 2, 5, "include: expected a path");
+	check_error("include-conflict", TMDK_EPARSE, "include-conflict/compose.yaml", 4, 3,
+		"service `app` is also defined by the included file");
+	check_error("env-item", TMDK_EPARSE, "env-item/compose.override.yaml", 4, 9, "expected a string");
+	check_error("service-name", TMDK_EPARSE, "service-name/compose.yaml", 2, 3, "a service name is a string");
+	check_error("include-section", TMDK_EPARSE, "include-section/compose.yaml", 3, 11, "services: expected a mapping");
 }
 
 Test(compose_project, a_bad_main_file_or_argument)
@@ -269,6 +278,14 @@ Test(compose_project, a_file_that_does_not_parse)
 	fclose(f);
 	cr_assert_eq(tmdk_compose_project_load(&a, file, NULL, &err), TMDK_EPARSE);
 	cr_assert(strstr(err.message, "mapping"), "%s", err.message);
+	/* `key:` with no value keeps the value so far */
+	f = fopen(over, "w");
+	fputs("services:\n  app:\n    image:\n", f);
+	fclose(f);
+	cr_assert_eq(tmdk_compose_project_load(&a, file, NULL, &err), TMDK_OK, "%s", err.message);
+	cr_assert(tmdk_node_text_equals(tmdk_node_path(tmdk_document_root(tmdk_artifact_document(a, 0)), "services.app.image"),
+		"a:1"));
+	tmdk_artifact_free(a);
 	/* an empty override changes nothing; NO_DEFAULT_OVERRIDE skips it */
 	f = fopen(over, "w");
 	fclose(f);

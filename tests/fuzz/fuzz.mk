@@ -67,10 +67,11 @@ $(B)/seeds/.stamp: $(B)/make_seeds $(SEED_INPUTS) $(SEED_CATALOGS) $(SEED_OWN)
 	@cp $(srcdir)/tests/fuzz/seeds/baseline.json $(srcdir)/tests/fuzz/seeds/baseline.sarif $(B)/seeds/baseline/
 	@cp $(srcdir)/tests/fuzz/seeds/config.yaml $(B)/seeds/config/
 	@mkdir -p $(B)/seeds/compose
+	@cp $(srcdir)/tests/fuzz/seeds/compose-parts.yaml $(B)/seeds/compose/
 	@for d in $(srcdir)/tests/fixtures/compose-merge/*/; do \
 		n=$$(basename $$d); f=$$d/compose.yaml; [ -f $$f ] || f=$$d/docker-compose.yml; [ -f $$f ] || continue; \
 		{ cat $$f; for o in compose.override.yaml docker-compose.override.yml; do \
-			[ -f $$d/$$o ] && { echo '#---'; cat $$d/$$o; }; done; } > $(B)/seeds/compose/$$n; \
+			if [ -f $$d/$$o ]; then echo '#---'; cat $$d/$$o; fi; done; } > $(B)/seeds/compose/$$n; \
 	done
 	@mkdir -p $(B)/seeds/kustomize && cp $(srcdir)/tests/fuzz/seeds/kustomize-*.txt $(B)/seeds/kustomize/
 	@touch $@

@@ -12,7 +12,7 @@ __all__ = ["Severity", "Question", "Risk", "KINDS", "QUESTIONS", "RISKS", "STRID
 _n = _native._native
 
 #: Names of the artifact kinds libtmdk parses, as ``Artifact.kind`` gives them.
-KINDS = tuple(_n.kind_name(i) for i in range(_n.TMDK_KIND_DOCKERFILE, _n.TMDK_KIND_DOCKER_INSPECT + 1))
+KINDS = tuple(_n.kind_name(i) for i in range(_n.TMDK_KIND_DOCKERFILE, _n.TMDK_KIND_COUNT))
 
 Question = namedtuple("Question", "slug title")
 Question.__doc__ = "One of the four threat-modeling questions: slug ('what-can-go-wrong') and title."
