@@ -115,6 +115,8 @@ json_eq "helm: the chart unit: Chart.yaml and crds/" "$tmp/out" \
 	"[('helm-chart', 'chart/mychart', [('chart/mychart/Chart.yaml', 'config'), ('chart/mychart/crds/crd.yaml', 'scanned')])]"
 json_eq "helm: the note says how to render" "$tmp/out" "'helm template chart/mychart | tmdk-scan --stdin-name chart/mychart -' in d['notes'][0]['message']" "True"
 json_eq "helm: no error" "$tmp/out" "len(d['errors'])" "0"
+json_eq "helm: not rendered, its templates are skipped with the reason" "$tmp/out" \
+	"[(s['path'], s['reason']) for s in d['skipped']]" "[('chart/mychart/templates/pod.yaml', 'Helm template (not rendered)')]"
 run "helm: --helm required without helm is an error" 2 --no-config --helm required chart
 json_eq "helm: the error names the chart" "$tmp/out" "[(e['path'], 'not rendered' in e['message']) for e in d['errors']]" "[('chart/mychart', True)]"
 printf 'helm: required\n' > "$tmp/required.yaml"
@@ -151,6 +153,9 @@ json_eq "helm: the templates are members" "$tmp/out" \
 	"[m['path'] for m in d['units'][0]['members'] if m['role'] == 'template']" \
 	"['chart/mychart/templates/service.yaml', 'chart/mychart/templates/pod.yaml']"
 json_eq "helm: no note once rendered" "$tmp/out" "len(d['notes'])" "0"
+json_eq "helm: rendered, its templates are not listed as skipped" "$tmp/out" "d['skipped']" "[]"
+runh "helm: a chart scanned as ./chart" 0 ok --no-config ./chart
+json_eq "helm: ./chart: rendered, no template skipped" "$tmp/out" "(len(d['skipped']), len(d['notes']))" "(0, 0)"
 has "helm: helm template CHART was run" "$tmp/helm-args" "template chart/mychart"
 printf 'helm_values: [values.yaml, missing.yaml]\n' > "$tmp/values.yaml"
 runh "helm: helm_values" 0 ok --config "$tmp/values.yaml" chart

@@ -874,6 +874,26 @@ static int fill_report(run_ctx *ctx, tmdk_report *report, run_stats *stats)
 		if (rc != TMDK_OK)
 			return -1;
 	}
+	/* Helm templates: skipped with the reason, unless their chart was rendered (they are then its members). */
+	for (i = 0; i < inputs->helm_template_count; i++) {
+		const char *path = inputs->helm_templates[i], *bare = path;
+		size_t k, n;
+		int rendered = 0;
+		while (bare[0] == '.' && bare[1] == '/')
+			bare += 2;   /* unit paths are lexically normal */
+		for (k = 0; k < ctx->unit_count && !rendered; k++) {
+			const unit_scan *u = &ctx->units[k];
+			n = strlen(u->path);
+			rendered = u->unit && u->owned_count && tmdk_unit_get_kind(u->unit) == TMDK_UNIT_HELM_CHART &&
+				strncmp(bare, u->path, n) == 0 && bare[n] == '/';
+		}
+		if (rendered)
+			continue;
+		if (ctx->cfg->verbose && ctx->cfg->format != TMDK_REPORT_TEXT)
+			fprintf(stderr, "%s: skipped %s (%s)\n", PROGRAM, path, HELM_TEMPLATE_REASON);
+		if (tmdk_report_add_skipped(report, path, 0, 0, HELM_TEMPLATE_REASON) != TMDK_OK)
+			return -1;
+	}
 	/* Files followed outside the walked ones (kustomize bases): scanned, or errors. */
 	for (i = 0; i < ctx->extra_count; i++) {
 		const extra *e = &ctx->extras[i];

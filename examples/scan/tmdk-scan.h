@@ -137,7 +137,11 @@ typedef struct input {
 typedef struct input_list {
 	input *items;
 	size_t count, cap;
+	char **helm_templates;       /* skipped as "Helm template (not rendered)": reported unless their chart is rendered */
+	size_t helm_template_count;
 } input_list;
+
+#define HELM_TEMPLATE_REASON "Helm template (not rendered)"
 
 /**
  * Expand the paths into inputs, sorted within each folder; folders that are

@@ -77,6 +77,19 @@ static int on_entry(const tmdk_walk_entry *e, void *payload)
 			w->nomem = 1;
 		break;
 	case TMDK_WALK_SKIPPED:
+		if (strcmp(e->reason, HELM_TEMPLATE_REASON) == 0) {
+			/* Run.c reports it once it knows whether its chart was rendered. */
+			char **grown = realloc(w->out->helm_templates, (w->out->helm_template_count + 1) * sizeof(*grown));
+			if (!grown || !(grown[w->out->helm_template_count] = strdup(e->path))) {
+				if (grown)
+					w->out->helm_templates = grown;
+				w->nomem = 1;
+				break;
+			}
+			w->out->helm_templates = grown;
+			w->out->helm_template_count++;
+			break;
+		}
 		if (w->cfg->verbose && w->cfg->format != TMDK_REPORT_TEXT)
 			note(w, e->path, e->reason);
 		if (tmdk_report_add_skipped(w->report, e->path, 0, 0, e->reason) != TMDK_OK)
@@ -146,5 +159,8 @@ void free_inputs(input_list *list)
 	for (i = 0; i < list->count; i++)
 		free(list->items[i].path);
 	free(list->items);
+	for (i = 0; i < list->helm_template_count; i++)
+		free(list->helm_templates[i]);
+	free(list->helm_templates);
 	memset(list, 0, sizeof(*list));
 }
