@@ -843,7 +843,8 @@ int tmdk_units_decide(tmdk_units **out, const char *const *roots, size_t root_co
 			us->sorted[i].path = paths[i];
 			us->sorted[i].index = i;
 		}
-		qsort(us->sorted, file_count, sizeof(*us->sorted), compare_sorted);
+		if (file_count > 1)
+			qsort(us->sorted, file_count, sizeof(*us->sorted), compare_sorted);
 		us->files = files;
 		us->file_count = file_count;
 	}
@@ -896,7 +897,8 @@ int tmdk_units_decide(tmdk_units **out, const char *const *roots, size_t root_co
 		tmdk_units_free(us);
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	}
-	qsort(us->items, us->count, sizeof(*us->items), compare_units);
+	if (us->count > 1)
+		qsort(us->items, us->count, sizeof(*us->items), compare_units);
 	*out = us;
 	return TMDK_OK;
 }

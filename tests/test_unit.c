@@ -4,6 +4,8 @@
 #include "tmdk/unit.h"
 #include "tmdk/walk.h"
 
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The candidates of a tree, with their kinds, as tmdk-scan gives them. */
@@ -130,8 +132,9 @@ Test(units, same_unit_whatever_the_root)
 	const tmdk_unit *ua, *ub;
 	size_t i;
 
-	snprintf(whole, sizeof(whole), "%s", fixture("units"));
-	snprintf(part, sizeof(part), "%s", fixture("units/kustomize/overlay"));
+	/* Real paths: lexically, "build/../src" (an out-of-tree build's fixture folder) is "src". */
+	cr_assert_not_null(realpath(fixture("units"), whole));
+	cr_assert_not_null(realpath(fixture("units/kustomize/overlay"), part));
 	a = decide(whole, &t1, NULL);
 	b = decide(part, &t2, NULL);
 	cr_assert_eq(tmdk_units_count(b), 1, "only the overlay is rooted in its folder");
