@@ -41,11 +41,33 @@ static void severity_label(text_ctx *t, tmdk_severity s)
 	tmdk__out_repeat(t->o, ' ', 8 - strlen(name));
 }
 
-static void finding_line(text_ctx *t, const tmdk_finding *f)
+/* The units of f and of the `more` findings after it that are the same
+ * finding in other units (a base file built by several kustomizations): one
+ * entry, its units listed, so a reviewer reads each place once. */
+static void unit_line(text_ctx *t, const tmdk_finding *const *same, size_t count)
 {
+	size_t i, listed = 0;
+	for (i = 0; i < count; i++) {
+		const tmdk__report_unit *u = tmdk__report_finding_unit(t->v->report, same[i]);
+		if (!u || strcmp(u->kind, "file") == 0 || strcmp(u->kind, "files") == 0)
+			continue;
+		style(t, DIM);
+		tmdk__out_str(t->o, listed ? ", " : (count > 1 ? "      units: " : "      unit: "));
+		tmdk__out_terminal(t->o, u->kind);
+		tmdk__out_str(t->o, " ");
+		tmdk__out_terminal(t->o, u->path);
+		style(t, RESET);
+		listed++;
+	}
+	if (listed)
+		tmdk__out_str(t->o, "\n");
+}
+
+static void finding_entry(text_ctx *t, const tmdk_finding *const *same, size_t count)
+{
+	const tmdk_finding *f = same[0];
 	const tmdk_pattern *p = tmdk_finding_pattern(f);
 	const char *evidence = tmdk_finding_evidence(f);
-	const tmdk__report_unit *u;
 
 	tmdk__out_str(t->o, "    ");
 	tmdk__out_terminal(t->o, tmdk_finding_path(f));
@@ -63,21 +85,25 @@ static void finding_line(text_ctx *t, const tmdk_finding *f)
 		style(t, RESET);
 		tmdk__out_str(t->o, "\n");
 	}
-	if ((u = tmdk__report_finding_unit(t->v->report, f)) && strcmp(u->kind, "file") != 0 &&
-	    strcmp(u->kind, "files") != 0) {
-		style(t, DIM);
-		tmdk__out_str(t->o, "      unit: ");
-		tmdk__out_terminal(t->o, u->kind);
-		tmdk__out_str(t->o, " ");
-		tmdk__out_terminal(t->o, u->path);
-		style(t, RESET);
-		tmdk__out_str(t->o, "\n");
-	}
+	unit_line(t, same, count);
 	if (tmdk_finding_suppressed(f)) {
 		tmdk__out_str(t->o, "      suppressed: ");
 		tmdk__out_terminal(t->o, tmdk_finding_suppression(f));
 		tmdk__out_str(t->o, "\n");
 	}
+}
+
+static void finding_line(text_ctx *t, const tmdk_finding *f)
+{
+	finding_entry(t, &f, 1);
+}
+
+/* The same finding in another unit: same place, pattern and message. */
+static int same_finding(const tmdk_finding *a, const tmdk_finding *b)
+{
+	return tmdk_finding_line(a) == tmdk_finding_line(b) && tmdk_finding_column(a) == tmdk_finding_column(b) &&
+	       tmdk_finding_pattern(a) == tmdk_finding_pattern(b) && !strcmp(tmdk_finding_path(a), tmdk_finding_path(b)) &&
+	       !strcmp(tmdk_finding_message(a), tmdk_finding_message(b));
 }
 
 static int in_baseline(const tmdk__view *v, const tmdk_finding *f)
@@ -99,7 +125,7 @@ static void findings_by_question(text_ctx *t)
 {
 	const tmdk__view *v = t->v;
 	int question = -1, risk = -1;
-	size_t i, listed = 0;
+	size_t i, same, listed = 0;
 
 	for (i = 0; i < v->shown_count; i++) {
 		const tmdk_pattern *p = tmdk_finding_pattern(v->grouped[i]);
@@ -118,7 +144,11 @@ static void findings_by_question(text_ctx *t)
 				tmdk_risk_slug((tmdk_risk)risk), v->baseline_count ? risk_count(v, i)
 				: tmdk__count_total(v->by_risk[risk]));
 		}
-		finding_line(t, v->grouped[i]);
+		for (same = 1; i + same < v->shown_count && !in_baseline(v, v->grouped[i + same]) &&
+		     same_finding(v->grouped[i], v->grouped[i + same]); same++)
+			;
+		finding_entry(t, v->grouped + i, same);
+		i += same - 1;
 		listed++;
 	}
 }

@@ -214,6 +214,9 @@ json_eq "whole tree: the same overlay unit as when scanned alone" "$tmp/out" \
 	"[len(u['members']) for u in d['units'] if u['path'] == 'kustomize/overlay']" "[6]"
 ( cd "$fx" && PATH="$NOHELM_PATH" "$scan" --no-config --severity-threshold none . ) > "$tmp/text" 2>&1
 has "text: a finding's unit" "$tmp/text" "unit: kustomization kustomize/overlay"
+has "text: a finding in two units is listed once, with both" "$tmp/text" "units: kustomization kustomize/base, kustomization kustomize/overlay"
+n=$(grep -c "deploy.yaml:" "$tmp/text"); m=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for f in d['findings'] if f['path'].endswith('deploy.yaml')))" "$tmp/j2.json")
+[ "$n" -lt "$m" ] && ok "text: $n entries for the $m findings of deploy.yaml in JSON (one per unit)" || ko "text lists $n entries for $m findings"
 has "text: the notes" "$tmp/text" "helm-chart chart/mychart: Helm chart not rendered"
 has "text: the count of units" "$tmp/text" "deployment units, "
 ( cd "$fx" && PATH="$NOHELM_PATH" "$scan" --no-config --severity-threshold none -f sarif . ) > "$tmp/sarif" 2>&1
