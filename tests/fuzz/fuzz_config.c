@@ -26,6 +26,8 @@ static void release(scan_config *cfg)
 	free((void *)cfg->catalogs);
 	free((void *)cfg->ignores);
 	free((void *)cfg->excludes);
+	free((void *)cfg->compose_overrides);
+	free((void *)cfg->helm_values);
 	config_free(cfg);
 }
 
