@@ -138,6 +138,7 @@ conf "quoted boolean" 2 "strict: 'true'\n" "must be true or false"
 conf "exclude: null" 2 "exclude:\n" "must be a list"
 conf "paths: not a map" 2 "paths: [a]\n" "\`paths\` must be a map"
 conf "paths: no ignore" 2 "paths:\n  test: {reason: r}\n" "needs \`ignore: [ID, ...]\`"
+conf "paths: an empty ignore list (it would suppress nothing)" 2 "paths:\n  test: {ignore: [], reason: r}\n" "needs \`ignore: [ID, ...]\`"
 conf "paths: no reason" 2 "paths:\n  test: {ignore: [SCAN-K8S-001]}\n" "a reason is required"
 conf "paths: unknown key" 2 "paths:\n  test: {ignore: [SCAN-K8S-001], reason: r, owner: me}\n" "unknown key \`owner\` in a \`paths\` entry"
 conf "paths: unknown id" 2 "paths:\n  test: {ignore: [SCAN-DF-00], reason: r}\n" \

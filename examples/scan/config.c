@@ -295,8 +295,8 @@ static int path_pair(parser *p, const char *glob, yaml_node_t *k, yaml_node_t *v
 		return error_at(p, k, "a `paths` glob must not be empty");
 	if ((rc = each_pair(p, v, "a `paths` entry", path_entry_pair, &e)) >= 0)
 		return rc;
-	if (!e.ignore)
-		return error_at(p, v, "a `paths` entry needs `ignore: [ID, ...]`");
+	if (!e.ignore || !list_size(e.ignore)) /* an empty list would suppress nothing */
+		return error_at(p, e.ignore ? e.ignore : v, "a `paths` entry needs `ignore: [ID, ...]`");
 	rule.glob = own_copy(p->cfg, glob);
 	if (!rule.glob)
 		return nomem(p);
