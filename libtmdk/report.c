@@ -346,7 +346,7 @@ static int compare_files(const void *a, const void *b)
 	return strcmp((*(const tmdk__report_file *const *)a)->path, (*(const tmdk__report_file *const *)b)->path);
 }
 
-static int compare_errors(const void *pa, const void *pb)
+int tmdk__compare_report_errors(const void *pa, const void *pb)
 {
 	const tmdk__report_error *a = *(const tmdk__report_error *const *)pa;
 	const tmdk__report_error *b = *(const tmdk__report_error *const *)pb;
@@ -493,7 +493,7 @@ static int view_errors(tmdk__view *v)
 	for (i = 0; i < r->error_count; i++)
 		v->errors[i] = &r->errors[i];
 	v->error_count = r->error_count;
-	qsort((void *)v->errors, v->error_count, sizeof(*v->errors), compare_errors);
+	qsort((void *)v->errors, v->error_count, sizeof(*v->errors), tmdk__compare_report_errors);
 	return 0;
 }
 

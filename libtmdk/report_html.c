@@ -365,44 +365,39 @@ static void suppressed(const tmdk__view *v, tmdk__out *o)
 	tmdk__out_str(o, "</tbody></table>\n</div>\n</details>\n</section>\n");
 }
 
-static void errors(const tmdk__view *v, tmdk__out *o)
+/* List items of inputs with a position and a message (errors, skipped files). */
+static void problem_items(tmdk__out *o, const char *open, const tmdk__report_error *const *items, size_t count)
 {
 	size_t i;
+	for (i = 0; i < count; i++) {
+		tmdk__out_str(o, open);
+		tmdk__out_html(o, items[i]->path);
+		if (items[i]->line)
+			tmdk__out_printf(o, ":%u:%u", items[i]->line, items[i]->column);
+		tmdk__out_str(o, "</code> ");
+		tmdk__out_html(o, items[i]->message);
+		tmdk__out_str(o, "</li>\n");
+	}
+}
+
+static void errors(const tmdk__view *v, tmdk__out *o)
+{
 	if (!v->error_count)
 		return;
 	tmdk__out_str(o, "<section id=\"errors\">\n<h2>Errors</h2>\n<p>These inputs could not be read or parsed; "
 		"they were not scanned.</p>\n<ul>\n");
-	for (i = 0; i < v->error_count; i++) {
-		const tmdk__report_error *e = v->errors[i];
-		tmdk__out_str(o, "<li class=\"error\"><code>");
-		tmdk__out_html(o, e->path);
-		if (e->line)
-			tmdk__out_printf(o, ":%u:%u", e->line, e->column);
-		tmdk__out_str(o, "</code> ");
-		tmdk__out_html(o, e->message);
-		tmdk__out_str(o, "</li>\n");
-	}
+	problem_items(o, "<li class=\"error\"><code>", v->errors, v->error_count);
 	tmdk__out_str(o, "</ul>\n</section>\n");
 }
 
 static void skipped(const tmdk__view *v, tmdk__out *o)
 {
-	size_t i;
 	if (!v->skip_count)
 		return;
 	tmdk__out_printf(o, "<section id=\"skipped\">\n<h2>Skipped files</h2>\n<details class=\"risk\"><summary>%zu file%s "
 		"not scanned, for the reason given (not errors)</summary>\n<div>\n<ul>\n", v->skip_count,
 		v->skip_count == 1 ? "" : "s");
-	for (i = 0; i < v->skip_count; i++) {
-		const tmdk__report_error *e = v->skips[i];
-		tmdk__out_str(o, "<li><code>");
-		tmdk__out_html(o, e->path);
-		if (e->line)
-			tmdk__out_printf(o, ":%u:%u", e->line, e->column);
-		tmdk__out_str(o, "</code> ");
-		tmdk__out_html(o, e->message);
-		tmdk__out_str(o, "</li>\n");
-	}
+	problem_items(o, "<li><code>", v->skips, v->skip_count);
 	tmdk__out_str(o, "</ul>\n</div>\n</details>\n</section>\n");
 }
 

@@ -208,6 +208,9 @@ void tmdk__reference_label(const tmdk_reference *ref, char *buf, size_t size);
 /** Upper-case severity name ("HIGH"). */
 const char *tmdk__severity_upper(tmdk_severity s);
 
+/** qsort order of tmdk__report_error pointers: path, line, column, message. */
+int tmdk__compare_report_errors(const void *pa, const void *pb);
+
 /* report_skipped.c */
 void tmdk__report_free_skips(tmdk_report *r);
 /** Fill v->skips (sorted); 0, or TMDK_ENOMEM. */

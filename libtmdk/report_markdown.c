@@ -243,14 +243,15 @@ static void suppressed(const tmdk__view *v, tmdk__out *o)
 		finding_item(v, o, v->suppressed[i]);
 }
 
-static void errors(const tmdk__view *v, tmdk__out *o)
+/* A section listing inputs with a position and a message: errors, skipped files. */
+static void problem_list(tmdk__out *o, const char *intro, const tmdk__report_error *const *items, size_t count)
 {
 	size_t i;
-	if (!v->error_count)
+	if (!count)
 		return;
-	tmdk__out_str(o, "\n## Errors\n\nThese inputs could not be read or parsed; they were not scanned.\n\n");
-	for (i = 0; i < v->error_count; i++) {
-		const tmdk__report_error *e = v->errors[i];
+	tmdk__out_str(o, intro);
+	for (i = 0; i < count; i++) {
+		const tmdk__report_error *e = items[i];
 		tmdk__out_str(o, "- ");
 		tmdk__out_markdown(o, e->path);
 		if (e->line)
@@ -261,22 +262,16 @@ static void errors(const tmdk__view *v, tmdk__out *o)
 	}
 }
 
+static void errors(const tmdk__view *v, tmdk__out *o)
+{
+	problem_list(o, "\n## Errors\n\nThese inputs could not be read or parsed; they were not scanned.\n\n",
+		v->errors, v->error_count);
+}
+
 static void skipped(const tmdk__view *v, tmdk__out *o)
 {
-	size_t i;
-	if (!v->skip_count)
-		return;
-	tmdk__out_str(o, "\n## Skipped files\n\nThese files were not scanned, for the reason given; they are not errors.\n\n");
-	for (i = 0; i < v->skip_count; i++) {
-		const tmdk__report_error *e = v->skips[i];
-		tmdk__out_str(o, "- ");
-		tmdk__out_markdown(o, e->path);
-		if (e->line)
-			tmdk__out_printf(o, ":%u:%u", e->line, e->column);
-		tmdk__out_str(o, ": ");
-		tmdk__out_markdown(o, e->message);
-		tmdk__out_str(o, "\n");
-	}
+	problem_list(o, "\n## Skipped files\n\nThese files were not scanned, for the reason given; they are not errors.\n\n",
+		v->skips, v->skip_count);
 }
 
 /* What was deployed together: the units, their scanned members and notes. */

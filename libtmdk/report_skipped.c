@@ -50,18 +50,6 @@ void tmdk__report_free_skips(tmdk_report *r)
 	r->skip_count = r->skip_cap = 0;
 }
 
-static int compare_skips(const void *pa, const void *pb)
-{
-	const tmdk__report_error *a = *(const tmdk__report_error *const *)pa;
-	const tmdk__report_error *b = *(const tmdk__report_error *const *)pb;
-	int c = strcmp(a->path, b->path);
-	if (c)
-		return c;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	return strcmp(a->message, b->message);
-}
-
 int tmdk__view_skips(tmdk__view *v)
 {
 	const tmdk_report *r = v->report;
@@ -72,7 +60,7 @@ int tmdk__view_skips(tmdk__view *v)
 	for (i = 0; i < r->skip_count; i++)
 		v->skips[i] = &r->skips[i];
 	v->skip_count = r->skip_count;
-	qsort((void *)v->skips, v->skip_count, sizeof(*v->skips), compare_skips);
+	qsort((void *)v->skips, v->skip_count, sizeof(*v->skips), tmdk__compare_report_errors);
 	/* Counted among the files looked at and not scanned. */
 	v->skipped_count += v->skip_count;
 	return 0;
