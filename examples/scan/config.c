@@ -646,6 +646,12 @@ int config_locate(scan_config *cfg, const char *explicit_path, int none, const c
 void config_free(scan_config *cfg)
 {
 	size_t i;
+	/* The lists the command line and the configuration both fill. */
+	free((void *)cfg->catalogs);
+	free((void *)cfg->ignores);
+	free((void *)cfg->excludes);
+	free((void *)cfg->compose_overrides);
+	free((void *)cfg->helm_values);
 	for (i = 0; i < cfg->path_rule_count; i++)
 		free(cfg->path_rules[i].ids);
 	free(cfg->path_rules);

@@ -439,12 +439,7 @@ int parse_options(scan_config *cfg, int argc, char **argv)
 
 void free_options(scan_config *cfg)
 {
-	free((void *)cfg->catalogs);
-	free((void *)cfg->ignores);
 	free((void *)cfg->paths);
-	free((void *)cfg->excludes);
-	free((void *)cfg->compose_overrides);
-	free((void *)cfg->helm_values);
 	config_free(cfg);
 }
 

@@ -108,7 +108,7 @@ int config_parse(scan_config *cfg, const char *path, const char *data, size_t le
 int config_load(scan_config *cfg, const char *path);
 /** --config FILE, --no-config, or .tmdk.yaml at the scan root. @return -1 to go on, or 2. */
 int config_locate(scan_config *cfg, const char *explicit_path, int none, const char *const *paths, size_t count);
-/** Free what the configuration allocated (not the lists options.c owns). */
+/** Free what the configuration allocated and the lists both it and the command line fill (not `paths`). */
 void config_free(scan_config *cfg);
 /** Every pattern id of --ignore and of the configuration exists. @return 0, or 2 (each reported). */
 int config_check_ids(const scan_config *cfg, const tmdk_catalog *catalog);

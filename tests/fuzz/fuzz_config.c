@@ -23,12 +23,7 @@ static void init(scan_config *cfg)
 
 static void release(scan_config *cfg)
 {
-	free((void *)cfg->catalogs);
-	free((void *)cfg->ignores);
-	free((void *)cfg->excludes);
-	free((void *)cfg->compose_overrides);
-	free((void *)cfg->helm_values);
-	config_free(cfg);
+	config_free(cfg); /* every list a configuration fills */
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
