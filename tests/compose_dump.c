@@ -10,26 +10,9 @@
 #include <string.h>
 
 #include "tmdk.h"
+#include "json_out.h"
 
 static int positions;
-
-static void put_string(const char *s, size_t len)
-{
-	size_t i;
-	putchar('"');
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", stdout);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static void dump(const tmdk_artifact *a, const tmdk_node *n)
 {
@@ -42,7 +25,7 @@ static void dump(const tmdk_artifact *a, const tmdk_node *n)
 			t = tmdk_node_text(tmdk_node_key_at(n, i), &len);
 			if (i)
 				putchar(',');
-			put_string(t ? t : "", t ? len : 0);
+			json_put_string(t ? t : "", t ? len : 0);
 			putchar(':');
 			dump(a, tmdk_node_at(n, i));
 		}
@@ -63,17 +46,17 @@ static void dump(const tmdk_artifact *a, const tmdk_node *n)
 			char buf[8192];
 			snprintf(buf, sizeof(buf), "%.*s @%s:%u:%u", (int)len, t, tmdk_artifact_name(tmdk_artifact_node_source(a, n)),
 				tmdk_node_line(n), tmdk_node_column(n));
-			put_string(buf, strlen(buf));
+			json_put_string(buf, strlen(buf));
 		} else if (tmdk_node_scalar_type(n) == TMDK_SCALAR_NULL) {
 			fputs("null", stdout);
 		} else if (tmdk_node_scalar_type(n) == TMDK_SCALAR_STRING) {
-			put_string(t, len);
+			json_put_string(t, len);
 		} else {
 			/* ints, floats, bools as JSON when they are JSON */
 			if (tmdk_node_scalar_type(n) == TMDK_SCALAR_BOOL)
 				fputs(t[0] == 't' || t[0] == 'T' ? "true" : "false", stdout);
 			else
-				put_string(t, len);
+				json_put_string(t, len);
 		}
 		break;
 	default:

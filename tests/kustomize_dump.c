@@ -8,26 +8,7 @@
 #include <string.h>
 
 #include "tmdk.h"
-
-static void str(const char *s, size_t n)
-{
-	size_t i;
-	putchar('"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", stdout);
-		else if (c == '\t')
-			fputs("\\t", stdout);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
+#include "json_out.h"
 
 static void dump(const tmdk_node *n)
 {
@@ -41,7 +22,7 @@ static void dump(const tmdk_node *n)
 			if (i)
 				putchar(',');
 			t = tmdk_node_text(tmdk_node_key_at(n, i), &len);
-			str(t ? t : "", t ? len : 0);
+			json_put_string(t ? t : "", t ? len : 0);
 			putchar(':');
 			dump(tmdk_node_at(n, i));
 		}
@@ -62,7 +43,7 @@ static void dump(const tmdk_node *n)
 		case TMDK_SCALAR_NULL: fputs("null", stdout); break;
 		case TMDK_SCALAR_BOOL: tmdk_node_as_bool(n, &b); fputs(b ? "true" : "false", stdout); break;
 		case TMDK_SCALAR_INT: case TMDK_SCALAR_FLOAT: fwrite(t, 1, len, stdout); break;
-		default: str(t ? t : "", t ? len : 0); break;
+		default: json_put_string(t ? t : "", t ? len : 0); break;
 		}
 	}
 }
