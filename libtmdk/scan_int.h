@@ -68,6 +68,9 @@ void tmdk__ignores_mark_used(tmdk__ignores *list, const char *id, unsigned int l
 /* scanner.c: scan with one pattern only (example checking); inline ignores off. */
 int tmdk__scan_pattern(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *a,
 	tmdk_finding_cb cb, void *payload, tmdk_error *err);
+/* scanner.c: the same over a set (an example with `with` files). */
+int tmdk__scan_pattern_set(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *const *set,
+	size_t count, tmdk_finding_cb cb, void *payload, tmdk_error *err);
 
 /* scanner.c: for tests, evaluate cross-document patterns the naive way
  * (every element of every $set selection visited, no caches): the results

@@ -669,3 +669,21 @@ int tmdk__scan_pattern(const tmdk_catalog *catalog, const tmdk_pattern *p, const
 	tmdk_scanner_free(s);
 	return rc;
 }
+
+int tmdk__scan_pattern_set(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *const *set,
+	size_t count, tmdk_finding_cb cb, void *payload, tmdk_error *err)
+{
+	tmdk_scanner *s;
+	tmdk_scan_options o = TMDK_SCAN_OPTIONS_INIT;
+	int rc;
+	if (count == 1)
+		return tmdk__scan_pattern(catalog, p, set[0], cb, payload, err);
+	o.flags = TMDK_SCAN_NO_INLINE_IGNORES;
+	rc = tmdk_scanner_new(&s, catalog, &o, err);
+	if (rc != TMDK_OK)
+		return rc;
+	s->only = p;
+	rc = tmdk_scanner_scan_set(s, set, count, cb, payload, err);
+	tmdk_scanner_free(s);
+	return rc;
+}
