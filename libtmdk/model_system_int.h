@@ -113,6 +113,10 @@ const struct tmdk__sys_svc *tmdk__sys_service(const tmdk__sys *s, const char *ns
 int tmdk__sys_flow(tmdk__sys *s, const char *from, const char *to, const char *kind, const tmdk_node *port,
 	const tmdk_node *at);
 
+/** model_component_of.c: the id of the component a finding at `at` of the
+ *  document (view, its facts) concerns, or NULL (tmdk_finding_component). */
+const char *tmdk__model_component_of(const tmdk_node *facts, const tmdk_node *view, const tmdk_node *at);
+
 /* ---- the steps ---- */
 int tmdk__sys_components(tmdk__sys *s);   /* model_components.c (+ model_images.c, model_user.c) */
 int tmdk__sys_images(tmdk__sys *s);       /* model_images.c: images, Dockerfile links, deployed_as */
