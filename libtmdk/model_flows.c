@@ -17,6 +17,7 @@
 #include "model_system_int.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,25 +34,60 @@ static int shares_zone(const tmdk__comp *a, const tmdk__comp *b)
 	return 0;
 }
 
+static uint32_t hash(const char *k)
+{
+	uint32_t h = 2166136261u;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
+}
+
+/* Add key to the set of flows seen: 1 added, 0 already there, -1 out of memory. */
+static int remember(tmdk__sys *s, const char *key)
+{
+	size_t i;
+	if ((s->flow_key_count + 1) * 2 > s->flow_key_cap) {
+		size_t cap = s->flow_key_cap ? s->flow_key_cap * 2 : 64, j;
+		const char **keys = tmdk__calloc(cap, sizeof(*keys));
+		if (!keys)
+			return -1;
+		for (j = 0; j < s->flow_key_cap; j++)
+			if (s->flow_keys[j]) {
+				i = hash(s->flow_keys[j]) & (cap - 1);
+				while (keys[i])
+					i = (i + 1) & (cap - 1);
+				keys[i] = s->flow_keys[j];
+			}
+		tmdk__free(s->flow_keys);
+		s->flow_keys = keys;
+		s->flow_key_cap = cap;
+	}
+	for (i = hash(key) & (s->flow_key_cap - 1); s->flow_keys[i]; i = (i + 1) & (s->flow_key_cap - 1))
+		if (strcmp(s->flow_keys[i], key) == 0)
+			return 0;
+	s->flow_keys[i] = key;
+	s->flow_key_count++;
+	return 1;
+}
+
 int tmdk__sys_flow(tmdk__sys *s, const char *from, const char *to, const char *kind, const tmdk_node *port,
 	const tmdk_node *at)
 {
 	const char *p = tmdk__sys_text(port);
 	const tmdk__comp *cf = tmdk__sys_find(s, from), *ct = tmdk__sys_find(s, to);
 	tmdk_node *f;
-	size_t i;
+	const char *key;
 	long long v;
-	int rc = TMDK_OK, crosses;
+	int rc = TMDK_OK, crosses, seen;
 	if (strcmp(from, to) == 0)
 		return TMDK_OK;
-	for (i = 0; i < tmdk_node_size(s->flows); i++) {
-		const tmdk_node *e = tmdk_node_at(s->flows, i);
-		const char *ep = tmdk__sys_text(tmdk_node_get(e, "port"));
-		if (tmdk_node_text_equals(tmdk_node_get(e, "from"), from) && tmdk_node_text_equals(tmdk_node_get(e, "to"), to) &&
-		    tmdk_node_text_equals(tmdk_node_get(e, "kind"), kind) && (ep == p || (ep && p && strcmp(ep, p) == 0)))
-			return TMDK_OK;
-	}
+	if (!(key = tmdk__arena_printf(s->b->arena, "%s %s %s %s", from, to, kind, p ? p : "-")))
+		return TMDK_ENOMEM;
+	if ((seen = remember(s, key)) <= 0)
+		return seen < 0 ? TMDK_ENOMEM : TMDK_OK;
 	crosses = !cf || !ct || !shares_zone(cf, ct);
+	if (!cf && ct && ct->zone && strcmp(from, ct->zone) == 0)
+		crosses = 0;             /* "every pod of its namespace" */
 	if (!(f = tmdk__sys_map(s, at)))
 		return TMDK_ENOMEM;
 	rc |= tmdk__sys_put_str(s, f, "from", from, at);
@@ -213,6 +249,17 @@ static int policy_rule(tmdk__sys *s, const char *ns, const tmdk_node *target_sel
 		const tmdk_node *peer = tmdk_node_at(from, i), *ps = tmdk_node_get(peer, "podSelector");
 		if (!ps || tmdk_node_get(peer, "namespaceSelector"))
 			continue;            /* ipBlock, other namespaces: outside what the set shows */
+		if (tmdk_node_size(ps) == 0) {
+			/* Every pod of the namespace: one flow from the namespace, not n × m. */
+			const char *zone = tmdk__arena_printf(s->b->arena, "namespace:%s", ns[0] ? ns : "-");
+			if (!zone)
+				return TMDK_ENOMEM;
+			for (k = first; k < first + n; k++)
+				if (tmdk__sys_selects(target_sel, s->comps[s->by_ns[k]].pod_labels, 0) &&
+				    tmdk__sys_flow(s, zone, s->comps[s->by_ns[k]].id, "network-policy", port, peer) != TMDK_OK)
+					return TMDK_ENOMEM;
+			continue;
+		}
 		for (j = first; j < first + n; j++) {
 			tmdk__comp *src = &s->comps[s->by_ns[j]];
 			if (!tmdk__sys_selects(ps, src->pod_labels, 0))

@@ -257,11 +257,41 @@ const tmdk_node *tmdk__sys_image_stage(const tmdk__sys *s, size_t comp, const ch
 
 tmdk__comp *tmdk__sys_find(tmdk__sys *s, const char *id)
 {
-	size_t i;
-	for (i = 0; i < s->comp_count; i++)
-		if (strcmp(s->comps[i].id, id) == 0)
-			return &s->comps[i];
+	size_t lo = 0, hi = s->comp_count;
+	if (!s->by_id)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->comps[s->by_id[mid]].id, id);
+		if (c == 0)
+			return &s->comps[s->by_id[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
+}
+
+/* Components by id, for tmdk__sys_find (binary insertion, as build_ns_index). */
+static int build_id_index(tmdk__sys *s)
+{
+	size_t i, n = 0;
+	if (!(s->by_id = tmdk__calloc(s->comp_count + 1, sizeof(*s->by_id))))
+		return TMDK_ENOMEM;
+	for (i = 0; i < s->comp_count; i++, n++) {
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (strcmp(s->comps[s->by_id[mid]].id, s->comps[i].id) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		memmove(s->by_id + lo + 1, s->by_id + lo, (n - lo) * sizeof(*s->by_id));
+		s->by_id[lo] = i;
+	}
+	return TMDK_OK;
 }
 
 /* ---- emitting ---- */
@@ -322,6 +352,7 @@ int tmdk__model_build_system(tmdk__model_builder *b)
 	if (!s.exposures || !s.zones || !s.data || !s.flows)
 		rc = TMDK_ENOMEM;
 	else if ((rc = tmdk__sys_components(&s)) == TMDK_OK && (rc = build_ns_index(&s)) == TMDK_OK &&
+	    (rc = build_id_index(&s)) == TMDK_OK &&
 	    (rc = tmdk__sys_images(&s)) == TMDK_OK && (rc = tmdk__sys_users(&s)) == TMDK_OK &&
 	    (rc = tmdk__sys_services(&s)) == TMDK_OK && (rc = tmdk__sys_exposures(&s)) == TMDK_OK &&
 	    (rc = tmdk__sys_data(&s)) == TMDK_OK && (rc = tmdk__sys_zones(&s)) == TMDK_OK &&
@@ -329,6 +360,8 @@ int tmdk__model_build_system(tmdk__model_builder *b)
 		rc = emit(&s);
 	tmdk__free(s.comps);
 	tmdk__free(s.sa_docs);
+	tmdk__free(s.by_id);
+	tmdk__free(s.flow_keys);
 	tmdk__free(s.links);
 	for (size_t i = 0; i < s.svc_count; i++)
 		tmdk__free(s.svcs[i].sel);

@@ -71,6 +71,9 @@ typedef struct tmdk__sys {
 		size_t sel_count;
 	} *svcs;
 	size_t svc_count, svc_cap;
+	size_t *by_id;               /* component indexes sorted by id (tmdk__sys_find) */
+	const char **flow_keys;      /* hash set of "from to kind port" (tmdk__sys_flow dedup) */
+	size_t flow_key_count, flow_key_cap;
 	int any_internet, any_host, any_control_plane;
 } tmdk__sys;
 

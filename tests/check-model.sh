@@ -123,6 +123,31 @@ EOF
 	check demo
 fi
 
+# ---- tests/fixtures/model/shop.yaml: ingress, gateway route, policy, data ----
+if model shop "$src/tests/fixtures/model/shop.yaml"; then
+	cat > "$tmp/shop.json.py" <<'EOF'
+web, api, backup = "k8s:shop/Deployment/web", "k8s:shop/StatefulSet/api", "k8s:shop/CronJob/backup"
+ok(list(comps) == [web, api, backup], "Deployment, StatefulSet and CronJob are components (Namespace, Services, Secret are not)")
+ok(comps[web]["exposures"] == ["host-port:8080@" + web, "ingress:k8s:shop/Ingress/shop:80@" + web], "web: its hostPort and the Ingress")
+ok(exposure("ingress:k8s:shop/Ingress/shop:80@" + web).get("host") == "shop.example.com", "the Ingress rule's host")
+ok(exposure("host-port:8080@" + web).get("internet") is False, "a hostPort is exposed, not internet")
+ok(comps[api]["exposures"] == ["gateway-route:k8s:shop/HTTPRoute/admin:9000@" + api], "the HTTPRoute reaches the StatefulSet through Service api")
+ok(comps[backup]["exposed"] is False, "nothing exposes the CronJob")
+ok(comps[web]["service_account"] == {"name": "default", "namespace": "shop", "automount": False}, "web: pod-level automountServiceAccountToken: false")
+ok(comps[api]["service_account"]["name"] == "api", "api runs as service account api")
+ok(comps[api]["user"]["runs_as_root"] is False and comps[api]["user"]["run_as_non_root"] is True, "api: pod runAsNonRoot")
+ok(comps[backup]["user"]["runs_as_root"] is True and comps[backup]["user"]["uid"] == 0, "backup: runAsUser 0")
+ok(comps[web]["user"]["runs_as_root"] is None, "web: nothing decides its user (unknown)")
+ok([h["kind"] for h in comps[backup]["host"]] == ["host-path", "capability"], "backup: hostPath and SYS_ADMIN cross into the host")
+ok(flows() == sorted([("internet", web, "ingress"), ("internet", api, "ingress"), (web, api, "service"), (web, api, "network-policy")]), "flows: two routes in, web -> api by env host and by policy")
+ok([u["how"] for u in data("k8s:shop/Secret/web-session")["used_by"]] == ["env"], "web-session read through env valueFrom")
+ok([u["how"] for u in data("k8s:shop/ConfigMap/web-config")["used_by"]] == ["env"], "web-config read through envFrom")
+ok([u["how"] for u in data("k8s:shop/Secret/api-tls")["used_by"]] == ["file"], "api-tls mounted as a file")
+ok(data("k8s:shop/PersistentVolumeClaim/data")["used_by"][0]["component"] == api, "the claim template is api's")
+EOF
+	check shop
+fi
+
 # ---- corpus: microservices-demo (Online Boutique) ----------------------------
 if [ -d "$corpus/microservices-demo" ]; then
 	p=$corpus/microservices-demo
