@@ -11,6 +11,7 @@ struct tmdk_finding {
 	size_t document;
 	unsigned int line, column;
 	char *object, *evidence, *message, *suppression;  /* heap */
+	char *component;             /* heap: the model's id of the component it concerns, or NULL */
 	int suppressed;
 	int owned;                   /* list copy: path is heap, a catalog reference is held */
 	size_t unit;                 /* in a report: 1 + the index of its unit, 0: none */
