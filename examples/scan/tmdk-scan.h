@@ -47,6 +47,7 @@ typedef struct path_rule {
 
 typedef struct scan_config {
 	tmdk_report_format format;
+	int model_json;              /* --format model: the units' system models as JSON instead of a report */
 	const char *output;          /* NULL: standard output */
 	const char **catalogs;       /* --catalog, in order */
 	size_t catalog_count;
