@@ -4,6 +4,7 @@
  * sorted (document, line, column, pattern) and then reported.
  */
 #include "scan_int.h"
+#include "model_system_int.h"
 #include "model_int.h"
 #include "array.h"
 
@@ -323,6 +324,19 @@ static int check_ignores(tmdk_scanner *s)
 	return 0;
 }
 
+/* The component the finding concerns (tmdk_finding_component): asks the
+ * model, built once per scan call when no pattern has asked for it yet. */
+static int set_component(tmdk_scanner *s, tmdk_finding *f, const tmdk_node *at)
+{
+	const tmdk_node *facts = tmdk__eval_facts(&s->ev);
+	const char *id = tmdk__model_component_of(facts, tmdk_document_view(s->doc), at);
+	if (s->ev.nomem)
+		return TMDK_ENOMEM;
+	if (id && !(f->component = tmdk__strdup(id)))
+		return TMDK_ENOMEM;
+	return TMDK_OK;
+}
+
 static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 {
 	const tmdk_node *at = w->node ? w->node : s->ev.scopes[s->ev.depth].node;
@@ -355,7 +369,7 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 	if (!f)
 		return TMDK_ENOMEM;
 	s->total++;
-	if (fill_common(s, f, p, src, line, col) != TMDK_OK)
+	if (fill_common(s, f, p, src, line, col) != TMDK_OK || set_component(s, f, at) != TMDK_OK)
 		return TMDK_ENOMEM;
 	f->message = tmdk__template_render(&s->ev, &p->message, w);
 	if (!f->message)
