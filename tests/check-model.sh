@@ -123,6 +123,48 @@ EOF
 	check demo
 fi
 
+# ---- examples/demo walked: one model per unit, Dockerfiles as context ---------
+if "$scan" --format model --severity-threshold none "$demo" > "$tmp/units.json" 2> "$tmp/units.err" &&
+   "$scan" --format json --severity-threshold none "$demo" > "$tmp/findings.json" 2>> "$tmp/units.err"; then
+	"$PY" - "$tmp/units.json" "$tmp/findings.json" "$demo" <<'EOF' || fail=1
+import json, sys
+units = json.load(open(sys.argv[1]))["units"]
+findings = json.load(open(sys.argv[2]))["findings"]
+def norm(p):
+    while p.startswith("./"):
+        p = p[2:]
+    return p
+d = norm(sys.argv[3])
+for f in findings:
+    f["path"] = norm(f["path"])
+    if f["component"]:
+        f["component"] = f["component"].replace("compose:./", "compose:")
+bad = 0
+def ok(cond, what):
+    global bad
+    print(("ok - " if cond else "FAIL - ") + "demo walked: " + what)
+    bad |= not cond
+by = {norm(u["name"]): u for u in units}
+ok(sorted(by) == sorted([d, d + "/Dockerfile", d + "/compose.yaml"]), "three units: the folder, the Dockerfile, the compose project")
+web = [c for c in by[d + "/compose.yaml"]["model"]["components"] if c["name"] == "web"][0]
+ok(web["images"][0]["link"] == "compose build", "the compose project's model sees the Dockerfile under its folder")
+ok([c["id"] for c in by[d]["model"]["components"]] == ["k8s:default/Deployment/web"], "the folder unit: the Deployment only")
+def at(pid, name, line):
+    return [f for f in findings if f["pattern_id"] == pid and f["path"] == d + "/" + name and f["line"] == line]
+ok(len(at("TMDK-SYS-008", "Dockerfile", 11)) == 1, "TMDK-SYS-008 on the final FROM: the root image is deployed internet-exposed")
+ok(len(at("TMDK-SYS-012", "Dockerfile", 15)) == 1, "TMDK-SYS-012 on EXPOSE 22")
+w = at("TMDK-SYS-003", "compose.yaml", 7)
+ok(len(w) == 1 and w[0]["component"] == "compose:%s/compose.yaml#web" % d, "TMDK-SYS-003 on service web, component web")
+ok(all(f["component"] for f in findings if f["path"].endswith("compose.yaml")), "every compose finding names its service's component")
+ok(all(f["component"] is None for f in findings if f["path"].endswith("Dockerfile")), "Dockerfile findings concern no component")
+agent = [f for f in findings if f["path"].endswith("compose.yaml") and f["line"] == 19]
+ok(agent and all(f["component"] == "compose:%s/compose.yaml#agent" % d for f in agent), "the docker.sock finding (line 19) is agent's")
+sys.exit(bad)
+EOF
+else
+	echo "FAIL - demo walked: tmdk-scan failed"; sed 's/^/    | /' "$tmp/units.err" | head; fail=1
+fi
+
 # ---- tests/fixtures/model/shop.yaml: ingress, gateway route, policy, data ----
 if model shop "$src/tests/fixtures/model/shop.yaml"; then
 	cat > "$tmp/shop.json.py" <<'EOF'

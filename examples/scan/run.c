@@ -929,6 +929,134 @@ static int fill_report(run_ctx *ctx, tmdk_report *report, run_stats *stats)
 
 /* ---- the whole run ------------------------------------------------------------------- */
 
+/* ---- the system model of a unit ------------------------------------------------------ */
+
+/* "a/b/c" is at or under folder "a/b" ("." holds everything). Paths as walked. */
+static int under(const char *path, const char *folder, size_t len)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (len == 0 || (len == 1 && folder[0] == '.'))
+		return 1;
+	return strncmp(path, folder, len) == 0 && path[len] == '/';
+}
+
+static size_t folder_len(const char *path, int is_file)
+{
+	const char *slash;
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (!is_file)
+		return strlen(path);
+	slash = strrchr(path, '/');
+	return slash ? (size_t)(slash - path) : 0;
+}
+
+static const char *bare(const char *path)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	return path;
+}
+
+static int add_context(const tmdk_artifact ***set, size_t *n, size_t *cap, const tmdk_artifact *a)
+{
+	size_t i;
+	for (i = 0; i < *n; i++)
+		if ((*set)[i] == a)
+			return 0;
+	if (*n == *cap) {
+		const tmdk_artifact **grown = realloc((void *)*set, (*cap * 2 + 8) * sizeof(**set));
+		if (!grown)
+			return -1;
+		*set = grown;
+		*cap = *cap * 2 + 8;
+	}
+	(*set)[(*n)++] = a;
+	return 0;
+}
+
+/*
+ * The model of a unit sees its set and, as context (never scanned with it),
+ * what links its images to their Dockerfiles: a unit of the tree gets the
+ * walked Dockerfiles under its folder (compose `build:` contexts, skaffold
+ * artifacts); a Dockerfile's own unit gets the compose projects whose folder
+ * holds it (so `$facts.deployed_as` says who deploys it). Files outside the
+ * walk are not read: the model, like the unit, is decided by the tree.
+ */
+static int unit_model(run_ctx *ctx, unit_scan *u, tmdk_error *err)
+{
+	const tmdk_artifact **set;
+	size_t n = 0, cap = u->set_count + 8, i, k, len;
+	int is_dockerfile_unit, rc;
+	if (!(set = calloc(cap, sizeof(*set))))
+		return -1;
+	for (i = 0; i < u->set_count; i++)
+		set[n++] = u->set[i];
+	is_dockerfile_unit = u->unit && tmdk_unit_get_kind(u->unit) == TMDK_UNIT_FILE && u->set_count == 1 &&
+		tmdk_artifact_kind(u->set[0]) == TMDK_KIND_DOCKERFILE;
+	if (u->unit && !is_dockerfile_unit && tmdk_unit_get_kind(u->unit) != TMDK_UNIT_FILE) {
+		len = folder_len(u->path, tmdk_unit_get_kind(u->unit) == TMDK_UNIT_COMPOSE_PROJECT);
+		for (i = 0; i < ctx->inputs->count; i++) {
+			const tmdk_artifact *a = ctx->parsed[i].artifact;
+			if (a && tmdk_artifact_kind(a) == TMDK_KIND_DOCKERFILE && under(ctx->inputs->items[i].path, bare(u->path), len) &&
+			    add_context(&set, &n, &cap, a) != 0)
+				goto nomem;
+		}
+	} else if (is_dockerfile_unit) {
+		for (k = 0; k < ctx->unit_count; k++) {
+			const unit_scan *c = &ctx->units[k];
+			if (!c->unit || tmdk_unit_get_kind(c->unit) != TMDK_UNIT_COMPOSE_PROJECT)
+				continue;
+			len = folder_len(c->path, 1);
+			if (!under(u->path, bare(c->path), len))
+				continue;
+			for (i = 0; i < c->set_count; i++)
+				if (add_context(&set, &n, &cap, c->set[i]) != 0)
+					goto nomem;
+		}
+	}
+	rc = tmdk_model_new(&u->model, set, n, err);
+	free((void *)set);
+	return rc == TMDK_OK ? 0 : -1;
+nomem:
+	free((void *)set);
+	err->code = TMDK_ENOMEM;
+	snprintf(err->message, sizeof(err->message), "out of memory");
+	return -1;
+}
+
+static int write_file_out(const char *data, size_t len, void *payload)
+{
+	return fwrite(data, 1, len, payload) == len ? 0 : -1;
+}
+
+/* --format model: every unit's model, in the order units are reported. */
+static int write_models(run_ctx *ctx, FILE *out)
+{
+	const tmdk_model **models = calloc(ctx->unit_count + 1, sizeof(*models));
+	const char **names = calloc(ctx->unit_count + 1, sizeof(*names));
+	const char **kinds = calloc(ctx->unit_count + 1, sizeof(*kinds));
+	tmdk_error err;
+	size_t i;
+	int rc = -1;
+	if (models && names && kinds) {
+		for (i = 0; i < ctx->unit_count; i++) {
+			models[i] = ctx->units[i].model;
+			names[i] = ctx->units[i].path ? ctx->units[i].path : "";
+			kinds[i] = ctx->units[i].kind ? ctx->units[i].kind : "files";
+		}
+		rc = tmdk_models_write_json(models, names, kinds, ctx->unit_count, PROGRAM, write_file_out, out, &err);
+		if (rc != TMDK_OK)
+			fprintf(stderr, "%s: cannot write the model: %s\n", PROGRAM, err.message);
+		rc = rc == TMDK_OK && fflush(out) == 0 && !ferror(out) ? 0 : -1;
+	}
+	free((void *)models);
+	free((void *)names);
+	free((void *)kinds);
+	return rc;
+}
+
 static int prepare_scan(run_ctx *ctx, const tmdk_catalog *catalog)
 {
 	tmdk_scan_options o;
@@ -945,7 +1073,7 @@ static int prepare_scan(run_ctx *ctx, const tmdk_catalog *catalog)
 		if (!u->scan_failed || !u->scan_err)
 			return -1;
 		/* Once per unit, shared by every worker scanning one of its ranges. */
-		if (tmdk_model_new(&u->model, u->set, u->set_count, &err) != TMDK_OK) {
+		if (unit_model(ctx, u, &err) != 0) {
 			fprintf(stderr, "%s: %s\n", PROGRAM, err.message);
 			return -1;
 		}
@@ -1015,7 +1143,7 @@ static void free_ctx(run_ctx *ctx)
 }
 
 int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_list *inputs, tmdk_report *report,
-	run_stats *stats)
+	run_stats *stats, FILE *model_out)
 {
 	run_ctx ctx;
 	double started = now(), t;
@@ -1039,6 +1167,8 @@ int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_li
 		goto done;
 	stats->scan_seconds = now() - t;
 	rc = fill_report(&ctx, report, stats);
+	if (rc >= 0 && model_out && write_models(&ctx, model_out) != 0)
+		rc = -1;
 done:
 	if (rc < 0)
 		fprintf(stderr, "%s: out of memory or no thread could be started\n", PROGRAM);
