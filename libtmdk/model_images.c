@@ -34,7 +34,8 @@ typedef struct images_ctx {
 	size_t built_count, built_cap;
 } images_ctx;
 
-/* The Dockerfile document whose artifact is named `path`, or (size_t)-1. */
+/* The Dockerfile document whose artifact is named `path` (both compared
+ * lexically normal: "a/./b/../Dockerfile" is "a/Dockerfile"), or (size_t)-1. */
 static size_t find_dockerfile(tmdk__sys *s, const char *path)
 {
 	size_t d;
@@ -44,9 +45,9 @@ static size_t find_dockerfile(tmdk__sys *s, const char *path)
 		if (tmdk_artifact_kind(a) != TMDK_KIND_DOCKERFILE)
 			continue;
 		name = tmdk_artifact_name(a);
-		if (strncmp(name, "./", 2) == 0)
-			name += 2;
-		if (strcmp(name, path) == 0)
+		if (strstr(name, "/.") || strncmp(name, "./", 2) == 0 || strncmp(name, "../", 3) == 0)
+			name = tmdk__sys_path_join(s, "", name);
+		if (name && strcmp(name, path) == 0)
 			return d;
 	}
 	return (size_t)-1;
@@ -75,7 +76,8 @@ static int add_link(tmdk__sys *s, size_t comp, const char *ref, const tmdk_node 
 	return TMDK_OK;
 }
 
-static int deployed_as(tmdk__sys *s, size_t df, const tmdk_node *stage, const char *comp_id, const char *link)
+static int deployed_as(tmdk__sys *s, size_t df, const tmdk_node *stage, const char *comp_id, const char *comp_name,
+	const char *link)
 {
 	const tmdk_node *at = stage ? stage : s->b->docs[df].view;
 	tmdk_node *facts = tmdk__model_facts(s->b, df, at), *list, *e;
@@ -85,6 +87,7 @@ static int deployed_as(tmdk__sys *s, size_t df, const tmdk_node *stage, const ch
 	if (!list && tmdk__sys_put(s, facts, "deployed_as", list = tmdk__sys_seq(s, at)) != TMDK_OK)
 		return TMDK_ENOMEM;
 	if (!(e = tmdk__sys_map(s, at)) || tmdk__sys_put_str(s, e, "component", comp_id, at) != TMDK_OK ||
+	    tmdk__sys_put_str(s, e, "name", comp_name, at) != TMDK_OK ||
 	    tmdk__sys_put_str(s, e, "link", link, at) != TMDK_OK)
 		return TMDK_ENOMEM;
 	return tmdk__node_seq_push(s->b->arena, list, e);
@@ -113,7 +116,7 @@ static int push_image(tmdk__sys *s, size_t ci, const char *ref, const tmdk_node 
 		rc |= tmdk__sys_put_str(s, dfn, "file", tmdk_artifact_name(s->b->docs[df].artifact), at);
 		rc |= tmdk__sys_put(s, dfn, "stage", sname ? tmdk__sys_str(s, sname, at) : tmdk__sys_int(s, index, at));
 		rc |= add_link(s, ci, ref, stage);
-		rc |= deployed_as(s, df, stage, c->id, link);
+		rc |= deployed_as(s, df, stage, c->id, c->name, link);
 	}
 	rc |= tmdk__sys_put(s, img, "dockerfile", dfn ? dfn : tmdk__sys_null(s, at));
 	rc |= tmdk__sys_put_str(s, img, "link", link, at);

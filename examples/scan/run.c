@@ -79,6 +79,11 @@ typedef struct run_ctx {
 	range *ranges;
 	size_t range_count, set_total;
 	tmdk_scanner **scanners;     /* one per worker */
+	struct context_project {     /* compose projects read as a Dockerfile unit's model context */
+		char *path;              /* absolute main file */
+		tmdk_artifact *artifact; /* NULL: it could not be loaded */
+	} *context;
+	size_t context_count, context_cap;
 } run_ctx;
 
 void print_error(const char *path, unsigned int line, unsigned int column, const char *message)
@@ -976,18 +981,82 @@ static int add_context(const tmdk_artifact ***set, size_t *n, size_t *cap, const
 	return 0;
 }
 
+/* The compose project whose main file is `path` (absolute), loaded once per run. */
+static const tmdk_artifact *context_project(run_ctx *ctx, const char *path)
+{
+	tmdk_error err;
+	size_t i;
+	for (i = 0; i < ctx->context_count; i++)
+		if (strcmp(ctx->context[i].path, path) == 0)
+			return ctx->context[i].artifact;
+	if (ctx->context_count == ctx->context_cap) {
+		struct context_project *grown = realloc(ctx->context, (ctx->context_cap * 2 + 4) * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		ctx->context = grown;
+		ctx->context_cap = ctx->context_cap * 2 + 4;
+	}
+	if (!(ctx->context[ctx->context_count].path = strdup(path)))
+		return NULL;
+	/* One that does not load is no context (its own unit reports it). */
+	if (tmdk_compose_project_load(&ctx->context[ctx->context_count].artifact, path, NULL, &err) != TMDK_OK)
+		ctx->context[ctx->context_count].artifact = NULL;
+	return ctx->context[ctx->context_count++].artifact;
+}
+
+/*
+ * A Dockerfile's unit: the compose projects of the folders above it (the
+ * first main compose file of each, up to the folder holding .git), read
+ * from the disk whatever the scan's root, as units read folders above the
+ * roots, so the Dockerfile's findings do not depend on where a scan starts.
+ */
+static int dockerfile_context(run_ctx *ctx, const char *path, const tmdk_artifact ***set, size_t *n, size_t *cap)
+{
+	static const char *const mains[] = { "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml" };
+	char dir[4096], file[4200 + 16], *slash, *real;
+	struct stat st;
+	size_t i;
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (!(slash = strrchr(dir, '/')))
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	if (!(real = realpath(dir, NULL)))
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", real);
+	free(real);
+	for (;;) {
+		for (i = 0; i < sizeof(mains) / sizeof(mains[0]); i++) {
+			const tmdk_artifact *a;
+			snprintf(file, sizeof(file), "%s/%s", strcmp(dir, "/") ? dir : "", mains[i]);
+			if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+				continue;
+			if ((a = context_project(ctx, file)) && add_context(set, n, cap, a) != 0)
+				return -1;
+			break;
+		}
+		snprintf(file, sizeof(file), "%s/.git", strcmp(dir, "/") ? dir : "");
+		if (stat(file, &st) == 0 || strcmp(dir, "/") == 0)
+			return 0;
+		slash = strrchr(dir, '/');
+		if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
 /*
  * The model of a unit sees its set and, as context (never scanned with it),
  * what links its images to their Dockerfiles: a unit of the tree gets the
  * walked Dockerfiles under its folder (compose `build:` contexts, skaffold
- * artifacts); a Dockerfile's own unit gets the compose projects whose folder
- * holds it (so `$facts.deployed_as` says who deploys it). Files outside the
- * walk are not read: the model, like the unit, is decided by the tree.
+ * artifacts); a Dockerfile's own unit gets the compose projects above it
+ * (dockerfile_context), so `$facts.deployed_as` says who deploys it.
  */
 static int unit_model(run_ctx *ctx, unit_scan *u, tmdk_error *err)
 {
 	const tmdk_artifact **set;
-	size_t n = 0, cap = u->set_count + 8, i, k, len;
+	size_t n = 0, cap = u->set_count + 8, i, len;
 	int is_dockerfile_unit, rc;
 	if (!(set = calloc(cap, sizeof(*set))))
 		return -1;
@@ -1003,18 +1072,8 @@ static int unit_model(run_ctx *ctx, unit_scan *u, tmdk_error *err)
 			    add_context(&set, &n, &cap, a) != 0)
 				goto nomem;
 		}
-	} else if (is_dockerfile_unit) {
-		for (k = 0; k < ctx->unit_count; k++) {
-			const unit_scan *c = &ctx->units[k];
-			if (!c->unit || tmdk_unit_get_kind(c->unit) != TMDK_UNIT_COMPOSE_PROJECT)
-				continue;
-			len = folder_len(c->path, 1);
-			if (!under(u->path, bare(c->path), len))
-				continue;
-			for (i = 0; i < c->set_count; i++)
-				if (add_context(&set, &n, &cap, c->set[i]) != 0)
-					goto nomem;
-		}
+	} else if (is_dockerfile_unit && dockerfile_context(ctx, u->path, &set, &n, &cap) != 0) {
+		goto nomem;
 	}
 	rc = tmdk_model_new(&u->model, set, n, err);
 	free((void *)set);
@@ -1108,6 +1167,11 @@ static void free_ctx(run_ctx *ctx)
 	/* Models point into the artifacts: they go first. */
 	for (i = 0; i < ctx->unit_count; i++)
 		tmdk_model_free(ctx->units[i].model);
+	for (i = 0; i < ctx->context_count; i++) {
+		free(ctx->context[i].path);
+		tmdk_artifact_free(ctx->context[i].artifact);
+	}
+	free(ctx->context);
 	for (i = 0; ctx->parsed && i < ctx->inputs->count; i++) {
 		tmdk_artifact_free(ctx->parsed[i].artifact);
 		free(ctx->parsed[i].helm_stream);
