@@ -502,6 +502,31 @@ static int add_rbac(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, con
 	return TMDK_OK;
 }
 
+/*
+ * ConfigMap convenience: `entries`, one {key, value} map per `data` entry
+ * (positioned at the key), so a pattern can judge a value by its key's name
+ * (`db_password: hunter2`) as well as by its text.
+ */
+static int add_configmap(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, const tmdk_node *kind)
+{
+	tmdk_node *data = tmdk__map_or_null(tmdk__get(root, "data")), *entries;
+	size_t i;
+
+	if (!tmdk_node_text_equals(kind, "ConfigMap") || !data)
+		return TMDK_OK;
+	entries = tmdk__node_from(tmdk__node_seq(ar, data->line, data->column), data);
+	if (!entries)
+		return TMDK_ENOMEM;
+	for (i = 0; i < data->u.map.count; i++) {
+		tmdk_node *key = data->u.map.keys[i], *value = data->u.map.values[i];
+		tmdk_node *e = tmdk__node_from(tmdk__node_map(ar, key->line, key->column), key);
+		if (!e || tmdk__put(ar, e, "key", key) || tmdk__put(ar, e, "value", value) ||
+		    tmdk__node_seq_push(ar, entries, e))
+			return TMDK_ENOMEM;
+	}
+	return tmdk__put(ar, view, "entries", entries);
+}
+
 static tmdk_node *object_view(tmdk__arena *ar, const tmdk_document *d)
 {
 	const tmdk_node *root = d->root;
@@ -526,7 +551,8 @@ static tmdk_node *object_view(tmdk__arena *ar, const tmdk_document *d)
 		tmdk_node *no = tmdk__node_from(tmdk__node_bool(ar, 0, view->line, view->column), view);
 		return no && !tmdk__put(ar, view, "workload", no) ? view : NULL;
 	}
-	if (add_workload(ar, view, root, kind) || add_rbac(ar, view, root, kind))
+	if (add_workload(ar, view, root, kind) || add_rbac(ar, view, root, kind) ||
+	    add_configmap(ar, view, root, kind))
 		return NULL;
 	return view;
 }
