@@ -9,6 +9,7 @@
 #include "normalize.h"
 #include "array.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- List expansion ------------------------------------------------- */
@@ -101,6 +102,8 @@ int tmdk__expand_items(tmdk_artifact *a, tmdk__items_fn items_of, const char *wh
  * its view says it was recognised by shape.
  */
 typedef enum { NOT_WORKLOAD, KNOWN_KIND, BY_SHAPE } workload_kind;
+
+static int add_pod_label_sets(tmdk__arena *ar, tmdk_node *view, const tmdk_node *labels);
 
 typedef enum { PODS_ONLY, ARGO_TEMPLATES, TEKTON_TASK, TEKTON_PIPELINE } container_layout;
 
@@ -486,7 +489,7 @@ static int add_workload(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root,
 	    tmdk__put(ar, view, "pod_metadata", loc.metadata) ||
 	    tmdk__put(ar, view, "containers", containers))
 		return TMDK_ENOMEM;
-	return TMDK_OK;
+	return add_pod_label_sets(ar, view, tmdk__get(loc.metadata, "labels"));
 }
 
 /* RBAC conveniences: the rules of a role, the two sides of a binding. */
@@ -500,6 +503,142 @@ static int add_rbac(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, con
 		return tmdk__put(ar, view, "role_ref", tmdk__map_or_null(tmdk__get(root, "roleRef")));
 	}
 	return TMDK_OK;
+}
+
+/* ---- label selection ---------------------------------------------- */
+
+/*
+ * Which Service selects which pods, as one join the catalog can index: a
+ * Service's `selector_key` is its selector written canonically
+ * ("k1=v1,k2=v2", keys sorted), and a workload's `pod_label_sets` holds
+ * that form of every subset of its pod labels of up to four labels (up to
+ * two when there are more than ten labels). A selector selects the pods when
+ * its key is one of their sets. Label keys and values cannot hold `,` or
+ * `=`, so the form is unambiguous.
+ */
+typedef struct label {
+	const tmdk_node *key, *value;
+} label;
+
+static int label_cmp(const void *pa, const void *pb)
+{
+	const label *a = pa, *b = pb;
+	size_t n = a->key->u.scalar.len < b->key->u.scalar.len ? a->key->u.scalar.len : b->key->u.scalar.len;
+	int c = memcmp(a->key->u.scalar.text, b->key->u.scalar.text, n);
+	return c ? c : (a->key->u.scalar.len > b->key->u.scalar.len) - (a->key->u.scalar.len < b->key->u.scalar.len);
+}
+
+/* The text labels of a map, sorted by key (heap array, *n of them). */
+static label *sorted_labels(const tmdk_node *map, size_t *n)
+{
+	label *v;
+	size_t i;
+
+	*n = 0;
+	if (!tmdk__is_map(map) || map->u.map.count == 0)
+		return NULL;
+	v = tmdk__calloc(map->u.map.count, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (i = 0; i < map->u.map.count; i++)
+		if (tmdk__is_text(map->u.map.keys[i]) && tmdk__is_scalar(map->u.map.values[i])) {
+			v[*n].key = map->u.map.keys[i];
+			v[(*n)++].value = map->u.map.values[i];
+		}
+	qsort(v, *n, sizeof(*v), label_cmp);
+	return v;
+}
+
+/* "k=v,…" of the labels picked by `pick` (indexes into v, increasing). */
+static tmdk_node *label_key(tmdk__arena *ar, const label *v, const size_t *pick, size_t k, const tmdk_node *at)
+{
+	size_t i, len = 0, off = 0;
+	char *text;
+	tmdk_node *n;
+
+	for (i = 0; i < k; i++)
+		len += v[pick[i]].key->u.scalar.len + v[pick[i]].value->u.scalar.len + 2;
+	text = tmdk__malloc(len + 1);
+	if (!text)
+		return NULL;
+	for (i = 0; i < k; i++) {
+		const tmdk_node *key = v[pick[i]].key, *value = v[pick[i]].value;
+		if (i)
+			text[off++] = ',';
+		memcpy(text + off, key->u.scalar.text, key->u.scalar.len);
+		off += key->u.scalar.len;
+		text[off++] = '=';
+		memcpy(text + off, value->u.scalar.text, value->u.scalar.len);
+		off += value->u.scalar.len;
+	}
+	n = tmdk__node_from(tmdk__node_scalar(ar, text, off, TMDK_SCALAR_STRING, at->line, at->column), at);
+	tmdk__free(text);
+	return n;
+}
+
+/* Push the key of every combination of k labels from v[from…n) after pick[0…depth). */
+static int push_combinations(tmdk__arena *ar, tmdk_node *seq, const label *v, size_t n, size_t *pick,
+	size_t depth, size_t k, size_t from, const tmdk_node *at)
+{
+	size_t i;
+	int rc = TMDK_OK;
+
+	if (depth == k) {
+		tmdk_node *key = label_key(ar, v, pick, k, at);
+		return key ? tmdk__node_seq_push(ar, seq, key) : TMDK_ENOMEM;
+	}
+	for (i = from; i < n && rc == TMDK_OK; i++) {
+		pick[depth] = i;
+		rc = push_combinations(ar, seq, v, n, pick, depth + 1, k, i + 1, at);
+	}
+	return rc;
+}
+
+static int add_pod_label_sets(tmdk__arena *ar, tmdk_node *view, const tmdk_node *labels)
+{
+	size_t n, k, pick[4];
+	label *v = sorted_labels(labels, &n);
+	tmdk_node *seq;
+	int rc = TMDK_OK;
+
+	if (!v)
+		return tmdk__is_map(labels) && labels->u.map.count ? TMDK_ENOMEM : TMDK_OK;
+	seq = tmdk__node_from(tmdk__node_seq(ar, labels->line, labels->column), labels);
+	for (k = 1; seq && k <= (n > 10 ? 2 : 4) && k <= n && rc == TMDK_OK; k++)
+		rc = push_combinations(ar, seq, v, n, pick, 0, k, 0, labels);
+	tmdk__free(v);
+	if (!seq)
+		return TMDK_ENOMEM;
+	return rc == TMDK_OK ? tmdk__put(ar, view, "pod_label_sets", seq) : rc;
+}
+
+static int add_service(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, const tmdk_node *kind)
+{
+	const tmdk_node *selector = tmdk__get(tmdk__get(root, "spec"), "selector");
+	size_t n, i, pick[64];
+	label *v;
+	tmdk_node *key;
+
+	if (!tmdk_node_text_equals(kind, "Service"))
+		return TMDK_OK;
+	/* how far it is published, for patterns that join Services to workloads */
+	if (tmdk__put(ar, view, "service_type", tmdk__scalar_or_null(tmdk__get(tmdk__get(root, "spec"), "type"))) ||
+	    tmdk__put(ar, view, "external_ips", tmdk__seq_or_null(tmdk__get(tmdk__get(root, "spec"), "externalIPs"))))
+		return TMDK_ENOMEM;
+	if (!tmdk__is_map(selector) || selector->u.map.count == 0)
+		return TMDK_OK;
+	v = sorted_labels(selector, &n);
+	if (!v)
+		return TMDK_ENOMEM;
+	if (n == 0 || n > 64) {      /* more than 64 labels selects nothing real */
+		tmdk__free(v);
+		return TMDK_OK;
+	}
+	for (i = 0; i < n; i++)
+		pick[i] = i;
+	key = label_key(ar, v, pick, n, selector);
+	tmdk__free(v);
+	return key ? tmdk__put(ar, view, "selector_key", key) : TMDK_ENOMEM;
 }
 
 /*
@@ -552,7 +691,7 @@ static tmdk_node *object_view(tmdk__arena *ar, const tmdk_document *d)
 		return no && !tmdk__put(ar, view, "workload", no) ? view : NULL;
 	}
 	if (add_workload(ar, view, root, kind) || add_rbac(ar, view, root, kind) ||
-	    add_configmap(ar, view, root, kind))
+	    add_configmap(ar, view, root, kind) || add_service(ar, view, root, kind))
 		return NULL;
 	return view;
 }

@@ -431,3 +431,31 @@ Test(kubernetes, deploymentconfig_rollout_and_shaped_crds_get_the_deployments_fi
 		cr_expect_str_eq(got, want, "%s gets other findings than the Deployment", kinds[i][1]);
 	}
 }
+
+/* ---- Service selection and ConfigMap entries --------------------------------------- */
+
+Test(kubernetes, service_selector_and_pod_label_sets_join)
+{
+	tmdk_artifact *a = load("selection.yaml");
+	const tmdk_node *w = view_of(a, 0), *svc = view_of(a, 1), *cm = view_of(a, 2);
+	static const char *const sets[] = { "app=cache", "tier=data", "version=v1", "app=cache,tier=data",
+		"app=cache,version=v1", "tier=data,version=v1", "app=cache,tier=data,version=v1" };
+	const tmdk_node *got = tmdk_node_get(w, "pod_label_sets");
+	size_t i;
+
+	cr_assert_eq(tmdk_node_size(got), 7);
+	for (i = 0; i < 7; i++)
+		expect_text(tmdk_node_at(got, i), sets[i], "pod label set");
+	/* keys sorted, whatever the order written */
+	expect_text(tmdk_node_get(svc, "selector_key"), "app=cache,tier=data", "selector_key");
+	expect_at(tmdk_node_get(svc, "selector_key"), 15, 13, "selector_key at the selector");
+	expect_text(tmdk_node_get(svc, "service_type"), "LoadBalancer", "service_type");
+	cr_expect_null(tmdk_node_get(svc, "pod_label_sets"));
+	cr_expect_null(tmdk_node_get(w, "selector_key"));
+	/* ConfigMap entries: key and value are the source nodes */
+	cr_assert_eq(tmdk_node_size(tmdk_node_get(cm, "entries")), 2);
+	expect_text(tmdk_node_path(cm, "entries[0].key"), "DB_PASSWORD", "key");
+	expect_text(tmdk_node_path(cm, "entries[0].value"), "hunter2", "value");
+	expect_at(tmdk_node_path(cm, "entries[1]"), 23, 3, "entry at its key");
+	tmdk_artifact_free(a);
+}
