@@ -152,9 +152,17 @@ static tmdk_node *command_node(tmdk__df_model *m, const tmdk__sh_split *sp, cons
 	unsigned int line, column;
 	tmdk_node *map, *args = NULL, *env = NULL, *wrappers = NULL;
 	tmdk__df_buf text = { NULL, 0, 0, 0 };
+	/* where each word of `text` comes from, so a regex match on it lands
+	 * on its word in the file */
+	tmdk__text_seg *segs = tmdk__arena_alloc(m->arena, (c->count + 1) * sizeof(*segs));
+	size_t seg_count = 0;
 
 	if (!c->count)
 		return NULL;
+	if (!segs) {
+		m->oom = 1;
+		return NULL;
+	}
 	/* the map and its sequences at the program (else the first word) */
 	locate(src, sp->words[at].off, &line, &column);
 	map = tmdk__node_map(m->arena, line, column);
@@ -188,6 +196,10 @@ static tmdk_node *command_node(tmdk__df_model *m, const tmdk__sh_split *sp, cons
 			break;
 		}
 		case TMDK__SH_PROGRAM:
+			segs[seg_count].off = text.n;
+			locate(src, sp->words[j].off + (size_t)(tmdk__sh_basename(sp, j) - t), &segs[seg_count].line,
+				&segs[seg_count].column);
+			seg_count++;
 			tmdk__df_buf_put(&text, tmdk__sh_basename(sp, j), strlen(tmdk__sh_basename(sp, j)));
 			break;
 		case TMDK__SH_ARG:
@@ -195,6 +207,9 @@ static tmdk_node *command_node(tmdk__df_model *m, const tmdk__sh_split *sp, cons
 				m->oom = 1;
 			tmdk__df_push(m, args, word_node(m, sp, j, src));
 			tmdk__df_buf_putc(&text, ' ');
+			segs[seg_count].off = text.n;
+			locate(src, sp->words[j].off, &segs[seg_count].line, &segs[seg_count].column);
+			seg_count++;
 			tmdk__df_buf_put(&text, t, sp->words[j].len);
 			break;
 		default:
@@ -210,7 +225,11 @@ static tmdk_node *command_node(tmdk__df_model *m, const tmdk__sh_split *sp, cons
 		if (!args && !(args = tmdk__node_seq(m->arena, line, column)))
 			m->oom = 1;
 		tmdk__df_put(m, map, "args", args);
-		tmdk__df_put(m, map, "text", tmdk__df_str_node(m, text.p ? text.p : "", text.n, line, column));
+		tmdk_node *tn = tmdk__df_str_node(m, text.p ? text.p : "", text.n, line, column);
+		tmdk__df_put(m, map, "text", tn);
+		if (tn && src->exact && seg_count > 1 &&
+		    tmdk__artifact_map_text(m->p->a, tn, segs, seg_count, 0) != TMDK_OK)
+			m->oom = 1;
 	}
 	if (text.oom)
 		m->oom = 1;
