@@ -79,7 +79,7 @@ def main(argv=None):
     except tmdk.CatalogError as e:
         print(e, file=sys.stderr)
         return 2
-    result = catalog.scan(args.folder, errors="collect")
+    result = catalog.scan(args.folder)
     for error in result.errors:
         print("error: %s" % error, file=sys.stderr)
 

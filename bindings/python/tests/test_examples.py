@@ -21,7 +21,7 @@ def run(*args):
 
 
 class TestScanRepo(unittest.TestCase):
-    def test_demo_summary_per_question_and_custom_check(self):
+    def test_demo_summary_per_question_and_custom_check(self) -> None:
         code, out, err = run(DEMO)
         self.assertEqual((code, err), (0, ""))
         result = tmdk.Catalog.builtin().scan(DEMO)
@@ -33,7 +33,7 @@ class TestScanRepo(unittest.TestCase):
         self.assertIn("compose.yaml:16:12  service agent: image `example/agent:latest` is not from an allowed "
                       "registry", out)
 
-    def test_allowed_registries_and_extra_catalog(self):
+    def test_allowed_registries_and_extra_catalog(self) -> None:
         project = helpers.Project({"cat.yaml": helpers.CATALOG, "app/Dockerfile": helpers.DOCKERFILE})
         self.addCleanup(project.close)
         code, out, _ = run("--catalog", project.path("cat.yaml"), "--allow", "alpine", project.path("app"))
@@ -41,7 +41,7 @@ class TestScanRepo(unittest.TestCase):
         self.assertIn("0 problems", out)
         self.assertIn("privilege-escalation", out)
 
-    def test_unreadable_input_exits_2(self):
+    def test_unreadable_input_exits_2(self) -> None:
         code, _, err = run(os.path.join(DEMO, "missing"))
         self.assertEqual(code, 2)
         self.assertIn("cannot open", err)
