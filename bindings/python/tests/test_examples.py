@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import unittest
+from typing import Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import helpers  # noqa: E402
@@ -14,7 +15,7 @@ SCRIPT = os.path.join(helpers.SRCDIR, "examples", "scan_repo.py")
 DEMO = os.path.join(helpers.SRCDIR, "examples", "demo")
 
 
-def run(*args):
+def run(*args: str) -> Tuple[int, str, str]:
     proc = subprocess.run([sys.executable, SCRIPT] + list(args), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, universal_newlines=True, check=False)
     return proc.returncode, proc.stdout, proc.stderr

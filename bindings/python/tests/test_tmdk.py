@@ -10,6 +10,7 @@ import pathlib
 import pickle
 import pydoc
 import sys
+from typing import Any, Callable, Iterable, List, Tuple
 import threading
 import time
 import unittest
@@ -22,7 +23,7 @@ import tmdk  # noqa: E402
 from tmdk import native  # noqa: E402
 
 
-def load_catalog(**kwargs):
+def load_catalog(**kwargs: Any) -> tmdk.Catalog:
     kwargs.setdefault("builtin", False)
     return tmdk.Catalog.loads(CATALOG, "pytest.yaml", **kwargs)
 
@@ -58,7 +59,7 @@ class TestModule(unittest.TestCase):
         self.assertIs(tmdk.Severity.parse(4), tmdk.Severity.CRITICAL)
         for bad in ("severe", 9, None, True):
             with self.assertRaises(ValueError):
-                tmdk.Severity.parse(bad)
+                tmdk.Severity.parse(bad)  # type: ignore[arg-type]
 
     def test_every_public_name_is_documented(self) -> None:
         self.assertGreater(len(tmdk.__doc__), 500)
@@ -77,10 +78,10 @@ class TestModule(unittest.TestCase):
                     self.assertTrue(doc and doc.strip(), "%s.%s" % (name, attr))
 
     def test_help_is_useful(self) -> None:
-        text = pydoc.render_doc(tmdk, renderer=pydoc.plaintext)
+        text = pydoc.render_doc(tmdk, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
         for word in ("Catalog", "scan", "parse", "ParseError", "Finding", "report"):
             self.assertIn(word, text)
-        self.assertNotIn("SwigPyObject", pydoc.render_doc(tmdk.Catalog, renderer=pydoc.plaintext))
+        self.assertNotIn("SwigPyObject", pydoc.render_doc(tmdk.Catalog, renderer=pydoc.plaintext))  # type: ignore[attr-defined]
 
 
 # ---- parsing -------------------------------------------------------------
@@ -135,7 +136,7 @@ class TestParse(unittest.TestCase):
         self.assertEqual((image.line, image.column), (13, 18))
         self.assertEqual(image.text, "nginx:latest")
         self.assertEqual(str(image), "nginx:latest")
-        self.assertIs(doc.find("spec.template.spec.containers[-1].image")._ptr.__class__, image._ptr.__class__)
+        self.assertIs(doc.find("spec.template.spec.containers[-1].image")._ptr.__class__, image._ptr.__class__)  # type: ignore[union-attr]
         self.assertEqual(doc.find("spec.template.spec.containers[0].image"), image)
         self.assertIsNone(doc.find("spec.nothing"))
         self.assertEqual(doc["containers"][0]["name"], "web")  # the normalized view
@@ -168,16 +169,16 @@ class TestParse(unittest.TestCase):
     def test_sequence_nodes_are_read_only_sequences(self) -> None:
         env = tmdk.parse(DEPLOYMENT.encode())[0].find("spec.template.spec.containers[0].env")
         self.assertIsInstance(env, tmdk.SequenceNode)
-        self.assertEqual(env.type, "sequence")
-        self.assertEqual(len(env), 2)
-        self.assertEqual(env[-1]["name"], "RATIO")
-        self.assertEqual([e["name"].value for e in env], ["PORT", "RATIO"])
-        self.assertEqual(env[0:1][0]["value"], "8080")
+        self.assertEqual(env.type, "sequence")  # type: ignore[union-attr]
+        self.assertEqual(len(env), 2)  # type: ignore[arg-type]
+        self.assertEqual(env[-1]["name"], "RATIO")  # type: ignore[index]
+        self.assertEqual([e["name"].value for e in env], ["PORT", "RATIO"])  # type: ignore[union-attr]
+        self.assertEqual(env[0:1][0]["value"], "8080")  # type: ignore[index]
         self.assertEqual(env, [{"name": "PORT", "value": "8080"}, {"name": "RATIO", "value": 0.5}])
         with self.assertRaises(IndexError):
-            env[2]
+            env[2]  # type: ignore[index]
         with self.assertRaises(TypeError):
-            env["name"]
+            env["name"]  # type: ignore[index]
 
     def test_scalars_are_typed(self) -> None:
         doc = tmdk.parse(b'a: "x\\0y"\nb: [1, 2.5, true, null, "8080", 0x1F, 99999999999999999999999, .inf]\n'
@@ -205,7 +206,7 @@ class TestParse(unittest.TestCase):
         gc.collect()
         self.assertEqual(image, "nginx:latest")
         self.assertEqual(docs[0]["kind"], "Deployment")
-        self.assertEqual(image.artifact.kind, "kubernetes")
+        self.assertEqual(image.artifact.kind, "kubernetes")  # type: ignore[union-attr]
 
     def test_artifact_lines_comments_warnings_and_lists(self) -> None:
         a = tmdk.parse(b"apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: a}}"
@@ -234,9 +235,9 @@ class TestParse(unittest.TestCase):
         self.assertIsInstance(e, tmdk.Error)
         self.assertEqual(e.path, self.project.path("bad.yaml"))
         self.assertEqual(e.code_value, native.TMDK_EPARSE)
-        self.assertGreaterEqual(e.line, 1)
-        self.assertGreaterEqual(e.column, 1)
-        self.assertTrue(str(e).startswith("%s:%d:%d: " % (e.path, e.line, e.column)))
+        self.assertGreaterEqual(e.line, 1)  # type: ignore[arg-type]
+        self.assertGreaterEqual(e.column, 1)  # type: ignore[arg-type]
+        self.assertTrue(str(e).startswith("%s:%d:%d: " % (e.path, e.line, e.column)))  # type: ignore[str-format]
         copy = pickle.loads(pickle.dumps(e))
         self.assertEqual((type(copy), str(copy)), (tmdk.ParseError, str(e)))
 
@@ -258,7 +259,7 @@ class TestParse(unittest.TestCase):
 
     def test_bad_arguments(self) -> None:
         with self.assertRaises(TypeError):
-            tmdk.parse(42)
+            tmdk.parse(42)  # type: ignore[arg-type]
         with self.assertRaises(TypeError):
             tmdk.parse(self.project.path("Dockerfile"), name="x")
         with self.assertRaisesRegex(ValueError, "max_depth must be a non-negative integer"):
@@ -357,11 +358,11 @@ class TestCatalog(unittest.TestCase):
         for d in e.errors:
             self.assertEqual(d.level, "error")
             self.assertEqual(d.file, "bad.yaml")
-            self.assertGreaterEqual(d.line, 1)
-            self.assertGreaterEqual(d.column, 1)
+            self.assertGreaterEqual(d.line, 1)  # type: ignore[arg-type]
+            self.assertGreaterEqual(d.column, 1)  # type: ignore[arg-type]
             self.assertTrue(d.message)
             self.assertIn(str(d), str(e))
-        self.assertTrue(str(e.errors[0]).startswith("bad.yaml:%d:%d: error: [" % (e.errors[0].line,
+        self.assertTrue(str(e.errors[0]).startswith("bad.yaml:%d:%d: error: [" % (e.errors[0].line,  # type: ignore[str-format]
                                                                                   e.errors[0].column)))
         self.assertEqual((e.path, e.line, e.column), ("bad.yaml", e.errors[0].line, e.errors[0].column))
         self.assertIn("3 errors", e.message)
@@ -404,12 +405,12 @@ class TestCatalog(unittest.TestCase):
         with self.assertRaises(ValueError):
             tmdk.Catalog.loads(CATALOG, builtin=False, max_patterns=-3)
         with self.assertRaises(TypeError):
-            tmdk.Catalog.load(42)
+            tmdk.Catalog.load(42)  # type: ignore[arg-type]
 
 
 # ---- scanning -------------------------------------------------------------
 class TestScan(ProjectTestCase):
-    def ids(self, findings):
+    def ids(self, findings: Iterable[tmdk.Finding]) -> List[Tuple[str, str]]:
         return [(os.path.relpath(f.path, self.project.root), f.id) for f in findings]
 
     def test_folders_are_walked_like_tmdk_scan(self) -> None:
@@ -463,7 +464,7 @@ class TestScan(ProjectTestCase):
     def test_scan_bytes_accepts_bytes_str_bytearray_memoryview(self) -> None:
         for data in (DOCKERFILE.encode(), DOCKERFILE, bytearray(DOCKERFILE.encode()),
                      memoryview(DOCKERFILE.encode())):
-            r = self.catalog.scan_bytes(data, name="Dockerfile")
+            r = self.catalog.scan_bytes(data, name="Dockerfile")  # type: ignore[arg-type]
             self.assertEqual([(f.path, f.id, f.line, f.kind) for f in r], [("Dockerfile", "PY-002", 1, "dockerfile")])
             self.assertEqual(r.files, ["Dockerfile"])
         self.assertEqual([f.id for f in self.catalog.scan_bytes(DOCKERFILE, name="x.def", kind="dockerfile")],
@@ -474,17 +475,18 @@ class TestScan(ProjectTestCase):
         with self.assertRaises(tmdk.ParseError):
             self.catalog.scan_bytes(b"a: [1,\n", name="x.yaml")
         with self.assertRaises(TypeError):
-            self.catalog.scan_bytes(42)
+            self.catalog.scan_bytes(42)  # type: ignore[arg-type]
 
     def test_scan_takes_paths_not_bytes(self) -> None:
         with self.assertRaisesRegex(TypeError, "scan_bytes"):
-            self.catalog.scan(DOCKERFILE.encode())
+            self.catalog.scan(DOCKERFILE.encode())  # type: ignore[arg-type]
         with self.assertRaises(TypeError):
-            self.catalog.scan([42])
+            self.catalog.scan([42])  # type: ignore[list-item]
 
     def test_scan_options(self) -> None:
         root = self.project.path("k8s", "deploy.yaml"), self.project.path("Dockerfile")
-        scan = lambda **kw: sorted(f.id for f in self.catalog.scan(root, **kw))  # noqa: E731
+        def scan(**kw: Any) -> List[str]:
+            return sorted(f.id for f in self.catalog.scan(root, **kw))
         self.assertEqual(scan(), ["PY-001", "PY-002", "PY-003"])
         self.assertEqual(scan(min_severity="high"), ["PY-002"])
         self.assertEqual(scan(min_severity=tmdk.Severity.MEDIUM), ["PY-001", "PY-002"])
@@ -497,10 +499,10 @@ class TestScan(ProjectTestCase):
         for bad in (dict(min_severity="urgent"), dict(questions="why"), dict(risks=["latest"]),
                     dict(max_findings=-1), dict(unparseable="ignore")):
             with self.assertRaises(ValueError, msg=bad):
-                scan(**bad)
+                scan(**bad)  # type: ignore[arg-type]
         for bad in (dict(ignore=[1]), dict(color=True)):
             with self.assertRaises(TypeError, msg=bad):
-                scan(**bad)
+                scan(**bad)  # type: ignore[arg-type]
 
     def test_max_findings_raises_limit_error(self) -> None:
         with self.assertRaises(tmdk.LimitError) as cm:
@@ -521,7 +523,7 @@ class TestScan(ProjectTestCase):
         self.assertIn("max_set_visits", str(cm.exception))
         for bad in (-1, "10", True):
             with self.assertRaises(ValueError):
-                catalog.scan_bytes(pods, name="pods.yaml", max_set_visits=bad)
+                catalog.scan_bytes(pods, name="pods.yaml", max_set_visits=bad)  # type: ignore[arg-type]
 
     def test_parse_limits_apply_to_every_file(self) -> None:
         with self.assertRaises(tmdk.LimitError):
@@ -535,7 +537,7 @@ class TestScan(ProjectTestCase):
         r = self.catalog.scan_bytes(ignored, name="Dockerfile")
         self.assertEqual(len(r), 1)
         self.assertTrue(r[0].suppressed)
-        self.assertTrue(r[0].reason.endswith(": built by CI as root on purpose"), r[0].reason)
+        self.assertTrue(r[0].reason.endswith(": built by CI as root on purpose"), r[0].reason)  # type: ignore[union-attr]
         self.assertEqual(r.suppressed, 1)
         self.assertIn("suppressed", str(r[0]))
         off = self.catalog.scan_bytes(ignored, name="Dockerfile", inline_ignores=False)
@@ -577,7 +579,7 @@ class TestScan(ProjectTestCase):
         self.assertEqual(self.ids(r), [("Dockerfile", "PY-002"), ("k8s/deploy.yaml", "PY-001")])
         self.assertEqual(len(self.catalog.scan(self.project.root, exclude="test").skips), 1)
         with self.assertRaises(TypeError):
-            self.catalog.scan(self.project.root, exclude=[3])
+            self.catalog.scan(self.project.root, exclude=[3])  # type: ignore[list-item]
         with self.assertRaises(tmdk.ParseError):
             self.catalog.scan(self.project.root, exclude="deploy/extra.yaml", raise_on_error=True)
 
@@ -664,7 +666,7 @@ class TestFindings(ProjectTestCase):
         self.assertEqual((f.id, f.severity, f.line, f.column), ("MY-001", tmdk.Severity.LOW, 3, 4))
         self.assertEqual(f, tmdk.Finding(p, "x.yaml", 3, 4, "custom check", kind="kubernetes"))
         with self.assertRaises(TypeError):
-            tmdk.Finding("MY-001", "x.yaml", 3)
+            tmdk.Finding("MY-001", "x.yaml", 3)  # type: ignore[arg-type]
         with self.assertRaisesRegex(ValueError, "returned by a scan"):
             tmdk.report([f])
 
@@ -751,7 +753,7 @@ class TestReport(ProjectTestCase):
         self.assertEqual([f["pattern_id"] for f in high["findings"]], ["PY-002"])
         self.assertIn("\x1b[", tmdk.report(r, color=True))
         with self.assertRaises(TypeError):
-            tmdk.report(r, title=3)
+            tmdk.report(r, title=3)  # type: ignore[arg-type]
 
     def test_errors_and_files_are_reported(self) -> None:
         self.project.write("bad.yaml", "a: [\n")
@@ -767,7 +769,7 @@ class TestReport(ProjectTestCase):
                                        errors=r.errors))
         self.assertEqual(len(plain["errors"]), 1)
         with self.assertRaises(TypeError):
-            tmdk.report(r, errors=["oops"])
+            tmdk.report(r, errors=["oops"])  # type: ignore[list-item]
 
     def test_same_output_as_the_cli(self) -> None:
         cli = os.path.join(helpers.BUILDDIR, "examples", "tmdk-scan")
@@ -785,7 +787,7 @@ class TestReport(ProjectTestCase):
         # The CLI scans deployment units (include/tmdk/unit.h); the Python package does not
         # know units yet: the reports agree once the unit keys and sections are left out
         # (this project's folders do not share cross-document findings).
-        def without_units(fmt, text):
+        def without_units(fmt: str, text: str) -> Any:
             if fmt == "markdown":
                 text = re.sub(r"\n  - unit: [^\n]*", "", text)
                 return re.sub(r"\n## Deployment units\n.*?(?=\n## |\n<details>|\Z)", "", text, flags=re.S)
@@ -815,9 +817,9 @@ class TestReport(ProjectTestCase):
                                  check=False).stdout.decode()
             if fmt == "json":  # the CLI dates and times its scan
                 out = without_units(fmt, out)
-                date = out["date"]
+                date = out["date"]  # type: ignore[index]
                 mine = without_units(fmt, tmdk.report(result, fmt, tool_name="tmdk-scan", date=date))
-                del out["stats"]["duration_ms"], mine["stats"]["duration_ms"]
+                del out["stats"]["duration_ms"], mine["stats"]["duration_ms"]  # type: ignore[index]
             else:
                 out = without_units(fmt, out)
                 mine = tmdk.report(result, fmt, tool_name="tmdk-scan", date=date)
@@ -833,9 +835,10 @@ class TestThreads(ProjectTestCase):
         demo = os.path.join(helpers.SRCDIR, "examples", "demo")
         paths = [demo, self.project.root]
         expected = catalog.scan(paths)
-        results, errors = [], []
+        results: List[Any] = []
+        errors: List[BaseException] = []
 
-        def work():
+        def work() -> None:
             try:
                 for _ in range(5):
                     results.append(catalog.scan(paths))
@@ -853,13 +856,13 @@ class TestThreads(ProjectTestCase):
         for r in results:
             self.assertEqual(list(r), list(expected))
 
-    def _progress_during(self, call):
+    def _progress_during(self, call: Callable[[], object]) -> int:
         """How far another thread got while `call` ran, with the switch
         interval so long that only an explicit GIL release lets it run."""
         counter = [0]
         stop = threading.Event()
 
-        def spin():
+        def spin() -> None:
             while not stop.is_set():
                 counter[0] += 1
                 time.sleep(0)
@@ -890,7 +893,7 @@ class TestThreads(ProjectTestCase):
 
 @unittest.skipIf(helpers.SANITIZED, "RSS is not meaningful under AddressSanitizer")
 class TestMemory(unittest.TestCase):
-    def rss(self):
+    def rss(self) -> int:
         with open("/proc/self/statm") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
@@ -902,7 +905,7 @@ class TestMemory(unittest.TestCase):
             self.skipTest("no /proc/self/statm")
         catalog = tmdk.Catalog.builtin()
 
-        def once():
+        def once() -> Tuple[int, int]:
             r = catalog.scan(corpus)
             tmdk.report(r, "json")
             for f in r[:50]:
@@ -927,7 +930,7 @@ class TestMemory(unittest.TestCase):
         try:
             trim = ctypes.CDLL(None).malloc_trim
         except (OSError, AttributeError):
-            trim = lambda pad: 0
+            trim = lambda pad: 0  # type: ignore[assignment]
         readings = []
         for _ in range(12):
             self.assertEqual(once(), counts)

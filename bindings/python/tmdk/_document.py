@@ -226,13 +226,15 @@ class Document:
         return int(_n.document_line(self._ptr))
 
     @property
-    def view(self) -> Optional["Node"]:
-        """The normalized view (a :class:`Node`)."""
+    def view(self) -> Any:
+        """The normalized view: a :class:`MapNode` (None for an empty document).
+        Typed Any, as parsed data is: index it as the data you expect."""
         return _wrap(self.artifact, _n.document_view(self._ptr))
 
     @property
-    def raw(self) -> Optional["Node"]:
-        """The document as written (a :class:`Node`)."""
+    def raw(self) -> Any:
+        """The document as written: a :class:`Node` (None for an empty document).
+        Typed Any, as parsed data is."""
         return _wrap(self.artifact, _n.document_root(self._ptr))
 
     def find(self, path: str) -> Optional["Node"]:

@@ -98,10 +98,10 @@ def report(findings: "Iterable[Finding]", format: str = "text", *, catalog: "Opt
     for item in files:
         path, kind = item if isinstance(item, tuple) else (item, None)
         if isinstance(kind, int) and not isinstance(kind, bool):
-            code = kind
+            file_kind = kind
         else:
-            code = _n.TMDK_KIND_UNKNOWN if kind in (None, "unknown") else kind_code(str(kind))
-        _n.report_add_file(r, path, code)
+            file_kind = _n.TMDK_KIND_UNKNOWN if kind in (None, "unknown") else kind_code(str(kind))
+        _n.report_add_file(r, path, file_kind)
     for e in errors:
         if not isinstance(e, Error):
             raise TypeError("errors must hold tmdk.Error objects, not %s" % type(e).__name__)
