@@ -16,6 +16,9 @@ command -v "${SWIG:-swig}" >/dev/null 2>&1 || { echo "SKIP: no swig"; exit 77; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tmdk-wheel.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
+# Debian's python3 has the venv module without python3-venv, but cannot make one.
+"$py" -m venv "$tmp/probe" >/dev/null 2>&1 || { echo "SKIP: $py -m venv fails (Debian: python3-venv)"; exit 77; }
+rm -rf "$tmp/probe"
 fail=0
 src=$tmp/src
 s=$TMDK_SRCDIR

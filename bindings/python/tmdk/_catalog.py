@@ -308,13 +308,14 @@ class ScanResult(Sequence[Finding]):
         """The result as JSON-ready values, with the JSON report's keys:
         ``findings`` (as :meth:`Finding.to_dict`), ``errors`` (path, line,
         column, code, message), ``skipped`` (path, reason, line, column),
-        ``files`` (path and kind of every file looked at) and
+        ``files`` (path and kind of every artifact scanned, as the JSON
+        report lists them) and
         ``suppressed``."""
         return {
             "findings": [f.to_dict() for f in self],
             "errors": [e.to_dict() for e in self.errors],
             "skipped": [s.to_dict() for s in self.skipped],
-            "files": [{"path": p, "kind": k} for p, k in self._file_kinds],
+            "files": [{"path": p, "kind": k} for p, k in self._file_kinds if k != "unknown"],
             "suppressed": self.suppressed,
         }
 
