@@ -59,7 +59,7 @@ if ! ${MAKE:-make} -s -C "$TMDK_BUILDDIR" install DESTDIR="$dest" >"$dest.log" 2
 fi
 rm -f "$dest.log"
 pkg=$dest$TMDK_PYTHON_SITEDIR/tmdk
-for f in __init__.py native.py dask.py py.typed; do
+for f in __init__.py native.py native.pyi dask.py py.typed; do
 	[ -f "$pkg/$f" ] || { echo "FAIL: $pkg/$f is not installed"; fail=1; }
 done
 ls "$pkg"/_native*.so >/dev/null 2>&1 || { echo "FAIL: no _native extension in $pkg"; fail=1; }

@@ -27,7 +27,7 @@ s=$TMDK_SRCDIR
 mkdir -p "$src/bindings/python/tmdk" "$src/bindings/python/tests" "$src/include/tmdk" "$src/libtmdk" "$src/patterns"
 cp "$s"/bindings/python/setup.py "$s"/bindings/python/pyproject.toml "$s"/bindings/python/MANIFEST.in \
 	"$s"/bindings/python/README.md "$s"/bindings/python/*.i "$src/bindings/python/" &&
-cp "$s"/bindings/python/tmdk/*.py "$s"/bindings/python/tmdk/py.typed "$src/bindings/python/tmdk/" &&
+cp "$s"/bindings/python/tmdk/*.py "$s"/bindings/python/tmdk/py.typed "$s"/bindings/python/tmdk/native.pyi "$src/bindings/python/tmdk/" &&
 rm -f "$src/bindings/python/tmdk/native.py" &&
 cp "$s"/bindings/python/tests/*.py "$src/bindings/python/tests/" &&
 cp "$s"/include/*.h "$src/include/" && cp "$s"/include/tmdk/*.h.in "$s"/include/tmdk/*.h "$src/include/tmdk/" &&
@@ -51,7 +51,7 @@ sdist=$(ls "$tmp"/dist/tmdk-*.tar.gz 2>/dev/null | head -n 1)
 "$py" - "$wheel" "$sdist" <<'PY' || fail=1
 import sys, tarfile, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
-need = ["tmdk/__init__.py", "tmdk/native.py", "tmdk/dask.py", "tmdk/py.typed"]
+need = ["tmdk/__init__.py", "tmdk/native.py", "tmdk/native.pyi", "tmdk/dask.py", "tmdk/py.typed"]
 missing = [n for n in need if n not in names]
 if not any(n.startswith("tmdk/_native") and n.endswith(".so") for n in names):
     missing.append("tmdk/_native*.so")

@@ -169,9 +169,6 @@ class Severity(str, enum.Enum):
     def __int__(self) -> int:
         return self.rank
 
-    def __index__(self) -> int:
-        return self.rank
-
     def __str__(self) -> str:
         return str(self.value)
 
