@@ -213,6 +213,16 @@ class BdistWheelFallback(Command):
     def finalize_options(self):
         self.dist_dir = self.dist_dir or "dist"
 
+    def egg2dist(self, egginfo_path, distinfo_path):
+        """What setuptools' dist_info command asks of bdist_wheel: the
+        .egg-info metadata as a .dist-info folder (PKG-INFO is METADATA)."""
+        os.makedirs(distinfo_path, exist_ok=True)
+        shutil.copy2(os.path.join(egginfo_path, "PKG-INFO"), os.path.join(distinfo_path, "METADATA"))
+        for name in ("top_level.txt", "entry_points.txt"):
+            if os.path.isfile(os.path.join(egginfo_path, name)):
+                shutil.copy2(os.path.join(egginfo_path, name), os.path.join(distinfo_path, name))
+        shutil.rmtree(egginfo_path)
+
     def run(self):
         import base64
         import hashlib

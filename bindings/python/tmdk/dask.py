@@ -28,6 +28,7 @@ of the module (and :func:`scan_sequential`) works without it.
 """
 
 import time
+import uuid
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ._catalog import Catalog, ScanResult
@@ -178,8 +179,9 @@ def scan_repositories(paths: Union[str, Iterable[str]], client: "Client", catalo
     catalog = catalog if catalog is not None else Catalog.builtin()
     order = _unique(paths)
     start = time.monotonic()
+    run = uuid.uuid4().hex[:12]  # keys of this call only: never a result of an earlier one
     futures = {client.submit(scan_repository, catalog, path, timeout, options, retries=retries, pure=False,
-                             key="tmdk-scan-%d-%s" % (i, path)): path
+                             key="tmdk-scan-%s-%d" % (run, i)): path
                for i, path in enumerate(order)}
     distributed.wait(list(futures))
     # One gather for every finished scan (a round trip per future would dominate small repositories).
