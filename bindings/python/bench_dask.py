@@ -19,8 +19,12 @@ import tempfile
 import time
 from typing import List
 
-import tmdk
-import tmdk.dask
+# This folder holds the package's sources (without the built extension): import the staged or installed one.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+
+import tmdk  # noqa: E402
+import tmdk.dask  # noqa: E402
 
 DOCKERFILE = "FROM alpine:3.%d\nRUN apk add curl\n%s"
 COMPOSE = "services:\n  web:\n    image: nginx:1.%d\n    ports: ['80:80']\n"

@@ -145,6 +145,14 @@ class TestPickle(unittest.TestCase):
         again = pickle.loads(pickle.dumps(text))
         self.assertEqual([p.id for p in again], [p.id for p in text])
 
+    def test_a_catalog_whose_original_is_gone_compiles_from_its_recipe(self) -> None:
+        import gc
+        data = pickle.dumps(tmdk.Catalog.loads(helpers.CATALOG, "gone.yaml", builtin=False, strict=True))
+        gc.collect()
+        catalog = pickle.loads(data)
+        self.assertEqual(catalog["PY-001"].file, "gone.yaml")
+        self.assertIs(pickle.loads(pickle.dumps(catalog["PY-001"])), catalog["PY-001"])
+
     def test_a_loaded_catalog_pickles_its_paths(self) -> None:
         project = helpers.Project({"rules/cat.yaml": helpers.CATALOG})
         self.addCleanup(project.close)

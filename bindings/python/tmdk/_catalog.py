@@ -4,6 +4,7 @@ import os
 import queue
 import stat
 import threading
+import weakref
 from typing import (Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional, Sequence,
                     Tuple, Union, overload)
 
@@ -430,15 +431,18 @@ class ScanIterator(Iterator[Finding]):
 # A catalog's recipe: everything needed to compile it again (see Catalog.__reduce__).
 _Source = Tuple[Tuple[Any, ...], bool, bool, bool, Tuple[Tuple[str, int], ...]]
 
-# The catalogs this process compiled from a recipe: a worker compiles each once.
+# The catalogs this process compiled from a recipe (kept: a worker compiles
+# each once), and those it compiled itself (while they are in use), so that
+# unpickling a catalog or a pattern reuses the one already there.
 _COMPILED: Dict[_Source, "Catalog"] = {}
-_COMPILED_LOCK = threading.Lock()
+_LIVE: "weakref.WeakValueDictionary[_Source, Catalog]" = weakref.WeakValueDictionary()
+_COMPILED_LOCK = threading.RLock()  # _restore_catalog compiles (and registers) under it
 
 
 def _restore_catalog(source: _Source) -> "Catalog":
     """The catalog of a recipe, compiled once per process (pickle's constructor)."""
     with _COMPILED_LOCK:
-        catalog = _COMPILED.get(source)
+        catalog = _COMPILED.get(source) or _LIVE.get(source)
         if catalog is None:
             sources, builtin, strict, check_examples, limits = source
             catalog = Catalog._compile(list(sources), builtin, strict, check_examples, dict(limits))
@@ -485,6 +489,10 @@ class Catalog:
         self._by_id = {p.id: p for p in self._patterns}
         self._source = source
         self.warnings = list(warnings)
+        for p in self._patterns:
+            object.__setattr__(p, "_recipe", source)
+        with _COMPILED_LOCK:
+            _LIVE.setdefault(source, self)
         return self
 
     def __reduce__(self) -> Tuple[Any, ...]:

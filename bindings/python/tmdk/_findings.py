@@ -56,9 +56,11 @@ class Pattern:
     ``catalog_version``. Patterns compare and hash by all of these.
     """
 
-    __slots__ = ("id", "title", "question", "risk", "severity", "stride", "description", "mitigation",
-                 "message", "references", "applies_to", "examples", "file", "line", "catalog_name",
-                 "catalog_version")
+    _FIELDS = ("id", "title", "question", "risk", "severity", "stride", "description", "mitigation",
+               "message", "references", "applies_to", "examples", "file", "line", "catalog_name",
+               "catalog_version")
+    # _recipe: the recipe of the catalog the pattern belongs to (see Catalog), or None.
+    __slots__ = _FIELDS + ("_recipe",)
 
     id: str
     title: str
@@ -88,6 +90,7 @@ class Pattern:
         values["severity"] = Severity.parse(severity)
         values["question"] = _vocabulary(Question, question)
         values["risk"] = _vocabulary(Risk, risk)
+        values["_recipe"] = None
         for name in ("stride", "references", "applies_to", "examples"):
             values[name] = tuple(values[name])
         for name, value in values.items():
@@ -142,7 +145,7 @@ class Pattern:
         raise AttributeError("Pattern is immutable")
 
     def _key(self) -> Tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
+        return tuple(getattr(self, name) for name in self._FIELDS)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Pattern):
@@ -153,7 +156,11 @@ class Pattern:
         return hash((self.id, self.file, self.line, self.catalog_name))
 
     def __reduce__(self) -> Tuple[Any, ...]:
-        return (_make_pattern, (dict(zip(self.__slots__, self._key())),))
+        # A catalog's pattern travels as (catalog recipe, id): findings sent
+        # back by Dask workers do not carry every pattern's text and examples.
+        if self._recipe is not None:
+            return (_pattern_of_catalog, (self._recipe, self.id))
+        return (_make_pattern, (dict(zip(self._FIELDS, self._key())),))
 
     def __repr__(self) -> str:
         return "<tmdk.Pattern %s %s: %s>" % (self.id, self.severity, self.title)
@@ -161,6 +168,11 @@ class Pattern:
 
 def _make_pattern(fields: Dict[str, Any]) -> Pattern:
     return Pattern(**fields)
+
+
+def _pattern_of_catalog(recipe: Any, pattern_id: str) -> Pattern:
+    from ._catalog import _restore_catalog
+    return _restore_catalog(recipe)[pattern_id]
 
 
 # The order of the fields of a row made by the C helpers (tmdk_py_finding_row).
