@@ -70,8 +70,8 @@ class TestSameAsTmdkScan(unittest.TestCase):
             kinds = set(units.get(k[0], []))
             self.assertTrue(not kinds or kinds & UNIT_KINDS_THAT_CHANGE_FINDINGS,
                             "%s: %s differs in a unit of kind %s" % (project, k, sorted(kinds)))
-        for p, kinds in units.items():
-            if set(kinds) == {"file"}:
+        for p, unit_kinds in units.items():
+            if set(unit_kinds) == {"file"}:
                 self.assertEqual(sorted(k for k in theirs.elements() if k[0] == p),
                                  sorted(k for k in ours.elements() if k[0] == p), p)
         return sum((theirs - ours).values()), sum((ours - theirs).values())

@@ -78,6 +78,7 @@ class Pattern:
     line: int
     catalog_name: Optional[str]
     catalog_version: Optional[str]
+    _recipe: Any
 
     def __init__(self, id: str, title: str = "", question: str = "what-can-go-wrong", risk: str = "",
                  severity: Union[Severity, str, int] = Severity.INFO, stride: Iterable[str] = (),
