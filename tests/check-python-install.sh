@@ -64,6 +64,10 @@ for f in __init__.py native.py native.pyi dask.py py.typed; do
 done
 ls "$pkg"/_native*.so >/dev/null 2>&1 || { echo "FAIL: no _native extension in $pkg"; fail=1; }
 [ ! -e "$pkg/_native.la" ] || { echo "FAIL: $pkg/_native.la is installed"; fail=1; }
+# An ASan build's extension needs the sanitizer runtimes preloaded (configure found them).
+if [ -n "${TMDK_PY_PRELOAD:-}" ]; then
+	LD_PRELOAD=$TMDK_PY_PRELOAD; ASAN_OPTIONS=detect_leaks=0; export LD_PRELOAD ASAN_OPTIONS
+fi
 out=$(cd "$dest" && LD_LIBRARY_PATH="$dest$TMDK_LIBDIR" PYTHONPATH="$dest$TMDK_PYTHON_SITEDIR" "$py" -c '
 import os, sys, tmdk
 assert os.path.dirname(tmdk.__file__) == os.path.join(sys.argv[1], "tmdk"), tmdk.__file__
