@@ -59,6 +59,7 @@ typedef struct kust {
 	char *unapplied;             /* fields not applied ("namespace, patches"), or NULL */
 	kentry *entries;
 	size_t entry_count, entry_cap;
+	int top;                     /* is_top(folder), asked once per folder: 0, 1, -1 not yet */
 } kust;
 
 struct tmdk_units {
@@ -477,6 +478,7 @@ static kust *kust_of(tmdk_units *us, const char *folder)
 	}
 	k = &us->kusts[us->kust_count];
 	memset(k, 0, sizeof(*k));
+	k->top = -1;
 	if (!(k->folder = tmdk__strdup(folder))) {
 		us->nomem = 1;
 		return NULL;
@@ -530,7 +532,10 @@ static int claimed(tmdk_units *us, const char *path, const char *folder)
 			else if (role < 0)
 				role = TMDK_UNIT_MEMBER_SCANNED;
 		}
-		if (role == TMDK_UNIT_MEMBER_PATCH || is_top(f))
+		/* is_top costs a stat and a realpath: ask it once per folder, not once per file. */
+		if (k && k->top < 0)
+			k->top = is_top(f);
+		if (role == TMDK_UNIT_MEMBER_PATCH || (k ? k->top : is_top(f)))
 			break;
 		if (!(up = path_parent(f)) && strcmp(f, "/") != 0)
 			us->nomem = 1;
