@@ -47,30 +47,47 @@ static tmdk__arena_chunk *arena_grow(tmdk__arena *arena, size_t need)
 	return c;
 }
 
-void *tmdk__arena_alloc(tmdk__arena *arena, size_t size)
+/*
+ * The one bump: `size` bytes at an `align`ment (a power of two up to
+ * ARENA_ALIGN), not zeroed. Strings ask for 1 and nodes for a pointer's
+ * alignment, so that they pack tightly: the fewer pages a large manifest
+ * touches, the fewer page faults it pays for (they were a fifth of a scan).
+ */
+void *tmdk__arena_alloc_raw(tmdk__arena *arena, size_t size, size_t align)
 {
 	tmdk__arena_chunk *c = arena->head;
-	size_t rounded;
+	size_t off = 0;
 	void *p;
 
 	if (size > SIZE_MAX - ARENA_ALIGN)
 		return NULL;
-	rounded = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-	if (!c || c->size - c->used < rounded) {
-		c = arena_grow(arena, rounded);
+	if (c)
+		off = (c->used + align - 1) & ~(align - 1);
+	if (!c || off > c->size || c->size - off < size) {
+		/* A new chunk's data starts ARENA_ALIGN-aligned. */
+		c = arena_grow(arena, size);
 		if (!c)
 			return NULL;
+		off = 0;
 	}
-	p = (char *)c + CHUNK_HEADER + c->used;
-	c->used += rounded;
-	arena->total += rounded;
-	memset(p, 0, size);
+	p = (char *)c + CHUNK_HEADER + off;
+	arena->total += size + (off - c->used);
+	c->used = off + size;
+	return p;
+}
+
+void *tmdk__arena_alloc(tmdk__arena *arena, size_t size)
+{
+	void *p = tmdk__arena_alloc_raw(arena, size, ARENA_ALIGN);
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
 char *tmdk__arena_strndup(tmdk__arena *arena, const char *s, size_t n)
 {
-	char *p = tmdk__arena_alloc(arena, n + 1);
+	/* Copied over at once: no need to zero it first. */
+	char *p = n < SIZE_MAX ? tmdk__arena_alloc_raw(arena, n + 1, 1) : NULL;
 	if (!p)
 		return NULL;
 	if (n)

@@ -50,6 +50,9 @@ typedef struct tmdk__arena {
 void tmdk__arena_init(tmdk__arena *arena);
 /** Zeroed memory, aligned for any type; NULL when out of memory. */
 void *tmdk__arena_alloc(tmdk__arena *arena, size_t size);
+/** Memory NOT zeroed, aligned to `align` (a power of two, at most 16): for
+ *  what the caller fills whole (strings, nodes). NULL when out of memory. */
+void *tmdk__arena_alloc_raw(tmdk__arena *arena, size_t size, size_t align);
 /** A NUL-terminated copy of n bytes. */
 char *tmdk__arena_strndup(tmdk__arena *arena, const char *s, size_t n);
 char *tmdk__arena_strdup(tmdk__arena *arena, const char *s);

@@ -12,9 +12,11 @@
 
 static tmdk_node *node_new(tmdk__arena *a, tmdk_node_type type, unsigned int line, unsigned int column)
 {
-	tmdk_node *n = tmdk__arena_alloc(a, sizeof(*n));
+	/* Pointer-aligned, not 16: nodes pack at their size. Every field is set here. */
+	tmdk_node *n = tmdk__arena_alloc_raw(a, sizeof(*n), sizeof(void *));
 	if (!n)
 		return NULL;
+	memset(n, 0, sizeof(*n));
 	n->type = (uint8_t)type;
 	n->line = line;
 	n->column = column;
