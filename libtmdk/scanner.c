@@ -29,6 +29,7 @@ struct tmdk_scanner {
 	tmdk_finding *pending;       /* findings of the artifact being scanned */
 	size_t pending_count, pending_cap;
 	size_t finding_count, suppressed_count, total;
+	size_t *candidates;          /* per document: the patterns the index leaves (pattern_count) */
 	const tmdk_pattern *only;    /* example checking: evaluate this pattern alone */
 	int naive_set;               /* tests: evaluate $set without caches or plans */
 	/* the artifact being scanned */
@@ -103,9 +104,10 @@ int tmdk_scanner_new(tmdk_scanner **out, const tmdk_catalog *catalog, const tmdk
 	s->enabled = tmdk__calloc(catalog->pattern_count + 1, 1);
 	s->gave_up = tmdk__calloc(catalog->pattern_count + 1, 1);
 	s->set_visits = tmdk__calloc(catalog->pattern_count + 1, sizeof(*s->set_visits));
+	s->candidates = tmdk__calloc(catalog->pattern_count + 1, sizeof(*s->candidates));
 	s->ev.rx = tmdk__regex_ctx_new(s->opts.regex_match_limit ? s->opts.regex_match_limit : catalog->match_limit,
 		s->opts.regex_depth_limit ? s->opts.regex_depth_limit : catalog->depth_limit);
-	if (!s->enabled || !s->gave_up || !s->set_visits || !s->ev.rx) {
+	if (!s->enabled || !s->gave_up || !s->set_visits || !s->candidates || !s->ev.rx) {
 		tmdk_scanner_free(s);
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	}
@@ -135,6 +137,7 @@ void tmdk_scanner_free(tmdk_scanner *s)
 	tmdk__free(s->enabled);
 	tmdk__free(s->gave_up);
 	tmdk__free(s->set_visits);
+	tmdk__free(s->candidates);
 	tmdk__free((void *)s->ev.stack);
 	tmdk__regex_ctx_free(s->ev.rx);
 	tmdk__arena_release(&s->scratch);
@@ -429,15 +432,24 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 {
 	tmdk_kind kind = tmdk_artifact_kind(s->artifact);
 	const tmdk_catalog *cat = s->catalog;
-	size_t i;
+	const size_t *run;
+	size_t i, count;
 	int rc;
 
 	s->doc = doc;
 	s->ev.raw = tmdk_document_root(doc);
 	s->ev.depth = 0;
 	s->ev.scopes[0].node = tmdk_document_view(doc);
-	for (i = 0; i < cat->by_kind_count[kind]; i++) {
-		const tmdk_pattern *p = cat->patterns[cat->by_kind[kind][i]];
+	/* Only the patterns this document can match (catalog_index.c), in catalog order. */
+	if (s->only) {
+		run = cat->by_kind[kind];
+		count = cat->by_kind_count[kind];
+	} else {
+		run = tmdk__catalog_candidates(cat, kind, s->ev.scopes[0].node, s->candidates, cat->pattern_count + 1,
+			&count);
+	}
+	for (i = 0; i < count; i++) {
+		const tmdk_pattern *p = cat->patterns[run[i]];
 		if (s->only ? p != s->only : !s->enabled[p->index])
 			continue;
 		if (s->gave_up[p->index])
