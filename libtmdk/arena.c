@@ -7,6 +7,10 @@
 
 #include <stdio.h>
 #include <string.h>
+#if defined(__linux__)
+# include <sys/mman.h>
+# include <unistd.h>
+#endif
 
 #define ARENA_MIN_CHUNK 8192u
 #define ARENA_MAX_CHUNK (1024u * 1024u)
@@ -26,6 +30,38 @@ void tmdk__arena_init(tmdk__arena *arena)
 	arena->total = 0;
 }
 
+/* Chunks this large are prefaulted in one system call. */
+#define ARENA_POPULATE_MIN (64u * 1024u)
+
+/*
+ * A chunk of a large artifact is filled to the end, page after page: fault
+ * its pages in with one madvise(MADV_POPULATE_WRITE) instead of one trap per
+ * page (page faults were a fifth of the cycles of a scan; a trap costs more
+ * than the page, most of all in a virtual machine). Only the whole pages
+ * inside the chunk are touched, the memory is ours whatever the allocator;
+ * a kernel without it (before 5.14) says EINVAL and nothing changes.
+ */
+static void prefault(void *p, size_t size)
+{
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+	static size_t page;
+	uintptr_t from, to;
+	if (size < ARENA_POPULATE_MIN)
+		return;
+	if (!page) {
+		long ps = sysconf(_SC_PAGESIZE);
+		page = ps > 0 ? (size_t)ps : 4096;
+	}
+	from = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
+	to = ((uintptr_t)p + size) & ~(uintptr_t)(page - 1);
+	if (to > from)
+		(void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
 static tmdk__arena_chunk *arena_grow(tmdk__arena *arena, size_t need)
 {
 	size_t size = arena->head ? arena->head->size * 2 : ARENA_MIN_CHUNK;
@@ -40,6 +76,7 @@ static tmdk__arena_chunk *arena_grow(tmdk__arena *arena, size_t need)
 	c = tmdk__malloc(CHUNK_HEADER + size);
 	if (!c)
 		return NULL;
+	prefault(c, CHUNK_HEADER + size);
 	c->size = size;
 	c->used = 0;
 	c->next = arena->head;
