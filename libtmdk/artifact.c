@@ -130,9 +130,11 @@ int tmdk__artifact_new(tmdk_artifact **out, const char *name, const void *data, 
 	if (len > limits->max_input_bytes)
 		return tmdk__error_set(err, TMDK_ELIMIT, name, 0, 0,
 			"input is %zu bytes, over the limit of %zu bytes (max_input_bytes)", len, limits->max_input_bytes);
+	static uint64_t serials;
 	a = tmdk__calloc(1, sizeof(*a));
 	if (!a)
 		return tmdk__error_set(err, TMDK_ENOMEM, name, 0, 0, "out of memory");
+	a->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	tmdk__arena_init(&a->arena);
 	a->limits = *limits;
 	a->name = tmdk__arena_strdup(&a->arena, name ? name : "");

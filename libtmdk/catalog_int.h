@@ -281,6 +281,8 @@ struct tmdk__scanner_state {
 	/* cross-document work (set_cache.c) */
 	struct tmdk__set_cache *set_cache; /* per scan call; NULL: evaluate every time */
 	size_t set_visits;           /* documents of the set visited by the current pattern */
+	unsigned long set_call;      /* the scan call: cached work done in an earlier call over the
+	                              * same set is charged again once in this one (set_cache.c) */
 	size_t max_set_visits;
 	int set_limit_hit;
 };

@@ -151,6 +151,8 @@ typedef struct tmdk__text_map {
 
 struct tmdk_artifact {
 	tmdk__arena arena;       /* every node, string and array below */
+	uint64_t serial;         /* unique in the process, never reused: lets a scanner know a set
+	                          * it scanned before (its $set caches stay valid) */
 	const char *name;
 	tmdk_kind kind;
 	tmdk_parse_options limits; /* effective options, defaults filled in */

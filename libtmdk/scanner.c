@@ -32,6 +32,12 @@ struct tmdk_scanner {
 	size_t *candidates;          /* per document: the patterns the index leaves (pattern_count) */
 	const tmdk_pattern *only;    /* example checking: evaluate this pattern alone */
 	int naive_set;               /* tests: evaluate $set without caches or plans */
+	/* The set of the last scan call (artifact serials; 0 for a NULL slot):
+	 * while the next call scans the same set, ev.set and its cache in
+	 * `scratch` are kept. set_kept: they are valid. */
+	uint64_t *set_serials;
+	size_t set_serial_count, set_serial_cap;
+	int set_kept;
 	/* the artifact being scanned */
 	const tmdk_artifact *artifact;
 	const tmdk_document *doc;
@@ -138,6 +144,7 @@ void tmdk_scanner_free(tmdk_scanner *s)
 	tmdk__free(s->gave_up);
 	tmdk__free(s->set_visits);
 	tmdk__free(s->candidates);
+	tmdk__free(s->set_serials);
 	tmdk__free((void *)s->ev.stack);
 	tmdk__regex_ctx_free(s->ev.rx);
 	tmdk__arena_release(&s->scratch);
@@ -550,11 +557,43 @@ static int scan_artifact(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_c
 	return deliver(s, cb, payload);
 }
 
-/* $set: every document view of the scanned set, as one sequence. */
+/* Is `as` the set the last call scanned (same artifacts, same order)? */
+static int same_set(const tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
+{
+	size_t i;
+	if (!s->set_kept || n != s->set_serial_count)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((as[i] ? as[i]->serial : 0) != s->set_serials[i])
+			return 0;
+	return 1;
+}
+
+static int remember_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
+{
+	size_t i;
+	s->set_serial_count = 0;
+	if (TMDK__ARRAY_RESERVE_N(s->set_serials, 0, s->set_serial_cap, n, 16) != TMDK_OK)
+		return TMDK_ENOMEM;
+	for (i = 0; i < n; i++)
+		s->set_serials[i] = as[i] ? as[i]->serial : 0;
+	s->set_serial_count = n;
+	return TMDK_OK;
+}
+
+/* $set: every document view of the scanned set, as one sequence, and the
+ * cache of the work done over it. A scan call over the set the previous
+ * call scanned keeps both (tmdk-scan scans a set range by range: the
+ * cross-document work was redone for every range); set_cache.c charges
+ * the budget as if it had been recomputed. */
 static int build_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
 {
 	size_t i, d;
 	tmdk_node *set;
+	s->ev.set_call++;
+	if (!s->naive_set && same_set(s, as, n))
+		return 0;
+	s->set_kept = 0;
 	tmdk__arena_release(&s->scratch);
 	set = tmdk__node_seq(&s->scratch, 0, 0);
 	if (!set)
@@ -570,7 +609,10 @@ static int build_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
 		s->ev.set_cache = NULL;
 		return 0;
 	}
-	return tmdk__set_cache_init(&s->ev, &s->scratch, s->catalog);
+	if (tmdk__set_cache_init(&s->ev, &s->scratch, s->catalog) != 0 || remember_set(s, as, n) != TMDK_OK)
+		return TMDK_ENOMEM;
+	s->set_kept = 1;
+	return 0;
 }
 
 void tmdk__scanner_set_naive(tmdk_scanner *s, int naive)
