@@ -31,7 +31,7 @@ void tmdk__arena_init(tmdk__arena *arena)
 }
 
 /* Chunks this large are prefaulted in one system call. */
-#define ARENA_POPULATE_MIN (64u * 1024u)
+#define ARENA_POPULATE_MIN (16u * 1024u)
 
 /*
  * A chunk of a large artifact is filled to the end, page after page: fault
