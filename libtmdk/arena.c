@@ -30,7 +30,7 @@ void tmdk__arena_init(tmdk__arena *arena)
 	arena->total = 0;
 }
 
-/* Chunks this large are prefaulted in one system call. */
+/* Blocks this large are prefaulted in one system call. */
 #define ARENA_POPULATE_MIN (16u * 1024u)
 
 /*
@@ -41,7 +41,7 @@ void tmdk__arena_init(tmdk__arena *arena)
  * inside the chunk are touched, the memory is ours whatever the allocator;
  * a kernel without it (before 5.14) says EINVAL and nothing changes.
  */
-static void prefault(void *p, size_t size)
+void tmdk__prefault(void *p, size_t size)
 {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
 	static size_t page;
@@ -76,7 +76,7 @@ static tmdk__arena_chunk *arena_grow(tmdk__arena *arena, size_t need)
 	c = tmdk__malloc(CHUNK_HEADER + size);
 	if (!c)
 		return NULL;
-	prefault(c, CHUNK_HEADER + size);
+	tmdk__prefault(c, CHUNK_HEADER + size);
 	c->size = size;
 	c->used = 0;
 	c->next = arena->head;

@@ -34,6 +34,8 @@ int tmdk__read_file(const char *path, size_t max, const char *limit_name, char *
 		fclose(f);
 		return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
 	}
+	if (buf)
+		tmdk__prefault(buf, (size_t)st.st_size + 1); /* the kernel fills it: no trap per page */
 	for (;;) {
 		size_t n;
 		/* at least a byte to read into, and the NUL */

@@ -58,6 +58,9 @@ char *tmdk__arena_strndup(tmdk__arena *arena, const char *s, size_t n);
 char *tmdk__arena_strdup(tmdk__arena *arena, const char *s);
 char *tmdk__arena_printf(tmdk__arena *arena, const char *fmt, ...) TMDK__PRINTF(2, 3);
 void tmdk__arena_release(tmdk__arena *arena);
+/** About to fill p[0..size) whole (an arena chunk, a file's buffer): fault its
+ *  pages in at once when it is large (arena.c). Only a hint; never fails. */
+void tmdk__prefault(void *p, size_t size);
 
 /* ---- nodes (node.c) ------------------------------------------------ */
 struct tmdk_node {
