@@ -65,6 +65,10 @@ typedef struct unit_scan {
 	tmdk_artifact *derived;      /* a merged compose project (project.h) or built kustomization (kustomize.h) */
 	int built;                   /* a kustomization built natively: its warnings are the notes */
 	tmdk_model *model;           /* the system model of the set ($model, $facts; reports) */
+	/* Built ahead on the workers (prebuild_unit): the merged compose project of
+	 * pre_path, or the kustomization; pre_rc is what the library returned. */
+	int prebuilt, pre_rc;
+	const char *pre_path;
 } unit_scan;
 
 typedef struct run_ctx {
@@ -77,6 +81,7 @@ typedef struct run_ctx {
 	extra *extras;
 	size_t extra_count, extra_cap;
 	size_t *parse_order;         /* input indexes, largest file first (NULL: input order) */
+	const size_t *walked_input;  /* while deciding units: the library's input index -> ours */
 	range *ranges;
 	size_t range_count, set_total;
 	tmdk_scanner **scanners;     /* one per worker */
@@ -594,7 +599,12 @@ static int compose_unit(run_ctx *ctx, unit_scan *u, const tmdk_artifact *main_ar
 	o.parse = &po;
 	o.override_files = overrides;
 	o.override_count = n;
-	rc = tmdk_compose_project_load(&u->derived, main_path, &o, &u->err);
+	if (u->prebuilt && u->pre_path && strcmp(u->pre_path, main_path) == 0) {
+		rc = u->pre_rc;   /* merged ahead by a worker (prebuild_unit) */
+		u->prebuilt = 0;
+	} else {
+		rc = tmdk_compose_project_load(&u->derived, main_path, &o, &u->err);
+	}
 	free((void *)overrides);
 	if (rc == TMDK_ENOMEM)
 		return -1;
@@ -623,7 +633,10 @@ static int kustomize_unit(run_ctx *ctx, unit_scan *u)
 
 	apply_parse_limits(&po, ctx->cfg);
 	o.parse = &po;
-	rc = tmdk_kustomization_build(&u->derived, u->path, &o, &u->err);
+	if (u->prebuilt)
+		rc = u->pre_rc;   /* built ahead by a worker (prebuild_unit) */
+	else
+		rc = tmdk_kustomization_build(&u->derived, u->path, &o, &u->err);
 	if (rc == TMDK_ENOMEM)
 		return -1;
 	if (rc != TMDK_OK) {
@@ -641,6 +654,64 @@ static int kustomize_unit(run_ctx *ctx, unit_scan *u)
 			return -1;
 	}
 	return unit_add_artifact(u, u->derived, u->path) != 0 ? -1 : 1;
+}
+
+/* The main file of a compose project unit, as fill_unit finds it; NULL when none. */
+static const char *compose_main(const run_ctx *ctx, const unit_scan *u)
+{
+	size_t m;
+	for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
+		tmdk_unit_role role;
+		const char *path = tmdk_unit_member(u->unit, m, &role);
+		size_t idx = tmdk_unit_member_input(u->unit, m);
+		if (role != TMDK_UNIT_MEMBER_SCANNED || idx == (size_t)-1)
+			continue;
+		idx = ctx->walked_input[idx];
+		if (ctx->parsed[idx].artifact && ctx->parsed[idx].kind == TMDK_KIND_COMPOSE)
+			return path;
+	}
+	return NULL;
+}
+
+/*
+ * On the workers, before the units are filled in order: what costs a unit
+ * its time, merging a compose project or building a kustomization (both
+ * read and parse files again), touching that unit only. fill_unit then
+ * takes the result as if it had made it, so the output is the same. This
+ * was most of the main thread's work: the part of a scan -j2 did not share.
+ */
+static void prebuild_unit(run_ctx *ctx, size_t item, unsigned int worker)
+{
+	unit_scan *u = &ctx->units[item];
+	tmdk_parse_options po = TMDK_PARSE_OPTIONS_INIT;
+
+	(void)worker;
+	apply_parse_limits(&po, ctx->cfg);
+	if (tmdk_unit_get_kind(u->unit) == TMDK_UNIT_KUSTOMIZATION) {
+		tmdk_kustomize_options o = TMDK_KUSTOMIZE_OPTIONS_INIT;
+		o.parse = &po;
+		u->pre_rc = tmdk_kustomization_build(&u->derived, u->path, &o, &u->err);
+		u->prebuilt = 1;
+	} else if (tmdk_unit_get_kind(u->unit) == TMDK_UNIT_COMPOSE_PROJECT && (u->pre_path = compose_main(ctx, u))) {
+		tmdk_compose_options o = TMDK_COMPOSE_OPTIONS_INIT;
+		const char **overrides = calloc(tmdk_unit_member_count(u->unit) + 1, sizeof(*overrides));
+		size_t m, n = 0;
+		if (!overrides)
+			return; /* fill_unit merges it, and says when memory runs out */
+		for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
+			tmdk_unit_role role;
+			const char *path = tmdk_unit_member(u->unit, m, &role), *slash = strrchr(path, '/');
+			const char *base = slash ? slash + 1 : path;
+			if (role == TMDK_UNIT_MEMBER_OVERRIDE && !tmdk_compose_is_override_name(base))
+				overrides[n++] = base;   /* as compose_unit */
+		}
+		o.parse = &po;
+		o.override_files = overrides;
+		o.override_count = n;
+		u->pre_rc = tmdk_compose_project_load(&u->derived, u->pre_path, &o, &u->err);
+		u->prebuilt = 1;
+		free((void *)overrides);
+	}
 }
 
 /* The set of a library unit: its scanned members, parsed (walked_input maps the library's indexes). */
@@ -725,9 +796,14 @@ static int decide_units(run_ctx *ctx)
 		u->unit = tmdk_units_at(ctx->decided, i);
 		u->kind = tmdk_unit_kind_name(tmdk_unit_get_kind(u->unit));
 		u->path = tmdk_unit_path(u->unit);
-		if (fill_unit(ctx, u, walked_input) != 0)
-			goto out;
 	}
+	ctx->walked_input = walked_input;
+	if (ctx->cfg->jobs > 1 && ctx->unit_count > 1 &&
+	    run_pool(ctx, prebuild_unit, ctx->unit_count, 1, ctx->unit_count, ctx->cfg->jobs, "prepared", now()) != 0)
+		goto out;
+	for (i = 0; i < ctx->unit_count; i++)
+		if (fill_unit(ctx, &ctx->units[i], walked_input) != 0)
+			goto out;
 	if (named) {
 		unit_scan *u = &ctx->units[ctx->unit_count++];
 		u->kind = "files";
