@@ -65,6 +65,10 @@ typedef struct unit_scan {
 	tmdk_artifact *derived;      /* a merged compose project (project.h) or built kustomization (kustomize.h) */
 	int built;                   /* a kustomization built natively: its warnings are the notes */
 	tmdk_model *model;           /* the system model of the set ($model, $facts; reports) */
+	/* Built ahead on the workers (prebuild_unit): the merged compose project of
+	 * pre_path, or the kustomization; pre_rc is what the library returned. */
+	int prebuilt, pre_rc;
+	const char *pre_path;
 } unit_scan;
 
 typedef struct run_ctx {
@@ -76,6 +80,8 @@ typedef struct run_ctx {
 	size_t unit_count;
 	extra *extras;
 	size_t extra_count, extra_cap;
+	size_t *parse_order;         /* input indexes, largest file first (NULL: input order) */
+	const size_t *walked_input;  /* while deciding units: the library's input index -> ours */
 	range *ranges;
 	size_t range_count, set_total;
 	tmdk_scanner **scanners;     /* one per worker */
@@ -335,8 +341,8 @@ static int parse_stdin(tmdk_artifact **out, int *skipped, parsed *p, const input
 
 static void parse_one(run_ctx *ctx, size_t item, unsigned int worker)
 {
-	const input *in = &ctx->inputs->items[item];
-	parsed *p = &ctx->parsed[item];
+	const input *in = &ctx->inputs->items[ctx->parse_order ? ctx->parse_order[item] : item];
+	parsed *p = &ctx->parsed[ctx->parse_order ? ctx->parse_order[item] : item];
 	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
 	tmdk_candidate_status status;
 	int rc;
@@ -364,6 +370,44 @@ static void parse_one(run_ctx *ctx, size_t item, unsigned int worker)
 		tmdk_artifact_free(p->artifact);
 		p->artifact = NULL;
 	}
+}
+
+/*
+ * Workers take the largest files first: one big manifest taken last would
+ * leave the other threads idle while it is parsed (argo-cd's install.yaml
+ * is a quarter of the Kubernetes corpus). Results stay per input, so the
+ * order changes nothing else. NULL (input order) when out of memory.
+ */
+static const off_t *sort_sizes;
+
+static int larger_first(const void *a, const void *b)
+{
+	off_t x = sort_sizes[*(const size_t *)a], y = sort_sizes[*(const size_t *)b];
+	if (x != y)
+		return x > y ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static size_t *largest_first(const input_list *inputs)
+{
+	off_t *sizes = calloc(inputs->count + 1, sizeof(*sizes));
+	size_t *order = malloc((inputs->count + 1) * sizeof(*order)), i;
+	if (!sizes || !order) {
+		free(sizes);
+		free(order);
+		return NULL;
+	}
+	for (i = 0; i < inputs->count; i++) {
+		struct stat st;
+		order[i] = i;
+		if (!inputs->items[i].is_stdin && stat(inputs->items[i].path, &st) == 0)
+			sizes[i] = st.st_size;
+	}
+	sort_sizes = sizes;  /* qsort has no payload; this runs before any thread */
+	qsort(order, inputs->count, sizeof(*order), larger_first);
+	sort_sizes = NULL;
+	free(sizes);
+	return order;
 }
 
 /* ---- deployment units ----------------------------------------------------------------- */
@@ -560,7 +604,12 @@ static int compose_unit(run_ctx *ctx, unit_scan *u, const tmdk_artifact *main_ar
 	o.parse = &po;
 	o.override_files = overrides;
 	o.override_count = n;
-	rc = tmdk_compose_project_load(&u->derived, main_path, &o, &u->err);
+	if (u->prebuilt && u->pre_path && strcmp(u->pre_path, main_path) == 0) {
+		rc = u->pre_rc;   /* merged ahead by a worker (prebuild_unit) */
+		u->prebuilt = 0;
+	} else {
+		rc = tmdk_compose_project_load(&u->derived, main_path, &o, &u->err);
+	}
 	free((void *)overrides);
 	if (rc == TMDK_ENOMEM)
 		return -1;
@@ -589,7 +638,10 @@ static int kustomize_unit(run_ctx *ctx, unit_scan *u)
 
 	apply_parse_limits(&po, ctx->cfg);
 	o.parse = &po;
-	rc = tmdk_kustomization_build(&u->derived, u->path, &o, &u->err);
+	if (u->prebuilt)
+		rc = u->pre_rc;   /* built ahead by a worker (prebuild_unit) */
+	else
+		rc = tmdk_kustomization_build(&u->derived, u->path, &o, &u->err);
 	if (rc == TMDK_ENOMEM)
 		return -1;
 	if (rc != TMDK_OK) {
@@ -607,6 +659,64 @@ static int kustomize_unit(run_ctx *ctx, unit_scan *u)
 			return -1;
 	}
 	return unit_add_artifact(u, u->derived, u->path) != 0 ? -1 : 1;
+}
+
+/* The main file of a compose project unit, as fill_unit finds it; NULL when none. */
+static const char *compose_main(const run_ctx *ctx, const unit_scan *u)
+{
+	size_t m;
+	for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
+		tmdk_unit_role role;
+		const char *path = tmdk_unit_member(u->unit, m, &role);
+		size_t idx = tmdk_unit_member_input(u->unit, m);
+		if (role != TMDK_UNIT_MEMBER_SCANNED || idx == (size_t)-1)
+			continue;
+		idx = ctx->walked_input[idx];
+		if (ctx->parsed[idx].artifact && ctx->parsed[idx].kind == TMDK_KIND_COMPOSE)
+			return path;
+	}
+	return NULL;
+}
+
+/*
+ * On the workers, before the units are filled in order: what costs a unit
+ * its time, merging a compose project or building a kustomization (both
+ * read and parse files again), touching that unit only. fill_unit then
+ * takes the result as if it had made it, so the output is the same. This
+ * was most of the main thread's work: the part of a scan -j2 did not share.
+ */
+static void prebuild_unit(run_ctx *ctx, size_t item, unsigned int worker)
+{
+	unit_scan *u = &ctx->units[item];
+	tmdk_parse_options po = TMDK_PARSE_OPTIONS_INIT;
+
+	(void)worker;
+	apply_parse_limits(&po, ctx->cfg);
+	if (tmdk_unit_get_kind(u->unit) == TMDK_UNIT_KUSTOMIZATION) {
+		tmdk_kustomize_options o = TMDK_KUSTOMIZE_OPTIONS_INIT;
+		o.parse = &po;
+		u->pre_rc = tmdk_kustomization_build(&u->derived, u->path, &o, &u->err);
+		u->prebuilt = 1;
+	} else if (tmdk_unit_get_kind(u->unit) == TMDK_UNIT_COMPOSE_PROJECT && (u->pre_path = compose_main(ctx, u))) {
+		tmdk_compose_options o = TMDK_COMPOSE_OPTIONS_INIT;
+		const char **overrides = calloc(tmdk_unit_member_count(u->unit) + 1, sizeof(*overrides));
+		size_t m, n = 0;
+		if (!overrides)
+			return; /* fill_unit merges it, and says when memory runs out */
+		for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
+			tmdk_unit_role role;
+			const char *path = tmdk_unit_member(u->unit, m, &role), *slash = strrchr(path, '/');
+			const char *base = slash ? slash + 1 : path;
+			if (role == TMDK_UNIT_MEMBER_OVERRIDE && !tmdk_compose_is_override_name(base))
+				overrides[n++] = base;   /* as compose_unit */
+		}
+		o.parse = &po;
+		o.override_files = overrides;
+		o.override_count = n;
+		u->pre_rc = tmdk_compose_project_load(&u->derived, u->pre_path, &o, &u->err);
+		u->prebuilt = 1;
+		free((void *)overrides);
+	}
 }
 
 /* The set of a library unit: its scanned members, parsed (walked_input maps the library's indexes). */
@@ -691,9 +801,14 @@ static int decide_units(run_ctx *ctx)
 		u->unit = tmdk_units_at(ctx->decided, i);
 		u->kind = tmdk_unit_kind_name(tmdk_unit_get_kind(u->unit));
 		u->path = tmdk_unit_path(u->unit);
-		if (fill_unit(ctx, u, walked_input) != 0)
-			goto out;
 	}
+	ctx->walked_input = walked_input;
+	if (ctx->cfg->jobs > 1 && ctx->unit_count > 1 &&
+	    run_pool(ctx, prebuild_unit, ctx->unit_count, 1, ctx->unit_count, ctx->cfg->jobs, "prepared", now()) != 0)
+		goto out;
+	for (i = 0; i < ctx->unit_count; i++)
+		if (fill_unit(ctx, &ctx->units[i], walked_input) != 0)
+			goto out;
 	if (named) {
 		unit_scan *u = &ctx->units[ctx->unit_count++];
 		u->kind = "files";
@@ -1202,6 +1317,7 @@ static void free_ctx(run_ctx *ctx)
 	free(ctx->units);
 	tmdk_units_free(ctx->decided);
 	free(ctx->parsed);
+	free(ctx->parse_order);
 	free(ctx->ranges);
 	free(ctx->scanners);
 }
@@ -1220,6 +1336,8 @@ int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_li
 	ctx.parsed = calloc(inputs->count + 1, sizeof(*ctx.parsed));
 	if (!ctx.parsed)
 		goto done;
+	if (cfg->jobs > 1)
+		ctx.parse_order = largest_first(inputs);
 	if (run_pool(&ctx, parse_one, inputs->count, 1, inputs->count, cfg->jobs, "parsed", started) != 0)
 		goto done;
 	t = now();
