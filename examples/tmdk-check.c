@@ -1,13 +1,16 @@
 /*
  * tmdk-check: validate risk-pattern catalogs and run their examples.
  *
- *   tmdk-check [--strict] [--no-examples] [--builtin] [--quiet] PATH...
+ *   tmdk-check [--strict] [--no-examples] [--builtin] [--quiet] [--compile -o FILE] PATH...
  *
  * Diagnostics are printed GCC-style (file:line:col: error: [ID] message),
  * then a coverage matrix: question x risk x artifact kind, with pattern
- * counts. Exit status: 0 clean, 1 errors (or warnings with --strict),
- * 2 usage or unreadable input. Built on the public API only.
+ * counts. With --compile, a clean catalog is also saved in the compiled
+ * form (tmdk_catalog_save) to FILE. A PATH that is a compiled catalog is
+ * loaded and checked as such. Exit status: 0 clean, 1 errors (or warnings
+ * with --strict), 2 usage or unreadable input. Built on the public API only.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,8 @@ static const char usage[] =
 	"  --no-examples  do not run the patterns' examples\n"
 	"  --builtin      also load the built-in catalog (checks id clashes with it)\n"
 	"  --quiet        print diagnostics only, no summary or matrix\n"
+	"  --compile      save the checked catalog, compiled, to the file of -o\n"
+	"  -o, --output FILE  where --compile writes (replaced only on success)\n"
 	"  --version      print the version and exit\n"
 	"  --help         print this help and exit\n"
 	"\n"
@@ -75,13 +80,108 @@ static void print_matrix(const tmdk_catalog *cat)
 	}
 }
 
+/* The magic number that starts a compiled catalog (include/tmdk/catalog.h). */
+static const char compiled_magic[8] = { '\x89', 'T', 'M', 'D', 'K', '\r', '\n', '\x1a' };
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n;
+	*len = 0;
+	if (!f)
+		return NULL;
+	do {
+		if (*len == cap) {
+			char *grown = realloc(buf, cap = cap * 2 + 65536);
+			if (!grown) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = grown;
+		}
+		n = fread(buf + *len, 1, cap - *len, f);
+		*len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static int is_compiled(const char *path)
+{
+	char head[8];
+	FILE *f = fopen(path, "rb");
+	int yes = f && fread(head, 1, sizeof(head), f) == sizeof(head) && !memcmp(head, compiled_magic, sizeof(head));
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+/* A compiled catalog given as PATH: does it load? @return 0, 1 (it does not) or 2 (unreadable). */
+static int check_compiled(const char *path, int quiet)
+{
+	size_t len;
+	char *data = read_all(path, &len);
+	tmdk_catalog *cat;
+	tmdk_error err;
+	int rc;
+	if (!data) {
+		fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
+		return 2;
+	}
+	rc = tmdk_catalog_load_compiled(&cat, data, len, NULL, &err);
+	free(data);
+	if (rc != TMDK_OK) {
+		fprintf(stderr, "%s: error: %s\n", path, err.message);
+		return rc == TMDK_ENOMEM ? 2 : 1;
+	}
+	if (!quiet)
+		printf("%s: compiled catalog of %zu patterns (with the engine's own), loads\n", path,
+			tmdk_catalog_pattern_count(cat));
+	tmdk_catalog_free(cat);
+	return 0;
+}
+
+/* Save the catalog compiled: to FILE.tmp, then renamed over FILE. */
+static int save_compiled(const tmdk_catalog *cat, const char *path)
+{
+	char tmp[4096];
+	void *data;
+	size_t len;
+	tmdk_error err;
+	FILE *f;
+	int ok;
+	if (tmdk_catalog_save(&data, &len, cat, &err) != TMDK_OK) {
+		fprintf(stderr, "tmdk-check: %s\n", err.message);
+		return 2;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "wb");
+	ok = f && fwrite(data, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		ok = 0;
+	tmdk_catalog_save_free(data);
+	if (!ok || rename(tmp, path) != 0) {
+		fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+		remove(tmp);
+		return 2;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	tmdk_compile_options opts = TMDK_COMPILE_OPTIONS_INIT;
 	tmdk_compiler *c;
 	tmdk_catalog *cat = NULL;
 	tmdk_error err;
-	int i, quiet = 0, builtin = 0, paths = 0, io_errors = 0, rc;
+	int i, quiet = 0, builtin = 0, paths = 0, io_errors = 0, compiled_bad = 0, compile = 0, sources = 0, rc;
+	const char *output = NULL;
 
 	opts.flags = TMDK_COMPILE_CHECK_EXAMPLES;
 	opts.diagnostic_cb = print_diag;
@@ -94,6 +194,15 @@ int main(int argc, char **argv)
 			builtin = 1;
 		} else if (!strcmp(argv[i], "--quiet")) {
 			quiet = 1;
+		} else if (!strcmp(argv[i], "--compile")) {
+			compile = 1;
+		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "tmdk-check: %s needs a file\n%s", argv[i], usage);
+				return 2;
+			}
+			output = argv[++i];
+			argv[i - 1] = argv[i] = NULL; /* not a PATH */
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("tmdk-check (libtmdk) %s\n", tmdk_version(NULL, NULL, NULL));
 			return 0;
@@ -111,6 +220,10 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	if (compile != (output != NULL)) {
+		fprintf(stderr, "tmdk-check: %s\n%s", compile ? "--compile needs -o FILE" : "-o needs --compile", usage);
+		return 2;
+	}
 	if (tmdk_compiler_new(&c, &opts, &err) != TMDK_OK) {
 		fprintf(stderr, "tmdk-check: %s\n", err.message);
 		return 2;
@@ -120,20 +233,38 @@ int main(int argc, char **argv)
 		io_errors++;
 	}
 	for (i = 1; i < argc; i++) {
-		if (argv[i][0] == '-' && argv[i][1])
+		if (!argv[i] || (argv[i][0] == '-' && argv[i][1]))
 			continue;
+		if (is_compiled(argv[i])) {
+			int st = compile ? (fprintf(stderr, "%s: error: already compiled\n", argv[i]), 1) :
+				check_compiled(argv[i], quiet);
+			io_errors += st == 2;
+			compiled_bad += st == 1;
+			continue;
+		}
+		sources++;
 		if (tmdk_compiler_add_path(c, argv[i], &err) != TMDK_OK) {
 			fprintf(stderr, "%s: error: %s\n", err.source[0] ? err.source : argv[i], err.message);
 			io_errors++;
 		}
 	}
+	if (!sources && !builtin) { /* compiled catalogs only: checked above */
+		tmdk_compiler_free(c);
+		return io_errors ? 2 : compiled_bad ? 1 : 0;
+	}
 	rc = tmdk_compiler_compile(&cat, c, &err);
 	if (rc == TMDK_OK && !quiet)
 		print_matrix(cat);
+	if (rc == TMDK_OK && !io_errors && !compiled_bad && compile) {
+		io_errors += save_compiled(cat, output) != 0;
+		if (!io_errors && !quiet)
+			printf("\ncompiled catalog written to %s\n", output);
+	}
 	if (!quiet) {
 		size_t warnings = tmdk_compiler_diagnostic_count(c) - tmdk_compiler_error_count(c);
-		printf("\n%s: %zu error%s, %zu warning%s%s\n", rc == TMDK_OK && !io_errors ? "OK" : "FAILED",
-			tmdk_compiler_error_count(c), tmdk_compiler_error_count(c) == 1 ? "" : "s",
+		printf("\n%s: %zu error%s, %zu warning%s%s\n", rc == TMDK_OK && !io_errors && !compiled_bad ? "OK" : "FAILED",
+			tmdk_compiler_error_count(c) + (size_t)compiled_bad,
+			tmdk_compiler_error_count(c) + (size_t)compiled_bad == 1 ? "" : "s",
 			warnings, warnings == 1 ? "" : "s",
 			(opts.flags & TMDK_COMPILE_CHECK_EXAMPLES) && rc == TMDK_OK ? "; every example behaves as declared" : "");
 	}
@@ -141,5 +272,5 @@ int main(int argc, char **argv)
 	tmdk_compiler_free(c);
 	if (io_errors)
 		return 2;
-	return rc == TMDK_OK ? 0 : (rc == TMDK_ENOMEM ? 2 : 1);
+	return rc == TMDK_OK && !compiled_bad ? 0 : (rc == TMDK_ENOMEM ? 2 : 1);
 }

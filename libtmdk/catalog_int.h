@@ -22,6 +22,9 @@ typedef enum {
 	TMDK__ROOT_MODEL,        /* $model: the system model of the scanned set */
 	TMDK__ROOT_FACTS         /* $facts: what the model says about the current document */
 } tmdk__root;
+/* The last value of each enum the compiled catalog format stores (catalog_load.c
+ * rejects anything past it): keep them in step when adding a value. */
+#define TMDK__ROOT_LAST TMDK__ROOT_FACTS
 
 typedef enum {
 	TMDK__STEP_KEY = 0,
@@ -31,6 +34,7 @@ typedef enum {
 	TMDK__STEP_INDEX,        /* [n], [-n] */
 	TMDK__STEP_FILTER        /* [?cond]: keep elements for which cond holds */
 } tmdk__step_kind;
+#define TMDK__STEP_LAST TMDK__STEP_FILTER
 
 typedef struct tmdk__step {
 	tmdk__step_kind kind;
@@ -69,6 +73,7 @@ typedef enum {
 	TMDK__COND_NONE,
 	TMDK__COND_EVERY
 } tmdk__cond_kind;
+#define TMDK__COND_LAST TMDK__COND_EVERY
 
 typedef enum {
 	TMDK__PRED_EXISTS = 0,
@@ -92,6 +97,7 @@ typedef enum {
 	TMDK__PRED_COUNT_GT,     /* more than n nodes selected */
 	TMDK__PRED_COUNT_LT      /* fewer than n nodes selected */
 } tmdk__pred;
+#define TMDK__PRED_LAST TMDK__PRED_COUNT_LT
 
 struct tmdk__cond {
 	tmdk__cond_kind kind;
@@ -190,7 +196,19 @@ struct tmdk_catalog {
 	size_t set_slot_count;       /* cached $set selections (selector cache_slot) */
 	size_t plan_slot_count;      /* cached join indexes and element tests (plan slot) */
 	struct tmdk__catalog_index *index; /* catalog_index.c; NULL: every pattern of a kind is run */
+	/* Everything above from pattern_count on is derived from the patterns by
+	 * tmdk__catalog_finish, after compiling and after loading a compiled
+	 * catalog alike: the compiled format stores none of it. */
 };
+
+/**
+ * Build every derived structure of a catalog whose patterns are in place
+ * (sorted by id): each pattern's index, the $set cache slots, the
+ * cross-document plans, the pattern index (tmdk__catalog_index_build). The
+ * compiler and the compiled-catalog loader both call it, last.
+ * @return TMDK_OK or TMDK_ENOMEM.
+ */
+int tmdk__catalog_finish(tmdk_catalog *cat);
 
 /* ---- the pattern index (catalog_index.c) ------------------------------------ */
 /** Once the patterns are final and numbered (after compiling, after loading
@@ -211,6 +229,11 @@ const size_t *tmdk__catalog_candidates(const tmdk_catalog *cat, tmdk_kind kind, 
 /* ---- regex (regex.c: the only file that includes pcre2.h) ---------------- */
 /* A catalog's regexes are made by tmdk__cctx_regex (below) and freed with the catalog. */
 void tmdk__regex_free(tmdk__regex *rx);
+/** A regex of a loaded catalog: `src` (len bytes, in the catalog's arena) is
+ *  compiled on first match; registered with (and freed with) `cat`. */
+int tmdk__regex_new_lazy(tmdk_catalog *cat, tmdk__regex **out, const char *src, size_t len);
+/** The regex as written in the catalog (what a compiled catalog stores). */
+const char *tmdk__regex_source(const tmdk__regex *rx, size_t *len);
 typedef struct tmdk__regex_ctx tmdk__regex_ctx;
 tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int depth_limit);
 void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx);
@@ -241,6 +264,9 @@ tmdk__selector *tmdk__selector_parse(tmdk__cctx *cc, const char *text, const tmd
 /** Does the selector depend only on the node it starts from (a relative path
  *  whose filters are relative too)? */
 int tmdk__selector_scope_free(const tmdk__selector *sel);
+/** Is the selection the same for every document of a scan call (a $set
+ *  selector with scope-free filters), so that it can be cached once? */
+int tmdk__selector_cacheable(const tmdk__selector *sel);
 tmdk__cond *tmdk__cond_parse(tmdk__cctx *cc, const tmdk_node *node);
 tmdk__match *tmdk__match_parse(tmdk__cctx *cc, const tmdk_node *node);
 int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *out, const tmdk_node *node);
@@ -317,8 +343,8 @@ int tmdk__set_plan_select(tmdk__eval *ev, const tmdk__cond *c, size_t *first);
 /** Count `n` visits of set documents against max_set_visits: 0 past the budget
  *  (the pattern's evaluation must stop), 1 otherwise. */
 int tmdk__set_charge(tmdk__eval *ev, size_t n);
-/** At compile time: plan the candidates of a some/none over a cached $set
- *  selection (c->plan). @return 0, or TMDK_ENOMEM after reporting it. */
+/** When finishing a catalog: plan the candidates of a some/none over a cached
+ *  $set selection (c->plan). @return 0, or TMDK_ENOMEM after reporting it. */
 int tmdk__set_plan_make(tmdk__cctx *cc, tmdk__cond *c, int where_depth, const tmdk_node *at);
 /** Evaluate a condition in the current scope. 1 true, 0 false. */
 int tmdk__cond_eval(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w);

@@ -12,7 +12,6 @@ typedef struct schema {
 	tmdk_compiler *c;
 	tmdk_catalog *cat;
 	const tmdk_artifact *src;
-	int without_examples;          /* built-in source loaded lean: no warning for missing examples */
 	const char *file;
 	const char *pattern_id;
 	const char *catalog_name, *catalog_version;
@@ -371,8 +370,7 @@ static int parse_examples(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 	size_t i;
 	int bad = 0, pos = 0, neg = 0;
 	if (!n) {
-		if (!s->without_examples)
-			report(s, TMDK_DIAG_WARNING, TMDK_ESCHEMA, p, "pattern has no examples (add a positive and a negative one)");
+		report(s, TMDK_DIAG_WARNING, TMDK_ESCHEMA, p, "pattern has no examples (add a positive and a negative one)");
 		return 0;
 	}
 	if (tmdk_node_get_type(n) != TMDK_NODE_SEQUENCE) {
@@ -494,7 +492,6 @@ void tmdk__compile_source(tmdk_compiler *c, tmdk_catalog *cat, const tmdk__sourc
 	s.c = c;
 	s.cat = cat;
 	s.src = src;
-	s.without_examples = source->without_examples;
 	s.file = tmdk__arena_strdup(&cat->arena, tmdk_artifact_name(src));
 	s.cc.arena = &cat->arena;
 	s.cc.catalog = cat;

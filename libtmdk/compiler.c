@@ -4,7 +4,7 @@
  * immutable catalog. Example checking lives in catalog_examples.c.
  */
 #include "catalog_int.h"
-#include "compiler_int.h"
+#include "catalog_load.h"
 #include "array.h"
 #include "walk_int.h"
 
@@ -155,7 +155,6 @@ static int add_source(tmdk_compiler *c, const char *name, const void *data, size
 		return tmdk__error_set(err, TMDK_ENOMEM, name, 0, 0, "out of memory");
 	}
 	c->sources[c->source_count].artifact = a;
-	c->sources[c->source_count].without_examples = 0;
 	c->source_count++;
 	return TMDK_OK;
 }
@@ -240,67 +239,26 @@ int tmdk_compiler_add_path(tmdk_compiler *c, const char *path, tmdk_error *err)
 	return add_file(c, path, err);
 }
 
-/*
- * The built-in catalog without its examples: each block-style `examples:` key
- * and everything indented under it are dropped, but their line breaks are
- * kept, so line numbers stay right and the YAML parser has far less to read.
- * Returns a heap copy and its length.
- */
-static char *without_examples(const char *text, size_t len, size_t *out_len)
-{
-	char *out = tmdk__malloc(len + 1), *o = out;
-	const char *p = text, *end = text + len;
-	size_t indent = 0;
-	int dropping = 0;
-
-	if (!out)
-		return NULL;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)), *q = p;
-		if (!eol)
-			eol = end;
-		while (q < eol && *q == ' ')
-			q++;
-		if (dropping && q < eol && *q != '\r' && (size_t)(q - p) <= indent)
-			dropping = 0;
-		if (!dropping && (size_t)(eol - q) >= 9 && strncmp(q, "examples:", 9) == 0 &&
-		    strspn(q + 9, " \r") == (size_t)(eol - q - 9)) {
-			dropping = 1;
-			indent = (size_t)(q - p);
-		}
-		if (!dropping) {
-			memcpy(o, p, (size_t)(eol - p));
-			o += eol - p;
-		}
-		if (eol < end)
-			*o++ = '\n';
-		p = eol + 1;
-	}
-	*out_len = (size_t)(o - out);
-	return out;
-}
-
 int tmdk_compiler_add_builtin(tmdk_compiler *c, tmdk_error *err)
 {
-	int keep;
 	size_t i;
 	int rc = TMDK_OK;
 
 	tmdk_error_clear(err);
 	if (!c)
 		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "invalid argument");
-	keep = (c->opts.flags & (TMDK_COMPILE_KEEP_EXAMPLES | TMDK_COMPILE_CHECK_EXAMPLES)) != 0;
+	if (c->compiled)
+		return tmdk__error_set(err, TMDK_EINVAL, NULL, 0, 0, "the compiler was already used; create a new one");
+	/* The precompiled form (patterns/compile-builtin made it from the same
+	 * files), unless the examples are to be checked: that reads the YAML
+	 * sources, to report problems at their positions. */
+	if (tmdk__builtin_compiled_len && !(c->opts.flags & TMDK_COMPILE_CHECK_EXAMPLES)) {
+		c->builtin_compiled++;
+		return TMDK_OK;
+	}
 	for (i = 0; i < tmdk__builtin_catalog_count && rc == TMDK_OK; i++) {
 		const tmdk__embedded *e = &tmdk__builtin_catalog[i];
-		size_t lean_len = 0;
-		char *lean = keep ? NULL : without_examples(e->text, e->len, &lean_len);
-		if (!keep && !lean)
-			return tmdk__error_set(err, TMDK_ENOMEM, e->name, 0, 0, "out of memory");
-		size_t before = c->source_count;
-		rc = add_source(c, e->name, keep ? e->text : lean, keep ? e->len : lean_len, err);
-		if (c->source_count > before)
-			c->sources[before].without_examples = !keep;
-		tmdk__free(lean);
+		rc = add_source(c, e->name, e->text, e->len, err);
 	}
 	return rc;
 }
@@ -329,6 +287,26 @@ static void report_duplicates(tmdk_compiler *c, tmdk_pattern **sorted, size_t n)
 		tmdk__compiler_diag(c, TMDK_DIAG_ERROR, TMDK_ESCHEMA, b->file, b->line, b->column, b->id,
 			"duplicate pattern id '%s' (first defined at %s:%u)", b->id, a->file, a->line);
 	}
+}
+
+/* The precompiled built-in catalog's patterns, before the sources'. It was
+ * made from patterns/ by this very build, so a failure is the library's. */
+static void add_builtin_compiled(tmdk_compiler *c, tmdk_catalog *cat)
+{
+	tmdk__decode_options o;
+	tmdk_error err;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.name = "<built-in>";
+	o.keep_examples = (c->opts.flags & TMDK_COMPILE_KEEP_EXAMPLES) != 0;
+	o.max_patterns = c->opts.max_patterns;
+	o.max_regex_length = c->opts.max_regex_length;
+	rc = tmdk__catalog_decode(cat, tmdk__builtin_compiled, tmdk__builtin_compiled_len, &o, &err);
+	if (rc == TMDK_ENOMEM)
+		c->nomem = 1;
+	else if (rc != TMDK_OK)
+		tmdk__compiler_diag(c, TMDK_DIAG_ERROR, rc, "<built-in>", 0, 0, NULL, "%s", err.message);
 }
 
 static int set_first_error(tmdk_compiler *c, tmdk_error *err)
@@ -362,6 +340,8 @@ int tmdk_compiler_compile(tmdk_catalog **out, tmdk_compiler *c, tmdk_error *err)
 	rc = tmdk__catalog_new(&cat, c->opts.regex_match_limit, c->opts.regex_depth_limit);
 	if (rc != TMDK_OK)
 		return tmdk__error_set(err, rc, NULL, 0, 0, "out of memory");
+	for (i = 0; i < c->builtin_compiled && !c->nomem; i++)
+		add_builtin_compiled(c, cat);
 	for (i = 0; i < c->source_count && !c->nomem; i++)
 		tmdk__compile_source(c, cat, &c->sources[i]);
 	if (!c->nomem && tmdk__catalog_add_meta_patterns(cat) != TMDK_OK)
@@ -375,9 +355,7 @@ int tmdk_compiler_compile(tmdk_catalog **out, tmdk_compiler *c, tmdk_error *err)
 			"%zu patterns, over the limit of %u (max_patterns)", cat->pattern_count, c->opts.max_patterns);
 	qsort(cat->patterns, cat->pattern_count, sizeof(*cat->patterns), compare_patterns);
 	report_duplicates(c, cat->patterns, cat->pattern_count);
-	for (i = 0; i < cat->pattern_count; i++)
-		cat->patterns[i]->index = i;
-	if (tmdk__catalog_index_build(cat) != TMDK_OK) {
+	if (tmdk__catalog_finish(cat) != TMDK_OK) {
 		tmdk_catalog_free(cat);
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	}

@@ -6,7 +6,6 @@
 
 typedef struct tmdk__source {
 	tmdk_artifact *artifact;   /* the catalog file, parsed as YAML */
-	int without_examples;      /* built-in source loaded without its examples */
 } tmdk__source;
 
 struct tmdk_compiler {
@@ -17,6 +16,9 @@ struct tmdk_compiler {
 	tmdk_diagnostic *diags;
 	size_t diag_count, diag_cap, error_count;
 	int compiled, nomem, callback_stopped;
+	/* tmdk_compiler_add_builtin calls served by the precompiled built-in
+	 * catalog (decoded by tmdk_compiler_compile, before the sources). */
+	unsigned int builtin_compiled;
 };
 
 /* The catalog files embedded in the library (generated from patterns/). */

@@ -240,8 +240,7 @@ static tmdk__cond *parse_quantified(tmdk__cctx *cc, tmdk__cond *c, const tmdk_no
 		if (c->where)
 			c->where->kind = TMDK__COND_TRUE;
 	}
-	if (c->where && tmdk__set_plan_make(cc, c, cc->depth, node) != 0)
-		c->where = NULL;
+	/* Its candidate plan is made by tmdk__catalog_finish. */
 	cc->scopes[cc->depth--] = NULL;
 	return c->where ? c : NULL;
 }

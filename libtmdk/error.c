@@ -18,6 +18,7 @@ const char *tmdk_strerror(int code)
 	case TMDK_ELIMIT: return "limit exceeded";
 	case TMDK_EUSER: return "aborted by callback";
 	case TMDK_ENOTFOUND: return "not found";
+	case TMDK_EFORMAT: return "bad compiled catalog";
 	default: return "unknown error";
 	}
 }

@@ -466,7 +466,10 @@ tmdk__selector *tmdk__selector_parse(tmdk__cctx *cc, const char *text, const tmd
 		fail(&ps, "unexpected character", NULL);
 		return NULL;
 	}
-	if (sel->root == TMDK__ROOT_SET && steps_scope_free(sel))
-		sel->cache_slot = ++cc->catalog->set_slot_count;
-	return sel;
+	return sel; /* its cache slot, if any, is given by tmdk__catalog_finish */
+}
+
+int tmdk__selector_cacheable(const tmdk__selector *sel)
+{
+	return sel->root == TMDK__ROOT_SET && steps_scope_free(sel);
 }

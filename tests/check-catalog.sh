@@ -59,5 +59,21 @@ awk '/custom-catalog:/ {on = 1; next} on && /^```yaml/ {grab = 1; next} grab && 
 [ -s "$tmp/readme-catalog.yaml" ] && ok || ko "README has no custom-catalog block"
 "$check" --strict "$tmp/readme-catalog.yaml" > "$tmp/out" 2>&1 && ok || { ko "README catalog does not pass tmdk-check"; cat "$tmp/out"; }
 
+# 6. --compile -o: a clean catalog is saved compiled; tmdk-check loads it
+# back; a truncated or changed one is an error naming the offset; errors
+# write nothing; --compile needs -o.
+"$check" --compile -o "$tmp/readme.tmdkc" "$tmp/readme-catalog.yaml" > "$tmp/out" 2>&1 && ok || { ko "--compile failed"; cat "$tmp/out"; }
+[ -s "$tmp/readme.tmdkc" ] && ok || ko "--compile wrote nothing"
+"$check" "$tmp/readme.tmdkc" > "$tmp/out" 2>&1 && grep -q "compiled catalog of .* patterns" "$tmp/out" && ok ||
+	{ ko "the compiled catalog does not load"; cat "$tmp/out"; }
+head -c 100 "$tmp/readme.tmdkc" > "$tmp/cut.tmdkc"
+"$check" "$tmp/cut.tmdkc" > "$tmp/out" 2>&1
+[ $? -eq 1 ] && grep -q "cut.tmdkc: error: compiled catalog: .*offset 32.*truncated" "$tmp/out" && ok ||
+	{ ko "a truncated compiled catalog should exit 1 with the offset"; cat "$tmp/out"; }
+"$check" --compile -o "$tmp/bad.tmdkc" "$tmp/bad.yaml" > /dev/null 2>&1
+[ $? -eq 1 ] && [ ! -e "$tmp/bad.tmdkc" ] && ok || ko "--compile of a bad catalog should exit 1 and write nothing"
+"$check" --compile "$tmp/warn.yaml" > /dev/null 2>&1
+[ $? -eq 2 ] && ok || ko "--compile without -o should exit 2"
+
 echo "$pass passed, $fail failed (tmdk-check)"
 [ "$fail" -eq 0 ]

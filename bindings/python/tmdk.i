@@ -60,6 +60,9 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 %ignore tmdk_error_clear;
 %ignore tmdk_version;                  /* py_version */
 %ignore tmdk_catalog_ref;
+%ignore tmdk_catalog_save;              /* compiled catalogs: not in the Python API yet */
+%ignore tmdk_catalog_save_free;
+%ignore tmdk_catalog_load_compiled;
 %ignore tmdk_kind_from_name;           /* names are mapped in tmdk/_taxonomy.py */
 %ignore tmdk_question_from_slug;
 %ignore tmdk_risk_from_slug;

@@ -48,9 +48,11 @@ typedef int (*tmdk_diagnostic_cb)(const tmdk_diagnostic *diag, void *payload);
 #define TMDK_COMPILE_STRICT 0x2u
 /**
  * Keep the examples of the built-in catalog's patterns (for tools that show
- * them, like `tmdk-scan --explain`). Without it the built-in catalog loads
- * without its examples, which makes loading about twice as fast; examples of
- * catalogs added from files or buffers are always kept.
+ * them, like `tmdk-scan --explain`). Without it the built-in catalog's
+ * patterns come without examples; examples of catalogs added from files or
+ * buffers are always kept. (The built-in catalog is loaded from its compiled
+ * form either way; TMDK_COMPILE_CHECK_EXAMPLES compiles it from its YAML
+ * sources instead, to report problems at their positions.)
  */
 #define TMDK_COMPILE_KEEP_EXAMPLES 0x4u
 
@@ -101,8 +103,54 @@ TMDK_API const tmdk_diagnostic *tmdk_compiler_diagnostic(const tmdk_compiler *c,
 TMDK_API size_t tmdk_compiler_error_count(const tmdk_compiler *c);
 TMDK_API void tmdk_compiler_free(tmdk_compiler *c);
 
-/** Compile the built-in catalog alone. */
+/**
+ * The built-in catalog alone. It is embedded precompiled (see
+ * tmdk_catalog_load_compiled), so this costs no YAML parsing or regex
+ * compiling; the built-in catalog's examples are not loaded (use a compiler
+ * with TMDK_COMPILE_KEEP_EXAMPLES for them).
+ */
 TMDK_API int tmdk_catalog_load_builtin(tmdk_catalog **out, tmdk_error *err) TMDK_WARN_UNUSED;
+
+/*
+ * Compiled catalogs: a catalog saved in a binary form that loads without
+ * parsing YAML or compiling regexes (PCRE2's approach: the compiled form is
+ * tied to the library that wrote it). The format is versioned and checked:
+ * a magic number, the format version, the writing library's version
+ * (TMDK_VERSION: another version is refused; recompile the catalog), the
+ * payload's size and an FNV-1a 64 checksum, and every size, count and value
+ * inside is validated before use. Regexes are stored as their source and
+ * compiled on first use, like their JIT. Derived indexes are not stored: they
+ * are rebuilt on load. The engine's meta patterns (TMDK-META-…) are not
+ * saved; every catalog has its own.
+ *
+ *   void *data; size_t len;
+ *   tmdk_catalog_save(&data, &len, catalog, &err);   // write data to a file
+ *   tmdk_catalog_save_free(data);
+ *   tmdk_catalog_load_compiled(&catalog, bytes, n, NULL, &err);
+ *
+ * `tmdk-check --compile -o FILE` writes one from catalog files.
+ */
+
+/**
+ * Save `catalog` in the compiled format into a new buffer.
+ * @param out receives the bytes (free them with tmdk_catalog_save_free)
+ * @param len_out receives their number
+ * @return TMDK_OK, TMDK_EINVAL or TMDK_ENOMEM
+ */
+TMDK_API int tmdk_catalog_save(void **out, size_t *len_out, const tmdk_catalog *catalog, tmdk_error *err) TMDK_WARN_UNUSED;
+/** Free what tmdk_catalog_save returned. Accepts NULL. */
+TMDK_API void tmdk_catalog_save_free(void *data);
+/**
+ * Load a catalog saved by tmdk_catalog_save. The bytes are copied: `data`
+ * may be freed on return. Of `opts` (may be NULL) the regex limits,
+ * max_patterns, max_regex_length and max_catalog_bytes (the largest input)
+ * are used; flags are ignored.
+ * @return TMDK_OK; TMDK_EFORMAT for anything that is not a compiled catalog
+ * of this libtmdk version, intact (err says what and at which byte offset);
+ * TMDK_ELIMIT over a limit; TMDK_EINVAL, TMDK_ENOMEM.
+ */
+TMDK_API int tmdk_catalog_load_compiled(tmdk_catalog **out, const void *data, size_t len,
+	const tmdk_compile_options *opts, tmdk_error *err) TMDK_WARN_UNUSED;
 
 /** Drop the caller's reference. Accepts NULL. */
 TMDK_API void tmdk_catalog_free(tmdk_catalog *catalog);

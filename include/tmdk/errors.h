@@ -24,7 +24,8 @@ typedef enum tmdk_error_code {
 	TMDK_EREGEX = -7,    /**< a regular expression did not compile or failed to match */
 	TMDK_ELIMIT = -8,    /**< a configured resource limit was reached */
 	TMDK_EUSER = -9,     /**< a user callback asked to abort */
-	TMDK_ENOTFOUND = -10 /**< the requested item does not exist */
+	TMDK_ENOTFOUND = -10, /**< the requested item does not exist */
+	TMDK_EFORMAT = -11   /**< a compiled catalog is corrupt, truncated or from another libtmdk version */
 } tmdk_error_code;
 
 #define TMDK_ERROR_SOURCE_MAX 256

@@ -16,7 +16,7 @@ FUZZ_SECONDS = 60
 FUZZ_MAX_LEN = 65536
 FUZZ_TIMEOUT = 10
 FUZZ_RSS_MB = 2048
-HARNESSES = dockerfile yaml detect catalog scan baseline config compose kustomize
+HARNESSES = dockerfile yaml detect catalog scan baseline config compose kustomize compiled
 
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Wno-unused-parameter
@@ -96,6 +96,7 @@ dict_baseline = $(srcdir)/tests/fuzz/yaml.dict
 dict_config = $(B)/config.dict
 dict_compose = $(srcdir)/tests/fuzz/yaml.dict
 dict_kustomize = $(B)/kustomize.dict
+dict_compiled = $(srcdir)/tests/fuzz/compiled.dict
 
 # One bounded run per harness; any crash, leak, timeout (one input over
 # FUZZ_TIMEOUT seconds) or out-of-memory (over FUZZ_RSS_MB) fails it, and the

@@ -4,7 +4,7 @@
  *
  *   make_seeds OUTDIR FILE... [--catalogs CATALOG...]
  *
- * writes OUTDIR/{dockerfile,yaml,detect,scan,catalog}/seed-NNNNN. Every
+ * writes OUTDIR/{dockerfile,yaml,detect,scan,catalog,compiled}/seed-NNNNN. Every
  * FILE (fixtures, the demo) is classified by tmdk_detect_kind; catalogs
  * seed the catalog harness, with and without example checking. The examples
  * embedded in the built-in catalog are added as artifacts too.
@@ -106,6 +106,27 @@ static int starts_pattern(const char *p, const char *end, size_t indent)
 	return (size_t)(end - p) > indent + 5 && memcmp(p + indent, "- id:", 5) == 0;
 }
 
+/* Compiled-catalog seeds: the one-pattern catalog compiled and saved, as it
+ * is (mode 0) and for resealing (mode 1: the harness fixes size and checksum). */
+static void add_compiled(const char *text, size_t len)
+{
+	tmdk_compiler *c = NULL;
+	tmdk_catalog *cat = NULL;
+	tmdk_error err;
+	void *data = NULL;
+	size_t dlen = 0;
+	unsigned char mode;
+
+	if (tmdk_compiler_new(&c, NULL, &err) == TMDK_OK && tmdk_compiler_add_buffer(c, "seed.yaml", text, len, &err) == TMDK_OK &&
+	    tmdk_compiler_compile(&cat, c, &err) == TMDK_OK && tmdk_catalog_save(&data, &dlen, cat, &err) == TMDK_OK &&
+	    dlen <= MAX_SEED_BYTES)
+		for (mode = 0; mode < 2; mode++)
+			write_seed("compiled", &mode, 1, data, dlen);
+	tmdk_catalog_save_free(data);
+	tmdk_catalog_free(cat);
+	tmdk_compiler_free(c);
+}
+
 /*
  * Catalog seeds: the header with each pattern alone (a whole catalog file is
  * larger than the fuzzers' -max_len), with and without example checking.
@@ -138,6 +159,7 @@ static void add_catalog(const char *data, size_t len)
 		memcpy(buf + hlen, p, (size_t)(q - p));
 		for (flags = 0; flags < 2; flags++)
 			write_seed("catalog", &flags, 1, buf, hlen + (size_t)(q - p));
+		add_compiled(buf, hlen + (size_t)(q - p));
 	}
 	free(buf);
 }
@@ -207,7 +229,7 @@ static void add_builtin_examples(void)
 
 int main(int argc, char **argv)
 {
-	static const char *const harnesses[] = { "dockerfile", "yaml", "detect", "scan", "catalog" };
+	static const char *const harnesses[] = { "dockerfile", "yaml", "detect", "scan", "catalog", "compiled" };
 	char path[4096];
 	int i, catalogs = 0;
 
@@ -217,7 +239,7 @@ int main(int argc, char **argv)
 	}
 	outdir = argv[1];
 	make_dir(outdir);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		snprintf(path, sizeof(path), "%s/%s", outdir, harnesses[i]);
 		make_dir(path);
 	}

@@ -233,6 +233,7 @@ _native.py_set_error_classes({
     _native.TMDK_ELIMIT: LimitError,
     _native.TMDK_EUSER: Error,
     _native.TMDK_ENOTFOUND: Error,
+    _native.TMDK_EFORMAT: CatalogError,
 })
 
 for _cls in (Error, ParseError, LimitError, FileError, ScanTimeout, CatalogError, Diagnostic):
