@@ -143,6 +143,12 @@ int tmdk__write_comment(const tmdk__view *v, tmdk__out *o)
 		if (piece_put(o, &used, &p, MAX / 2))
 			break;
 	}
+	if (v->report->model_count && !models) {
+		piece_start(&p);
+		tmdk__out_str(&p.out, "\n_The system model is too large to draw in a comment: its picture is in the full "
+			"report._\n");
+		piece_put(o, &used, &p, MAX - RESERVE);
+	}
 	piece_start(&p);
 	tmdk__md_top_risks(v, &p.out, 10);
 	if (!piece_put(o, &used, &p, MAX - RESERVE)) {
