@@ -39,7 +39,7 @@ static int *severities(const tmdk__diagram *d, const tmdk_diagram_options *o, in
 	return sev;
 }
 
-int tmdk_model_write_diagram(const tmdk_node *model, const tmdk_diagram_options *opts, tmdk_write_fn write,
+int tmdk_model_write_diagram(const tmdk_node *model, const tmdk_diagram_options *opts, tmdk_diagram_write_fn write,
 	void *payload, tmdk_error *err)
 {
 	tmdk_diagram_options defaults = TMDK_DIAGRAM_OPTIONS_INIT;

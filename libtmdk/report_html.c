@@ -192,6 +192,8 @@ static void system_model(const tmdk__view *v, tmdk__out *o)
 		internet += n;
 		drawn += c > 0;
 	}
+	if (!comps)
+		return; /* nothing to draw: no component was derived */
 	tmdk__out_printf(o, "<section id=\"system-model\" data-components=\"%zu\" data-exposed=\"%zu\">\n"
 		"<h2>System model</h2>\n<p>Derived from the artifacts: %zu component%s, %zu exposed (%zu to the internet)",
 		comps, exposed, comps, comps == 1 ? "" : "s", exposed, internet);

@@ -261,6 +261,8 @@ size_t tmdk__md_picture(const tmdk__view *v, tmdk__out *o, size_t max_models)
 		drawn += c > 0;
 	}
 	empty = r->model_count - drawn;
+	if (!comps)
+		return 0; /* nothing to draw: no component was derived (only images, RBAC or configuration) */
 	tmdk__out_printf(o, "\n## System model\n\nDerived from the artifacts: %zu component%s, %zu exposed (%zu to the "
 		"internet)", comps, comps == 1 ? "" : "s", exposed, internet);
 	if (r->model_count > 1)

@@ -403,7 +403,7 @@ static int top_pair(parser *p, const char *key, yaml_node_t *k, yaml_node_t *v, 
 		if ((rc = want_string(p, v, key, &t)) >= 0)
 			return rc;
 		if (tmdk_report_format_from_name(&cfg->format, t) != TMDK_OK)
-			return error_at(p, v, "unknown format `%s` (expected text, json, sarif, markdown or html)", t);
+			return error_at(p, v, "unknown format `%s` (expected text, json, sarif, markdown, html or pr-comment)", t);
 		return -1;
 	}
 	if (!strcmp(key, "output") || !strcmp(key, "baseline")) {

@@ -19,7 +19,7 @@ static const char usage_text[] =
 	"PATH is a file, a folder (walked recursively) or - for standard input.\n"
 	"\n"
 	"Output:\n"
-	"  -f, --format FORMAT         text (default), json, sarif, markdown or html\n"
+	"  -f, --format FORMAT         text (default), json, sarif, markdown, html or pr-comment\n"
 	"  -o, --output FILE           write the report to FILE instead of standard output\n"
 	"      --min-severity LEVEL    only run and show patterns of LEVEL or above\n"
 	"                              (info, low, medium, high, critical; default info)\n"
@@ -215,7 +215,7 @@ static int apply(scan_config *cfg, enum opt_id id, char *value)
 	switch (id) {
 	case OPT_FORMAT:
 		if (tmdk_report_format_from_name(&cfg->format, value) != TMDK_OK)
-			return usage_error("unknown format '%s' (expected text, json, sarif, markdown or html)", value);
+			return usage_error("unknown format '%s' (expected text, json, sarif, markdown, html or pr-comment)", value);
 		return -1;
 	case OPT_OUTPUT: cfg->output = value; return -1;
 	case OPT_MIN_SEVERITY:

@@ -22,7 +22,6 @@
 #include "common.h"
 #include "errors.h"
 #include "artifact.h"
-#include "report.h"
 
 TMDK_BEGIN_DECL
 
@@ -71,6 +70,9 @@ typedef struct tmdk_diagram_options {
 
 TMDK_API int tmdk_diagram_options_init(tmdk_diagram_options *opts, unsigned int version);
 
+/** Receives a diagram piece by piece (the same signature as tmdk_write_fn): 0 to go on. */
+typedef int (*tmdk_diagram_write_fn)(const char *data, size_t len, void *payload);
+
 /**
  * Draw a model tree (tmdk_model_root, or any map shaped like it as
  * docs/model.md describes: missing keys are tolerated, an empty map draws
@@ -81,7 +83,7 @@ TMDK_API int tmdk_diagram_options_init(tmdk_diagram_options *opts, unsigned int 
  *         TMDK_ENOTFOUND (SVG asked of a library built without Graphviz)
  */
 TMDK_API int tmdk_model_write_diagram(const tmdk_node *model, const tmdk_diagram_options *opts,
-	tmdk_write_fn write, void *payload, tmdk_error *err);
+	tmdk_diagram_write_fn write, void *payload, tmdk_error *err);
 /** The same into a NUL-terminated string (free with tmdk_model_diagram_free); len_out may be NULL. */
 TMDK_API int tmdk_model_diagram(char **out, size_t *len_out, const tmdk_node *model,
 	const tmdk_diagram_options *opts, tmdk_error *err) TMDK_WARN_UNUSED;
