@@ -105,4 +105,36 @@ static char *generated_model(size_t n)
 	return t.data;
 }
 
+/*
+ * The Kubernetes manifest the generated model's workloads describe
+ * (k8s/all.yaml): Deployment i at line 20 * i + 1, each exactly 20 lines,
+ * every third privileged, every fourth on hostNetwork, so findings land on
+ * the components and colour them. Compose services (every tenth) get a
+ * placeholder of the same length. Free the result.
+ */
+static char *generated_manifest(size_t n)
+{
+	tree_text t = { NULL, 0, 0 };
+	size_t i;
+	t.cap = 4096;
+	t.data = malloc(t.cap);
+	for (i = 0; i < n; i++) {
+		if (i % 10 == 9) {
+			size_t k;
+			tree_put(&t, "---\n");
+			for (k = 1; k < 20; k++)
+				tree_put(&t, "# svc-%zu is a compose service\n", i);
+			continue;
+		}
+		tree_put(&t, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: service-number-%zu-with-a-long-name\n"
+			"  namespace: team-%zu\nspec:\n  selector: {matchLabels: {app: s%zu}}\n  template:\n"
+			"    metadata: {labels: {app: s%zu}}\n    spec:\n      hostNetwork: %s\n      containers:\n"
+			"        - name: app\n          image: registry.example/app%zu:1.0\n          securityContext:\n"
+			"            privileged: %s\n            runAsNonRoot: true\n"
+			"          resources: {limits: {memory: 128Mi, cpu: 100m}}\n# end of service %zu\n---\n",
+			i, i / 8, i, i, i % 4 == 1 ? "true" : "false", i % 12, i % 3 == 0 ? "true" : "false", i);
+	}
+	return t.data;
+}
+
 #endif
