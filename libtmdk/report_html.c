@@ -233,14 +233,15 @@ static void system_model(const tmdk__view *v, tmdk__out *o)
 static void top_risks(const tmdk__view *v, tmdk__out *o)
 {
 	const tmdk_finding *top[10];
-	size_t i, total, n = tmdk__view_top_risks(v, top, 10, &total);
+	size_t places[10], i, total, n = tmdk__view_top_risks(v, top, places, 10, &total);
 	tmdk__out_printf(o, "<section id=\"top-risks\" data-risks=\"%zu\">\n<h2>Top risks</h2>\n", total);
 	if (!n) {
 		tmdk__out_str(o, "<p>Nothing of medium severity or above was found.</p>\n</section>\n");
 		return;
 	}
-	tmdk__out_str(o, "<p class=\"legend\">The most severe findings first; among equal severities, those on "
-		"components exposed to the internet, then on other exposed components.</p>\n<ol class=\"top-risks\">\n");
+	tmdk__out_str(o, "<p class=\"legend\">One entry per pattern, the most severe first; among equal severities, "
+		"those on components exposed to the internet, then on other exposed components. Each is shown at its most "
+		"exposed place.</p>\n<ol class=\"top-risks\">\n");
 	for (i = 0; i < n; i++) {
 		const tmdk_finding *f = top[i];
 		const tmdk_pattern *p = tmdk_finding_pattern(f);
@@ -256,11 +257,14 @@ static void top_risks(const tmdk__view *v, tmdk__out *o)
 		tmdk__out_html(o, tmdk_finding_path(f));
 		tmdk__out_printf(o, ":%u</code></span> ", tmdk_finding_line(f));
 		tmdk__out_html_prose(o, tmdk_finding_message(f));
+		if (places[i] > 1)
+			tmdk__out_printf(o, " <span class=\"object places\" data-places=\"%zu\">(and %zu other place%s)</span>",
+				places[i], places[i] - 1, places[i] == 2 ? "" : "s");
 		tmdk__out_str(o, "</li>\n");
 	}
 	tmdk__out_str(o, "</ol>\n");
 	if (total > n)
-		tmdk__out_printf(o, "<p>… and %zu more in the sections below.</p>\n", total - n);
+		tmdk__out_printf(o, "<p>… and %zu more patterns in the sections below.</p>\n", total - n);
 	tmdk__out_str(o, "</section>\n");
 }
 

@@ -242,8 +242,11 @@ int tmdk__view_exposure(const tmdk__view *v, const tmdk_finding *f);
 const char *tmdk__view_component_name(const tmdk__view *v, const tmdk_finding *f);
 
 /* report_risks.c: the sections Markdown and HTML share in content */
-/** The top risks: shown critical and high findings (medium when none), exposed components first; at most `max` into out. */
-size_t tmdk__view_top_risks(const tmdk__view *v, const tmdk_finding **out, size_t max, size_t *total);
+/**
+ * The top risks: shown critical and high findings (medium when none), exposed components first, one per
+ * pattern; at most `max` into out, with places[i] the components (or files) the pattern hits. *total: all patterns.
+ */
+size_t tmdk__view_top_risks(const tmdk__view *v, const tmdk_finding **out, size_t *places, size_t max, size_t *total);
 /** The number of findings of the same pattern starting at ranked[i]. */
 size_t tmdk__view_pattern_run(const tmdk__view *v, size_t i);
 /** Diagram of model m as Mermaid (fenced by the caller) / SVG (heap, TMDK_ENOTFOUND without Graphviz). */

@@ -199,17 +199,17 @@ void tmdk__md_pattern_group(const tmdk__view *v, tmdk__out *o, const tmdk_findin
 size_t tmdk__md_top_risks(const tmdk__view *v, tmdk__out *o, size_t max)
 {
 	const tmdk_finding *top[25];
-	size_t i, total, n;
+	size_t places[25], i, total, n;
 	if (max > sizeof(top) / sizeof(top[0]))
 		max = sizeof(top) / sizeof(top[0]);
-	n = tmdk__view_top_risks(v, top, max, &total);
+	n = tmdk__view_top_risks(v, top, places, max, &total);
 	tmdk__out_str(o, "\n## Top risks\n\n");
 	if (!n) {
 		tmdk__out_str(o, "Nothing of medium severity or above was found.\n");
 		return 0;
 	}
-	tmdk__out_str(o, "The most severe findings first; among equal severities, those on components exposed to the "
-		"internet, then on other exposed components.\n\n");
+	tmdk__out_str(o, "One entry per pattern, the most severe first; among equal severities, those on components "
+		"exposed to the internet, then on other exposed components. Each is shown at its most exposed place.\n\n");
 	for (i = 0; i < n; i++) {
 		const tmdk_finding *f = top[i];
 		const tmdk_pattern *p = tmdk_finding_pattern(f);
@@ -222,10 +222,12 @@ size_t tmdk__md_top_risks(const tmdk__view *v, tmdk__out *o, size_t max)
 		tmdk__out_markdown(o, tmdk_finding_path(f));
 		tmdk__out_printf(o, ":%u — ", tmdk_finding_line(f));
 		tmdk__out_markdown_prose(o, tmdk_finding_message(f));
+		if (places[i] > 1)
+			tmdk__out_printf(o, " (and %zu other place%s)", places[i] - 1, places[i] == 2 ? "" : "s");
 		tmdk__out_str(o, "\n");
 	}
 	if (total > n)
-		tmdk__out_printf(o, "\n… and %zu more in the sections below.\n", total - n);
+		tmdk__out_printf(o, "\n… and %zu more patterns in the sections below.\n", total - n);
 	return n;
 }
 

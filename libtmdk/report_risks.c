@@ -45,7 +45,7 @@ static int same_risk(const ranked_risk *a, const ranked_risk *b)
 	return strcmp(tmdk_finding_path(a->f), tmdk_finding_path(b->f)) == 0;
 }
 
-size_t tmdk__view_top_risks(const tmdk__view *v, const tmdk_finding **out, size_t max, size_t *total)
+size_t tmdk__view_top_risks(const tmdk__view *v, const tmdk_finding **out, size_t *places, size_t max, size_t *total)
 {
 	ranked_risk *list;
 	size_t i, n = 0, kept = 0, copied = 0;
@@ -72,8 +72,24 @@ size_t tmdk__view_top_risks(const tmdk__view *v, const tmdk_finding **out, size_
 			continue;
 		list[kept++] = list[i];
 	}
-	for (i = 0; i < kept && copied < max; i++)
-		out[copied++] = list[i].f;
+	/* One entry per pattern, where it is first (its most severe, most exposed place). */
+	n = kept;
+	kept = 0;
+	for (i = 0; i < n; i++) {
+		size_t k, seen = 0;
+		for (k = 0; k < kept && !seen; k++)
+			seen = tmdk_finding_pattern(list[k].f) == tmdk_finding_pattern(list[i].f);
+		if (seen) {
+			if (k - 1 < copied)
+				places[k - 1]++;
+			continue;
+		}
+		if (copied < max) {
+			out[copied] = list[i].f;
+			places[copied++] = 1;
+		}
+		list[kept++] = list[i];
+	}
 	*total = kept;
 	tmdk__free(list);
 	return copied;
