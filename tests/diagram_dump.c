@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 	}
 	if (html)
 		fprintf(out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><style>body{margin:0;padding:16px;"
-			"font:14px sans-serif}svg{max-width:100%%;height:auto}pre{white-space:pre-wrap}</style></head><body>\n%s",
+			"font:14px sans-serif}svg{max-width:100%%;height:auto}pre{white-space:pre-wrap;word-break:break-all}</style></head><body>\n%s",
 			o.format == TMDK_DIAGRAM_SVG ? "" : "<pre>");
 	rc = tmdk_model_write_diagram(tmdk_document_root(tmdk_artifact_document(a, 0)), &o, write_file, out, &err);
 	if (html)
