@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="build-essential autoconf automake libtool pkg-config libyaml-dev libpcre2-dev libcriterion-dev swig python3-dev"
+PACKAGES="build-essential autoconf automake libtool pkg-config libyaml-dev libpcre2-dev libcriterion-dev swig python3-dev libgraphviz-dev"
 
 missing=""
 for p in $PACKAGES; do

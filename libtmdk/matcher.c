@@ -209,6 +209,89 @@ static void witness_at(tmdk__witness *w, const tmdk_node *n)
 	w->node = n;
 }
 
+/* Characters two keys share from their start ("log-driver" and "log-opts": 4). */
+static size_t common_prefix(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t n = 0;
+	while (n < alen && n < blen && a[n] == b[n])
+		n++;
+	return n;
+}
+
+/* A key as written in the file (a normalized view adds keys positioned at the map itself). */
+static int written_key(const tmdk_node *map, size_t i)
+{
+	const tmdk_node *k = tmdk_node_key_at(map, i);
+	return tmdk_node_line(k) != tmdk_node_line(map) || tmdk_node_column(k) != tmdk_node_column(map);
+}
+
+/* The written key of `map` most like `key` (a common start of 3 characters or more), or NULL. */
+static const tmdk_node *related_key(const tmdk_node *map, const char *key, size_t key_len)
+{
+	size_t i, best_len = 2;
+	const tmdk_node *best = NULL;
+	for (i = 0; i < tmdk_node_size(map); i++) {
+		size_t len;
+		const char *t = written_key(map, i) ? tmdk_node_text(tmdk_node_key_at(map, i), &len) : NULL;
+		size_t n = t ? common_prefix(t, len, key, key_len) : 0;
+		if (n > best_len) {
+			best_len = n;
+			best = tmdk_node_key_at(map, i);
+		}
+	}
+	return best;
+}
+
+/*
+ * Where a path found absent is reported. Usually the scope (the container,
+ * the document), whose first line names it. But a map written with its
+ * opening brace on a line of its own (a JSON file such as daemon.json) would
+ * put the finding at `{` (no key is on the map's first line): then point
+ * at the deepest part of the path that
+ * exists, at the key most like the missing one (log-opts for log-driver), or
+ * at the map's last key, so the line and its evidence say where to add it.
+ */
+static const tmdk_node *absent_witness(const tmdk__eval *ev, const tmdk__selector *sel)
+{
+	const tmdk_node *scope, *n, *parent_key = NULL;
+	size_t i;
+	if (sel->root == TMDK__ROOT_CURRENT)
+		scope = current(ev);
+	else if (sel->root == TMDK__ROOT_SCOPE && sel->scope <= ev->depth)
+		scope = ev->scopes[sel->scope].node;
+	else
+		return current(ev);
+	/* Only a document's top level (inside it, a map's first line names it: a container, a port), and only
+	 * when the document as written opens with a line that holds no key. */
+	if (scope != ev->scopes[0].node || tmdk_node_get_type(scope) != TMDK_NODE_MAP || !tmdk_node_size(scope) ||
+	    tmdk_node_get_type(ev->raw) != TMDK_NODE_MAP)
+		return current(ev);
+	for (i = 0; i < tmdk_node_size(ev->raw); i++)
+		if (tmdk_node_line(tmdk_node_key_at(ev->raw, i)) == tmdk_node_line(ev->raw))
+			return current(ev);
+	n = scope;
+	for (i = 0; i < sel->step_count && sel->steps[i].kind == TMDK__STEP_KEY; i++) {
+		const tmdk__step *st = &sel->steps[i];
+		const tmdk_node *next = tmdk_node_getn(n, st->key, st->key_len), *related;
+		size_t k;
+		if (!next || tmdk_node_get_type(next) != TMDK_NODE_MAP) {
+			if ((related = related_key(n, st->key, st->key_len)) != NULL)
+				return related;
+			break;
+		}
+		for (k = 0; k < tmdk_node_size(n); k++)
+			if (tmdk_node_at(n, k) == next)
+				parent_key = tmdk_node_key_at(n, k);
+		n = next;
+	}
+	if (parent_key)
+		return parent_key;
+	for (i = tmdk_node_size(scope); i > 0; i--)
+		if (written_key(scope, i - 1))
+			return tmdk_node_key_at(scope, i - 1);
+	return current(ev);
+}
+
 static int eval_test(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w)
 {
 	size_t first, i, count;
@@ -224,7 +307,7 @@ static int eval_test(tmdk__eval *ev, const tmdk__cond *c, tmdk__witness *w)
 		break;
 	case TMDK__PRED_ABSENT:
 		r = count == 0;
-		witness_at(w, current(ev));
+		witness_at(w, r ? absent_witness(ev, c->sel) : current(ev));
 		break;
 	case TMDK__PRED_COUNT_GT:
 	case TMDK__PRED_COUNT_LT:

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const format_names[TMDK_REPORT_FORMAT_COUNT] = { "text", "json", "sarif", "markdown", "html" };
+static const char *const format_names[TMDK_REPORT_FORMAT_COUNT] = { "text", "json", "sarif", "markdown", "html",
+	"pr-comment" };
 
 const char *tmdk_report_format_name(tmdk_report_format format)
 {
@@ -84,6 +85,7 @@ void tmdk_report_free(tmdk_report *r)
 	tmdk__free(r->date);
 	tmdk__report_baseline_free(r);
 	tmdk__report_free_units(r);
+	tmdk__report_free_models(r);
 	tmdk__free(r);
 }
 
@@ -404,6 +406,7 @@ static void view_free(tmdk__view *v)
 	tmdk__free(v->patterns);
 	tmdk__free(v->derived);
 	tmdk__free(v->prints);
+	tmdk__view_models_free(v);
 }
 
 static int view_findings(tmdk__view *v)
@@ -564,7 +567,7 @@ static int view_build(tmdk__view *v, const tmdk_report *r, const tmdk_report_opt
 	v->tool_name = opts->tool_name ? opts->tool_name : "libtmdk";
 	v->title = opts->title ? opts->title : "Threat model";
 	if (view_findings(v) != 0 || view_files(v) != 0 || view_errors(v) != 0 || view_patterns(v) != 0 ||
-	    tmdk__view_skips(v) != 0) {
+	    tmdk__view_skips(v) != 0 || tmdk__view_models(v) != 0) {
 		view_free(v);
 		return TMDK_ENOMEM;
 	}
@@ -576,7 +579,8 @@ static int view_build(tmdk__view *v, const tmdk_report *r, const tmdk_report_opt
 typedef int (*writer_fn)(const tmdk__view *v, tmdk__out *o);
 
 static const writer_fn writers[TMDK_REPORT_FORMAT_COUNT] = {
-	tmdk__write_text, tmdk__write_json, tmdk__write_sarif, tmdk__write_markdown, tmdk__write_html
+	tmdk__write_text, tmdk__write_json, tmdk__write_sarif, tmdk__write_markdown, tmdk__write_html,
+	tmdk__write_comment
 };
 
 int tmdk_report_write(const tmdk_report *r, const tmdk_report_options *opts, tmdk_write_fn write, void *payload,

@@ -8,6 +8,7 @@
  * the numbers back.
  */
 #include "report_int.h"
+#include "tmdk/model.h"
 
 #include <string.h>
 
@@ -54,6 +55,19 @@ static const char style_sheet[] =
 	".object{color:var(--muted)}\n"
 	"ul{margin:4px 0;padding-left:20px}\n"
 	"footer{margin-top:32px;color:var(--muted);font-size:12px}\n"
+	"table.findings{table-layout:fixed}\n"
+	"table.findings th:nth-child(1){width:92px}table.findings th:nth-child(2){width:26%}"
+	"table.findings th:nth-child(3){width:30%}\n"
+	"td,li,summary,.object{overflow-wrap:anywhere;word-break:break-word}\n"
+	"td code,li code,summary code{overflow-wrap:anywhere;word-break:break-all}\n"
+	"details.objects>summary{cursor:pointer}details.objects ul{margin-top:6px}\n"
+	".picture{border:1px solid var(--line);border-radius:8px;padding:8px;margin:8px 0;background:#fff}\n"
+	".picture svg{display:block;max-width:100%;height:auto;margin:0 auto}\n"
+	"pre.diagram-src{max-height:480px;overflow:auto}\n"
+	".legend{color:var(--muted);font-size:12px}\n"
+	"ol.top-risks li{margin:6px 0}ol.top-risks .where{color:var(--muted)}\n"
+	".exposure{display:inline-block;border-radius:4px;padding:0 6px;font-size:11px;font-weight:600;"
+	"background:#fee2e2;color:#991b1b}.exposure.lan{background:#fef3c7;color:#92400e}\n"
 	"@media print{details.risk{break-inside:avoid}}\n"
 	"</style>\n";
 
@@ -116,6 +130,141 @@ static void banner(const tmdk__view *v, tmdk__out *o)
 	card(o, "suppressed", NULL, v->suppressed_count, "suppressed");
 	card(o, "files", NULL, v->file_count, "files scanned");
 	card(o, "errors", NULL, v->error_count, "errors");
+	tmdk__out_str(o, "</section>\n");
+}
+
+static void severity_tag(tmdk__out *o, tmdk_severity s);
+static void component_note(const tmdk__view *v, tmdk__out *o, const tmdk_finding *f);
+
+/* ---- the system model and the top risks ---------------------------------------------- */
+
+/* Beyond this many units, pictures are given as text (each SVG costs a Graphviz layout). */
+#define MAX_SVG 40
+
+static void picture(const tmdk__view *v, tmdk__out *o, size_t m, int svg_allowed)
+{
+	char *svg = NULL;
+	size_t len = 0;
+	int rc = svg_allowed ? tmdk__view_svg(v, m, &svg, &len) : TMDK_ENOTFOUND;
+	if (rc == TMDK_OK) {
+		tmdk__out_printf(o, "<div class=\"picture\" data-model=\"%zu\">\n", m);
+		tmdk__out_mem(o, svg, len);
+		tmdk__out_str(o, "</div>\n");
+		tmdk__free(svg);
+		return;
+	}
+	tmdk__free(svg);
+	if (rc == TMDK_ENOMEM) {
+		o->nomem = o->failed = 1;
+		return;
+	}
+	tmdk__out_printf(o, "<p class=\"legend\">%s The picture is given as Mermaid text: paste it into a Markdown "
+		"<code>```mermaid</code> block on GitHub or into mermaid.live to see it.</p>\n",
+		!svg_allowed && tmdk_model_diagram_has_svg() ? "Only the first units are laid out."
+		: rc == TMDK_ENOTFOUND ? "libtmdk was built without Graphviz (libgraphviz-dev), which lays the picture out."
+		: "Graphviz could not lay this picture out.");
+	tmdk__out_printf(o, "<pre class=\"diagram-src\" data-model=\"%zu\">", m);
+	{
+		tmdk__sink sink = { NULL, 0, 0 };
+		tmdk__out text;
+		tmdk__out_init(&text, tmdk__sink_write, &sink);
+		tmdk__view_mermaid(v, m, &text);
+		if (tmdk__out_flush(&text) != TMDK_OK || text.nomem)
+			o->nomem = o->failed = 1;
+		else if (sink.data)
+			tmdk__out_html(o, sink.data);
+		tmdk__free(sink.data);
+	}
+	tmdk__out_str(o, "</pre>\n");
+}
+
+static void system_model(const tmdk__view *v, tmdk__out *o)
+{
+	const tmdk_report *r = v->report;
+	size_t *order, i, comps = 0, exposed = 0, internet = 0, drawn = 0, laid = 0;
+	if (!r->model_count)
+		return;
+	for (i = 0; i < r->model_count; i++) {
+		size_t c, e, n;
+		tmdk__view_model_counts(v, i, &c, &e, &n);
+		comps += c;
+		exposed += e;
+		internet += n;
+		drawn += c > 0;
+	}
+	if (!comps)
+		return; /* nothing to draw: no component was derived */
+	tmdk__out_printf(o, "<section id=\"system-model\" data-components=\"%zu\" data-exposed=\"%zu\">\n"
+		"<h2>System model</h2>\n<p>Derived from the artifacts: %zu component%s, %zu exposed (%zu to the internet)",
+		comps, exposed, comps, comps == 1 ? "" : "s", exposed, internet);
+	if (r->model_count > 1)
+		tmdk__out_printf(o, ", in %zu units", r->model_count);
+	tmdk__out_str(o, ".</p>\n<p class=\"legend\">Fill: the component's worst finding (red critical, orange high, "
+		"amber medium, blue low, grey info, green none). Bold red edges: exposure to the internet; bold amber: to "
+		"other clients; dashed red: crossing into the host; dashed purple: rights over the control plane; orange: "
+		"a flow across a trust boundary. Dashed boxes are trust zones.</p>\n");
+	if (!(order = tmdk__view_model_order(v))) {
+		o->nomem = o->failed = 1;
+		return;
+	}
+	for (i = 0; i < r->model_count; i++) {
+		size_t m = order[i], c, e, n;
+		tmdk__view_model_counts(v, m, &c, &e, &n);
+		if (!c)
+			continue;
+		if (drawn > 1) {
+			tmdk__out_printf(o, "<details class=\"risk model\"%s><summary><code>", laid ? "" : " open");
+			tmdk__out_html(o, *r->models[m].unit ? r->models[m].unit : "(scanned files)");
+			tmdk__out_printf(o, "</code> <span class=\"object\">%zu component%s, %zu exposed</span></summary>\n<div>\n",
+				c, c == 1 ? "" : "s", e);
+		}
+		picture(v, o, m, laid < MAX_SVG);
+		laid++;
+		if (drawn > 1)
+			tmdk__out_str(o, "</div>\n</details>\n");
+	}
+	if (drawn < r->model_count)
+		tmdk__out_printf(o, "<p class=\"legend\">%zu unit%s with no component (only images, RBAC or configuration).</p>\n",
+			r->model_count - drawn, r->model_count - drawn == 1 ? "" : "s");
+	tmdk__free(order);
+	tmdk__out_str(o, "</section>\n");
+}
+
+static void top_risks(const tmdk__view *v, tmdk__out *o)
+{
+	const tmdk_finding *top[10];
+	size_t places[10], i, total, n = tmdk__view_top_risks(v, top, places, 10, &total);
+	tmdk__out_printf(o, "<section id=\"top-risks\" data-risks=\"%zu\">\n<h2>Top risks</h2>\n", total);
+	if (!n) {
+		tmdk__out_str(o, "<p>Nothing of medium severity or above was found.</p>\n</section>\n");
+		return;
+	}
+	tmdk__out_str(o, "<p class=\"legend\">One entry per pattern, the most severe first; among equal severities, "
+		"those on components exposed to the internet, then on other exposed components. Each is shown at its most "
+		"exposed place.</p>\n<ol class=\"top-risks\">\n");
+	for (i = 0; i < n; i++) {
+		const tmdk_finding *f = top[i];
+		const tmdk_pattern *p = tmdk_finding_pattern(f);
+		tmdk__out_printf(o, "<li class=\"top-risk\" data-severity=\"%s\">", tmdk_severity_name(tmdk_pattern_severity(p)));
+		severity_tag(o, tmdk_pattern_severity(p));
+		tmdk__out_str(o, " <code>");
+		tmdk__out_html(o, tmdk_pattern_id(p));
+		tmdk__out_str(o, "</code> <strong>");
+		tmdk__out_html_prose(o, tmdk_pattern_title(p));
+		tmdk__out_str(o, "</strong>");
+		component_note(v, o, f);
+		tmdk__out_str(o, "<br><span class=\"where\"><code>");
+		tmdk__out_html(o, tmdk_finding_path(f));
+		tmdk__out_printf(o, ":%u</code></span> ", tmdk_finding_line(f));
+		tmdk__out_html_prose(o, tmdk_finding_message(f));
+		if (places[i] > 1)
+			tmdk__out_printf(o, " <span class=\"object places\" data-places=\"%zu\">(and %zu other place%s)</span>",
+				places[i], places[i] - 1, places[i] == 2 ? "" : "s");
+		tmdk__out_str(o, "</li>\n");
+	}
+	tmdk__out_str(o, "</ol>\n");
+	if (total > n)
+		tmdk__out_printf(o, "<p>… and %zu more patterns in the sections below.</p>\n", total - n);
 	tmdk__out_str(o, "</section>\n");
 }
 
@@ -217,6 +366,7 @@ static void finding_row(const tmdk__view *v, tmdk__out *o, const tmdk_finding *f
 		tmdk__out_html(o, tmdk_finding_object(f));
 		tmdk__out_str(o, "</span>");
 	}
+	component_note(v, o, f);
 	if (u) {
 		tmdk__out_str(o, "<br><span class=\"object unit\">unit: ");
 		tmdk__out_html(o, u->kind);
@@ -237,6 +387,63 @@ static void finding_row(const tmdk__view *v, tmdk__out *o, const tmdk_finding *f
 		tmdk__out_str(o, "</em>");
 	}
 	tmdk__out_str(o, "</td></tr>\n");
+}
+
+/* The component a finding concerns, with its exposure, when the report has the model. */
+static void component_note(const tmdk__view *v, tmdk__out *o, const tmdk_finding *f)
+{
+	const char *name = tmdk__view_component_name(v, f);
+	int exposure = tmdk__view_exposure(v, f);
+	if (!name)
+		return;
+	tmdk__out_str(o, "<br><span class=\"object component\">component <strong>");
+	tmdk__out_html(o, name);
+	tmdk__out_str(o, "</strong></span>");
+	if (exposure)
+		tmdk__out_str(o, exposure == 2 ? " <span class=\"exposure\">internet-exposed</span>"
+			: " <span class=\"exposure lan\">exposed</span>");
+}
+
+/* One row for the findings of one pattern: the objects it hits in an expandable list. */
+static void pattern_row(const tmdk__view *v, tmdk__out *o, const tmdk_finding *const *list, size_t n)
+{
+	const tmdk_pattern *p = tmdk_finding_pattern(list[0]);
+	size_t i;
+	if (n == 1) {
+		finding_row(v, o, list[0]);
+		return;
+	}
+	tmdk__out_printf(o, "<tr class=\"finding group\" data-severity=\"%s\" data-count=\"%zu\"><td>",
+		tmdk_severity_name(tmdk_pattern_severity(p)), n);
+	severity_tag(o, tmdk_pattern_severity(p));
+	tmdk__out_str(o, "</td><td><code>");
+	tmdk__out_html(o, tmdk_pattern_id(p));
+	tmdk__out_str(o, "</code><br>");
+	tmdk__out_html_prose(o, tmdk_pattern_title(p));
+	tmdk__out_printf(o, "</td><td colspan=\"2\"><details class=\"objects\"><summary><strong>%zu findings</strong>, e.g. ", n);
+	tmdk__out_html_prose(o, tmdk_finding_message(list[0]));
+	tmdk__out_str(o, "</summary>\n<ul>\n");
+	for (i = 0; i < n; i++) {
+		const tmdk_finding *f = list[i];
+		tmdk__out_str(o, "<li><code>");
+		tmdk__out_html(o, tmdk_finding_path(f));
+		tmdk__out_printf(o, ":%u:%u</code>", tmdk_finding_line(f), tmdk_finding_column(f));
+		if (tmdk_finding_object(f) && *tmdk_finding_object(f)) {
+			tmdk__out_str(o, " <span class=\"object\">");
+			tmdk__out_html(o, tmdk_finding_object(f));
+			tmdk__out_str(o, "</span>");
+		}
+		component_note(v, o, f);
+		tmdk__out_str(o, "<br>");
+		tmdk__out_html_prose(o, tmdk_finding_message(f));
+		if (tmdk_finding_evidence(f) && *tmdk_finding_evidence(f)) {
+			tmdk__out_str(o, "<pre>");
+			tmdk__out_html(o, tmdk_finding_evidence(f));
+			tmdk__out_str(o, "</pre>");
+		}
+		tmdk__out_str(o, "</li>\n");
+	}
+	tmdk__out_str(o, "</ul></details></td></tr>\n");
 }
 
 static void table_start(tmdk__out *o)
@@ -302,8 +509,11 @@ static void risk_section(const tmdk__view *v, tmdk__out *o, tmdk_risk risk, size
 		v->checked_per_risk[risk] == 1 ? "" : "s");
 	if (total) {
 		table_start(o);
-		for (; *next < v->shown_count && tmdk_pattern_risk(tmdk_finding_pattern(v->grouped[*next])) == risk; (*next)++)
-			finding_row(v, o, v->grouped[*next]);
+		while (*next < v->shown_count && tmdk_pattern_risk(tmdk_finding_pattern(v->ranked[*next])) == risk) {
+			size_t run = tmdk__view_pattern_run(v, *next);
+			pattern_row(v, o, v->ranked + *next, run);
+			*next += run;
+		}
 		tmdk__out_str(o, "</tbody></table>\n<h3>Mitigations</h3>\n<ul>\n");
 		for (i = 0; i < v->pattern_count; i++) {
 			const tmdk_pattern *p = v->patterns[i].pattern;
@@ -449,6 +659,8 @@ int tmdk__write_html(const tmdk__view *v, tmdk__out *o)
 
 	head(v, o);
 	banner(v, o);
+	system_model(v, o);
+	top_risks(v, o);
 	charts(v, o);
 	questions(v, o);
 	suppressed(v, o);

@@ -119,6 +119,13 @@ typedef struct tmdk__report_unit {
 	size_t note_count, note_cap;
 } tmdk__report_unit;
 
+/* A model's picture kept by the report (report_models.c): one per unit. */
+struct tmdk__diagram;
+typedef struct tmdk__report_model {
+	char *unit;                      /* the unit's path or name */
+	struct tmdk__diagram *diagram;   /* owned copy (diagram_int.h) */
+} tmdk__report_model;
+
 struct tmdk_report {
 	tmdk_findings *findings;
 	tmdk__report_file *files;
@@ -138,6 +145,8 @@ struct tmdk_report {
 	tmdk__report_unit *units;        /* in the order begun (unit.c: report units) */
 	size_t unit_count, unit_cap;
 	size_t current_unit;             /* 1 + index, 0: none */
+	tmdk__report_model *models;      /* in the order added */
+	size_t model_count, model_cap;
 };
 
 /** The unit of a finding of the report, or NULL. */
@@ -194,7 +203,16 @@ typedef struct tmdk__view {
 	tmdk__report_file *derived;      /* files named by findings, when none were added */
 	tmdk__fingerprint *prints;       /* per finding of the report (tmdk__view_print) */
 	size_t baseline_count;           /* shown findings in the baseline ("unchanged") */
+	/* the system model (report_models.c) */
+	const tmdk_finding **ranked;     /* shown, by question, risk, severity (worst first), pattern id, location */
+	struct tmdk__view_place *places; /* per finding of the report: the component it concerns */
+	int **comp_severity;             /* per model, per component: worst shown finding (-1: none) */
 } tmdk__view;
+
+/* The component a finding concerns: model index and component index, (size_t)-1 when none. */
+typedef struct tmdk__view_place {
+	size_t model, comp;
+} tmdk__view_place;
 
 /** The fingerprint of a finding of the report. */
 const tmdk__fingerprint *tmdk__view_print(const tmdk__view *v, const tmdk_finding *f);
@@ -211,6 +229,41 @@ const char *tmdk__severity_upper(tmdk_severity s);
 /** qsort order of tmdk__report_error pointers: path, line, column, message. */
 int tmdk__compare_report_errors(const void *pa, const void *pb);
 
+/* report_models.c */
+void tmdk__report_free_models(tmdk_report *r);
+/** Fill v->ranked, v->places and v->comp_severity; 0, or TMDK_ENOMEM. */
+int tmdk__view_models(tmdk__view *v);
+void tmdk__view_models_free(tmdk__view *v);
+/** Where a finding of the report sits in the models. */
+const tmdk__view_place *tmdk__view_place_of(const tmdk__view *v, const tmdk_finding *f);
+/** Whether a finding concerns an exposed component: 2 to the internet, 1 otherwise, 0 not or unknown. */
+int tmdk__view_exposure(const tmdk__view *v, const tmdk_finding *f);
+/** The name of the component a finding concerns, or NULL. */
+const char *tmdk__view_component_name(const tmdk__view *v, const tmdk_finding *f);
+
+/* report_risks.c: the sections Markdown and HTML share in content */
+/**
+ * The top risks: shown critical and high findings (medium when none), exposed components first, one per
+ * pattern; at most `max` into out, with places[i] the components (or files) the pattern hits. *total: all patterns.
+ */
+size_t tmdk__view_top_risks(const tmdk__view *v, const tmdk_finding **out, size_t *places, size_t max, size_t *total);
+/** The number of findings of the same pattern starting at ranked[i]. */
+size_t tmdk__view_pattern_run(const tmdk__view *v, size_t i);
+/** Diagram of model m as Mermaid (fenced by the caller) / SVG (heap, TMDK_ENOTFOUND without Graphviz). */
+int tmdk__view_mermaid(const tmdk__view *v, size_t m, tmdk__out *o);
+int tmdk__view_svg(const tmdk__view *v, size_t m, char **svg, size_t *len);
+/** The order to show models in: worst first, then more components; into order[model_count] (heap). */
+size_t *tmdk__view_model_order(const tmdk__view *v);
+/** Components and exposed components of model m. */
+void tmdk__view_model_counts(const tmdk__view *v, size_t m, size_t *components, size_t *exposed, size_t *internet);
+
+/* report_markdown.c: pieces the pull-request comment reuses */
+void tmdk__md_pattern_group(const tmdk__view *v, tmdk__out *o, const tmdk_finding *const *list, size_t n, size_t max);
+/** "## Top risks" with at most `max` (≤ 25) entries; returns the entries written. */
+size_t tmdk__md_top_risks(const tmdk__view *v, tmdk__out *o, size_t max);
+/** "## System model" with at most `max_models` pictures, worst first; returns the pictures drawn. */
+size_t tmdk__md_picture(const tmdk__view *v, tmdk__out *o, size_t max_models);
+
 /* report_skipped.c */
 void tmdk__report_free_skips(tmdk_report *r);
 /** Fill v->skips (sorted); 0, or TMDK_ENOMEM. */
@@ -222,5 +275,6 @@ int tmdk__write_json(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_sarif(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_markdown(const tmdk__view *v, tmdk__out *o);
 int tmdk__write_html(const tmdk__view *v, tmdk__out *o);
+int tmdk__write_comment(const tmdk__view *v, tmdk__out *o);
 
 #endif /* TMDK_REPORT_INT_H */

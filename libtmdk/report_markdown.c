@@ -95,6 +95,8 @@ static void summary(const tmdk__view *v, tmdk__out *o)
 	tmdk__out_printf(o, " **%zu** |\n", v->shown_count);
 }
 
+static void component_note(const tmdk__view *v, tmdk__out *o, const tmdk_finding *f);
+
 static void location(tmdk__out *o, const tmdk_finding *f)
 {
 	char pos[48];
@@ -124,6 +126,11 @@ static void finding_item(const tmdk__view *v, tmdk__out *o, const tmdk_finding *
 	tmdk__out_markdown_prose(o, tmdk_finding_message(f));
 	tmdk__out_str(o, "\n");
 	location(o, f);
+	if (tmdk__view_component_name(v, f)) {
+		tmdk__out_str(o, "  - ");
+		component_note(v, o, f);
+		tmdk__out_str(o, "\n");
+	}
 	if (u) {
 		tmdk__out_str(o, "  - unit: ");
 		tmdk__out_markdown(o, u->kind);
@@ -136,6 +143,154 @@ static void finding_item(const tmdk__view *v, tmdk__out *o, const tmdk_finding *
 		tmdk__out_markdown_prose(o, tmdk_finding_suppression(f));
 		tmdk__out_str(o, "\n");
 	}
+}
+
+/* The component a finding concerns, when the report has the model: " · component **web** (internet-exposed)". */
+static void component_note(const tmdk__view *v, tmdk__out *o, const tmdk_finding *f)
+{
+	const char *name = tmdk__view_component_name(v, f);
+	int exposure = tmdk__view_exposure(v, f);
+	if (!name)
+		return;
+	tmdk__out_str(o, " · component **");
+	tmdk__out_markdown(o, name);
+	tmdk__out_str(o, exposure == 2 ? "** (internet-exposed)" : exposure ? "** (exposed)" : "**");
+}
+
+void tmdk__md_pattern_group(const tmdk__view *v, tmdk__out *o, const tmdk_finding *const *list, size_t n, size_t max)
+{
+	const tmdk_pattern *p = tmdk_finding_pattern(list[0]);
+	size_t i;
+	if (n == 1) {
+		finding_item(v, o, list[0]);
+		return;
+	}
+	tmdk__out_printf(o, "- **%s** ", tmdk__severity_upper(tmdk_pattern_severity(p)));
+	tmdk__out_markdown_code(o, tmdk_pattern_id(p));
+	tmdk__out_str(o, " ");
+	tmdk__out_markdown_prose(o, tmdk_pattern_title(p));
+	tmdk__out_printf(o, " — %zu findings, e.g. ", n);
+	tmdk__out_markdown_prose(o, tmdk_finding_message(list[0]));
+	tmdk__out_printf(o, "\n\n  <details><summary>%zu objects</summary>\n\n", n);
+	for (i = 0; i < n && i < max; i++) {
+		const tmdk_finding *f = list[i];
+		tmdk__out_str(o, "  - ");
+		tmdk__out_markdown(o, tmdk_finding_path(f));
+		tmdk__out_printf(o, ":%u:%u", tmdk_finding_line(f), tmdk_finding_column(f));
+		if (tmdk_finding_object(f) && *tmdk_finding_object(f)) {
+			tmdk__out_str(o, " — ");
+			tmdk__out_markdown(o, tmdk_finding_object(f));
+		}
+		component_note(v, o, f);
+		tmdk__out_str(o, ": ");
+		tmdk__out_markdown_prose(o, tmdk_finding_message(f));
+		tmdk__out_str(o, "\n");
+		if (tmdk_finding_evidence(f) && *tmdk_finding_evidence(f)) {
+			tmdk__out_str(o, "    - ");
+			tmdk__out_markdown_code(o, tmdk_finding_evidence(f));
+			tmdk__out_str(o, "\n");
+		}
+	}
+	if (i < n)
+		tmdk__out_printf(o, "  - … %zu more in the full report\n", n - i);
+	tmdk__out_str(o, "\n  </details>\n\n");
+}
+
+size_t tmdk__md_top_risks(const tmdk__view *v, tmdk__out *o, size_t max)
+{
+	const tmdk_finding *top[25];
+	size_t places[25], i, total, n;
+	if (max > sizeof(top) / sizeof(top[0]))
+		max = sizeof(top) / sizeof(top[0]);
+	n = tmdk__view_top_risks(v, top, places, max, &total);
+	tmdk__out_str(o, "\n## Top risks\n\n");
+	if (!n) {
+		tmdk__out_str(o, "Nothing of medium severity or above was found.\n");
+		return 0;
+	}
+	tmdk__out_str(o, "One entry per pattern, the most severe first; among equal severities, those on components "
+		"exposed to the internet, then on other exposed components. Each is shown at its most exposed place.\n\n");
+	for (i = 0; i < n; i++) {
+		const tmdk_finding *f = top[i];
+		const tmdk_pattern *p = tmdk_finding_pattern(f);
+		tmdk__out_printf(o, "%zu. **%s** ", i + 1, tmdk__severity_upper(tmdk_pattern_severity(p)));
+		tmdk__out_markdown_code(o, tmdk_pattern_id(p));
+		tmdk__out_str(o, " ");
+		tmdk__out_markdown_prose(o, tmdk_pattern_title(p));
+		component_note(v, o, f);
+		tmdk__out_str(o, "  \n   ");
+		tmdk__out_markdown(o, tmdk_finding_path(f));
+		tmdk__out_printf(o, ":%u — ", tmdk_finding_line(f));
+		tmdk__out_markdown_prose(o, tmdk_finding_message(f));
+		if (places[i] > 1)
+			tmdk__out_printf(o, " (and %zu other place%s)", places[i] - 1, places[i] == 2 ? "" : "s");
+		tmdk__out_str(o, "\n");
+	}
+	if (total > n)
+		tmdk__out_printf(o, "\n… and %zu more patterns in the sections below.\n", total - n);
+	return n;
+}
+
+/* One model's picture: a fenced Mermaid block, inside <details> when there are several. */
+static void picture_of(const tmdk__view *v, tmdk__out *o, size_t m, int folded, int open)
+{
+	size_t comps, exposed, internet;
+	tmdk__view_model_counts(v, m, &comps, &exposed, &internet);
+	if (folded) {
+		tmdk__out_str(o, open ? "<details open>\n<summary>" : "<details>\n<summary>");
+		tmdk__out_html(o, *v->report->models[m].unit ? v->report->models[m].unit : "(scanned files)");
+		tmdk__out_printf(o, ": %zu component%s, %zu exposed</summary>\n\n", comps, comps == 1 ? "" : "s", exposed);
+	}
+	tmdk__out_str(o, "```mermaid\n");
+	tmdk__view_mermaid(v, m, o);
+	tmdk__out_str(o, "```\n");
+	if (folded)
+		tmdk__out_str(o, "\n</details>\n\n");
+}
+
+size_t tmdk__md_picture(const tmdk__view *v, tmdk__out *o, size_t max_models)
+{
+	const tmdk_report *r = v->report;
+	size_t *order, i, shown = 0, drawn = 0, comps = 0, exposed = 0, internet = 0, empty = 0;
+	if (!r->model_count)
+		return 0;
+	for (i = 0; i < r->model_count; i++) {
+		size_t c, e, n;
+		tmdk__view_model_counts(v, i, &c, &e, &n);
+		comps += c;
+		exposed += e;
+		internet += n;
+		drawn += c > 0;
+	}
+	empty = r->model_count - drawn;
+	if (!comps)
+		return 0; /* nothing to draw: no component was derived (only images, RBAC or configuration) */
+	tmdk__out_printf(o, "\n## System model\n\nDerived from the artifacts: %zu component%s, %zu exposed (%zu to the "
+		"internet)", comps, comps == 1 ? "" : "s", exposed, internet);
+	if (r->model_count > 1)
+		tmdk__out_printf(o, ", in %zu units", r->model_count);
+	tmdk__out_str(o, ". Components are coloured by their worst finding (red critical, orange high, amber medium, "
+		"blue low, grey info, green none); thick red edges come from the internet, dotted red ones cross into "
+		"the host, dotted purple ones are rights over the control plane.\n\n");
+	if (!(order = tmdk__view_model_order(v))) {
+		((tmdk__out *)o)->nomem = 1;
+		return 0;
+	}
+	for (i = 0; i < r->model_count && shown < max_models; i++) {
+		size_t c, e, n;
+		tmdk__view_model_counts(v, order[i], &c, &e, &n);
+		if (!c)
+			continue;
+		picture_of(v, o, order[i], drawn > 1, shown == 0);
+		shown++;
+	}
+	if (shown < drawn)
+		tmdk__out_printf(o, "%zu more unit%s drawn in the full report.\n", drawn - shown, drawn - shown == 1 ? "" : "s");
+	if (empty)
+		tmdk__out_printf(o, "%s%zu unit%s with no component (only images, RBAC or configuration).\n",
+			shown < drawn ? "" : "", empty, empty == 1 ? "" : "s");
+	tmdk__free(order);
+	return shown;
 }
 
 static void references(tmdk__out *o, const tmdk_pattern *p)
@@ -189,8 +344,11 @@ static void risk_section(const tmdk__view *v, tmdk__out *o, tmdk_risk risk, size
 	}
 	if (total) {
 		tmdk__out_str(o, "\n**Found**\n\n");
-		for (; *next < v->shown_count && tmdk_pattern_risk(tmdk_finding_pattern(v->grouped[*next])) == risk; (*next)++)
-			finding_item(v, o, v->grouped[*next]);
+		while (*next < v->shown_count && tmdk_pattern_risk(tmdk_finding_pattern(v->ranked[*next])) == risk) {
+			size_t run = tmdk__view_pattern_run(v, *next);
+			tmdk__md_pattern_group(v, o, v->ranked + *next, run, (size_t)-1);
+			*next += run;
+		}
 		tmdk__out_str(o, "\n**Mitigations**\n\n");
 		for (i = 0; i < v->pattern_count; i++) {
 			const tmdk_pattern *p = v->patterns[i].pattern;
@@ -318,6 +476,8 @@ static void files(const tmdk__view *v, tmdk__out *o)
 int tmdk__write_markdown(const tmdk__view *v, tmdk__out *o)
 {
 	header(v, o);
+	tmdk__md_picture(v, o, (size_t)-1);
+	tmdk__md_top_risks(v, o, 10);
 	summary(v, o);
 	questions(v, o);
 	suppressed(v, o);

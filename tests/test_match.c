@@ -232,3 +232,42 @@ Test(match, patterns_only_see_their_kinds)
 {
 	cr_assert_eq(count_matches("dockerfile", "{path: kind, exists: true}", KK, pod), 0);
 }
+
+/* Where an absent key is reported. */
+static void absent_at(const char *kind_name, tmdk_kind kind, const char *match, const char *text, unsigned int line,
+	const char *evidence)
+{
+	tmdk_catalog *cat = one_pattern(kind_name, match, "m");
+	tmdk_findings *list = scan_text(cat, kind, NULL, text);
+	const tmdk_finding *f;
+	cr_assert_eq(tmdk_findings_count(list), 1, "%s", match);
+	f = tmdk_findings_at(list, 0);
+	cr_assert_eq(tmdk_finding_line(f), line, "%s: line %u, expected %u", match, tmdk_finding_line(f), line);
+	cr_assert(strstr(tmdk_finding_evidence(f), evidence), "%s: evidence '%s'", match, tmdk_finding_evidence(f));
+	tmdk_findings_free(list);
+	tmdk_catalog_free(cat);
+}
+
+/* A JSON document opening with `{` on a line of its own: an absent key is reported at the closest
+ * related key, else at the last key, never at `{`; documents whose first line holds a key keep it. */
+Test(match, absent_keys_never_point_at_an_opening_brace)
+{
+	static const char daemon[] =
+		"{\n"
+		"  \"log-driver\": \"json-file\",\n"
+		"  \"log-opts\": {\"max-file\": \"3\"},\n"
+		"  \"icc\": false\n"
+		"}\n";
+	absent_at("daemon-json", TMDK_KIND_DAEMON_JSON, "{path: userns-remap, absent: true}", daemon, 4, "\"icc\": false");
+	absent_at("daemon-json", TMDK_KIND_DAEMON_JSON, "{path: log-opts.max-size, absent: true}", daemon, 3, "max-file");
+	absent_at("daemon-json", TMDK_KIND_DAEMON_JSON, "{path: log-format, absent: true}", daemon, 2, "log-driver");
+	absent_at("daemon-json", TMDK_KIND_DAEMON_JSON, "{all: [{path: icc, exists: true}, {path: live-restore, absent: true}]}",
+		daemon, 4, "\"icc\": false");
+	absent_at("daemon-json", TMDK_KIND_DAEMON_JSON, "{path: $doc.tlscert, absent: true}", daemon, 4, "\"icc\"");
+	/* a key on the first line: that line names the document */
+	absent_at("daemon-json", TMDK_KIND_DAEMON_JSON, "{path: userns-remap, absent: true}",
+		"{\"icc\": false,\n \"debug\": true}\n", 1, "\"icc\": false");
+	/* YAML: the document's first line, as before */
+	absent_at("kubernetes", TMDK_KIND_KUBERNETES, "{path: spec.hostUsers, absent: true}",
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: a}]\n", 1, "apiVersion");
+}

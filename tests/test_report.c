@@ -712,9 +712,9 @@ Test(report, options_are_checked)
 	cr_assert_null(t);
 	cr_assert(strstr(err.message, "tmdk_report_options version 7"), "%s", err.message);
 	o.version = TMDK_REPORT_OPTIONS_VERSION;
-	o.format = (tmdk_report_format)5;
+	o.format = (tmdk_report_format)TMDK_REPORT_FORMAT_COUNT;
 	cr_assert_eq(tmdk_report_render(&t, NULL, r, &o, &err), TMDK_EINVAL);
-	cr_assert(strstr(err.message, "unknown report format 5"), "%s", err.message);
+	cr_assert(strstr(err.message, "unknown report format 6"), "%s", err.message);
 	o.format = TMDK_REPORT_TEXT;
 	o.min_severity = (tmdk_severity)9;
 	cr_assert_eq(tmdk_report_render(&t, NULL, r, &o, &err), TMDK_EINVAL);

@@ -406,7 +406,7 @@ static int top_pair(parser *p, const char *key, yaml_node_t *k, yaml_node_t *v, 
 		if (cfg->model_json)
 			cfg->format = TMDK_REPORT_JSON;
 		else if (tmdk_report_format_from_name(&cfg->format, t) != TMDK_OK)
-			return error_at(p, v, "unknown format `%s` (expected text, json, sarif, markdown, html or model)", t);
+			return error_at(p, v, "unknown format `%s` (expected text, json, sarif, markdown, html, pr-comment or model)", t);
 		return -1;
 	}
 	if (!strcmp(key, "output") || !strcmp(key, "baseline")) {

@@ -19,8 +19,9 @@ static const char usage_text[] =
 	"PATH is a file, a folder (walked recursively) or - for standard input.\n"
 	"\n"
 	"Output:\n"
-	"  -f, --format FORMAT         text (default), json, sarif, markdown or html; model: the\n"
-	"                              system model of each unit as JSON (docs/system-model.md)\n"
+	"  -f, --format FORMAT         text (default), json, sarif, markdown, html, pr-comment;\n"
+	"                              model: the system model of each unit as JSON\n"
+	"                              (docs/system-model.md)\n"
 	"  -o, --output FILE           write the report to FILE instead of standard output\n"
 	"      --min-severity LEVEL    only run and show patterns of LEVEL or above\n"
 	"                              (info, low, medium, high, critical; default info)\n"
@@ -222,7 +223,7 @@ static int apply(scan_config *cfg, enum opt_id id, char *value)
 			return -1;
 		}
 		if (tmdk_report_format_from_name(&cfg->format, value) != TMDK_OK)
-			return usage_error("unknown format '%s' (expected text, json, sarif, markdown, html or model)", value);
+			return usage_error("unknown format '%s' (expected text, json, sarif, markdown, html, pr-comment or model)", value);
 		return -1;
 	case OPT_OUTPUT: cfg->output = value; return -1;
 	case OPT_MIN_SEVERITY:

@@ -907,6 +907,9 @@ static int report_unit(run_ctx *ctx, tmdk_report *report, size_t index, size_t *
 
 	if (tmdk_report_begin_unit(report, u->kind, u->path) != TMDK_OK)
 		return -1;
+	/* The unit's picture and the exposure of its components (Markdown, HTML, pr-comment). */
+	if (u->model && tmdk_report_add_model(report, u->path, tmdk_model_root(u->model)) != TMDK_OK)
+		return -1;
 	if (u->unit) {
 		for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
 			tmdk_unit_role role;

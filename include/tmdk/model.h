@@ -65,6 +65,52 @@ TMDK_API int tmdk_models_write_json(const tmdk_model *const *models, const char 
 	const char *const *kinds, size_t count, const char *tool_name,
 	int (*write)(const char *data, size_t len, void *payload), void *payload, tmdk_error *err);
 
+/* ---- pictures of a model ------------------------------------------------ */
+
+typedef enum tmdk_diagram_format {
+	TMDK_DIAGRAM_DOT = 0,      /**< Graphviz DOT text */
+	TMDK_DIAGRAM_MERMAID = 1,  /**< a Mermaid flowchart (GitHub renders it in a ```mermaid block) */
+	TMDK_DIAGRAM_SVG = 2       /**< an <svg> element laid out by Graphviz (only when built with it) */
+} tmdk_diagram_format;
+
+#define TMDK_DIAGRAM_OPTIONS_VERSION 1
+
+typedef struct tmdk_diagram_options {
+	unsigned int version;          /**< TMDK_DIAGRAM_OPTIONS_VERSION */
+	tmdk_diagram_format format;
+	unsigned int max_components;   /**< more components: one node per trust zone (0: 80) */
+	unsigned int label_width;      /**< characters of a label line before "…" (0: 28) */
+	/** Colours: the worst finding of each component, by component id (severities: a tmdk_severity, or -1). */
+	const char *const *component_ids;
+	const int *severities;
+	size_t severity_count;
+} tmdk_diagram_options;
+
+#define TMDK_DIAGRAM_OPTIONS_INIT { TMDK_DIAGRAM_OPTIONS_VERSION, TMDK_DIAGRAM_DOT, 0, 0, 0, 0, 0 }
+
+TMDK_API int tmdk_diagram_options_init(tmdk_diagram_options *opts, unsigned int version);
+
+/** Receives a diagram piece by piece (the same signature as tmdk_write_fn): 0 to go on. */
+typedef int (*tmdk_diagram_write_fn)(const char *data, size_t len, void *payload);
+
+/**
+ * Draw a model tree (tmdk_model_root, or any map shaped like it as
+ * docs/model.md describes: missing keys are tolerated, an empty map draws
+ * an empty picture): components coloured by their worst finding, trust
+ * zones as clusters, exposure, host-crossing and control-plane edges marked.
+ * More than max_components components are drawn as one node per zone.
+ * @return TMDK_OK, TMDK_EINVAL, TMDK_ENOMEM, TMDK_EIO (write failed) or
+ *         TMDK_ENOTFOUND (SVG asked of a library built without Graphviz)
+ */
+TMDK_API int tmdk_model_write_diagram(const tmdk_node *model, const tmdk_diagram_options *opts,
+	tmdk_diagram_write_fn write, void *payload, tmdk_error *err);
+/** The same into a NUL-terminated string (free with tmdk_model_diagram_free); len_out may be NULL. */
+TMDK_API int tmdk_model_diagram(char **out, size_t *len_out, const tmdk_node *model,
+	const tmdk_diagram_options *opts, tmdk_error *err) TMDK_WARN_UNUSED;
+TMDK_API void tmdk_model_diagram_free(char *diagram);
+/** 1 when libtmdk was built with Graphviz's library (TMDK_DIAGRAM_SVG works), else 0. */
+TMDK_API int tmdk_model_diagram_has_svg(void);
+
 TMDK_END_DECL
 
 #endif

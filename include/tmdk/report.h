@@ -38,11 +38,15 @@ typedef enum tmdk_report_format {
 	TMDK_REPORT_JSON = 1,     /**< for pipelines (README.md, "JSON output") */
 	TMDK_REPORT_SARIF = 2,    /**< SARIF 2.1.0, for code-scanning services */
 	TMDK_REPORT_MARKDOWN = 3, /**< a threat-model document (renders on GitHub) */
-	TMDK_REPORT_HTML = 4      /**< one self-contained page with charts */
+	TMDK_REPORT_HTML = 4,     /**< one self-contained page with charts */
+	TMDK_REPORT_PR_COMMENT = 5 /**< Markdown for a pull-request comment: summary, picture, top risks,
+	                                new findings; always under 65,000 characters */
 } tmdk_report_format;
-#define TMDK_REPORT_FORMAT_COUNT 5
+#define TMDK_REPORT_FORMAT_COUNT 6
+/** The most characters a TMDK_REPORT_PR_COMMENT report has (GitHub takes 65,536 in a comment). */
+#define TMDK_REPORT_COMMENT_MAX 65000
 
-/** "text", "json", "sarif", "markdown", "html"; NULL when out of range. */
+/** "text", "json", "sarif", "markdown", "html", "pr-comment"; NULL when out of range. */
 TMDK_API const char *tmdk_report_format_name(tmdk_report_format format);
 /** Parse a format name (also "md"). @return TMDK_OK or TMDK_EINVAL. */
 TMDK_API int tmdk_report_format_from_name(tmdk_report_format *out, const char *name);
@@ -135,6 +139,20 @@ TMDK_API int tmdk_report_add_unit_note(tmdk_report *report, const char *message)
 TMDK_API void tmdk_report_end_unit(tmdk_report *report);
 /** The number of units begun. */
 TMDK_API size_t tmdk_report_unit_count(const tmdk_report *report);
+
+/**
+ * The system model of a unit (tmdk_model_root, or any tree shaped like it;
+ * see docs/model.md): Markdown, HTML and pull-request reports start with its
+ * picture, components coloured by their worst finding, and rank the top
+ * risks by the exposure of the component a finding concerns. What the
+ * picture needs is copied: the model may be freed after this call. `unit`
+ * names it (the unit's path as given to tmdk_report_begin_unit, so findings
+ * of that unit are placed on it first); NULL: "".
+ * @return TMDK_OK, TMDK_EINVAL (not a map) or TMDK_ENOMEM
+ */
+TMDK_API int tmdk_report_add_model(tmdk_report *report, const char *unit, const tmdk_node *model);
+/** The number of models added. */
+TMDK_API size_t tmdk_report_model_count(const tmdk_report *report);
 
 /** Add a copy of a finding (suppressed ones included: they are reported as such). */
 TMDK_API int tmdk_report_add_finding(tmdk_report *report, const tmdk_finding *finding);

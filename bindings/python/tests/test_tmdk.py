@@ -49,7 +49,7 @@ class TestModule(unittest.TestCase):
         self.assertEqual(len(tmdk.RISKS), 18)
         self.assertEqual(tmdk.RISKS[0].slug, "insufficient-authentication")
         self.assertTrue(all(r.question in {q.slug for q in tmdk.QUESTIONS} for r in tmdk.RISKS))
-        self.assertEqual(tmdk.FORMATS, ("text", "json", "sarif", "markdown", "html"))
+        self.assertEqual(tmdk.FORMATS, ("text", "json", "sarif", "markdown", "html", "pr-comment"))
 
     def test_severity_orders_parses_and_prints(self) -> None:
         self.assertLess(tmdk.Severity.LOW, tmdk.Severity.HIGH)

@@ -46,7 +46,8 @@ def report(findings: "Iterable[Finding]", format: str = "text", *, catalog: "Opt
     used too), an exhausted :class:`ScanIterator`, or any iterable of
     :class:`Finding` objects returned by scans. ``format`` is one of
     :data:`tmdk.FORMATS`: 'text', 'json', 'sarif' (SARIF 2.1.0),
-    'markdown' (a threat-model document) or 'html' (one self-contained page).
+    'markdown' (a threat-model document), 'html' (one self-contained page) or
+    'pr-comment' (Markdown for a pull-request comment, under 65,000 characters).
 
     Optional facts: ``catalog`` (the :class:`Catalog` scanned with, so the
     report knows what was checked and found clean; taken from a ScanResult

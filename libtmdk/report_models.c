@@ -1,0 +1,301 @@
+/*
+ * The system models a report holds (one per unit) and what the writers need
+ * from them: the component each finding concerns, the worst finding of each
+ * component (the picture's colours), and the findings ranked by question,
+ * risk, severity and pattern (so one pattern's findings are one group).
+ *
+ * A finding concerns the component declared in its file at or before its
+ * line (a manifest of several workloads, a compose file of several
+ * services), or the components whose images its Dockerfile builds. The
+ * model of the finding's own unit is searched first.
+ */
+#include "report_int.h"
+#include "scan_int.h"
+#include "diagram_int.h"
+#include "array.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE ((size_t)-1)
+
+int tmdk_report_add_model(tmdk_report *r, const char *unit, const tmdk_node *model)
+{
+	tmdk__report_model *m;
+	char *name;
+	tmdk__diagram *d;
+	if (!r || !model || tmdk_node_get_type(model) != TMDK_NODE_MAP)
+		return TMDK_EINVAL;
+	if (TMDK__ARRAY_RESERVE(r->models, r->model_count, r->model_cap, 4) != TMDK_OK)
+		return TMDK_ENOMEM;
+	if (!(name = tmdk__strdup(unit ? unit : "")))
+		return TMDK_ENOMEM;
+	if (!(d = tmdk__diagram_new(model))) {
+		tmdk__free(name);
+		return TMDK_ENOMEM;
+	}
+	m = &r->models[r->model_count++];
+	m->unit = name;
+	m->diagram = d;
+	return TMDK_OK;
+}
+
+size_t tmdk_report_model_count(const tmdk_report *r)
+{
+	return r ? r->model_count : 0;
+}
+
+void tmdk__report_free_models(tmdk_report *r)
+{
+	size_t i;
+	for (i = 0; i < r->model_count; i++) {
+		tmdk__free(r->models[i].unit);
+		tmdk__diagram_free(r->models[i].diagram);
+	}
+	tmdk__free(r->models);
+	r->models = NULL;
+	r->model_count = r->model_cap = 0;
+}
+
+/* ---- where a finding sits --------------------------------------------------------- */
+
+static int same_path(const char *a, const char *b)
+{
+	if (!a || !b)
+		return 0;
+	while (a[0] == '.' && a[1] == '/')
+		a += 2;
+	while (b[0] == '.' && b[1] == '/')
+		b += 2;
+	return strcmp(a, b) == 0;
+}
+
+/* The component of diagram d that a finding at path:line concerns, or NONE. */
+static size_t component_in(const tmdk__diagram *d, const char *path, unsigned int line)
+{
+	size_t i, k, best = NONE, first = NONE;
+	for (i = 0; i < d->comp_count; i++) {
+		const tmdk__dcomp *c = &d->comps[i];
+		if (!same_path(c->file, path))
+			continue;
+		if (first == NONE)
+			first = i;
+		if (c->line <= line && (best == NONE || c->line >= d->comps[best].line))
+			best = i;
+	}
+	if (best != NONE || first != NONE)
+		return best != NONE ? best : first;
+	/* A Dockerfile: the most exposed component built from it. */
+	for (i = 0; i < d->comp_count; i++)
+		for (k = 0; k < d->comps[i].dockerfile_count; k++)
+			if (same_path(d->comps[i].dockerfiles[k], path) &&
+			    (best == NONE || d->comps[i].internet_exposed * 2 + d->comps[i].exposed >
+			     d->comps[best].internet_exposed * 2 + d->comps[best].exposed))
+				best = i;
+	return best;
+}
+
+static tmdk__view_place place(const tmdk_report *r, const tmdk_finding *f)
+{
+	tmdk__view_place p = { NONE, NONE };
+	const tmdk__report_unit *u = tmdk__report_finding_unit(r, f);
+	size_t m;
+	int pass;
+	for (pass = 0; pass < 2; pass++)
+		for (m = 0; m < r->model_count; m++) {
+			int own = u && strcmp(r->models[m].unit, u->path) == 0;
+			size_t c;
+			if (own != (pass == 0))
+				continue;
+			c = component_in(r->models[m].diagram, tmdk_finding_path(f), tmdk_finding_line(f));
+			if (c != NONE) {
+				p.model = m;
+				p.comp = c;
+				return p;
+			}
+		}
+	return p;
+}
+
+const tmdk__view_place *tmdk__view_place_of(const tmdk__view *v, const tmdk_finding *f)
+{
+	return &v->places[f - tmdk_findings_at(v->report->findings, 0)];
+}
+
+static const tmdk__dcomp *component_of(const tmdk__view *v, const tmdk_finding *f)
+{
+	const tmdk__view_place *p = tmdk__view_place_of(v, f);
+	return p->model == NONE ? NULL : &v->report->models[p->model].diagram->comps[p->comp];
+}
+
+int tmdk__view_exposure(const tmdk__view *v, const tmdk_finding *f)
+{
+	const tmdk__dcomp *c = component_of(v, f);
+	return !c ? 0 : c->internet_exposed ? 2 : c->exposed ? 1 : 0;
+}
+
+const char *tmdk__view_component_name(const tmdk__view *v, const tmdk_finding *f)
+{
+	const tmdk__dcomp *c = component_of(v, f);
+	return !c ? NULL : c->name ? c->name : c->id;
+}
+
+/* ---- the ranked findings ---------------------------------------------------------------- */
+
+static int compare_ranked(const void *a, const void *b)
+{
+	const tmdk_finding *fa = *(const tmdk_finding *const *)a, *fb = *(const tmdk_finding *const *)b;
+	const tmdk_pattern *pa = tmdk_finding_pattern(fa), *pb = tmdk_finding_pattern(fb);
+	int c;
+	if (tmdk_pattern_question(pa) != tmdk_pattern_question(pb))
+		return tmdk_pattern_question(pa) < tmdk_pattern_question(pb) ? -1 : 1;
+	if (tmdk_pattern_risk(pa) != tmdk_pattern_risk(pb))
+		return tmdk_pattern_risk(pa) < tmdk_pattern_risk(pb) ? -1 : 1;
+	if (tmdk_pattern_severity(pa) != tmdk_pattern_severity(pb))
+		return tmdk_pattern_severity(pa) > tmdk_pattern_severity(pb) ? -1 : 1;
+	if ((c = strcmp(tmdk_pattern_id(pa), tmdk_pattern_id(pb))) != 0)
+		return c;
+	if ((c = tmdk__finding_compare(fa, fb)) != 0)
+		return c;
+	return fa->unit < fb->unit ? -1 : fa->unit > fb->unit;
+}
+
+size_t tmdk__view_pattern_run(const tmdk__view *v, size_t i)
+{
+	size_t n = 1;
+	while (i + n < v->shown_count && tmdk_finding_pattern(v->ranked[i + n]) == tmdk_finding_pattern(v->ranked[i]))
+		n++;
+	return n;
+}
+
+int tmdk__view_models(tmdk__view *v)
+{
+	const tmdk_report *r = v->report;
+	size_t i, n = tmdk_findings_count(r->findings);
+	v->ranked = tmdk__calloc(v->shown_count + 1, sizeof(*v->ranked));
+	v->places = tmdk__calloc(n + 1, sizeof(*v->places));
+	v->comp_severity = tmdk__calloc(r->model_count + 1, sizeof(*v->comp_severity));
+	if (!v->ranked || !v->places || !v->comp_severity)
+		return TMDK_ENOMEM;
+	memcpy((void *)v->ranked, v->shown, v->shown_count * sizeof(*v->shown));
+	qsort((void *)v->ranked, v->shown_count, sizeof(*v->ranked), compare_ranked);
+	for (i = 0; i < r->model_count; i++) {
+		size_t k, count = r->models[i].diagram->comp_count;
+		if (!(v->comp_severity[i] = tmdk__malloc((count + 1) * sizeof(int))))
+			return TMDK_ENOMEM;
+		for (k = 0; k < count; k++)
+			v->comp_severity[i][k] = -1;
+	}
+	for (i = 0; i < n; i++)
+		v->places[i] = r->model_count ? place(r, tmdk_findings_at(r->findings, i)) : (tmdk__view_place){ NONE, NONE };
+	for (i = 0; i < v->shown_count; i++) {
+		const tmdk__view_place *p = tmdk__view_place_of(v, v->shown[i]);
+		int s = (int)tmdk_pattern_severity(tmdk_finding_pattern(v->shown[i]));
+		if (p->model != NONE && s > v->comp_severity[p->model][p->comp])
+			v->comp_severity[p->model][p->comp] = s;
+	}
+	return 0;
+}
+
+void tmdk__view_models_free(tmdk__view *v)
+{
+	size_t i;
+	for (i = 0; v->comp_severity && i < v->report->model_count; i++)
+		tmdk__free(v->comp_severity[i]);
+	tmdk__free(v->comp_severity);
+	tmdk__free((void *)v->ranked);
+	tmdk__free(v->places);
+}
+
+/* ---- pictures -------------------------------------------------------------------- */
+
+static void style_of(const tmdk__view *v, size_t m, tmdk__diagram_style *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->severity = v->comp_severity[m];
+}
+
+int tmdk__view_mermaid(const tmdk__view *v, size_t m, tmdk__out *o)
+{
+	tmdk__diagram_style s;
+	style_of(v, m, &s);
+	return tmdk__diagram_write_mermaid(v->report->models[m].diagram, &s, o);
+}
+
+int tmdk__view_svg(const tmdk__view *v, size_t m, char **svg, size_t *len)
+{
+	tmdk__diagram_style s;
+	style_of(v, m, &s);
+	return tmdk__diagram_svg(svg, len, v->report->models[m].diagram, &s);
+}
+
+void tmdk__view_model_counts(const tmdk__view *v, size_t m, size_t *components, size_t *exposed, size_t *internet)
+{
+	const tmdk__diagram *d = v->report->models[m].diagram;
+	size_t i;
+	*components = d->comp_count;
+	*exposed = *internet = 0;
+	for (i = 0; i < d->comp_count; i++) {
+		*exposed += d->comps[i].exposed != 0;
+		*internet += d->comps[i].internet_exposed != 0;
+	}
+}
+
+static int model_worst(const tmdk__view *v, size_t m)
+{
+	size_t i;
+	int worst = -1;
+	for (i = 0; i < v->report->models[m].diagram->comp_count; i++)
+		if (v->comp_severity[m][i] > worst)
+			worst = v->comp_severity[m][i];
+	return worst;
+}
+
+
+
+/* Merge sort of model indexes (stable, no global state): worst finding first, then more components. */
+static int before(size_t a, size_t b, const int *worst, const size_t *count)
+{
+	if (worst[a] != worst[b])
+		return worst[a] > worst[b];
+	if (count[a] != count[b])
+		return count[a] > count[b];
+	return a < b;
+}
+
+static void sort_by_rank(size_t *order, size_t n, const int *worst, const size_t *count)
+{
+	size_t i, j, k, mid = n / 2, *tmp;
+	if (n < 2)
+		return;
+	sort_by_rank(order, mid, worst, count);
+	sort_by_rank(order + mid, n - mid, worst, count);
+	if (!(tmp = tmdk__malloc(n * sizeof(*tmp))))
+		return; /* halves sorted: a still deterministic order */
+	for (i = 0, j = mid, k = 0; k < n; k++)
+		tmp[k] = j >= n || (i < mid && before(order[i], order[j], worst, count)) ? order[i++] : order[j++];
+	memcpy(order, tmp, n * sizeof(*tmp));
+	tmdk__free(tmp);
+}
+
+size_t *tmdk__view_model_order(const tmdk__view *v)
+{
+	size_t i, n = v->report->model_count;
+	size_t *order = tmdk__calloc(n + 1, sizeof(*order)), *count = tmdk__calloc(n + 1, sizeof(*count));
+	int *worst = tmdk__calloc(n + 1, sizeof(*worst));
+	if (!order || !count || !worst) {
+		tmdk__free(order);
+		tmdk__free(count);
+		tmdk__free(worst);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		order[i] = i;
+		worst[i] = model_worst(v, i);
+		count[i] = v->report->models[i].diagram->comp_count;
+	}
+	sort_by_rank(order, n, worst, count);
+	tmdk__free(count);
+	tmdk__free(worst);
+	return order;
+}
