@@ -19,5 +19,6 @@
 #include "tmdk/walk.h"
 #include "tmdk/unit.h"
 #include "tmdk/kustomize.h"
+#include "tmdk/model.h"
 
 #endif /* TMDK_H */

@@ -18,7 +18,9 @@ typedef enum {
 	TMDK__ROOT_CURRENT = 0,  /* $ or a relative path: the innermost scope */
 	TMDK__ROOT_SCOPE,        /* $name / $outer / $doc: a scope by depth */
 	TMDK__ROOT_RAW,          /* $raw: the document as written */
-	TMDK__ROOT_SET           /* $set: every document view of the scanned set */
+	TMDK__ROOT_SET,          /* $set: every document view of the scanned set */
+	TMDK__ROOT_MODEL,        /* $model: the system model of the scanned set */
+	TMDK__ROOT_FACTS         /* $facts: what the model says about the current document */
 } tmdk__root;
 
 typedef enum {
@@ -272,7 +274,17 @@ struct tmdk__scanner_state {
 	size_t set_visits;           /* documents of the set visited by the current pattern */
 	size_t max_set_visits;
 	int set_limit_hit;
+	/* the system model ($model, $facts): given, or built on first use per scan call */
+	const tmdk_model *model;
+	struct tmdk__eval_model *model_source; /* the scanner's: set, own model (scanner.c) */
+	const tmdk_node *facts;      /* of the current document; NULL until first asked */
 };
+
+/** The model of the scanned set, built on first use (scanner.c). NULL when
+ *  it could not be built (ev->nomem set). */
+const tmdk_model *tmdk__eval_model(tmdk__eval *ev);
+/** $facts: the current document's facts (an empty map when none). */
+const tmdk_node *tmdk__eval_facts(tmdk__eval *ev);
 
 /** Select nodes; results pushed on ev->stack from index *first to ev->top. */
 int tmdk__select(tmdk__eval *ev, const tmdk__selector *sel, size_t *first);

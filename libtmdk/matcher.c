@@ -449,6 +449,8 @@ int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
 		/* Walking the set is the cross-document cost the budget bounds. */
 		root = tmdk__set_charge(ev, tmdk_node_size(ev->set)) ? ev->set : NULL;
 		break;
+	case TMDK__ROOT_MODEL: root = tmdk_model_root(tmdk__eval_model(ev)); break;
+	case TMDK__ROOT_FACTS: root = tmdk__eval_facts(ev); break;
 	}
 	if (!root)
 		return 0;

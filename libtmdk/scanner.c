@@ -4,12 +4,22 @@
  * sorted (document, line, column, pattern) and then reported.
  */
 #include "scan_int.h"
+#include "model_int.h"
 #include "array.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Where $model comes from: the caller's, or derived from the set on first use. */
+struct tmdk__eval_model {
+	const tmdk_model *given;     /* tmdk_scanner_set_model */
+	tmdk_model *own;             /* derived for the current scan call */
+	const tmdk_artifact *const *set;
+	size_t set_count;
+	int tried;                   /* own was attempted in this scan call */
+};
 
 /* The `tmdk:ignore-file=` lines of one file of the scanned artifact. */
 typedef struct tmdk__file_lines {
@@ -25,6 +35,7 @@ struct tmdk_scanner {
 	unsigned char *gave_up;      /* per pattern: a regex hit its limit in this scan call */
 	size_t *set_visits;          /* per pattern: set documents visited in this scan call */
 	tmdk__eval ev;
+	struct tmdk__eval_model model;
 	tmdk__arena scratch;         /* per scan call */
 	tmdk_finding *pending;       /* findings of the artifact being scanned */
 	size_t pending_count, pending_cap;
@@ -131,6 +142,7 @@ void tmdk_scanner_free(tmdk_scanner *s)
 	if (!s)
 		return;
 	clear_pending(s);
+	tmdk_model_free(s->model.own);
 	tmdk__free(s->pending);
 	tmdk__free(s->enabled);
 	tmdk__free(s->gave_up);
@@ -433,6 +445,7 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 	int rc;
 
 	s->doc = doc;
+	s->ev.facts = NULL;
 	s->ev.raw = tmdk_document_root(doc);
 	s->ev.depth = 0;
 	s->ev.scopes[0].node = tmdk_document_view(doc);
@@ -561,6 +574,48 @@ static int build_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
 	return tmdk__set_cache_init(&s->ev, &s->scratch, s->catalog);
 }
 
+/* A new scan call: a derived model of the previous call no longer applies. */
+static void reset_model(tmdk_scanner *s, const tmdk_artifact *const *set, size_t n)
+{
+	tmdk_model_free(s->model.own);
+	s->model.own = NULL;
+	s->model.tried = 0;
+	s->model.set = set;
+	s->model.set_count = n;
+	s->ev.model = s->model.given;
+	s->ev.model_source = &s->model;
+	s->ev.facts = NULL;
+}
+
+void tmdk_scanner_set_model(tmdk_scanner *s, const tmdk_model *model)
+{
+	if (s)
+		s->model.given = model;
+}
+
+const tmdk_model *tmdk__eval_model(tmdk__eval *ev)
+{
+	struct tmdk__eval_model *src = ev->model_source;
+	if (ev->model || !src)
+		return ev->model;
+	if (!src->tried) {
+		src->tried = 1;
+		if (tmdk_model_new(&src->own, src->set, src->set_count, NULL) != TMDK_OK)
+			ev->nomem = 1; /* building a model fails only when memory runs out */
+		ev->model = src->own;
+	}
+	return ev->model;
+}
+
+const tmdk_node *tmdk__eval_facts(tmdk__eval *ev)
+{
+	if (!ev->facts) {
+		const tmdk_model *m = tmdk__eval_model(ev);
+		ev->facts = m ? tmdk__model_facts_of_view(m, ev->scopes[0].node) : NULL;
+	}
+	return ev->facts;
+}
+
 void tmdk__scanner_set_naive(tmdk_scanner *s, int naive)
 {
 	s->naive_set = naive;
@@ -615,6 +670,7 @@ int tmdk_scanner_scan_range(tmdk_scanner *s, const tmdk_artifact *const *set, si
 	s->artifact = NULL;
 	if (build_set(s, set, set_count) != 0)
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
+	reset_model(s, set, set_count);
 	for (i = first; i < first + count && rc == 0; i++) {
 		if (!set[i])
 			continue;

@@ -1,6 +1,6 @@
 /*
  * Selectors: paths into the document model with wildcards, indexes,
- * filters, scope roots ($, $doc, $raw, $set, $outer, $name) and named entry
+ * filters, scope roots ($, $doc, $raw, $set, $model, $facts, $outer, $name) and named entry
  * points (@containers …): parsing, once at catalog compile time. Selecting
  * nodes with them is evaluation, in matcher.c beside the conditions.
  */
@@ -296,7 +296,7 @@ static int find_scope(tmdk__cctx *cc, const char *name, size_t len, int depth)
 	return -1;
 }
 
-/* $, $doc, $raw, $set, $outer, $name */
+/* $, $doc, $raw, $set, $model, $facts, $outer, $name */
 static int parse_root(parser *ps, tmdk__selector *sel, int depth)
 {
 	const char *start;
@@ -312,6 +312,10 @@ static int parse_root(parser *ps, tmdk__selector *sel, int depth)
 		sel->root = TMDK__ROOT_RAW;
 	} else if (len == 3 && strncmp(start, "set", 3) == 0) {
 		sel->root = TMDK__ROOT_SET;
+	} else if (len == 5 && strncmp(start, "model", 5) == 0) {
+		sel->root = TMDK__ROOT_MODEL;
+	} else if (len == 5 && strncmp(start, "facts", 5) == 0) {
+		sel->root = TMDK__ROOT_FACTS;
 	} else if (len == 3 && strncmp(start, "doc", 3) == 0) {
 		sel->root = TMDK__ROOT_SCOPE;
 		sel->scope = 0;

@@ -64,6 +64,7 @@ typedef struct unit_scan {
 	size_t owned_count;
 	tmdk_artifact *derived;      /* a merged compose project (project.h) or built kustomization (kustomize.h) */
 	int built;                   /* a kustomization built natively: its warnings are the notes */
+	tmdk_model *model;           /* the system model of the set ($model, $facts; reports) */
 } unit_scan;
 
 typedef struct run_ctx {
@@ -721,6 +722,7 @@ static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 		r->nomem = 1;
 		return;
 	}
+	tmdk_scanner_set_model(s, u->model);
 	if (tmdk_scanner_scan_range(s, u->set, u->set_count, r->first, r->count, tmdk_findings_collect,
 		    r->findings, &err) == TMDK_OK)
 		return;
@@ -942,6 +944,11 @@ static int prepare_scan(run_ctx *ctx, const tmdk_catalog *catalog)
 		u->scan_err = calloc(u->set_count + 1, sizeof(*u->scan_err));
 		if (!u->scan_failed || !u->scan_err)
 			return -1;
+		/* Once per unit, shared by every worker scanning one of its ranges. */
+		if (tmdk_model_new(&u->model, u->set, u->set_count, &err) != TMDK_OK) {
+			fprintf(stderr, "%s: %s\n", PROGRAM, err.message);
+			return -1;
+		}
 		count += (u->set_count + RANGE_SIZE - 1) / RANGE_SIZE;
 		ctx->set_total += u->set_count;
 	}
@@ -970,6 +977,9 @@ static int prepare_scan(run_ctx *ctx, const tmdk_catalog *catalog)
 static void free_ctx(run_ctx *ctx)
 {
 	size_t i, k;
+	/* Models point into the artifacts: they go first. */
+	for (i = 0; i < ctx->unit_count; i++)
+		tmdk_model_free(ctx->units[i].model);
 	for (i = 0; ctx->parsed && i < ctx->inputs->count; i++) {
 		tmdk_artifact_free(ctx->parsed[i].artifact);
 		free(ctx->parsed[i].helm_stream);

@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "artifact.h"
 #include "catalog.h"
+#include "model.h"
 
 TMDK_BEGIN_DECL
 
@@ -102,6 +103,15 @@ TMDK_API int tmdk_scanner_scan_set(tmdk_scanner *scanner, const tmdk_artifact *c
  */
 TMDK_API int tmdk_scanner_scan_range(tmdk_scanner *scanner, const tmdk_artifact *const *set, size_t set_count,
 	size_t first, size_t count, tmdk_finding_cb cb, void *payload, tmdk_error *err);
+
+/**
+ * Use `model` ($model and $facts in patterns) for the following scan calls,
+ * instead of deriving one per call from the set. It must have been built
+ * (tmdk_model_new) from the same set that is passed to those calls, and it
+ * must outlive them; one model may be shared by scanners of several threads.
+ * NULL goes back to deriving the model per call, when a pattern reads it.
+ */
+TMDK_API void tmdk_scanner_set_model(tmdk_scanner *scanner, const tmdk_model *model);
 
 /** Statistics of the scanner's last scan call. */
 TMDK_API size_t tmdk_scanner_finding_count(const tmdk_scanner *scanner);
