@@ -22,6 +22,9 @@ typedef struct policy {
 	int deny_ingress, deny_egress; /* selects every pod and allows nothing */
 	int selects_all;
 	size_t selected;             /* workloads of the set it selects */
+	size_t ns_workloads;         /* workloads of the set in its namespace */
+	int first;                   /* the first policy of its namespace in set order */
+	int ns_deny_ingress, ns_deny_egress; /* some policy of its namespace denies by default */
 } policy;
 
 typedef struct net_ctx {
@@ -159,6 +162,27 @@ static size_t first_of_ns(const net_ctx *c, const char *ns)
 	return lo;
 }
 
+/* Per namespace: its first policy in set order, and whether one denies by default. */
+static void namespace_summaries(net_ctx *c)
+{
+	size_t i = 0, j, k;
+
+	while (i < c->pol_count) {
+		int deny_in = 0, deny_eg = 0;
+
+		for (j = i; j < c->pol_count && strcmp(c->pols[c->by_ns[j]].ns, c->pols[c->by_ns[i]].ns) == 0; j++) {
+			deny_in |= c->pols[c->by_ns[j]].deny_ingress;
+			deny_eg |= c->pols[c->by_ns[j]].deny_egress;
+		}
+		c->pols[c->by_ns[i]].first = 1; /* by_ns keeps set order within a namespace */
+		for (k = i; k < j; k++) {
+			c->pols[c->by_ns[k]].ns_deny_ingress = deny_in;
+			c->pols[c->by_ns[k]].ns_deny_egress = deny_eg;
+		}
+		i = j;
+	}
+}
+
 /* ---- output ----------------------------------------------------------- */
 
 static int put(tmdk__arena *a, tmdk_node *map, const char *key, tmdk_node *value)
@@ -232,7 +256,8 @@ static int write_workload(net_ctx *c, size_t i, tmdk_node *workloads, tmdk_node 
 	const tmdk_node *labels = tmdk_node_get(tmdk_node_get(view, "pod_metadata"), "labels");
 	const char *ns = tmdk__k8s_namespace(a, view), *id = tmdk__k8s_component_id(a, view);
 	tmdk_node *facts, *nf = tmdk__k8s_map(a, at), *names = tmdk__k8s_seq(a, at), *entry = tmdk__k8s_map(a, at);
-	int in = 0, eg = 0;
+	int in = 0, eg = 0, ns_in = 0, ns_eg = 0, deny_in = 0, deny_eg = 0;
+	long ns_count = 0;
 	size_t k;
 
 	if (!ns || !id || !nf || !names || !entry)
@@ -240,6 +265,12 @@ static int write_workload(net_ctx *c, size_t i, tmdk_node *workloads, tmdk_node 
 	for (k = first_of_ns(c, ns); k < c->pol_count && strcmp(c->pols[c->by_ns[k]].ns, ns) == 0; k++) {
 		policy *p = &c->pols[c->by_ns[k]];
 
+		ns_count++;
+		ns_in |= p->ingress;
+		ns_eg |= p->egress;
+		deny_in |= p->deny_ingress;
+		deny_eg |= p->deny_egress;
+		p->ns_workloads++;
 		if (!tmdk__label_selector_matches(p->selector, labels))
 			continue;
 		in |= p->ingress;
@@ -252,7 +283,14 @@ static int write_workload(net_ctx *c, size_t i, tmdk_node *workloads, tmdk_node 
 	if (!(facts = tmdk__model_facts(b, i, view)) ||
 	    put(a, nf, "ingress_isolated", tmdk__k8s_bool(a, in, at)) != TMDK_OK ||
 	    put(a, nf, "egress_isolated", tmdk__k8s_bool(a, eg, at)) != TMDK_OK ||
-	    put(a, nf, "policies", names) != TMDK_OK || put(a, facts, "network", nf) != TMDK_OK)
+	    put(a, nf, "policies", names) != TMDK_OK ||
+	    put(a, nf, "namespace", tmdk__k8s_string(a, ns, at)) != TMDK_OK ||
+	    put(a, nf, "namespace_policies", tmdk__k8s_int(a, ns_count, at)) != TMDK_OK ||
+	    put(a, nf, "namespace_has_ingress_policies", tmdk__k8s_bool(a, ns_in, at)) != TMDK_OK ||
+	    put(a, nf, "namespace_has_egress_policies", tmdk__k8s_bool(a, ns_eg, at)) != TMDK_OK ||
+	    put(a, nf, "namespace_default_deny_ingress", tmdk__k8s_bool(a, deny_in, at)) != TMDK_OK ||
+	    put(a, nf, "namespace_default_deny_egress", tmdk__k8s_bool(a, deny_eg, at)) != TMDK_OK ||
+	    put(a, facts, "network", nf) != TMDK_OK)
 		return TMDK_ENOMEM;
 	if (put(a, entry, "component", tmdk__k8s_string(a, id, at)) != TMDK_OK ||
 	    put(a, entry, "ingress_isolated", tmdk__k8s_bool(a, in, at)) != TMDK_OK ||
@@ -390,6 +428,7 @@ static int build(net_ctx *c)
 	sort_ctx = c;
 	qsort(c->by_ns, c->pol_count, sizeof(size_t), cmp_by_ns);
 	sort_ctx = NULL;
+	namespace_summaries(c);
 	for (i = 0; rc == TMDK_OK && i < b->doc_count; i++)
 		if (tmdk__k8s_is_object(&b->docs[i]) && tmdk__k8s_is_workload(b->docs[i].view))
 			rc = write_workload(c, i, workloads, selects);
@@ -400,6 +439,11 @@ static int build(net_ctx *c)
 		if (!entry || write_policy(c, p, facts_maps[i], entry) != TMDK_OK ||
 		    put(a, facts_maps[i], "selects", selects[i]) != TMDK_OK ||
 		    put(a, facts_maps[i], "selects_nothing", tmdk__k8s_bool(a, p->selected == 0, p->at)) != TMDK_OK ||
+		    put(a, facts_maps[i], "namespace", tmdk__k8s_string(a, p->ns, p->at)) != TMDK_OK ||
+		    put(a, facts_maps[i], "namespace_workloads", tmdk__k8s_int(a, (long long)p->ns_workloads, p->at)) != TMDK_OK ||
+		    put(a, facts_maps[i], "first_in_namespace", tmdk__k8s_bool(a, p->first, p->at)) != TMDK_OK ||
+		    put(a, facts_maps[i], "namespace_default_deny_ingress", tmdk__k8s_bool(a, p->ns_deny_ingress, p->at)) != TMDK_OK ||
+		    put(a, facts_maps[i], "namespace_default_deny_egress", tmdk__k8s_bool(a, p->ns_deny_egress, p->at)) != TMDK_OK ||
 		    !(facts = tmdk__model_facts(b, p->doc, b->docs[p->doc].view)) ||
 		    put(a, facts, "network", facts_maps[i]) != TMDK_OK || push(a, pols, entry) != TMDK_OK)
 			rc = TMDK_ENOMEM;

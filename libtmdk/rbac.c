@@ -427,6 +427,8 @@ static const requirement REQUIREMENTS[] = {
 	{TMDK__CAN_LIST_SECRETS, 0, CORE, "secrets", NULL, {"list", "watch", NULL}, NAMES_ALL},
 	/* get: exec over a WebSocket needed only get before Kubernetes 1.35 */
 	{TMDK__CAN_EXEC_PODS, 0, CORE, "pods", "exec", {"create", "get", NULL}, NAMES_ALL},
+	/* an ephemeral debug container is a new process in the pod, as exec is */
+	{TMDK__CAN_EXEC_PODS, 0, CORE, "pods", "ephemeralcontainers", {"update", "patch", NULL}, NAMES_ALL},
 	{TMDK__CAN_ATTACH_PODS, 0, CORE, "pods", "attach", {"create", "get", NULL}, NAMES_ALL},
 	{TMDK__CAN_PORTFORWARD_PODS, 0, CORE, "pods", "portforward", {"create", "get", NULL}, NAMES_ALL},
 	{TMDK__CAN_CREATE_PODS, 0, CORE, "pods", NULL, {"create", NULL}, NAMES_ALL},

@@ -232,6 +232,14 @@ Test(model_network, isolation_by_selection)
 	cr_assert_not(truthy(fact(&w, 0, "network.selects_nothing")));
 	cr_assert(truthy(fact(&w, 4, "network.selects_nothing")));
 	cr_assert_not(truthy(fact(&w, 0, "network.default_deny_ingress")));
+	/* what the namespace has, for patterns that only speak where policies are in use */
+	cr_assert(tmdk_node_text_equals(fact(&w, 2, "network.namespace_policies"), "2"));
+	cr_assert(tmdk_node_text_equals(fact(&w, 3, "network.namespace_policies"), "0"));
+	cr_assert(truthy(fact(&w, 2, "network.namespace_has_ingress_policies")));
+	cr_assert_not(truthy(fact(&w, 2, "network.namespace_has_egress_policies")));
+	cr_assert(tmdk_node_text_equals(fact(&w, 0, "network.namespace_workloads"), "2"));
+	cr_assert(truthy(fact(&w, 0, "network.first_in_namespace")));
+	cr_assert_not(truthy(fact(&w, 4, "network.first_in_namespace")));
 	ns = tmdk_node_path(tmdk_model_root(w.m), "network.namespaces");
 	cr_assert_eq(tmdk_node_size(ns), 2);
 	cr_assert(tmdk_node_text_equals(tmdk_node_path(ns, "[0].name"), "other"));
@@ -267,6 +275,8 @@ Test(model_network, policy_types_default_deny_and_allow_all)
 	cr_assert(truthy(fact(&w, 4, "network.ingress_isolated")));
 	cr_assert(truthy(fact(&w, 4, "network.egress_isolated")));
 	cr_assert_eq(tmdk_node_size(fact(&w, 4, "network.policies")), 3);
+	cr_assert(truthy(fact(&w, 4, "network.namespace_default_deny_egress")));
+	cr_assert(truthy(fact(&w, 3, "network.namespace_default_deny_ingress")));
 	unbuild(&w);
 }
 

@@ -133,6 +133,15 @@ Test(rbac, approving_csrs_takes_both_halves_and_star_counts)
 	unload(&f);
 }
 
+Test(rbac, ephemeral_containers_are_exec)
+{
+	fixture_t f;
+
+	load(&f, "[{apiGroups: [''], resources: [pods/ephemeralcontainers], verbs: [patch]}]", 0);
+	cr_assert(CAN(f, EXEC_PODS));
+	unload(&f);
+}
+
 Test(rbac, a_shared_verb_is_not_an_intent_about_each_resource)
 {
 	fixture_t f;
