@@ -123,6 +123,25 @@ static int index_by_role(const tmdk__rbac_ctx *c, size_t *start, size_t **items,
 	return TMDK_OK;
 }
 
+/* "bound to User:alice, ServiceAccount:web/api by RoleBinding/web/x", or "not bound in the scanned files". */
+static tmdk_node *binding_summary(tmdk__arena *a, const tmdk_node *to, const tmdk_node *by, const tmdk_node *at)
+{
+	const tmdk_node *lists[2] = {to, by};
+	char *text = tmdk__arena_strdup(a, "bound to ");
+	size_t k, i;
+
+	if (!by->u.seq.count)
+		return tmdk__k8s_string(a, "not bound in the scanned files", at);
+	for (k = 0; text && k < 2; k++) {
+		if (k == 1)
+			text = tmdk__arena_printf(a, "%s%sby ", text, to->u.seq.count ? " " : "");
+		for (i = 0; text && i < lists[k]->u.seq.count; i++)
+			text = tmdk__arena_printf(a, "%s%s%.*s", text, i ? ", " : "", (int)lists[k]->u.seq.items[i]->u.scalar.len,
+				lists[k]->u.seq.items[i]->u.scalar.text);
+	}
+	return text ? tmdk__k8s_string(a, text, at) : NULL;
+}
+
 /* Subjects bound to role k, the bindings that bind it, and whether one is cluster-wide. */
 static int role_bindings(tmdk__rbac_ctx *c, const role_index *ix, size_t k, tmdk_node *facts, const tmdk_node *at)
 {
@@ -154,6 +173,7 @@ static int role_bindings(tmdk__rbac_ctx *c, const role_index *ix, size_t k, tmdk
 			return TMDK_ENOMEM;
 	}
 	if (put(a, facts, "bound_to", to) != TMDK_OK || put(a, facts, "bound_by", by) != TMDK_OK ||
+	    put(a, facts, "binding_summary", binding_summary(a, to, by, at)) != TMDK_OK ||
 	    put(a, facts, "bound_cluster_wide", tmdk__k8s_bool(a, cluster, at)) != TMDK_OK)
 		return TMDK_ENOMEM;
 	return TMDK_OK;
