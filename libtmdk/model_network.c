@@ -25,6 +25,7 @@ typedef struct policy {
 	size_t ns_workloads;         /* workloads of the set in its namespace */
 	int first;                   /* the first policy of its namespace in set order */
 	int ns_deny_ingress, ns_deny_egress; /* some policy of its namespace denies by default */
+	int labelled_others;         /* selects no workload, but another object of its namespace has matching labels */
 } policy;
 
 typedef struct net_ctx {
@@ -181,6 +182,38 @@ static void namespace_summaries(net_ctx *c)
 		}
 		i = j;
 	}
+}
+
+/* A policy that selects no workload of the set may still protect pods made
+ * elsewhere: an operator's custom resource (Prometheus, Alertmanager) or a
+ * Service carrying the same labels says those pods exist. Only policies that
+ * select nothing are checked, against every object of the set. */
+static int labelled_others(net_ctx *c)
+{
+	tmdk__model_builder *b = c->b;
+	size_t k, i;
+
+	for (k = 0; k < c->pol_count; k++) {
+		policy *p = &c->pols[k];
+
+		if (p->selected)
+			continue;
+		for (i = 0; i < b->doc_count && !p->labelled_others; i++) {
+			const tmdk_node *view = b->docs[i].view, *labels;
+			const char *ns;
+
+			if (!tmdk__k8s_is_object(&b->docs[i]) || tmdk__k8s_is_workload(view) ||
+			    tmdk__k8s_kind_is(view, "NetworkPolicy") || !(labels = tmdk_node_get(view, "labels")) ||
+			    tmdk_node_size(labels) == 0)
+				continue;
+			if (!(ns = tmdk__k8s_namespace(b->arena, view)))
+				return TMDK_ENOMEM;
+			if (strcmp(ns, p->ns) == 0 && !tmdk__label_selector_is_empty(p->selector) &&
+			    tmdk__label_selector_matches(p->selector, labels))
+				p->labelled_others = 1;
+		}
+	}
+	return TMDK_OK;
 }
 
 /* ---- output ----------------------------------------------------------- */
@@ -432,6 +465,8 @@ static int build(net_ctx *c)
 	for (i = 0; rc == TMDK_OK && i < b->doc_count; i++)
 		if (tmdk__k8s_is_object(&b->docs[i]) && tmdk__k8s_is_workload(b->docs[i].view))
 			rc = write_workload(c, i, workloads, selects);
+	if (rc == TMDK_OK)
+		rc = labelled_others(c);
 	for (i = 0; rc == TMDK_OK && i < c->pol_count; i++) {
 		const policy *p = &c->pols[i];
 		tmdk_node *entry = tmdk__k8s_map(a, b->docs[p->doc].view), *facts;
@@ -439,6 +474,7 @@ static int build(net_ctx *c)
 		if (!entry || write_policy(c, p, facts_maps[i], entry) != TMDK_OK ||
 		    put(a, facts_maps[i], "selects", selects[i]) != TMDK_OK ||
 		    put(a, facts_maps[i], "selects_nothing", tmdk__k8s_bool(a, p->selected == 0, p->at)) != TMDK_OK ||
+		    put(a, facts_maps[i], "labelled_objects", tmdk__k8s_bool(a, p->labelled_others, p->at)) != TMDK_OK ||
 		    put(a, facts_maps[i], "namespace", tmdk__k8s_string(a, p->ns, p->at)) != TMDK_OK ||
 		    put(a, facts_maps[i], "namespace_workloads", tmdk__k8s_int(a, (long long)p->ns_workloads, p->at)) != TMDK_OK ||
 		    put(a, facts_maps[i], "first_in_namespace", tmdk__k8s_bool(a, p->first, p->at)) != TMDK_OK ||

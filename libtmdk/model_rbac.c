@@ -147,6 +147,15 @@ static int collect(tmdk__rbac_ctx *c)
 	sort_ctx = c;
 	qsort(c->role_order, c->role_count, sizeof(size_t), cmp_role_index);
 	sort_ctx = NULL;
+	/* a role defined twice (a base and an install bundle of the same set)
+	 * is one object: every definition is bound by its bindings */
+	for (i = 0; i < c->role_count; i++) {
+		const tmdk__rbac_role *first = &c->roles[c->role_order[i]];
+
+		c->roles[c->role_order[i]].canon = c->role_order[i];
+		if (i && cmp_role_key(first->kind, first->ns, first->name, &c->roles[c->role_order[i - 1]]) == 0)
+			c->roles[c->role_order[i]].canon = c->roles[c->role_order[i - 1]].canon;
+	}
 	return TMDK_OK;
 }
 

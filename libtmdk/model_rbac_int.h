@@ -21,6 +21,7 @@ typedef struct tmdk__rbac_role {
 	size_t *from;                /* aggregated from these roles (indices), heap */
 	size_t from_count, from_cap;
 	int state;                   /* aggregation: 0 to do, 1 in progress, 2 done */
+	size_t canon;                /* the first definition of the same (kind, ns, name): the one bindings resolve to */
 } tmdk__rbac_role;
 
 typedef struct tmdk__rbac_binding {

@@ -22,6 +22,17 @@ static int push(tmdk__arena *a, tmdk_node *seq, tmdk_node *item)
 	return item ? tmdk__node_seq_push(a, seq, item) : TMDK_ENOMEM;
 }
 
+/* Does a sequence of strings hold text? (short lists: a role's bindings, an account's) */
+static int seq_has(const tmdk_node *seq, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < seq->u.seq.count; i++)
+		if (tmdk_node_text_equals(seq->u.seq.items[i], text))
+			return 1;
+	return 0;
+}
+
 static int put_str(tmdk__arena *a, tmdk_node *map, const char *key, const char *text, const tmdk_node *at)
 {
 	return put(a, map, key, text ? tmdk__k8s_string(a, text, at) : NULL);
@@ -147,18 +158,23 @@ static int role_bindings(tmdk__rbac_ctx *c, const role_index *ix, size_t k, tmdk
 {
 	tmdk__arena *a = c->b->arena;
 	tmdk_node *to = tmdk__k8s_seq(a, at), *by = tmdk__k8s_seq(a, at);
-	const char *last = NULL;
 	int cluster = 0;
 	size_t i;
 
 	if (!to || !by)
 		return TMDK_ENOMEM;
+	k = c->roles[k].canon;
 	for (i = ix->bind_start[k]; i < ix->bind_start[k + 1]; i++) {
 		const tmdk__rbac_binding *x = &c->bindings[ix->binds[i]];
+		const char *t = x->cluster ? tmdk__arena_printf(a, "%s/%s", x->kind, x->name) :
+			tmdk__arena_printf(a, "%s/%s/%s", x->kind, x->ns, x->name);
 
 		cluster |= x->cluster;
-		if (push(a, by, tmdk__k8s_string(a, x->cluster ? tmdk__arena_printf(a, "%s/%s", x->kind, x->name) :
-				tmdk__arena_printf(a, "%s/%s/%s", x->kind, x->ns, x->name), at)) != TMDK_OK)
+		if (!t)
+			return TMDK_ENOMEM;
+		if (seq_has(by, t))
+			continue; /* the same binding defined twice in the set */
+		if (push(a, by, tmdk__k8s_string(a, t, at)) != TMDK_OK)
 			return TMDK_ENOMEM;
 	}
 	for (i = ix->subj_start[k]; i < ix->subj_start[k + 1]; i++) {
@@ -166,9 +182,8 @@ static int role_bindings(tmdk__rbac_ctx *c, const role_index *ix, size_t k, tmdk
 
 		if (!t)
 			return TMDK_ENOMEM;
-		if (last && strcmp(last, t) == 0)
+		if (seq_has(to, t))
 			continue;
-		last = t;
 		if (push(a, to, tmdk__k8s_string(a, t, at)) != TMDK_OK)
 			return TMDK_ENOMEM;
 	}
@@ -250,7 +265,11 @@ static tmdk_node *via_seq(tmdk__rbac_ctx *c, const tmdk__rbac_effective *eff, co
 	for (i = 0; seq && i < eff->via_count; i++) {
 		const char *t = via_text(a, &c->bindings[eff->via[i].binding], eff->via[i].group);
 
-		if (!t || push(a, seq, tmdk__k8s_string(a, t, at)) != TMDK_OK)
+		if (!t)
+			return NULL;
+		if (seq_has(seq, t))
+			continue; /* the same binding defined twice in the set */
+		if (push(a, seq, tmdk__k8s_string(a, t, at)) != TMDK_OK)
 			return NULL;
 	}
 	return seq;

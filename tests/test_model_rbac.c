@@ -339,3 +339,41 @@ Test(model_rbac, malformed_objects_are_skipped)
 	cr_assert_not(truthy(fact(&w, 5, "network.ingress_isolated")));
 	unbuild(&w);
 }
+
+Test(model_rbac, a_role_defined_twice_is_one_object)
+{
+	world w;
+	const char *role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: x}\n"
+		"rules: [{apiGroups: [''], resources: [secrets], verbs: [get]}]\n---\n";
+	const char *binding = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb, namespace: x}\n"
+		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\nsubjects: [{kind: ServiceAccount, name: a}]\n---\n";
+	char text[2048];
+
+	/* a base file and an install bundle of the same project, scanned together */
+	snprintf(text, sizeof(text), "%s%s%s%s" "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\n"
+		"spec: {serviceAccountName: a, containers: [{name: c, image: i}]}\n", role, binding, role, binding);
+	build(&w, text);
+	cr_assert_eq(tmdk_node_size(fact(&w, 0, "rbac.bound_by")), 1);
+	cr_assert_eq(tmdk_node_size(fact(&w, 2, "rbac.bound_by")), 1, "the second definition is bound too");
+	cr_assert(tmdk_node_text_equals(fact(&w, 2, "rbac.binding_summary"), "bound to ServiceAccount:x/a by RoleBinding/x/rb"));
+	cr_assert_eq(tmdk_node_size(fact(&w, 4, "rbac.via")), 1);
+	unbuild(&w);
+}
+
+Test(model_network, policies_for_pods_made_elsewhere)
+{
+	world w;
+
+	build(&w,
+		"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: prom, namespace: m}\n"
+		"spec: {podSelector: {matchLabels: {app: prometheus}}}\n"
+		"---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: m, labels: {app: prometheus}}\n"
+		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: typo, namespace: m}\n"
+		"spec: {podSelector: {matchLabels: {app: grafanna}}}\n"
+		POD("grafana", "m", "{app: grafana}"));
+	cr_assert(truthy(fact(&w, 0, "network.selects_nothing")));
+	cr_assert(truthy(fact(&w, 0, "network.labelled_objects")));
+	cr_assert(truthy(fact(&w, 2, "network.selects_nothing")));
+	cr_assert_not(truthy(fact(&w, 2, "network.labelled_objects")));
+	unbuild(&w);
+}
