@@ -270,6 +270,17 @@ static void heredoc_facts(ictx *c)
 	put(c, "heredocs", seq);
 }
 
+/* The simple commands (not for SHELL, whose arguments are a shell, not a command). */
+static void commands_facts(ictx *c, size_t first)
+{
+	tmdk_node *seq;
+	if (c->in->kw == TMDK__DF_SHELL)
+		return;
+	seq = tmdk__df_commands_node(c->m, c->in, first);
+	if (seq)
+		put(c, "commands", seq);
+}
+
 /* RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK CMD: command text and exec array. */
 static void command_facts(ictx *c, size_t first)
 {
@@ -281,6 +292,7 @@ static void command_facts(ictx *c, size_t first)
 	if (!in->json) {
 		if (first < in->arg_count)
 			put(c, "command", c->argn[first]);
+		commands_facts(c, first);
 		return;
 	}
 	exec = tmdk__node_seq(c->m->arena, in->line, in->column);
@@ -295,6 +307,7 @@ static void command_facts(ictx *c, size_t first)
 	put(c, "exec", exec);
 	put(c, "command", instr_str(c->m, in, joined.p ? joined.p : "", joined.n));
 	tmdk__df_buf_free(&joined);
+	commands_facts(c, first);
 }
 
 static void health_facts(ictx *c)

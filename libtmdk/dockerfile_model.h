@@ -98,4 +98,13 @@ const tmdk__df_var *tmdk__df_var_find(tmdk__df_model *m, const tmdk__df_var *lis
  */
 tmdk_node *tmdk__df_instruction_node(tmdk__df_model *m, const tmdk__df_instr *in, const tmdk__df_lookup *scope);
 
+/* ---- commands (dockerfile_commands.c) ------------------------------ */
+
+/**
+ * The simple commands of a RUN/CMD/ENTRYPOINT/HEALTHCHECK whose command
+ * text (or exec array) starts at argument `first`: a sequence of command
+ * maps, or NULL when there is no command (or memory ran out: m->oom).
+ */
+tmdk_node *tmdk__df_commands_node(tmdk__df_model *m, const tmdk__df_instr *in, size_t first);
+
 #endif /* TMDK_DOCKERFILE_MODEL_H */

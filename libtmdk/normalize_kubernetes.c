@@ -2,12 +2,14 @@
  * Kubernetes manifests: expand List documents into their items, then give
  * every document a view with its identity (apiVersion, kind, name,
  * namespace, labels, annotations) and, for workloads, the pod spec and every
- * container reachable the same way whatever the workload kind.
+ * container reachable the same way whatever the workload kind (core kinds,
+ * OpenShift, Knative, Argo, KEDA, Tekton, and unknown kinds by their shape).
  * See docs/document-model.md, section "Kubernetes".
  */
 #include "normalize.h"
 #include "array.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- List expansion ------------------------------------------------- */
@@ -91,13 +93,33 @@ int tmdk__expand_items(tmdk_artifact *a, tmdk__items_fn items_of, const char *wh
 
 /* ---- workloads ------------------------------------------------------ */
 
+/*
+ * Anything that carries a pod template is a workload. Most kinds hold one
+ * pod spec (`spec.template.spec` and its variants); Argo workflows and
+ * Tekton tasks hold containers in their own lists (templates, steps), with
+ * the pod-level settings (Argo) on the workflow spec. A kind we do not know
+ * that has the `spec.template.spec.containers` shape is a workload too, and
+ * its view says it was recognised by shape.
+ */
+typedef enum { NOT_WORKLOAD, KNOWN_KIND, BY_SHAPE } workload_kind;
+
+static int add_pod_label_sets(tmdk__arena *ar, tmdk_node *view, const tmdk_node *labels);
+
+typedef enum { PODS_ONLY, ARGO_TEMPLATES, TEKTON_TASK, TEKTON_PIPELINE } container_layout;
+
 typedef struct pod_location {
 	tmdk_node *spec;         /* the pod spec (a map) or NULL */
 	tmdk_node *metadata;     /* the pod template's metadata (a Pod's own) or NULL */
+	container_layout layout; /* where containers sit besides the pod spec */
+	tmdk_node *layout_root;  /* Argo: the workflow spec; Tekton: the task/pipeline spec */
 } pod_location;
 
+/* Kinds whose pod template is `spec.template` (API group not checked). */
 static const char *const template_kinds[] = { "Deployment", "ReplicaSet", "StatefulSet",
-	"DaemonSet", "Job", "ReplicationController", NULL };
+	"DaemonSet", "Job", "ReplicationController", "DeploymentConfig", NULL };
+
+static const char *const argo_workflow_kinds[] = { "Workflow", "WorkflowTemplate",
+	"ClusterWorkflowTemplate", NULL };
 
 static int kind_in(const tmdk_node *kind, const char *const *kinds)
 {
@@ -107,6 +129,14 @@ static int kind_in(const tmdk_node *kind, const char *const *kinds)
 	return 0;
 }
 
+/* The API group of `apiVersion` is `group` (`group/v1`, `group/v1beta1` …). */
+static int in_group(const tmdk_node *api_version, const char *group)
+{
+	size_t n = strlen(group);
+	return tmdk__is_text(api_version) && api_version->u.scalar.len > n &&
+		memcmp(api_version->u.scalar.text, group, n) == 0 && api_version->u.scalar.text[n] == '/';
+}
+
 static void from_template(tmdk_node *tmpl, pod_location *loc)
 {
 	tmdk_node *spec = tmdk__get(tmpl, "spec");
@@ -114,30 +144,98 @@ static void from_template(tmdk_node *tmpl, pod_location *loc)
 	loc->metadata = tmdk__map_or_null(tmdk__get(tmpl, "metadata"));
 }
 
-/* Where the pod spec sits for this kind; 0 when the kind is no workload. */
-static int find_pod(const tmdk_node *root, const tmdk_node *kind, pod_location *loc)
+static tmdk_node *path2(const tmdk_node *n, const char *a, const char *b)
 {
+	return tmdk__get(tmdk__get(n, a), b);
+}
+
+/* Kinds of CRD projects that carry pods; 0 when the kind is none of them. */
+static int find_pod_in_crd(const tmdk_node *root, const tmdk_node *kind, pod_location *loc)
+{
+	const tmdk_node *api = tmdk__get(root, "apiVersion");
+	tmdk_node *spec = tmdk__map_or_null(tmdk__get(root, "spec"));
+
+	if (in_group(api, "serving.knative.dev")) {
+		if (tmdk_node_text_equals(kind, "Revision")) {
+			loc->spec = spec;
+			loc->metadata = tmdk__map_or_null(tmdk__get(root, "metadata"));
+			return 1;
+		}
+		if (tmdk_node_text_equals(kind, "Service") || tmdk_node_text_equals(kind, "Configuration")) {
+			from_template(tmdk__get(spec, "template"), loc);
+			return 1;
+		}
+		return 0;
+	}
+	if (in_group(api, "argoproj.io")) {
+		if (tmdk_node_text_equals(kind, "Rollout")) {
+			from_template(tmdk__get(spec, "template"), loc);
+			return 1;
+		}
+		if (tmdk_node_text_equals(kind, "CronWorkflow"))
+			spec = tmdk__map_or_null(tmdk__get(spec, "workflowSpec"));
+		else if (!kind_in(kind, argo_workflow_kinds))
+			return 0;
+		/* the workflow spec holds the pod-level settings of every step's pod */
+		loc->spec = spec;
+		loc->metadata = tmdk__map_or_null(tmdk__get(spec, "podMetadata"));
+		loc->layout = ARGO_TEMPLATES;
+		loc->layout_root = spec;
+		return 1;
+	}
+	if (in_group(api, "keda.sh") && tmdk_node_text_equals(kind, "ScaledJob")) {
+		from_template(path2(spec, "jobTargetRef", "template"), loc);
+		return 1;
+	}
+	if (in_group(api, "tekton.dev")) {
+		if (tmdk_node_text_equals(kind, "Task") || tmdk_node_text_equals(kind, "ClusterTask"))
+			loc->layout = TEKTON_TASK, loc->layout_root = spec;
+		else if (tmdk_node_text_equals(kind, "TaskRun"))
+			loc->layout = TEKTON_TASK, loc->layout_root = tmdk__get(spec, "taskSpec");
+		else if (tmdk_node_text_equals(kind, "Pipeline"))
+			loc->layout = TEKTON_PIPELINE, loc->layout_root = spec;
+		else if (tmdk_node_text_equals(kind, "PipelineRun"))
+			loc->layout = TEKTON_PIPELINE, loc->layout_root = tmdk__get(spec, "pipelineSpec");
+		else
+			return 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* Where the pod spec sits for this kind. */
+static workload_kind find_pod(const tmdk_node *root, const tmdk_node *kind, pod_location *loc)
+{
+	tmdk_node *tmpl;
+
 	memset(loc, 0, sizeof(*loc));
 	if (tmdk_node_text_equals(kind, "Pod")) {
 		tmdk_node *spec = tmdk__get(root, "spec");
 		loc->spec = tmdk__map_or_null(spec);
 		loc->metadata = tmdk__map_or_null(tmdk__get(root, "metadata"));
-		return 1;
+		return KNOWN_KIND;
 	}
 	if (tmdk_node_text_equals(kind, "PodTemplate")) {
 		from_template(tmdk__get(root, "template"), loc);
-		return 1;
+		return KNOWN_KIND;
 	}
 	if (tmdk_node_text_equals(kind, "CronJob")) {
-		tmdk_node *job = tmdk__get(tmdk__get(root, "spec"), "jobTemplate");
-		from_template(tmdk__get(tmdk__get(job, "spec"), "template"), loc);
-		return 1;
+		tmdk_node *job = path2(root, "spec", "jobTemplate");
+		from_template(path2(job, "spec", "template"), loc);
+		return KNOWN_KIND;
 	}
+	if (find_pod_in_crd(root, kind, loc))
+		return KNOWN_KIND;
 	if (kind_in(kind, template_kinds)) {
-		from_template(tmdk__get(tmdk__get(root, "spec"), "template"), loc);
-		return 1;
+		from_template(path2(root, "spec", "template"), loc);
+		return KNOWN_KIND;
 	}
-	return 0;
+	tmpl = path2(root, "spec", "template");
+	if (tmdk__is_seq(path2(tmpl, "spec", "containers"))) {
+		from_template(tmpl, loc);
+		return BY_SHAPE;
+	}
+	return NOT_WORKLOAD;
 }
 
 /*
@@ -246,65 +344,152 @@ static int put_flags(tmdk__arena *ar, tmdk_node *entry, const tmdk_node *c)
 	return tmdk__put(ar, entry, "flags", flags);
 }
 
-/* {list, index, name, image, spec, flags} for one container, at the container. */
-static tmdk_node *container_entry(tmdk__arena *ar, const char *list, size_t index, tmdk_node *c)
+/*
+ * {list, index, name, image, spec, flags} for one container, at the
+ * container. An Argo template's container often has no name of its own:
+ * `fallback_name` (the template's) stands for it then.
+ */
+static tmdk_node *container_entry(tmdk__arena *ar, const char *list, size_t index, tmdk_node *c,
+	tmdk_node *fallback_name)
 {
 	tmdk_node *e = tmdk__node_from(tmdk__node_map(ar, c->line, c->column), c);
 	tmdk_node *l = tmdk__node_from(tmdk__node_string(ar, list, c->line, c->column), c);
 	tmdk_node *i = tmdk__node_from(tmdk__node_int(ar, (long long)index, c->line, c->column), c);
+	tmdk_node *name = tmdk__scalar_or_null(tmdk__get(c, "name"));
 
+	if (!name)
+		name = tmdk__scalar_or_null(fallback_name);
 	if (!e || !l || !i ||
 	    tmdk__put(ar, e, "list", l) || tmdk__put(ar, e, "index", i) ||
-	    tmdk__put(ar, e, "name", tmdk__scalar_or_null(tmdk__get(c, "name"))) ||
+	    tmdk__put(ar, e, "name", name) ||
 	    tmdk__put(ar, e, "image", tmdk__scalar_or_null(tmdk__get(c, "image"))) ||
 	    tmdk__put(ar, e, "spec", c) || put_flags(ar, e, c))
 		return NULL;
 	return e;
 }
 
+static int push_container(tmdk__arena *ar, tmdk_node *seq, const char *list, size_t index, tmdk_node *c,
+	tmdk_node *fallback_name)
+{
+	tmdk_node *e;
+	if (!tmdk__is_map(c))
+		return TMDK_OK;
+	e = container_entry(ar, list, index, c, fallback_name);
+	return e ? tmdk__node_seq_push(ar, seq, e) : TMDK_ENOMEM;
+}
+
+/* Every container of a sequence, `list` naming it, index = position. */
+static int push_list(tmdk__arena *ar, tmdk_node *seq, const char *list, tmdk_node *src)
+{
+	size_t i;
+	int rc = TMDK_OK;
+	for (i = 0; tmdk__is_seq(src) && i < src->u.seq.count && rc == TMDK_OK; i++)
+		rc = push_container(ar, seq, list, i, src->u.seq.items[i], NULL);
+	return rc;
+}
+
 /* Init containers first, then the app containers, then ephemeral ones. */
-static tmdk_node *containers_of(tmdk__arena *ar, const tmdk_node *pod_spec, const tmdk_node *at)
+static int push_pod_containers(tmdk__arena *ar, tmdk_node *seq, const tmdk_node *pod_spec)
 {
 	static const char *const lists[] = { "initContainers", "containers", "ephemeralContainers" };
-	tmdk_node *seq = tmdk__node_from(tmdk__node_seq(ar, at->line, at->column), at);
+	size_t l;
+	int rc = TMDK_OK;
+
+	for (l = 0; l < sizeof(lists) / sizeof(lists[0]) && pod_spec && rc == TMDK_OK; l++)
+		rc = push_list(ar, seq, lists[l], tmdk__get(pod_spec, lists[l]));
+	return rc;
+}
+
+/*
+ * Argo: each template's `container`, `script` and `containerSet.containers`
+ * are listed as `templates` (index: the template's position), its
+ * `initContainers` and `sidecars` under those names.
+ */
+static int push_argo_templates(tmdk__arena *ar, tmdk_node *seq, const tmdk_node *wf_spec)
+{
+	tmdk_node *templates = tmdk__get(wf_spec, "templates");
+	size_t i;
+	int rc = TMDK_OK;
+
+	for (i = 0; tmdk__is_seq(templates) && i < templates->u.seq.count && rc == TMDK_OK; i++) {
+		tmdk_node *t = templates->u.seq.items[i], *name = tmdk__get(t, "name");
+		tmdk_node *set = tmdk__get(tmdk__get(t, "containerSet"), "containers");
+		size_t j;
+		if (!tmdk__is_map(t))
+			continue;
+		rc = push_list(ar, seq, "initContainers", tmdk__get(t, "initContainers"));
+		if (rc == TMDK_OK)
+			rc = push_container(ar, seq, "templates", i, tmdk__get(t, "container"), name);
+		if (rc == TMDK_OK)
+			rc = push_container(ar, seq, "templates", i, tmdk__get(t, "script"), name);
+		for (j = 0; tmdk__is_seq(set) && j < set->u.seq.count && rc == TMDK_OK; j++)
+			rc = push_container(ar, seq, "templates", i, set->u.seq.items[j], name);
+		if (rc == TMDK_OK)
+			rc = push_list(ar, seq, "sidecars", tmdk__get(t, "sidecars"));
+	}
+	return rc;
+}
+
+/* Tekton: a task spec's `steps` and `sidecars`. */
+static int push_tekton_task(tmdk__arena *ar, tmdk_node *seq, const tmdk_node *task_spec)
+{
+	int rc = push_list(ar, seq, "steps", tmdk__get(task_spec, "steps"));
+	return rc == TMDK_OK ? push_list(ar, seq, "sidecars", tmdk__get(task_spec, "sidecars")) : rc;
+}
+
+/* Tekton: the inline `taskSpec` of each of a pipeline's `tasks` and `finally`. */
+static int push_tekton_pipeline(tmdk__arena *ar, tmdk_node *seq, const tmdk_node *pipeline_spec)
+{
+	static const char *const lists[] = { "tasks", "finally" };
 	size_t l, i;
+	int rc = TMDK_OK;
+
+	for (l = 0; l < 2 && rc == TMDK_OK; l++) {
+		tmdk_node *tasks = tmdk__get(pipeline_spec, lists[l]);
+		for (i = 0; tmdk__is_seq(tasks) && i < tasks->u.seq.count && rc == TMDK_OK; i++)
+			rc = push_tekton_task(ar, seq, tmdk__get(tasks->u.seq.items[i], "taskSpec"));
+	}
+	return rc;
+}
+
+static tmdk_node *containers_of(tmdk__arena *ar, const pod_location *loc, const tmdk_node *at)
+{
+	tmdk_node *seq = tmdk__node_from(tmdk__node_seq(ar, at->line, at->column), at);
+	int rc;
 
 	if (!seq)
 		return NULL;
-	for (l = 0; l < sizeof(lists) / sizeof(lists[0]) && pod_spec; l++) {
-		tmdk_node *src = tmdk__get(pod_spec, lists[l]);
-		if (!tmdk__is_seq(src))
-			continue;
-		for (i = 0; i < src->u.seq.count; i++) {
-			tmdk_node *c = src->u.seq.items[i], *e;
-			if (!tmdk__is_map(c))
-				continue;
-			e = container_entry(ar, lists[l], i, c);
-			if (!e || tmdk__node_seq_push(ar, seq, e))
-				return NULL;
-		}
-	}
-	return seq;
+	rc = push_pod_containers(ar, seq, loc->layout == PODS_ONLY ? loc->spec : NULL);
+	if (rc == TMDK_OK && loc->layout == ARGO_TEMPLATES)
+		rc = push_argo_templates(ar, seq, loc->layout_root);
+	if (rc == TMDK_OK && loc->layout == TEKTON_TASK)
+		rc = push_tekton_task(ar, seq, loc->layout_root);
+	if (rc == TMDK_OK && loc->layout == TEKTON_PIPELINE)
+		rc = push_tekton_pipeline(ar, seq, loc->layout_root);
+	return rc == TMDK_OK ? seq : NULL;
 }
 
 static int add_workload(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, const tmdk_node *kind)
 {
 	pod_location loc;
-	int is_workload = find_pod(root, kind, &loc);
-	tmdk_node *flag = tmdk__node_from(tmdk__node_bool(ar, is_workload, kind->line, kind->column), kind);
-	tmdk_node *containers;
+	workload_kind found = find_pod(root, kind, &loc);
+	tmdk_node *flag = tmdk__node_from(tmdk__node_bool(ar, found != NOT_WORKLOAD, kind->line, kind->column), kind);
+	tmdk_node *shape, *containers;
 
 	if (!flag || tmdk__put(ar, view, "workload", flag))
 		return TMDK_ENOMEM;
-	if (!is_workload)
+	if (found == NOT_WORKLOAD)
 		return TMDK_OK;
-	containers = containers_of(ar, loc.spec, loc.spec ? loc.spec : kind);
-	if (!containers ||
+	shape = tmdk__node_from(tmdk__node_string(ar, found == BY_SHAPE ? "shape" : "known",
+		kind->line, kind->column), kind);
+	containers = containers_of(ar, &loc, loc.spec ? loc.spec : kind);
+	if (!shape || !containers ||
+	    tmdk__put(ar, view, "workload_shape", shape) ||
 	    tmdk__put(ar, view, "pod_spec", loc.spec) ||
 	    tmdk__put(ar, view, "pod_metadata", loc.metadata) ||
 	    tmdk__put(ar, view, "containers", containers))
 		return TMDK_ENOMEM;
-	return TMDK_OK;
+	return add_pod_label_sets(ar, view, tmdk__get(loc.metadata, "labels"));
 }
 
 /* RBAC conveniences: the rules of a role, the two sides of a binding. */
@@ -318,6 +503,167 @@ static int add_rbac(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, con
 		return tmdk__put(ar, view, "role_ref", tmdk__map_or_null(tmdk__get(root, "roleRef")));
 	}
 	return TMDK_OK;
+}
+
+/* ---- label selection ---------------------------------------------- */
+
+/*
+ * Which Service selects which pods, as one join the catalog can index: a
+ * Service's `selector_key` is its selector written canonically
+ * ("k1=v1,k2=v2", keys sorted), and a workload's `pod_label_sets` holds
+ * that form of every subset of its pod labels of up to four labels (up to
+ * two when there are more than ten labels). A selector selects the pods when
+ * its key is one of their sets. Label keys and values cannot hold `,` or
+ * `=`, so the form is unambiguous.
+ */
+typedef struct label {
+	const tmdk_node *key, *value;
+} label;
+
+static int label_cmp(const void *pa, const void *pb)
+{
+	const label *a = pa, *b = pb;
+	size_t n = a->key->u.scalar.len < b->key->u.scalar.len ? a->key->u.scalar.len : b->key->u.scalar.len;
+	int c = memcmp(a->key->u.scalar.text, b->key->u.scalar.text, n);
+	return c ? c : (a->key->u.scalar.len > b->key->u.scalar.len) - (a->key->u.scalar.len < b->key->u.scalar.len);
+}
+
+/* The text labels of a map, sorted by key (heap array, *n of them). */
+static label *sorted_labels(const tmdk_node *map, size_t *n)
+{
+	label *v;
+	size_t i;
+
+	*n = 0;
+	if (!tmdk__is_map(map) || map->u.map.count == 0)
+		return NULL;
+	v = tmdk__calloc(map->u.map.count, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (i = 0; i < map->u.map.count; i++)
+		if (tmdk__is_text(map->u.map.keys[i]) && tmdk__is_scalar(map->u.map.values[i])) {
+			v[*n].key = map->u.map.keys[i];
+			v[(*n)++].value = map->u.map.values[i];
+		}
+	qsort(v, *n, sizeof(*v), label_cmp);
+	return v;
+}
+
+/* "k=v,…" of the labels picked by `pick` (indexes into v, increasing). */
+static tmdk_node *label_key(tmdk__arena *ar, const label *v, const size_t *pick, size_t k, const tmdk_node *at)
+{
+	size_t i, len = 0, off = 0;
+	char *text;
+	tmdk_node *n;
+
+	for (i = 0; i < k; i++)
+		len += v[pick[i]].key->u.scalar.len + v[pick[i]].value->u.scalar.len + 2;
+	text = tmdk__malloc(len + 1);
+	if (!text)
+		return NULL;
+	for (i = 0; i < k; i++) {
+		const tmdk_node *key = v[pick[i]].key, *value = v[pick[i]].value;
+		if (i)
+			text[off++] = ',';
+		memcpy(text + off, key->u.scalar.text, key->u.scalar.len);
+		off += key->u.scalar.len;
+		text[off++] = '=';
+		memcpy(text + off, value->u.scalar.text, value->u.scalar.len);
+		off += value->u.scalar.len;
+	}
+	n = tmdk__node_from(tmdk__node_scalar(ar, text, off, TMDK_SCALAR_STRING, at->line, at->column), at);
+	tmdk__free(text);
+	return n;
+}
+
+/* Push the key of every combination of k labels from v[from…n) after pick[0…depth). */
+static int push_combinations(tmdk__arena *ar, tmdk_node *seq, const label *v, size_t n, size_t *pick,
+	size_t depth, size_t k, size_t from, const tmdk_node *at)
+{
+	size_t i;
+	int rc = TMDK_OK;
+
+	if (depth == k) {
+		tmdk_node *key = label_key(ar, v, pick, k, at);
+		return key ? tmdk__node_seq_push(ar, seq, key) : TMDK_ENOMEM;
+	}
+	for (i = from; i < n && rc == TMDK_OK; i++) {
+		pick[depth] = i;
+		rc = push_combinations(ar, seq, v, n, pick, depth + 1, k, i + 1, at);
+	}
+	return rc;
+}
+
+static int add_pod_label_sets(tmdk__arena *ar, tmdk_node *view, const tmdk_node *labels)
+{
+	size_t n, k, pick[4];
+	label *v = sorted_labels(labels, &n);
+	tmdk_node *seq;
+	int rc = TMDK_OK;
+
+	if (!v)
+		return tmdk__is_map(labels) && labels->u.map.count ? TMDK_ENOMEM : TMDK_OK;
+	seq = tmdk__node_from(tmdk__node_seq(ar, labels->line, labels->column), labels);
+	for (k = 1; seq && k <= (n > 10 ? 2 : 4) && k <= n && rc == TMDK_OK; k++)
+		rc = push_combinations(ar, seq, v, n, pick, 0, k, 0, labels);
+	tmdk__free(v);
+	if (!seq)
+		return TMDK_ENOMEM;
+	return rc == TMDK_OK ? tmdk__put(ar, view, "pod_label_sets", seq) : rc;
+}
+
+static int add_service(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, const tmdk_node *kind)
+{
+	const tmdk_node *selector = tmdk__get(tmdk__get(root, "spec"), "selector");
+	size_t n, i, pick[64];
+	label *v;
+	tmdk_node *key;
+
+	if (!tmdk_node_text_equals(kind, "Service"))
+		return TMDK_OK;
+	/* how far it is published, for patterns that join Services to workloads */
+	if (tmdk__put(ar, view, "service_type", tmdk__scalar_or_null(tmdk__get(tmdk__get(root, "spec"), "type"))) ||
+	    tmdk__put(ar, view, "external_ips", tmdk__seq_or_null(tmdk__get(tmdk__get(root, "spec"), "externalIPs"))))
+		return TMDK_ENOMEM;
+	if (!tmdk__is_map(selector) || selector->u.map.count == 0)
+		return TMDK_OK;
+	v = sorted_labels(selector, &n);
+	if (!v)
+		return TMDK_ENOMEM;
+	if (n == 0 || n > 64) {      /* more than 64 labels selects nothing real */
+		tmdk__free(v);
+		return TMDK_OK;
+	}
+	for (i = 0; i < n; i++)
+		pick[i] = i;
+	key = label_key(ar, v, pick, n, selector);
+	tmdk__free(v);
+	return key ? tmdk__put(ar, view, "selector_key", key) : TMDK_ENOMEM;
+}
+
+/*
+ * ConfigMap convenience: `entries`, one {key, value} map per `data` entry
+ * (positioned at the key), so a pattern can judge a value by its key's name
+ * (`db_password: hunter2`) as well as by its text.
+ */
+static int add_configmap(tmdk__arena *ar, tmdk_node *view, const tmdk_node *root, const tmdk_node *kind)
+{
+	tmdk_node *data = tmdk__map_or_null(tmdk__get(root, "data")), *entries;
+	size_t i;
+
+	if (!tmdk_node_text_equals(kind, "ConfigMap") || !data)
+		return TMDK_OK;
+	entries = tmdk__node_from(tmdk__node_seq(ar, data->line, data->column), data);
+	if (!entries)
+		return TMDK_ENOMEM;
+	for (i = 0; i < data->u.map.count; i++) {
+		tmdk_node *key = data->u.map.keys[i], *value = data->u.map.values[i];
+		tmdk_node *e = tmdk__node_from(tmdk__node_map(ar, key->line, key->column), key);
+		if (!e || tmdk__put(ar, e, "key", key) || tmdk__put(ar, e, "value", value) ||
+		    tmdk__node_seq_push(ar, entries, e))
+			return TMDK_ENOMEM;
+	}
+	return tmdk__put(ar, view, "entries", entries);
 }
 
 static tmdk_node *object_view(tmdk__arena *ar, const tmdk_document *d)
@@ -344,7 +690,8 @@ static tmdk_node *object_view(tmdk__arena *ar, const tmdk_document *d)
 		tmdk_node *no = tmdk__node_from(tmdk__node_bool(ar, 0, view->line, view->column), view);
 		return no && !tmdk__put(ar, view, "workload", no) ? view : NULL;
 	}
-	if (add_workload(ar, view, root, kind) || add_rbac(ar, view, root, kind))
+	if (add_workload(ar, view, root, kind) || add_rbac(ar, view, root, kind) ||
+	    add_configmap(ar, view, root, kind) || add_service(ar, view, root, kind))
 		return NULL;
 	return view;
 }

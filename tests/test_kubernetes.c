@@ -298,3 +298,164 @@ Test(kubernetes, container_flags_in_every_spelling)
 	cr_assert_null(tmdk_node_path(view_of(a, 0), "containers[0].flags"), "no flags, no key");
 	tmdk_artifact_free(a);
 }
+
+/* ---- pod templates in every workload kind ---------------------------------------- */
+
+typedef struct template_case {
+	const char *kind;
+	const char *shape;     /* workload_shape, NULL: not a workload */
+	const char *pod_spec;  /* path of the pod spec in the root, NULL: none */
+	size_t count;
+	const char *containers[6];
+} template_case;
+
+Test(kubernetes, every_kind_that_carries_a_pod_template_is_a_workload)
+{
+	static const template_case cases[] = {
+		{ "DeploymentConfig", "known", "spec.template.spec", 1, { "containers/0/app/dc:1" } },
+		{ "Service", "known", "spec.template.spec", 1, { "containers/0/user-container/ksvc:1" } },
+		{ "Configuration", "known", "spec.template.spec", 1, { "containers/0/c/kconf:1" } },
+		{ "Revision", "known", "spec", 1, { "containers/0/r/krev:1" } },
+		{ "Rollout", "known", "spec.template.spec", 1, { "containers/0/ro/ro:1" } },
+		{ "Workflow", "known", "spec", 6, { "initContainers/0/fetch/git:1", "templates/1/build/build:1",
+			"sidecars/0/cache/redis:7", "templates/2/test/python:3.12", "templates/3/one/one:1",
+			"templates/3/two/two:1" } },
+		{ "CronWorkflow", "known", "spec.workflowSpec", 1, { "templates/0/tick/tick:1" } },
+		{ "ScaledJob", "known", "spec.jobTargetRef.template.spec", 1, { "containers/0/worker/worker:1" } },
+		{ "Task", "known", NULL, 2, { "steps/0/compile/golang:1.22", "sidecars/0/docker/docker:dind" } },
+		{ "TaskRun", "known", NULL, 1, { "steps/0/echo/alpine:3" } },
+		{ "Pipeline", "known", NULL, 2, { "steps/0/lint/lint:1", "steps/0/notify/curl:8" } },
+		{ "Widget", "shape", "spec.template.spec", 1, { "containers/0/w/widget:1" } },
+		{ "Service", NULL, NULL, 0, { NULL } },   /* a core Service: a template-like field is no pod */
+		{ "Gadget", NULL, NULL, 0, { NULL } },    /* a template without containers is no pod */
+	};
+	tmdk_artifact *a = load("pod-templates.yaml");
+	size_t i;
+
+	cr_assert_eq(tmdk_artifact_document_count(a), sizeof(cases) / sizeof(cases[0]));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const template_case *t = &cases[i];
+		const tmdk_document *d = tmdk_artifact_document(a, i);
+		const tmdk_node *v = tmdk_document_view(d), *root = tmdk_document_root(d);
+		expect_text(tmdk_node_get(v, "kind"), t->kind, "kind");
+		cr_expect_eq(view_bool(v, "workload"), t->shape != NULL, "document %zu (%s) workload", i, t->kind);
+		if (!t->shape) {
+			cr_expect_null(tmdk_node_get(v, "workload_shape"));
+			cr_expect_null(tmdk_node_get(v, "containers"));
+			continue;
+		}
+		expect_text(tmdk_node_get(v, "workload_shape"), t->shape, t->kind);
+		if (t->pod_spec)
+			cr_expect_eq(tmdk_node_get(v, "pod_spec"), tmdk_node_path(root, t->pod_spec), "%s pod_spec", t->kind);
+		else
+			cr_expect_null(tmdk_node_get(v, "pod_spec"), "%s has no pod spec", t->kind);
+		expect_containers(v, t->containers, t->count);
+	}
+	tmdk_artifact_free(a);
+}
+
+/* ---- the same pod in another workload kind gets the same findings ---------------- */
+
+static const char deployment_text[] =
+	"apiVersion: apps/v1\n"
+	"kind: Deployment\n"
+	"metadata: {name: web, namespace: shop}\n"
+	"spec:\n"
+	"  replicas: 2\n"
+	"  template:\n"
+	"    metadata: {labels: {app: web}}\n"
+	"    spec:\n"
+	"      hostPID: true\n"
+	"      containers:\n"
+	"        - name: web\n"
+	"          image: nginx:latest\n"
+	"          securityContext: {privileged: true, capabilities: {add: [SYS_ADMIN]}}\n"
+	"          env: [{name: DB_PASSWORD, value: hunter2hunter2}]\n"
+	"          volumeMounts: [{name: sock, mountPath: /var/run/docker.sock}]\n"
+	"      volumes: [{name: sock, hostPath: {path: /var/run/docker.sock}}]\n";
+
+static int collect_cb(const tmdk_finding *f, void *payload)
+{
+	char *text = payload, line[128];
+	snprintf(line, sizeof(line), "%s@%u:%u\n", tmdk_pattern_id(tmdk_finding_pattern(f)),
+		tmdk_finding_line(f), tmdk_finding_column(f));
+	strncat(text, line, 8191 - strlen(text));
+	return 0;
+}
+
+/* The findings of one manifest as "ID@line:col" lines, in scan order. */
+static void findings_of(const char *text, char out[8192])
+{
+	tmdk_compiler *c;
+	tmdk_catalog *cat;
+	tmdk_scanner *s;
+	tmdk_artifact *a;
+	tmdk_error err;
+
+	out[0] = '\0';
+	cr_assert_eq(tmdk_compiler_new(&c, NULL, &err), TMDK_OK);
+	cr_assert_eq(tmdk_compiler_add_builtin(c, &err), TMDK_OK, "%s", err.message);
+	cr_assert_eq(tmdk_compiler_compile(&cat, c, &err), TMDK_OK, "%s", err.message);
+	cr_assert_eq(tmdk_artifact_parse_buffer(&a, "w.yaml", text, strlen(text), NULL, &err), TMDK_OK, "%s", err.message);
+	cr_assert_eq(tmdk_scanner_new(&s, cat, NULL, &err), TMDK_OK);
+	cr_assert_eq(tmdk_scanner_scan(s, a, collect_cb, out, &err), TMDK_OK, "%s", err.message);
+	tmdk_scanner_free(s);
+	tmdk_artifact_free(a);
+	tmdk_catalog_free(cat);
+	tmdk_compiler_free(c);
+}
+
+/* The Deployment above with its apiVersion and kind replaced (same lines). */
+static void as_kind(char *out, size_t size, const char *api_version, const char *kind)
+{
+	const char *rest = strstr(deployment_text, "metadata:");
+	snprintf(out, size, "apiVersion: %s\nkind: %s\n%s", api_version, kind, rest);
+}
+
+Test(kubernetes, deploymentconfig_rollout_and_shaped_crds_get_the_deployments_findings)
+{
+	static const char *const kinds[][2] = {
+		{ "apps.openshift.io/v1", "DeploymentConfig" }, { "v1", "DeploymentConfig" },
+		{ "argoproj.io/v1alpha1", "Rollout" }, { "serving.knative.dev/v1", "Configuration" },
+		{ "example.com/v1", "Widget" },
+	};
+	static char want[8192], got[8192], text[2048];
+	size_t i;
+
+	findings_of(deployment_text, want);
+	cr_assert(strstr(want, "TMDK-K8S-030@") && strstr(want, "TMDK-K8S-031@") && strstr(want, "TMDK-K8S-023@"),
+		"the Deployment's own findings: %s", want);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		as_kind(text, sizeof(text), kinds[i][0], kinds[i][1]);
+		findings_of(text, got);
+		cr_expect_str_eq(got, want, "%s gets other findings than the Deployment", kinds[i][1]);
+	}
+}
+
+/* ---- Service selection and ConfigMap entries --------------------------------------- */
+
+Test(kubernetes, service_selector_and_pod_label_sets_join)
+{
+	tmdk_artifact *a = load("selection.yaml");
+	const tmdk_node *w = view_of(a, 0), *svc = view_of(a, 1), *cm = view_of(a, 2);
+	static const char *const sets[] = { "app=cache", "tier=data", "version=v1", "app=cache,tier=data",
+		"app=cache,version=v1", "tier=data,version=v1", "app=cache,tier=data,version=v1" };
+	const tmdk_node *got = tmdk_node_get(w, "pod_label_sets");
+	size_t i;
+
+	cr_assert_eq(tmdk_node_size(got), 7);
+	for (i = 0; i < 7; i++)
+		expect_text(tmdk_node_at(got, i), sets[i], "pod label set");
+	/* keys sorted, whatever the order written */
+	expect_text(tmdk_node_get(svc, "selector_key"), "app=cache,tier=data", "selector_key");
+	expect_at(tmdk_node_get(svc, "selector_key"), 15, 13, "selector_key at the selector");
+	expect_text(tmdk_node_get(svc, "service_type"), "LoadBalancer", "service_type");
+	cr_expect_null(tmdk_node_get(svc, "pod_label_sets"));
+	cr_expect_null(tmdk_node_get(w, "selector_key"));
+	/* ConfigMap entries: key and value are the source nodes */
+	cr_assert_eq(tmdk_node_size(tmdk_node_get(cm, "entries")), 2);
+	expect_text(tmdk_node_path(cm, "entries[0].key"), "DB_PASSWORD", "key");
+	expect_text(tmdk_node_path(cm, "entries[0].value"), "hunter2", "value");
+	expect_at(tmdk_node_path(cm, "entries[1]"), 23, 3, "entry at its key");
+	tmdk_artifact_free(a);
+}
