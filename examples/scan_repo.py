@@ -14,11 +14,12 @@ a catalog could not be read.
 import argparse
 import collections
 import sys
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import tmdk
 
 
-def images(artifact):
+def images(artifact: tmdk.Artifact) -> Iterator[Tuple[Any, str]]:
     """(image node, what it belongs to) for every image an artifact names."""
     for doc in artifact:
         if artifact.kind == "dockerfile":
@@ -36,7 +37,7 @@ def images(artifact):
                     yield container["image"], "container %s" % container["name"]
 
 
-def allowed_registries(paths, allowed):
+def allowed_registries(paths: Iterable[str], allowed: Sequence[str]) -> List[str]:
     """A custom check: images must come from one of the allowed registries."""
     problems = []
     for path in paths:
@@ -48,9 +49,9 @@ def allowed_registries(paths, allowed):
     return problems
 
 
-def summary(result):
+def summary(result: tmdk.ScanResult) -> List[str]:
     """Findings per question, with severities and the risks they fall under."""
-    by_question = collections.defaultdict(list)
+    by_question: Dict[str, List[tmdk.Finding]] = collections.defaultdict(list)
     for finding in result:
         if not finding.suppressed:
             by_question[finding.question].append(finding)
@@ -67,7 +68,7 @@ def summary(result):
     return lines
 
 
-def main(argv=None):
+def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=".")
     parser.add_argument("--catalog", action="append", default=[], help="extra catalog file or folder")
@@ -79,7 +80,7 @@ def main(argv=None):
     except tmdk.CatalogError as e:
         print(e, file=sys.stderr)
         return 2
-    result = catalog.scan(args.folder, errors="collect")
+    result = catalog.scan(args.folder)
     for error in result.errors:
         print("error: %s" % error, file=sys.stderr)
 

@@ -120,11 +120,13 @@ static int index_lines(tmdk_artifact *a)
 
 /* Allocate an artifact holding a copy of the bytes and their line index;
  * `limits` are the effective options (defaults filled in). */
-int tmdk__artifact_new(tmdk_artifact **out, const char *name, const void *data, size_t len,
+/* text: copied into the arena when `copy`, else borrowed. */
+static int artifact_make(tmdk_artifact **out, const char *name, const void *data, size_t len, int copy,
 	const tmdk_parse_options *limits, tmdk_error *err)
 {
+	static uint64_t serials;
 	tmdk_artifact *a;
-	char *text;
+	const char *text;
 
 	*out = NULL;
 	if (len > limits->max_input_bytes)
@@ -133,10 +135,11 @@ int tmdk__artifact_new(tmdk_artifact **out, const char *name, const void *data, 
 	a = tmdk__calloc(1, sizeof(*a));
 	if (!a)
 		return tmdk__error_set(err, TMDK_ENOMEM, name, 0, 0, "out of memory");
+	a->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	tmdk__arena_init(&a->arena);
 	a->limits = *limits;
 	a->name = tmdk__arena_strdup(&a->arena, name ? name : "");
-	text = a->name ? tmdk__arena_strndup(&a->arena, data, len) : NULL;
+	text = !a->name ? NULL : copy ? tmdk__arena_strndup(&a->arena, data, len) : data;
 	a->text = text;
 	a->text_len = len;
 	if (!text || index_lines(a) != TMDK_OK) {
@@ -145,6 +148,18 @@ int tmdk__artifact_new(tmdk_artifact **out, const char *name, const void *data, 
 	}
 	*out = a;
 	return TMDK_OK;
+}
+
+int tmdk__artifact_new(tmdk_artifact **out, const char *name, const void *data, size_t len,
+	const tmdk_parse_options *limits, tmdk_error *err)
+{
+	return artifact_make(out, name, data, len, 1, limits, err);
+}
+
+int tmdk__artifact_new_borrowed(tmdk_artifact **out, const char *name, const char *data, size_t len,
+	const tmdk_parse_options *limits, tmdk_error *err)
+{
+	return artifact_make(out, name, data, len, 0, limits, err);
 }
 
 void tmdk_artifact_free(tmdk_artifact *a)
@@ -159,6 +174,7 @@ void tmdk_artifact_free(tmdk_artifact *a)
 	tmdk__free(a->warnings);
 	tmdk__free(a->text_maps);
 	tmdk__free(a->line_starts);
+	tmdk__free(a->heap_text);
 	tmdk__arena_release(&a->arena);
 	tmdk__free(a);
 }

@@ -134,8 +134,11 @@ const char *tmdk_candidate_status_name(tmdk_candidate_status status)
 	return NULL;
 }
 
-int tmdk_candidate_parse_buffer(tmdk_artifact **out, tmdk_candidate_status *status, const char *name,
-	const void *data, size_t len, unsigned int flags, const tmdk_parse_options *opts, tmdk_error *err)
+/* heap: data is a heap buffer (NUL-terminated at len) the artifact may take
+ * over (*taken set, see tmdk__artifact_parse_heap), else NULL. */
+static int candidate_parse(tmdk_artifact **out, tmdk_candidate_status *status, const char *name,
+	const void *data, size_t len, char *heap, int *taken, unsigned int flags, const tmdk_parse_options *opts,
+	tmdk_error *err)
 {
 	const unsigned char *bytes = data;
 	const char *base = base_name(name);
@@ -143,6 +146,8 @@ int tmdk_candidate_parse_buffer(tmdk_artifact **out, tmdk_candidate_status *stat
 	char message[sizeof(err->message)];
 	tmdk_error perr;
 
+	if (taken)
+		*taken = 0;
 	tmdk_error_clear(err);
 	if (out)
 		*out = NULL;
@@ -177,7 +182,10 @@ int tmdk_candidate_parse_buffer(tmdk_artifact **out, tmdk_candidate_status *stat
 		return TMDK_OK;
 	}
 
-	rc = tmdk_artifact_parse_buffer(out, name, data, len, opts, &perr);
+	if (heap)
+		rc = tmdk__artifact_parse_heap(out, taken, name, heap, len, opts, &perr);
+	else
+		rc = tmdk_artifact_parse_buffer(out, name, data, len, opts, &perr);
 	if (rc == TMDK_OK) {
 		*status = tmdk_artifact_kind(*out) == TMDK_KIND_UNKNOWN ? TMDK_CANDIDATE_OTHER : TMDK_CANDIDATE_ARTIFACT;
 		if (*status == TMDK_CANDIDATE_OTHER) {
@@ -208,13 +216,19 @@ int tmdk_candidate_parse_buffer(tmdk_artifact **out, tmdk_candidate_status *stat
 	return TMDK_OK;
 }
 
+int tmdk_candidate_parse_buffer(tmdk_artifact **out, tmdk_candidate_status *status, const char *name,
+	const void *data, size_t len, unsigned int flags, const tmdk_parse_options *opts, tmdk_error *err)
+{
+	return candidate_parse(out, status, name, data, len, NULL, NULL, flags, opts, err);
+}
+
 int tmdk_candidate_parse_file(tmdk_artifact **out, tmdk_candidate_status *status, const char *path,
 	unsigned int flags, const tmdk_parse_options *opts, tmdk_error *err)
 {
 	size_t max = opts && opts->max_input_bytes ? opts->max_input_bytes : TMDK_DEFAULT_MAX_INPUT_BYTES;
 	size_t len;
 	char *buf;
-	int rc;
+	int rc, taken = 0;
 
 	tmdk_error_clear(err);
 	if (out)
@@ -235,7 +249,9 @@ int tmdk_candidate_parse_file(tmdk_artifact **out, tmdk_candidate_status *status
 	rc = tmdk__read_file(path, max, "max_input_bytes", &buf, &len, err);
 	if (rc != TMDK_OK)
 		return rc;
-	rc = tmdk_candidate_parse_buffer(out, status, path, buf, len, flags, opts, err);
-	tmdk__free(buf);
+	/* The artifact takes the buffer over when it parses: the file is not copied again. */
+	rc = candidate_parse(out, status, path, buf, len, buf, &taken, flags, opts, err);
+	if (!taken)
+		tmdk__free(buf);
 	return rc;
 }

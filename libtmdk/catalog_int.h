@@ -189,7 +189,18 @@ struct tmdk_catalog {
 	unsigned int match_limit, depth_limit;
 	size_t set_slot_count;       /* cached $set selections (selector cache_slot) */
 	size_t plan_slot_count;      /* cached join indexes and element tests (plan slot) */
+	struct tmdk__catalog_index *index; /* catalog_index.c; NULL: every pattern of a kind is run */
 };
+
+/* ---- the pattern index (catalog_index.c) ------------------------------------ */
+/** Once the patterns are final and numbered (after compiling, after loading
+ *  a compiled catalog): fill by_kind, by_kind_count and index (in the
+ *  catalog's arena). @return TMDK_OK or TMDK_ENOMEM. */
+int tmdk__catalog_index_build(tmdk_catalog *cat);
+/** The indexes of the patterns of `kind` a document with this view can
+ *  match, ascending (catalog order): buf (room for `cap`) or by_kind[kind]. */
+const size_t *tmdk__catalog_candidates(const tmdk_catalog *cat, tmdk_kind kind, const tmdk_node *view, size_t *buf,
+	size_t cap, size_t *count);
 
 /* The built-in meta patterns: suppressions without a reason, of unknown
  * patterns, and (when asked for) that suppress nothing. */
@@ -272,6 +283,8 @@ struct tmdk__scanner_state {
 	/* cross-document work (set_cache.c) */
 	struct tmdk__set_cache *set_cache; /* per scan call; NULL: evaluate every time */
 	size_t set_visits;           /* documents of the set visited by the current pattern */
+	unsigned long set_call;      /* the scan call: cached work done in an earlier call over the
+	                              * same set is charged again once in this one (set_cache.c) */
 	size_t max_set_visits;
 	int set_limit_hit;
 	/* the system model ($model, $facts): given, or built on first use per scan call */

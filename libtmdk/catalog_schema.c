@@ -290,9 +290,44 @@ static int parse_references(schema *s, tmdk_pattern *pt, const tmdk_node *p)
 	return bad ? TMDK_ESCHEMA : 0;
 }
 
+/* `with`: the other files of the example's set, each {kind, name, content}. */
+static int parse_example_with(schema *s, tmdk_example *ex, const tmdk_node *n)
+{
+	static const char *const keys[] = { "kind", "name", "content", NULL };
+	tmdk_example_file *files;
+	size_t i;
+	if (tmdk_node_get_type(n) != TMDK_NODE_SEQUENCE || !tmdk_node_size(n)) {
+		report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, n, "'with' expects a list of files: kind, name, content");
+		return TMDK_ESCHEMA;
+	}
+	if (!(files = s_alloc(s, tmdk_node_size(n) * sizeof(*files))))
+		return TMDK_ENOMEM;
+	for (i = 0; i < tmdk_node_size(n); i++) {
+		const tmdk_node *f = tmdk_node_at(n, i), *kind = tmdk_node_get(f, "kind");
+		if (tmdk_node_get_type(f) != TMDK_NODE_MAP || check_keys(s, f, keys, "an example file") != 0) {
+			if (tmdk_node_get_type(f) != TMDK_NODE_MAP)
+				report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, f, "a 'with' file is a map: kind, name, content");
+			return TMDK_ESCHEMA;
+		}
+		if (!kind || tmdk_kind_from_name(&files[i].kind, text_of(kind) ? text_of(kind) : "") != TMDK_OK ||
+		    files[i].kind == TMDK_KIND_UNKNOWN) {
+			report(s, TMDK_DIAG_ERROR, TMDK_ESCHEMA, kind ? kind : f,
+				"a 'with' file needs 'kind': dockerfile, compose, kubernetes, daemon-json or docker-inspect");
+			return TMDK_ESCHEMA;
+		}
+		files[i].name = string_field(s, f, "name", 1);
+		files[i].content = string_field(s, f, "content", 1);
+		if (!files[i].name || !files[i].content)
+			return TMDK_ESCHEMA;
+	}
+	ex->with_files = files;
+	ex->with_count = tmdk_node_size(n);
+	return 0;
+}
+
 static int parse_example(schema *s, tmdk_example *ex, const tmdk_node *n)
 {
-	static const char *const keys[] = { "kind", "expect", "line", "name", "description", "content", NULL };
+	static const char *const keys[] = { "kind", "expect", "line", "name", "description", "content", "with", NULL };
 	const tmdk_node *kind = tmdk_node_get(n, "kind"), *expect = tmdk_node_get(n, "expect");
 	const tmdk_node *line = tmdk_node_get(n, "line");
 	long long l;
@@ -325,6 +360,8 @@ static int parse_example(schema *s, tmdk_example *ex, const tmdk_node *n)
 	ex->name = string_field(s, n, "name", 0);
 	ex->description = string_field(s, n, "description", 0);
 	ex->content = string_field(s, n, "content", 1);
+	if (tmdk_node_get(n, "with") && parse_example_with(s, ex, tmdk_node_get(n, "with")) != 0)
+		return TMDK_ESCHEMA;
 	return ex->content ? 0 : TMDK_ESCHEMA; /* reported */
 }
 

@@ -331,20 +331,6 @@ static void report_duplicates(tmdk_compiler *c, tmdk_pattern **sorted, size_t n)
 	}
 }
 
-static int index_by_kind(tmdk_catalog *cat)
-{
-	size_t i, k;
-	for (k = 0; k < TMDK_KIND_COUNT; k++) {
-		cat->by_kind[k] = tmdk__arena_alloc(&cat->arena, (cat->pattern_count + 1) * sizeof(size_t));
-		if (!cat->by_kind[k])
-			return TMDK_ENOMEM;
-		for (i = 0; i < cat->pattern_count; i++)
-			if (cat->patterns[i]->kinds & (1u << k))
-				cat->by_kind[k][cat->by_kind_count[k]++] = i;
-	}
-	return TMDK_OK;
-}
-
 static int set_first_error(tmdk_compiler *c, tmdk_error *err)
 {
 	size_t i;
@@ -391,7 +377,7 @@ int tmdk_compiler_compile(tmdk_catalog **out, tmdk_compiler *c, tmdk_error *err)
 	report_duplicates(c, cat->patterns, cat->pattern_count);
 	for (i = 0; i < cat->pattern_count; i++)
 		cat->patterns[i]->index = i;
-	if (index_by_kind(cat) != TMDK_OK) {
+	if (tmdk__catalog_index_build(cat) != TMDK_OK) {
 		tmdk_catalog_free(cat);
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	}

@@ -20,10 +20,22 @@ int tmdk__read_file(const char *path, size_t max, const char *limit_name, char *
 	f = fopen(path, "rb");
 	if (!f)
 		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fileno(f), &st) != 0)
+		st.st_mode = 0;
+	if (S_ISDIR(st.st_mode)) {
 		fclose(f);
 		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "is a directory");
 	}
+	/* A regular file: one buffer of its size (and the NUL and one byte to
+	 * see the end), not a chain of doublings, each a copy and fresh pages. */
+	if (S_ISREG(st.st_mode) && st.st_size >= 0 && (unsigned long long)st.st_size < (unsigned long long)max &&
+	    (unsigned long long)st.st_size < SIZE_MAX / 2 &&
+	    TMDK__ARRAY_RESERVE_N(buf, len, cap, (size_t)st.st_size + 2, 0) != TMDK_OK) {
+		fclose(f);
+		return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
+	}
+	if (buf)
+		tmdk__prefault(buf, (size_t)st.st_size + 1); /* the kernel fills it: no trap per page */
 	for (;;) {
 		size_t n;
 		/* at least a byte to read into, and the NUL */

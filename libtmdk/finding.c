@@ -16,6 +16,7 @@ void tmdk__finding_clear(tmdk_finding *f)
 	tmdk__free(f->evidence);
 	tmdk__free(f->message);
 	tmdk__free(f->suppression);
+	tmdk__free(f->component);
 	if (f->owned) {
 		tmdk__free((char *)f->path);
 		if (f->pattern)
@@ -52,6 +53,7 @@ const char *tmdk_finding_evidence(const tmdk_finding *f) { return f ? f->evidenc
 const char *tmdk_finding_message(const tmdk_finding *f) { return f ? f->message : NULL; }
 int tmdk_finding_suppressed(const tmdk_finding *f) { return f ? f->suppressed : 0; }
 const char *tmdk_finding_suppression(const tmdk_finding *f) { return f ? f->suppression : NULL; }
+const char *tmdk_finding_component(const tmdk_finding *f) { return f ? f->component : NULL; }
 
 int tmdk_findings_new(tmdk_findings **out)
 {
@@ -99,6 +101,7 @@ int tmdk_findings_append(tmdk_findings *list, const tmdk_finding *f)
 	c->evidence = dup_or_null(f->evidence, &nomem);
 	c->message = dup_or_null(f->message, &nomem);
 	c->suppression = dup_or_null(f->suppression, &nomem);
+	c->component = dup_or_null(f->component, &nomem);
 	if (nomem) {
 		c->pattern = NULL;
 		tmdk__finding_clear(c);

@@ -50,11 +50,17 @@ typedef struct tmdk__arena {
 void tmdk__arena_init(tmdk__arena *arena);
 /** Zeroed memory, aligned for any type; NULL when out of memory. */
 void *tmdk__arena_alloc(tmdk__arena *arena, size_t size);
+/** Memory NOT zeroed, aligned to `align` (a power of two, at most 16): for
+ *  what the caller fills whole (strings, nodes). NULL when out of memory. */
+void *tmdk__arena_alloc_raw(tmdk__arena *arena, size_t size, size_t align);
 /** A NUL-terminated copy of n bytes. */
 char *tmdk__arena_strndup(tmdk__arena *arena, const char *s, size_t n);
 char *tmdk__arena_strdup(tmdk__arena *arena, const char *s);
 char *tmdk__arena_printf(tmdk__arena *arena, const char *fmt, ...) TMDK__PRINTF(2, 3);
 void tmdk__arena_release(tmdk__arena *arena);
+/** About to fill p[0..size) whole (an arena chunk, a file's buffer): fault its
+ *  pages in at once when it is large (arena.c). Only a hint; never fails. */
+void tmdk__prefault(void *p, size_t size);
 
 /* ---- nodes (node.c) ------------------------------------------------ */
 struct tmdk_node {
@@ -148,11 +154,16 @@ typedef struct tmdk__text_map {
 
 struct tmdk_artifact {
 	tmdk__arena arena;       /* every node, string and array below */
+	uint64_t serial;         /* unique in the process, never reused: lets a scanner know a set
+	                          * it scanned before (its $set caches stay valid) */
 	const char *name;
 	tmdk_kind kind;
 	tmdk_parse_options limits; /* effective options, defaults filled in */
 	const char *text;        /* the input, NUL-terminated (BOM kept) */
 	size_t text_len;
+	char *heap_text;         /* text, when it is a buffer the artifact took over (a file read by
+	                          * tmdk_candidate_parse_file or tmdk_artifact_parse_file) rather
+	                          * than a copy in the arena; heap, freed with the artifact */
 	size_t *line_starts;     /* line_starts[i] = offset of line i+1; heap */
 	size_t line_count;
 	const char **comments;   /* comments[line] or NULL; arena, line_count+1 slots */
@@ -175,6 +186,11 @@ struct tmdk_artifact {
  *  are the effective options (defaults filled in). @return TMDK_OK,
  *  TMDK_ELIMIT (max_input_bytes) or TMDK_ENOMEM, err filled. */
 int tmdk__artifact_new(tmdk_artifact **out, const char *name, const void *data, size_t len,
+	const tmdk_parse_options *limits, tmdk_error *err);
+/** The same over data[0..len) itself, NUL-terminated at len, which the
+ *  artifact only borrows (text, not heap_text) until the caller hands it
+ *  over. @return as tmdk__artifact_new. */
+int tmdk__artifact_new_borrowed(tmdk_artifact **out, const char *name, const char *data, size_t len,
 	const tmdk_parse_options *limits, tmdk_error *err);
 /** Append a document. @return the document (zeroed, item_index -1) or NULL on ENOMEM. */
 tmdk_document *tmdk__artifact_add_document(tmdk_artifact *a);
@@ -233,6 +249,12 @@ const tmdk__text_map *tmdk__artifact_text_map(const tmdk_artifact *a, const tmdk
 /* ---- parsing an artifact (parse.c) ---------------------------------- */
 /** Parse YAML/JSON without detection or normalization (catalogs). Documents have roots only. */
 int tmdk__artifact_load_yaml(tmdk_artifact **out, const char *name, const void *data, size_t len,
+	const tmdk_parse_options *opts, tmdk_error *err);
+/** tmdk_artifact_parse_buffer over a heap buffer (NUL-terminated at len)
+ *  that the artifact takes over when the parse succeeds (*taken = 1: the
+ *  caller must not free it, the artifact does): no copy of a file read
+ *  whole. On failure the caller still owns buf. */
+int tmdk__artifact_parse_heap(tmdk_artifact **out, int *taken, const char *name, char *buf, size_t len,
 	const tmdk_parse_options *opts, tmdk_error *err);
 /** Fill 0 fields of opts with defaults. */
 void tmdk__parse_options_fill(tmdk_parse_options *opts);

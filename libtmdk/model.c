@@ -28,6 +28,7 @@ struct tmdk_model {
 static int (*const model_parts[])(tmdk__model_builder *) = {
 	tmdk__model_build_rbac,
 	tmdk__model_build_network,
+	tmdk__model_build_system,
 	NULL
 };
 

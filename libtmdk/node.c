@@ -12,9 +12,11 @@
 
 static tmdk_node *node_new(tmdk__arena *a, tmdk_node_type type, unsigned int line, unsigned int column)
 {
-	tmdk_node *n = tmdk__arena_alloc(a, sizeof(*n));
+	/* Pointer-aligned, not 16: nodes pack at their size. Every field is set here. */
+	tmdk_node *n = tmdk__arena_alloc_raw(a, sizeof(*n), sizeof(void *));
 	if (!n)
 		return NULL;
+	memset(n, 0, sizeof(*n));
 	n->type = (uint8_t)type;
 	n->line = line;
 	n->column = column;
@@ -104,10 +106,12 @@ long tmdk__node_map_find(const tmdk_node *map, const char *key, size_t key_len)
 	size_t i;
 	if (!map || map->type != TMDK_NODE_MAP)
 		return -1;
+	/* Maps are small (a view's keys, a container's fields): a linear scan,
+	 * the first byte compared inline before memcmp is called. */
 	for (i = 0; i < map->u.map.count; i++) {
 		const tmdk_node *k = map->u.map.keys[i];
 		if (k && k->type == TMDK_NODE_SCALAR && k->u.scalar.len == key_len &&
-		    memcmp(k->u.scalar.text, key, key_len) == 0)
+		    (!key_len || k->u.scalar.text[0] == key[0]) && memcmp(k->u.scalar.text, key, key_len) == 0)
 			return (long)i;
 	}
 	return -1;

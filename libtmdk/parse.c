@@ -187,6 +187,19 @@ static int effective_options(tmdk_parse_options *out, const tmdk_parse_options *
 	return TMDK_OK;
 }
 
+static int artifact_new_borrowed(tmdk_artifact **out, const char *name, const char *data, size_t len,
+	const tmdk_parse_options *opts, tmdk_error *err)
+{
+	tmdk_parse_options limits;
+	int rc;
+
+	*out = NULL;
+	rc = effective_options(&limits, opts, name, err);
+	if (rc != TMDK_OK)
+		return rc;
+	return tmdk__artifact_new_borrowed(out, name, data, len, &limits, err);
+}
+
 static int artifact_new(tmdk_artifact **out, const char *name, const void *data, size_t len,
 	const tmdk_parse_options *opts, tmdk_error *err)
 {
@@ -230,6 +243,27 @@ int tmdk_artifact_parse_buffer(tmdk_artifact **out, const char *name,
 	return finish(out, a, parse_artifact(a, err), name, err);
 }
 
+int tmdk__artifact_parse_heap(tmdk_artifact **out, int *taken, const char *name, char *buf, size_t len,
+	const tmdk_parse_options *opts, tmdk_error *err)
+{
+	tmdk_artifact *a;
+	int rc;
+
+	*taken = 0;
+	tmdk_error_clear(err);
+	*out = NULL;
+	rc = artifact_new_borrowed(&a, name, buf, len, opts, err);
+	if (rc != TMDK_OK)
+		return rc;
+	/* Parsed as a copy would be; a failed parse frees a, never buf. */
+	rc = finish(out, a, parse_artifact(a, err), name, err);
+	if (rc == TMDK_OK) {
+		a->heap_text = buf;
+		*taken = 1;
+	}
+	return rc;
+}
+
 int tmdk__artifact_load_yaml(tmdk_artifact **out, const char *name, const void *data, size_t len,
 	const tmdk_parse_options *opts, tmdk_error *err)
 {
@@ -250,7 +284,7 @@ int tmdk_artifact_parse_file(tmdk_artifact **out, const char *path,
 	size_t max = opts && opts->max_input_bytes ? opts->max_input_bytes : TMDK_DEFAULT_MAX_INPUT_BYTES;
 	size_t len;
 	char *buf;
-	int rc;
+	int rc, taken;
 
 	if (out)
 		*out = NULL;
@@ -260,8 +294,9 @@ int tmdk_artifact_parse_file(tmdk_artifact **out, const char *path,
 	rc = tmdk__read_file(path, max, "max_input_bytes", &buf, &len, err);
 	if (rc != TMDK_OK)
 		return rc;
-	rc = tmdk_artifact_parse_buffer(out, path, buf, len, opts, err);
-	tmdk__free(buf);
+	rc = tmdk__artifact_parse_heap(out, &taken, path, buf, len, opts, err);
+	if (!taken)
+		tmdk__free(buf);
 	return rc;
 }
 

@@ -31,6 +31,7 @@ static void finding(tmdk__json *j, const tmdk__view *v, const tmdk_finding *f)
 	tmdk__json_string(j, "message", tmdk_finding_message(f));
 	tmdk__json_string(j, "object", tmdk_finding_object(f));
 	tmdk__json_string(j, "evidence", tmdk_finding_evidence(f));
+	tmdk__json_string(j, "component", tmdk_finding_component(f));
 	tmdk__json_string(j, "fingerprint", fp->text);
 	if (u) {
 		tmdk__json_open(j, "unit", '{');

@@ -215,7 +215,18 @@ void tmdk__out_json_string(tmdk__out *o, const char *s)
 	tmdk__out_mem(o, "\"", 1);
 	while (i < len) {
 		uint32_t cp;
-		size_t n = tmdk__utf8_decode(s + i, len - i, &cp);
+		size_t n, run = i;
+		/* Printable ASCII other than the quote and the backslash is written
+		 * as it is: copy such runs whole, not byte by byte. */
+		while (run < len && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f && s[run] != '"' &&
+		       s[run] != '\\')
+			run++;
+		if (run > i) {
+			tmdk__out_mem(o, s + i, run - i);
+			i = run;
+			continue;
+		}
+		n = tmdk__utf8_decode(s + i, len - i, &cp);
 		switch (cp) {
 		case '"': tmdk__out_str(o, "\\\""); break;
 		case '\\': tmdk__out_str(o, "\\\\"); break;

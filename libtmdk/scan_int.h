@@ -11,6 +11,7 @@ struct tmdk_finding {
 	size_t document;
 	unsigned int line, column;
 	char *object, *evidence, *message, *suppression;  /* heap */
+	char *component;             /* heap: the model's id of the component it concerns, or NULL */
 	int suppressed;
 	int owned;                   /* list copy: path is heap, a catalog reference is held */
 	size_t unit;                 /* in a report: 1 + the index of its unit, 0: none */
@@ -68,6 +69,9 @@ void tmdk__ignores_mark_used(tmdk__ignores *list, const char *id, unsigned int l
 /* scanner.c: scan with one pattern only (example checking); inline ignores off. */
 int tmdk__scan_pattern(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *a,
 	tmdk_finding_cb cb, void *payload, tmdk_error *err);
+/* scanner.c: the same over a set (an example with `with` files). */
+int tmdk__scan_pattern_set(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *const *set,
+	size_t count, tmdk_finding_cb cb, void *payload, tmdk_error *err);
 
 /* scanner.c: for tests, evaluate cross-document patterns the naive way
  * (every element of every $set selection visited, no caches): the results

@@ -4,6 +4,7 @@
  * sorted (document, line, column, pattern) and then reported.
  */
 #include "scan_int.h"
+#include "model_system_int.h"
 #include "model_int.h"
 #include "array.h"
 
@@ -40,8 +41,15 @@ struct tmdk_scanner {
 	tmdk_finding *pending;       /* findings of the artifact being scanned */
 	size_t pending_count, pending_cap;
 	size_t finding_count, suppressed_count, total;
+	size_t *candidates;          /* per document: the patterns the index leaves (pattern_count) */
 	const tmdk_pattern *only;    /* example checking: evaluate this pattern alone */
 	int naive_set;               /* tests: evaluate $set without caches or plans */
+	/* The set of the last scan call (artifact serials; 0 for a NULL slot):
+	 * while the next call scans the same set, ev.set and its cache in
+	 * `scratch` are kept. set_kept: they are valid. */
+	uint64_t *set_serials;
+	size_t set_serial_count, set_serial_cap;
+	int set_kept;
 	/* the artifact being scanned */
 	const tmdk_artifact *artifact;
 	const tmdk_document *doc;
@@ -114,9 +122,10 @@ int tmdk_scanner_new(tmdk_scanner **out, const tmdk_catalog *catalog, const tmdk
 	s->enabled = tmdk__calloc(catalog->pattern_count + 1, 1);
 	s->gave_up = tmdk__calloc(catalog->pattern_count + 1, 1);
 	s->set_visits = tmdk__calloc(catalog->pattern_count + 1, sizeof(*s->set_visits));
+	s->candidates = tmdk__calloc(catalog->pattern_count + 1, sizeof(*s->candidates));
 	s->ev.rx = tmdk__regex_ctx_new(s->opts.regex_match_limit ? s->opts.regex_match_limit : catalog->match_limit,
 		s->opts.regex_depth_limit ? s->opts.regex_depth_limit : catalog->depth_limit);
-	if (!s->enabled || !s->gave_up || !s->set_visits || !s->ev.rx) {
+	if (!s->enabled || !s->gave_up || !s->set_visits || !s->candidates || !s->ev.rx) {
 		tmdk_scanner_free(s);
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	}
@@ -147,6 +156,8 @@ void tmdk_scanner_free(tmdk_scanner *s)
 	tmdk__free(s->enabled);
 	tmdk__free(s->gave_up);
 	tmdk__free(s->set_visits);
+	tmdk__free(s->candidates);
+	tmdk__free(s->set_serials);
 	tmdk__free((void *)s->ev.stack);
 	tmdk__regex_ctx_free(s->ev.rx);
 	tmdk__arena_release(&s->scratch);
@@ -323,6 +334,19 @@ static int check_ignores(tmdk_scanner *s)
 	return 0;
 }
 
+/* The component the finding concerns (tmdk_finding_component): asks the
+ * model, built once per scan call when no pattern has asked for it yet. */
+static int set_component(tmdk_scanner *s, tmdk_finding *f, const tmdk_node *at)
+{
+	const tmdk_node *facts = tmdk__eval_facts(&s->ev);
+	const char *id = tmdk__model_component_of(facts, tmdk_document_view(s->doc), at);
+	if (s->ev.nomem)
+		return TMDK_ENOMEM;
+	if (id && !(f->component = tmdk__strdup(id)))
+		return TMDK_ENOMEM;
+	return TMDK_OK;
+}
+
 static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 {
 	const tmdk_node *at = w->node ? w->node : s->ev.scopes[s->ev.depth].node;
@@ -355,7 +379,7 @@ static int emit(tmdk_scanner *s, const tmdk_pattern *p, const tmdk__witness *w)
 	if (!f)
 		return TMDK_ENOMEM;
 	s->total++;
-	if (fill_common(s, f, p, src, line, col) != TMDK_OK)
+	if (fill_common(s, f, p, src, line, col) != TMDK_OK || set_component(s, f, at) != TMDK_OK)
 		return TMDK_ENOMEM;
 	f->message = tmdk__template_render(&s->ev, &p->message, w);
 	if (!f->message)
@@ -441,7 +465,8 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 {
 	tmdk_kind kind = tmdk_artifact_kind(s->artifact);
 	const tmdk_catalog *cat = s->catalog;
-	size_t i;
+	const size_t *run;
+	size_t i, count;
 	int rc;
 
 	s->doc = doc;
@@ -449,8 +474,16 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 	s->ev.raw = tmdk_document_root(doc);
 	s->ev.depth = 0;
 	s->ev.scopes[0].node = tmdk_document_view(doc);
-	for (i = 0; i < cat->by_kind_count[kind]; i++) {
-		const tmdk_pattern *p = cat->patterns[cat->by_kind[kind][i]];
+	/* Only the patterns this document can match (catalog_index.c), in catalog order. */
+	if (s->only) {
+		run = cat->by_kind[kind];
+		count = cat->by_kind_count[kind];
+	} else {
+		run = tmdk__catalog_candidates(cat, kind, s->ev.scopes[0].node, s->candidates, cat->pattern_count + 1,
+			&count);
+	}
+	for (i = 0; i < count; i++) {
+		const tmdk_pattern *p = cat->patterns[run[i]];
 		if (s->only ? p != s->only : !s->enabled[p->index])
 			continue;
 		if (s->gave_up[p->index])
@@ -551,11 +584,43 @@ static int scan_artifact(tmdk_scanner *s, const tmdk_artifact *a, tmdk_finding_c
 	return deliver(s, cb, payload);
 }
 
-/* $set: every document view of the scanned set, as one sequence. */
+/* Is `as` the set the last call scanned (same artifacts, same order)? */
+static int same_set(const tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
+{
+	size_t i;
+	if (!s->set_kept || n != s->set_serial_count)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((as[i] ? as[i]->serial : 0) != s->set_serials[i])
+			return 0;
+	return 1;
+}
+
+static int remember_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
+{
+	size_t i;
+	s->set_serial_count = 0;
+	if (TMDK__ARRAY_RESERVE_N(s->set_serials, 0, s->set_serial_cap, n, 16) != TMDK_OK)
+		return TMDK_ENOMEM;
+	for (i = 0; i < n; i++)
+		s->set_serials[i] = as[i] ? as[i]->serial : 0;
+	s->set_serial_count = n;
+	return TMDK_OK;
+}
+
+/* $set: every document view of the scanned set, as one sequence, and the
+ * cache of the work done over it. A scan call over the set the previous
+ * call scanned keeps both (tmdk-scan scans a set range by range: the
+ * cross-document work was redone for every range); set_cache.c charges
+ * the budget as if it had been recomputed. */
 static int build_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
 {
 	size_t i, d;
 	tmdk_node *set;
+	s->ev.set_call++;
+	if (!s->naive_set && same_set(s, as, n))
+		return 0;
+	s->set_kept = 0;
 	tmdk__arena_release(&s->scratch);
 	set = tmdk__node_seq(&s->scratch, 0, 0);
 	if (!set)
@@ -571,7 +636,10 @@ static int build_set(tmdk_scanner *s, const tmdk_artifact *const *as, size_t n)
 		s->ev.set_cache = NULL;
 		return 0;
 	}
-	return tmdk__set_cache_init(&s->ev, &s->scratch, s->catalog);
+	if (tmdk__set_cache_init(&s->ev, &s->scratch, s->catalog) != 0 || remember_set(s, as, n) != TMDK_OK)
+		return TMDK_ENOMEM;
+	s->set_kept = 1;
+	return 0;
 }
 
 /* A new scan call: a derived model of the previous call no longer applies. */
@@ -722,6 +790,24 @@ int tmdk__scan_pattern(const tmdk_catalog *catalog, const tmdk_pattern *p, const
 		return rc;
 	s->only = p;
 	rc = tmdk_scanner_scan(s, a, cb, payload, err);
+	tmdk_scanner_free(s);
+	return rc;
+}
+
+int tmdk__scan_pattern_set(const tmdk_catalog *catalog, const tmdk_pattern *p, const tmdk_artifact *const *set,
+	size_t count, tmdk_finding_cb cb, void *payload, tmdk_error *err)
+{
+	tmdk_scanner *s;
+	tmdk_scan_options o = TMDK_SCAN_OPTIONS_INIT;
+	int rc;
+	if (count == 1)
+		return tmdk__scan_pattern(catalog, p, set[0], cb, payload, err);
+	o.flags = TMDK_SCAN_NO_INLINE_IGNORES;
+	rc = tmdk_scanner_new(&s, catalog, &o, err);
+	if (rc != TMDK_OK)
+		return rc;
+	s->only = p;
+	rc = tmdk_scanner_scan_set(s, set, count, cb, payload, err);
 	tmdk_scanner_free(s);
 	return rc;
 }

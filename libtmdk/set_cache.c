@@ -43,6 +43,22 @@ int tmdk__set_charge(tmdk__eval *ev, size_t n)
 	return 1;
 }
 
+/*
+ * The scanner keeps the cache across scan calls over the same set (a
+ * tmdk-scan worker scans a set range by range). The budget stays per scan
+ * call as if each call had computed the cache itself: the first use in a
+ * call charges what computing it charged. 1 go on, 0 the budget is spent.
+ */
+static int replay(tmdk__eval *ev, unsigned long *paid, size_t cost)
+{
+	if (*paid == ev->set_call)
+		return 1;
+	if (!tmdk__set_charge(ev, cost))
+		return 0; /* not paid: the next pattern to use it pays, as it would compute it */
+	*paid = ev->set_call;
+	return 1;
+}
+
 /* ---- per scan call --------------------------------------------------------------- */
 
 int tmdk__set_cache_init(tmdk__eval *ev, tmdk__arena *arena, const tmdk_catalog *catalog)
@@ -71,8 +87,10 @@ const tmdk__set_selection *tmdk__set_selection_of(tmdk__eval *ev, const tmdk__se
 	tmdk__set_selection *cs = &ev->set_cache->selections[sel->cache_slot - 1];
 	size_t first, count;
 
+	size_t before = ev->set_visits;
+
 	if (cs->ready)
-		return cs;
+		return replay(ev, &cs->paid, cs->cost) ? cs : NULL;
 	if (tmdk__select_nodes(ev, sel, &first) != 0)
 		return NULL;
 	count = ev->top - first;
@@ -93,6 +111,8 @@ const tmdk__set_selection *tmdk__set_selection_of(tmdk__eval *ev, const tmdk__se
 	}
 	cs->count = count;
 	cs->ready = 1;
+	cs->cost = ev->set_visits - before;
+	cs->paid = ev->set_call;
 	ev->top = first;
 	return cs;
 }
@@ -222,10 +242,11 @@ static int build_element_test(tmdk__eval *ev, const tmdk__cond *test, const tmdk
 const tmdk__plan_data *tmdk__set_plan_data(tmdk__eval *ev, const tmdk__plan *plan, const tmdk__set_selection *cs)
 {
 	tmdk__plan_data *pd = &ev->set_cache->plans[plan->slot - 1];
+	size_t before = ev->set_visits;
 	int rc;
 
 	if (pd->ready)
-		return pd;
+		return replay(ev, &pd->paid, pd->cost) ? pd : NULL;
 	if (ev->depth + 1 > TMDK__MAX_SCOPES || !tmdk__set_charge(ev, cs->count))
 		return NULL;
 	rc = plan->kind == TMDK__PLAN_JOIN ? build_join(ev, plan->cond, cs, pd) : build_element_test(ev, plan->cond, cs, pd);
@@ -236,6 +257,8 @@ const tmdk__plan_data *tmdk__set_plan_data(tmdk__eval *ev, const tmdk__plan *pla
 		return NULL;
 	}
 	pd->ready = 1;
+	pd->cost = ev->set_visits - before;
+	pd->paid = ev->set_call;
 	return pd;
 }
 

@@ -11,6 +11,8 @@
 
 typedef struct tmdk__set_selection {
 	int ready;
+	size_t cost;                 /* set visits its computation charged */
+	unsigned long paid;          /* the scan call (ev->set_call) that last paid cost */
 	const tmdk_node **items;
 	size_t count;
 } tmdk__set_selection;
@@ -24,6 +26,8 @@ typedef struct tmdk__join_entry {
 /* A plan's per-scan data: a join index, or the elements passing a test. */
 typedef struct tmdk__plan_data {
 	int ready;
+	size_t cost;                 /* as in tmdk__set_selection */
+	unsigned long paid;
 	tmdk__join_entry *entries;   /* JOIN: sorted by text, then item */
 	size_t *items;               /* ELEMENT_TEST: passing items, ascending */
 	size_t count;

@@ -61,12 +61,23 @@ typedef struct kust {
 	size_t entry_count, entry_cap;
 } kust;
 
+/* What the file system says about a folder, asked once per folder (a
+ * folder is the ancestor of many files: this was a realpath and a few stats
+ * per file and ancestor, 6% of a scan of 387 files). */
+typedef struct folder_facts {
+	char *folder;
+	int top;                     /* is_top */
+	int chart;                   /* holds Chart.yaml */
+} folder_facts;
+
 struct tmdk_units {
 	tmdk_unit **items;
 	size_t count, cap;
 	/* while deciding */
 	kust *kusts;
 	size_t kust_count, kust_cap;
+	folder_facts *facts;         /* a cache, in the order asked (few folders) */
+	size_t fact_count, fact_cap;
 	int nomem;
 	const tmdk_unit_input *files; /* the inputs, by normalized path (sorted) */
 	struct sorted_input { const char *path; size_t index; } *sorted;
@@ -236,6 +247,45 @@ static int is_top(const char *folder)
 	if (exists_in(folder, ".git", -1))
 		return 1;
 	return !realpath(folder, real) || strcmp(real, "/") == 0;
+}
+
+/* The facts of a folder, looked up once; NULL when out of memory. */
+static const folder_facts *facts_of(tmdk_units *us, const char *folder)
+{
+	folder_facts *ff;
+	size_t i;
+	for (i = us->fact_count; i-- > 0;)
+		if (strcmp(us->facts[i].folder, folder) == 0)
+			return &us->facts[i];
+	if (TMDK__ARRAY_RESERVE(us->facts, us->fact_count, us->fact_cap, 16) != TMDK_OK) {
+		us->nomem = 1;
+		return NULL;
+	}
+	ff = &us->facts[us->fact_count];
+	if (!(ff->folder = tmdk__strdup(folder))) {
+		us->nomem = 1;
+		return NULL;
+	}
+	ff->top = is_top(folder);
+	ff->chart = exists_in(folder, "Chart.yaml", 0);
+	us->fact_count++;
+	return ff;
+}
+
+static int folder_is_top(tmdk_units *us, const char *folder)
+{
+	const folder_facts *ff = facts_of(us, folder);
+	return ff ? ff->top : is_top(folder);
+}
+
+static void facts_free(tmdk_units *us)
+{
+	size_t i;
+	for (i = 0; i < us->fact_count; i++)
+		tmdk__free(us->facts[i].folder);
+	tmdk__free(us->facts);
+	us->facts = NULL;
+	us->fact_count = us->fact_cap = 0;
 }
 
 /* ---- units ---------------------------------------------------------------------- */
@@ -530,7 +580,7 @@ static int claimed(tmdk_units *us, const char *path, const char *folder)
 			else if (role < 0)
 				role = TMDK_UNIT_MEMBER_SCANNED;
 		}
-		if (role == TMDK_UNIT_MEMBER_PATCH || is_top(f))
+		if (role == TMDK_UNIT_MEMBER_PATCH || folder_is_top(us, f))
 			break;
 		if (!(up = path_parent(f)) && strcmp(f, "/") != 0)
 			us->nomem = 1;
@@ -597,13 +647,14 @@ static char *outer_chart(tmdk_units *us, const char *folder)
 	char *f = tmdk__strdup(folder), *chart = NULL;
 	int depth = 0;
 	while (f && depth++ < MAX_ANCESTORS) {
+		const folder_facts *ff = facts_of(us, f);
 		char *up;
-		if (exists_in(f, "Chart.yaml", 0)) {
+		if (ff ? ff->chart : exists_in(f, "Chart.yaml", 0)) {
 			tmdk__free(chart);
 			if (!(chart = tmdk__strdup(f)))
 				us->nomem = 1;
 		}
-		if (is_top(f))
+		if (ff ? ff->top : is_top(f))
 			break;
 		if (!(up = path_parent(f)) && strcmp(f, "/") != 0)
 			us->nomem = 1;
@@ -893,6 +944,7 @@ int tmdk_units_decide(tmdk_units **out, const char *const *roots, size_t root_co
 	tmdk__free(us->kusts);
 	us->kusts = NULL;
 	us->kust_count = us->kust_cap = 0;
+	facts_free(us);
 	if (us->nomem) {
 		tmdk_units_free(us);
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
@@ -913,6 +965,7 @@ void tmdk_units_free(tmdk_units *us)
 	for (i = 0; i < us->kust_count; i++)
 		kust_free(&us->kusts[i]);
 	tmdk__free(us->kusts);
+	facts_free(us);
 	tmdk__free(us->sorted);
 	tmdk__free(us->items);
 	tmdk__free(us);

@@ -234,6 +234,56 @@ Test(catalog, example_format_is_checked)
 	expect_error(CATALOG_HEADER PATTERN("E-1", MATCH "    examples: [{kind: kubernetes, expect: negative, content: x, extra: 1}]\n"), "unknown key 'extra' in an example", 0, 0);
 }
 
+Test(catalog, example_with_files_are_checked)
+{
+	expect_error(CATALOG_HEADER PATTERN("E-1", MATCH "    examples: [{kind: kubernetes, expect: negative, content: x, with: 3}]\n"),
+		"'with' expects a list of files", 0, 0);
+	expect_error(CATALOG_HEADER PATTERN("E-1", MATCH "    examples: [{kind: kubernetes, expect: negative, content: x, with: [{kind: dockerfile, content: y}]}]\n"),
+		"missing required key 'name'", 0, 0);
+	expect_error(CATALOG_HEADER PATTERN("E-1", MATCH "    examples: [{kind: kubernetes, expect: negative, content: x, with: [{kind: helm, name: a, content: y}]}]\n"),
+		"a 'with' file needs 'kind'", 0, 0);
+	expect_error(CATALOG_HEADER PATTERN("E-1", MATCH "    examples: [{kind: kubernetes, expect: negative, content: x, with: [{kind: dockerfile, name: a, content: y, line: 2}]}]\n"),
+		"unknown key 'line' in an example file", 0, 0);
+	expect_error(CATALOG_HEADER PATTERN("E-1", MATCH "    examples: [{kind: kubernetes, expect: negative, content: \"apiVersion: v1\\nkind: Service\\n\", with: [{kind: kubernetes, name: b.yaml, content: \"a: [\\n\"}]}]\n"),
+		"example 1: file b.yaml (kubernetes) does not parse", 0, 0);
+}
+
+/* The `with` files are scanned in the same set ($set sees them), and only the
+ * example's own findings count. */
+Test(catalog, example_with_files_form_one_set)
+{
+	static const char text[] = CATALOG_HEADER PATTERN("E-1",
+		"    match:\n"
+		"      all:\n"
+		"        - {path: kind, equals: Pod}\n"
+		"        - some: \"$set[?kind == \\\"Service\\\"]\"\n")
+		"    examples:\n"
+		"      - kind: kubernetes\n"
+		"        expect: positive\n"
+		"        name: pod.yaml\n"
+		"        content: \"apiVersion: v1\\nkind: Pod\\n\"\n"
+		"        with: [{kind: kubernetes, name: svc.yaml, content: \"apiVersion: v1\\nkind: Service\\n\"}]\n"
+		"      - kind: kubernetes\n"
+		"        expect: negative\n"
+		"        description: the Pod that fires is the other file's\n"
+		"        name: svc.yaml\n"
+		"        content: \"apiVersion: v1\\nkind: Service\\n\"\n"
+		"        with: [{kind: kubernetes, name: pod.yaml, content: \"apiVersion: v1\\nkind: Pod\\n\"}]\n"
+		"      - kind: kubernetes\n"
+		"        expect: negative\n"
+		"        content: \"apiVersion: v1\\nkind: Pod\\n\"\n";
+	tmdk_compiler *c = NULL;
+	tmdk_error err;
+	tmdk_catalog *cat = compile_text_flags(text, TMDK_COMPILE_CHECK_EXAMPLES, &c, &err);
+	if (!cat)
+		dump_diagnostics(c);
+	cr_assert_not_null(cat, "%s", err.message);
+	cr_assert_eq(tmdk_pattern_example(tmdk_catalog_find(cat, "E-1"), 0)->with_count, 1);
+	cr_assert_str_eq(tmdk_pattern_example(tmdk_catalog_find(cat, "E-1"), 0)->with_files[0].name, "svc.yaml");
+	tmdk_catalog_free(cat);
+	tmdk_compiler_free(c);
+}
+
 Test(catalog, missing_examples_are_warnings_and_strict_makes_them_errors)
 {
 	tmdk_compiler *c;

@@ -95,7 +95,7 @@ def main():
 
     def py_scan(report=True):
         catalog = tmdk.Catalog.builtin()
-        result = catalog.scan(args.corpus, errors="collect")
+        result = catalog.scan(args.corpus)
         if report:
             tmdk.report(result, "json")
         return result
@@ -105,7 +105,7 @@ def main():
 
     def halves_one_thread():
         for h in halves:
-            shared.scan(h, errors="collect")
+            shared.scan(h)
 
     def halves_two_threads():
         threads = [threading.Thread(target=shared.scan, args=(h,), kwargs={"errors": "collect"})

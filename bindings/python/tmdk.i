@@ -149,6 +149,10 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 %immutable tmdk_example::name;
 %immutable tmdk_example::content;
 %immutable tmdk_example::description;
+/* An example's other files (a C array): not exposed to Python. */
+%ignore tmdk_example::with_files;
+%ignore tmdk_example::with_count;
+%ignore tmdk_example_file;
 
 %include "tmdk/common.h"
 %include "tmdk/version.h"

@@ -402,8 +402,11 @@ static int top_pair(parser *p, const char *key, yaml_node_t *k, yaml_node_t *v, 
 	if (!strcmp(key, "format")) {
 		if ((rc = want_string(p, v, key, &t)) >= 0)
 			return rc;
-		if (tmdk_report_format_from_name(&cfg->format, t) != TMDK_OK)
-			return error_at(p, v, "unknown format `%s` (expected text, json, sarif, markdown or html)", t);
+		cfg->model_json = strcmp(t, "model") == 0;
+		if (cfg->model_json)
+			cfg->format = TMDK_REPORT_JSON;
+		else if (tmdk_report_format_from_name(&cfg->format, t) != TMDK_OK)
+			return error_at(p, v, "unknown format `%s` (expected text, json, sarif, markdown, html or model)", t);
 		return -1;
 	}
 	if (!strcmp(key, "output") || !strcmp(key, "baseline")) {
@@ -762,7 +765,7 @@ int config_print(const scan_config *cfg, FILE *out)
 	for (c = cfg->config_used; c && *c; c++)
 		fputc((unsigned char)*c < 0x20 ? '?' : *c, out); /* a comment cannot hold a line break */
 	fputs(" and the command line); paths as seen from the current folder\nversion: 1\n", out);
-	fprintf(out, "format: %s\n", tmdk_report_format_name(cfg->format));
+	fprintf(out, "format: %s\n", cfg->model_json ? "model" : tmdk_report_format_name(cfg->format));
 	if (cfg->output) {
 		fputs("output: ", out);
 		yaml_string(out, cfg->output);

@@ -313,7 +313,7 @@ static int scan(const scan_config *cfg, const tmdk_catalog *catalog, tmdk_report
 	n = collect_inputs(cfg, &inputs, report);
 	if (n >= 0) {
 		trouble += n;
-		n = run_scan(cfg, catalog, &inputs, report, &stats);
+		n = run_scan(cfg, catalog, &inputs, report, &stats, cfg->model_json ? out : NULL);
 	}
 	free_inputs(&inputs);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -327,7 +327,7 @@ static int scan(const scan_config *cfg, const tmdk_catalog *catalog, tmdk_report
 	}
 	trouble += n;
 	tmdk_report_set_duration(report, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	status = write_report(cfg, report, out);
+	status = cfg->model_json ? 0 : write_report(cfg, report, out);
 	if (out != stdout && fclose(out) != 0 && status == 0) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", PROGRAM, cfg->output, strerror(errno));
 		status = -1;

@@ -19,7 +19,8 @@ static const char usage_text[] =
 	"PATH is a file, a folder (walked recursively) or - for standard input.\n"
 	"\n"
 	"Output:\n"
-	"  -f, --format FORMAT         text (default), json, sarif, markdown or html\n"
+	"  -f, --format FORMAT         text (default), json, sarif, markdown or html; model: the\n"
+	"                              system model of each unit as JSON (docs/system-model.md)\n"
 	"  -o, --output FILE           write the report to FILE instead of standard output\n"
 	"      --min-severity LEVEL    only run and show patterns of LEVEL or above\n"
 	"                              (info, low, medium, high, critical; default info)\n"
@@ -214,8 +215,14 @@ static int apply(scan_config *cfg, enum opt_id id, char *value)
 	int level;
 	switch (id) {
 	case OPT_FORMAT:
+		/* The system model is not a report of findings: JSON of its own (docs/system-model.md). */
+		cfg->model_json = strcmp(value, "model") == 0;
+		if (cfg->model_json) {
+			cfg->format = TMDK_REPORT_JSON;
+			return -1;
+		}
 		if (tmdk_report_format_from_name(&cfg->format, value) != TMDK_OK)
-			return usage_error("unknown format '%s' (expected text, json, sarif, markdown or html)", value);
+			return usage_error("unknown format '%s' (expected text, json, sarif, markdown, html or model)", value);
 		return -1;
 	case OPT_OUTPUT: cfg->output = value; return -1;
 	case OPT_MIN_SEVERITY:

@@ -65,6 +65,10 @@ typedef struct unit_scan {
 	tmdk_artifact *derived;      /* a merged compose project (project.h) or built kustomization (kustomize.h) */
 	int built;                   /* a kustomization built natively: its warnings are the notes */
 	tmdk_model *model;           /* the system model of the set ($model, $facts; reports) */
+	/* Built ahead on the workers (prebuild_unit): the merged compose project of
+	 * pre_path, or the kustomization; pre_rc is what the library returned. */
+	int prebuilt, pre_rc;
+	const char *pre_path;
 } unit_scan;
 
 typedef struct run_ctx {
@@ -76,9 +80,16 @@ typedef struct run_ctx {
 	size_t unit_count;
 	extra *extras;
 	size_t extra_count, extra_cap;
+	size_t *parse_order;         /* input indexes, largest file first (NULL: input order) */
+	const size_t *walked_input;  /* while deciding units: the library's input index -> ours */
 	range *ranges;
 	size_t range_count, set_total;
 	tmdk_scanner **scanners;     /* one per worker */
+	struct context_project {     /* compose projects read as a Dockerfile unit's model context */
+		char *path;              /* absolute main file */
+		tmdk_artifact *artifact; /* NULL: it could not be loaded */
+	} *context;
+	size_t context_count, context_cap;
 } run_ctx;
 
 void print_error(const char *path, unsigned int line, unsigned int column, const char *message)
@@ -330,8 +341,8 @@ static int parse_stdin(tmdk_artifact **out, int *skipped, parsed *p, const input
 
 static void parse_one(run_ctx *ctx, size_t item, unsigned int worker)
 {
-	const input *in = &ctx->inputs->items[item];
-	parsed *p = &ctx->parsed[item];
+	const input *in = &ctx->inputs->items[ctx->parse_order ? ctx->parse_order[item] : item];
+	parsed *p = &ctx->parsed[ctx->parse_order ? ctx->parse_order[item] : item];
 	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;
 	tmdk_candidate_status status;
 	int rc;
@@ -359,6 +370,44 @@ static void parse_one(run_ctx *ctx, size_t item, unsigned int worker)
 		tmdk_artifact_free(p->artifact);
 		p->artifact = NULL;
 	}
+}
+
+/*
+ * Workers take the largest files first: one big manifest taken last would
+ * leave the other threads idle while it is parsed (argo-cd's install.yaml
+ * is a quarter of the Kubernetes corpus). Results stay per input, so the
+ * order changes nothing else. NULL (input order) when out of memory.
+ */
+static const off_t *sort_sizes;
+
+static int larger_first(const void *a, const void *b)
+{
+	off_t x = sort_sizes[*(const size_t *)a], y = sort_sizes[*(const size_t *)b];
+	if (x != y)
+		return x > y ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static size_t *largest_first(const input_list *inputs)
+{
+	off_t *sizes = calloc(inputs->count + 1, sizeof(*sizes));
+	size_t *order = malloc((inputs->count + 1) * sizeof(*order)), i;
+	if (!sizes || !order) {
+		free(sizes);
+		free(order);
+		return NULL;
+	}
+	for (i = 0; i < inputs->count; i++) {
+		struct stat st;
+		order[i] = i;
+		if (!inputs->items[i].is_stdin && stat(inputs->items[i].path, &st) == 0)
+			sizes[i] = st.st_size;
+	}
+	sort_sizes = sizes;  /* qsort has no payload; this runs before any thread */
+	qsort(order, inputs->count, sizeof(*order), larger_first);
+	sort_sizes = NULL;
+	free(sizes);
+	return order;
 }
 
 /* ---- deployment units ----------------------------------------------------------------- */
@@ -555,7 +604,12 @@ static int compose_unit(run_ctx *ctx, unit_scan *u, const tmdk_artifact *main_ar
 	o.parse = &po;
 	o.override_files = overrides;
 	o.override_count = n;
-	rc = tmdk_compose_project_load(&u->derived, main_path, &o, &u->err);
+	if (u->prebuilt && u->pre_path && strcmp(u->pre_path, main_path) == 0) {
+		rc = u->pre_rc;   /* merged ahead by a worker (prebuild_unit) */
+		u->prebuilt = 0;
+	} else {
+		rc = tmdk_compose_project_load(&u->derived, main_path, &o, &u->err);
+	}
 	free((void *)overrides);
 	if (rc == TMDK_ENOMEM)
 		return -1;
@@ -584,7 +638,10 @@ static int kustomize_unit(run_ctx *ctx, unit_scan *u)
 
 	apply_parse_limits(&po, ctx->cfg);
 	o.parse = &po;
-	rc = tmdk_kustomization_build(&u->derived, u->path, &o, &u->err);
+	if (u->prebuilt)
+		rc = u->pre_rc;   /* built ahead by a worker (prebuild_unit) */
+	else
+		rc = tmdk_kustomization_build(&u->derived, u->path, &o, &u->err);
 	if (rc == TMDK_ENOMEM)
 		return -1;
 	if (rc != TMDK_OK) {
@@ -602,6 +659,64 @@ static int kustomize_unit(run_ctx *ctx, unit_scan *u)
 			return -1;
 	}
 	return unit_add_artifact(u, u->derived, u->path) != 0 ? -1 : 1;
+}
+
+/* The main file of a compose project unit, as fill_unit finds it; NULL when none. */
+static const char *compose_main(const run_ctx *ctx, const unit_scan *u)
+{
+	size_t m;
+	for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
+		tmdk_unit_role role;
+		const char *path = tmdk_unit_member(u->unit, m, &role);
+		size_t idx = tmdk_unit_member_input(u->unit, m);
+		if (role != TMDK_UNIT_MEMBER_SCANNED || idx == (size_t)-1)
+			continue;
+		idx = ctx->walked_input[idx];
+		if (ctx->parsed[idx].artifact && ctx->parsed[idx].kind == TMDK_KIND_COMPOSE)
+			return path;
+	}
+	return NULL;
+}
+
+/*
+ * On the workers, before the units are filled in order: what costs a unit
+ * its time, merging a compose project or building a kustomization (both
+ * read and parse files again), touching that unit only. fill_unit then
+ * takes the result as if it had made it, so the output is the same. This
+ * was most of the main thread's work: the part of a scan -j2 did not share.
+ */
+static void prebuild_unit(run_ctx *ctx, size_t item, unsigned int worker)
+{
+	unit_scan *u = &ctx->units[item];
+	tmdk_parse_options po = TMDK_PARSE_OPTIONS_INIT;
+
+	(void)worker;
+	apply_parse_limits(&po, ctx->cfg);
+	if (tmdk_unit_get_kind(u->unit) == TMDK_UNIT_KUSTOMIZATION) {
+		tmdk_kustomize_options o = TMDK_KUSTOMIZE_OPTIONS_INIT;
+		o.parse = &po;
+		u->pre_rc = tmdk_kustomization_build(&u->derived, u->path, &o, &u->err);
+		u->prebuilt = 1;
+	} else if (tmdk_unit_get_kind(u->unit) == TMDK_UNIT_COMPOSE_PROJECT && (u->pre_path = compose_main(ctx, u))) {
+		tmdk_compose_options o = TMDK_COMPOSE_OPTIONS_INIT;
+		const char **overrides = calloc(tmdk_unit_member_count(u->unit) + 1, sizeof(*overrides));
+		size_t m, n = 0;
+		if (!overrides)
+			return; /* fill_unit merges it, and says when memory runs out */
+		for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
+			tmdk_unit_role role;
+			const char *path = tmdk_unit_member(u->unit, m, &role), *slash = strrchr(path, '/');
+			const char *base = slash ? slash + 1 : path;
+			if (role == TMDK_UNIT_MEMBER_OVERRIDE && !tmdk_compose_is_override_name(base))
+				overrides[n++] = base;   /* as compose_unit */
+		}
+		o.parse = &po;
+		o.override_files = overrides;
+		o.override_count = n;
+		u->pre_rc = tmdk_compose_project_load(&u->derived, u->pre_path, &o, &u->err);
+		u->prebuilt = 1;
+		free((void *)overrides);
+	}
 }
 
 /* The set of a library unit: its scanned members, parsed (walked_input maps the library's indexes). */
@@ -686,9 +801,14 @@ static int decide_units(run_ctx *ctx)
 		u->unit = tmdk_units_at(ctx->decided, i);
 		u->kind = tmdk_unit_kind_name(tmdk_unit_get_kind(u->unit));
 		u->path = tmdk_unit_path(u->unit);
-		if (fill_unit(ctx, u, walked_input) != 0)
-			goto out;
 	}
+	ctx->walked_input = walked_input;
+	if (ctx->cfg->jobs > 1 && ctx->unit_count > 1 &&
+	    run_pool(ctx, prebuild_unit, ctx->unit_count, 1, ctx->unit_count, ctx->cfg->jobs, "prepared", now()) != 0)
+		goto out;
+	for (i = 0; i < ctx->unit_count; i++)
+		if (fill_unit(ctx, &ctx->units[i], walked_input) != 0)
+			goto out;
 	if (named) {
 		unit_scan *u = &ctx->units[ctx->unit_count++];
 		u->kind = "files";
@@ -929,6 +1049,188 @@ static int fill_report(run_ctx *ctx, tmdk_report *report, run_stats *stats)
 
 /* ---- the whole run ------------------------------------------------------------------- */
 
+/* ---- the system model of a unit ------------------------------------------------------ */
+
+/* "a/b/c" is at or under folder "a/b" ("." holds everything). Paths as walked. */
+static int under(const char *path, const char *folder, size_t len)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (len == 0 || (len == 1 && folder[0] == '.'))
+		return 1;
+	return strncmp(path, folder, len) == 0 && path[len] == '/';
+}
+
+static size_t folder_len(const char *path, int is_file)
+{
+	const char *slash;
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (!is_file)
+		return strlen(path);
+	slash = strrchr(path, '/');
+	return slash ? (size_t)(slash - path) : 0;
+}
+
+static const char *bare(const char *path)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	return path;
+}
+
+static int add_context(const tmdk_artifact ***set, size_t *n, size_t *cap, const tmdk_artifact *a)
+{
+	size_t i;
+	for (i = 0; i < *n; i++)
+		if ((*set)[i] == a)
+			return 0;
+	if (*n == *cap) {
+		const tmdk_artifact **grown = realloc((void *)*set, (*cap * 2 + 8) * sizeof(**set));
+		if (!grown)
+			return -1;
+		*set = grown;
+		*cap = *cap * 2 + 8;
+	}
+	(*set)[(*n)++] = a;
+	return 0;
+}
+
+/* The compose project whose main file is `path` (absolute), loaded once per run. */
+static const tmdk_artifact *context_project(run_ctx *ctx, const char *path)
+{
+	tmdk_error err;
+	size_t i;
+	for (i = 0; i < ctx->context_count; i++)
+		if (strcmp(ctx->context[i].path, path) == 0)
+			return ctx->context[i].artifact;
+	if (ctx->context_count == ctx->context_cap) {
+		struct context_project *grown = realloc(ctx->context, (ctx->context_cap * 2 + 4) * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		ctx->context = grown;
+		ctx->context_cap = ctx->context_cap * 2 + 4;
+	}
+	if (!(ctx->context[ctx->context_count].path = strdup(path)))
+		return NULL;
+	/* One that does not load is no context (its own unit reports it). */
+	if (tmdk_compose_project_load(&ctx->context[ctx->context_count].artifact, path, NULL, &err) != TMDK_OK)
+		ctx->context[ctx->context_count].artifact = NULL;
+	return ctx->context[ctx->context_count++].artifact;
+}
+
+/*
+ * A Dockerfile's unit: the compose projects of the folders above it (the
+ * first main compose file of each, up to the folder holding .git), read
+ * from the disk whatever the scan's root, as units read folders above the
+ * roots, so the Dockerfile's findings do not depend on where a scan starts.
+ */
+static int dockerfile_context(run_ctx *ctx, const char *path, const tmdk_artifact ***set, size_t *n, size_t *cap)
+{
+	static const char *const mains[] = { "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml" };
+	char dir[4096], file[4200 + 16], *slash, *real;
+	struct stat st;
+	size_t i;
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (!(slash = strrchr(dir, '/')))
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	if (!(real = realpath(dir, NULL)))
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", real);
+	free(real);
+	for (;;) {
+		for (i = 0; i < sizeof(mains) / sizeof(mains[0]); i++) {
+			const tmdk_artifact *a;
+			snprintf(file, sizeof(file), "%s/%s", strcmp(dir, "/") ? dir : "", mains[i]);
+			if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+				continue;
+			if ((a = context_project(ctx, file)) && add_context(set, n, cap, a) != 0)
+				return -1;
+			break;
+		}
+		snprintf(file, sizeof(file), "%s/.git", strcmp(dir, "/") ? dir : "");
+		if (stat(file, &st) == 0 || strcmp(dir, "/") == 0)
+			return 0;
+		slash = strrchr(dir, '/');
+		if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
+/*
+ * The model of a unit sees its set and, as context (never scanned with it),
+ * what links its images to their Dockerfiles: a unit of the tree gets the
+ * walked Dockerfiles under its folder (compose `build:` contexts, skaffold
+ * artifacts); a Dockerfile's own unit gets the compose projects above it
+ * (dockerfile_context), so `$facts.deployed_as` says who deploys it.
+ */
+static int unit_model(run_ctx *ctx, unit_scan *u, tmdk_error *err)
+{
+	const tmdk_artifact **set;
+	size_t n = 0, cap = u->set_count + 8, i, len;
+	int is_dockerfile_unit, rc;
+	if (!(set = calloc(cap, sizeof(*set))))
+		return -1;
+	for (i = 0; i < u->set_count; i++)
+		set[n++] = u->set[i];
+	is_dockerfile_unit = u->unit && tmdk_unit_get_kind(u->unit) == TMDK_UNIT_FILE && u->set_count == 1 &&
+		tmdk_artifact_kind(u->set[0]) == TMDK_KIND_DOCKERFILE;
+	if (u->unit && !is_dockerfile_unit && tmdk_unit_get_kind(u->unit) != TMDK_UNIT_FILE) {
+		len = folder_len(u->path, tmdk_unit_get_kind(u->unit) == TMDK_UNIT_COMPOSE_PROJECT);
+		for (i = 0; i < ctx->inputs->count; i++) {
+			const tmdk_artifact *a = ctx->parsed[i].artifact;
+			if (a && tmdk_artifact_kind(a) == TMDK_KIND_DOCKERFILE && under(ctx->inputs->items[i].path, bare(u->path), len) &&
+			    add_context(&set, &n, &cap, a) != 0)
+				goto nomem;
+		}
+	} else if (is_dockerfile_unit && dockerfile_context(ctx, u->path, &set, &n, &cap) != 0) {
+		goto nomem;
+	}
+	rc = tmdk_model_new(&u->model, set, n, err);
+	free((void *)set);
+	return rc == TMDK_OK ? 0 : -1;
+nomem:
+	free((void *)set);
+	err->code = TMDK_ENOMEM;
+	snprintf(err->message, sizeof(err->message), "out of memory");
+	return -1;
+}
+
+static int write_file_out(const char *data, size_t len, void *payload)
+{
+	return fwrite(data, 1, len, payload) == len ? 0 : -1;
+}
+
+/* --format model: every unit's model, in the order units are reported. */
+static int write_models(run_ctx *ctx, FILE *out)
+{
+	const tmdk_model **models = calloc(ctx->unit_count + 1, sizeof(*models));
+	const char **names = calloc(ctx->unit_count + 1, sizeof(*names));
+	const char **kinds = calloc(ctx->unit_count + 1, sizeof(*kinds));
+	tmdk_error err;
+	size_t i;
+	int rc = -1;
+	if (models && names && kinds) {
+		for (i = 0; i < ctx->unit_count; i++) {
+			models[i] = ctx->units[i].model;
+			names[i] = ctx->units[i].path ? ctx->units[i].path : "";
+			kinds[i] = ctx->units[i].kind ? ctx->units[i].kind : "files";
+		}
+		rc = tmdk_models_write_json(models, names, kinds, ctx->unit_count, PROGRAM, write_file_out, out, &err);
+		if (rc != TMDK_OK)
+			fprintf(stderr, "%s: cannot write the model: %s\n", PROGRAM, err.message);
+		rc = rc == TMDK_OK && fflush(out) == 0 && !ferror(out) ? 0 : -1;
+	}
+	free((void *)models);
+	free((void *)names);
+	free((void *)kinds);
+	return rc;
+}
+
 static int prepare_scan(run_ctx *ctx, const tmdk_catalog *catalog)
 {
 	tmdk_scan_options o;
@@ -945,7 +1247,7 @@ static int prepare_scan(run_ctx *ctx, const tmdk_catalog *catalog)
 		if (!u->scan_failed || !u->scan_err)
 			return -1;
 		/* Once per unit, shared by every worker scanning one of its ranges. */
-		if (tmdk_model_new(&u->model, u->set, u->set_count, &err) != TMDK_OK) {
+		if (unit_model(ctx, u, &err) != 0) {
 			fprintf(stderr, "%s: %s\n", PROGRAM, err.message);
 			return -1;
 		}
@@ -980,6 +1282,11 @@ static void free_ctx(run_ctx *ctx)
 	/* Models point into the artifacts: they go first. */
 	for (i = 0; i < ctx->unit_count; i++)
 		tmdk_model_free(ctx->units[i].model);
+	for (i = 0; i < ctx->context_count; i++) {
+		free(ctx->context[i].path);
+		tmdk_artifact_free(ctx->context[i].artifact);
+	}
+	free(ctx->context);
 	for (i = 0; ctx->parsed && i < ctx->inputs->count; i++) {
 		tmdk_artifact_free(ctx->parsed[i].artifact);
 		free(ctx->parsed[i].helm_stream);
@@ -1010,12 +1317,13 @@ static void free_ctx(run_ctx *ctx)
 	free(ctx->units);
 	tmdk_units_free(ctx->decided);
 	free(ctx->parsed);
+	free(ctx->parse_order);
 	free(ctx->ranges);
 	free(ctx->scanners);
 }
 
 int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_list *inputs, tmdk_report *report,
-	run_stats *stats)
+	run_stats *stats, FILE *model_out)
 {
 	run_ctx ctx;
 	double started = now(), t;
@@ -1028,6 +1336,8 @@ int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_li
 	ctx.parsed = calloc(inputs->count + 1, sizeof(*ctx.parsed));
 	if (!ctx.parsed)
 		goto done;
+	if (cfg->jobs > 1)
+		ctx.parse_order = largest_first(inputs);
 	if (run_pool(&ctx, parse_one, inputs->count, 1, inputs->count, cfg->jobs, "parsed", started) != 0)
 		goto done;
 	t = now();
@@ -1039,6 +1349,8 @@ int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_li
 		goto done;
 	stats->scan_seconds = now() - t;
 	rc = fill_report(&ctx, report, stats);
+	if (rc >= 0 && model_out && write_models(&ctx, model_out) != 0)
+		rc = -1;
 done:
 	if (rc < 0)
 		fprintf(stderr, "%s: out of memory or no thread could be started\n", PROGRAM);

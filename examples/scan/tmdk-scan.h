@@ -47,6 +47,7 @@ typedef struct path_rule {
 
 typedef struct scan_config {
 	tmdk_report_format format;
+	int model_json;              /* --format model: the units' system models as JSON instead of a report */
 	const char *output;          /* NULL: standard output */
 	const char **catalogs;       /* --catalog, in order */
 	size_t catalog_count;
@@ -160,11 +161,12 @@ typedef struct run_stats {
 /**
  * Parse every candidate input and scan all artifacts as one set on
  * cfg->jobs threads; findings, files and errors go into the report in a
- * deterministic order. @return the number of inputs or scans that failed,
+ * deterministic order; with model_out, the units' system models are written
+ * there as JSON (--format model). @return the number of inputs or scans that failed,
  * or -1 on a fatal error (out of memory, threads).
  */
 int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_list *inputs,
-	tmdk_report *report, run_stats *stats);
+	tmdk_report *report, run_stats *stats, FILE *model_out);
 /** Print "path:line:col: error: message" to stderr. */
 void print_error(const char *path, unsigned int line, unsigned int column, const char *message);
 

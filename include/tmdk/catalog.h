@@ -129,6 +129,14 @@ typedef struct tmdk_reference {
 } tmdk_reference;
 
 /** An example embedded in a pattern. */
+/** Another artifact of an example's set (context the pattern reads through
+ *  $set, $model or $facts; its own findings are not counted). */
+typedef struct tmdk_example_file {
+	tmdk_kind kind;
+	const char *name;        /**< file name (paths link a compose build to its Dockerfile) */
+	const char *content;
+} tmdk_example_file;
+
 typedef struct tmdk_example {
 	tmdk_kind kind;
 	int positive;            /**< 1: the pattern must fire; 0: it must not */
@@ -136,6 +144,8 @@ typedef struct tmdk_example {
 	const char *name;        /**< file name used for the example, or NULL */
 	const char *content;
 	const char *description; /**< why this example exists, or NULL */
+	const tmdk_example_file *with_files; /**< the other artifacts scanned with it as one set, or NULL */
+	size_t with_count;
 } tmdk_example;
 
 TMDK_API const char *tmdk_pattern_id(const tmdk_pattern *p);

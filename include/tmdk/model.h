@@ -45,6 +45,26 @@ TMDK_API const tmdk_node *tmdk_model_root(const tmdk_model *model);
  */
 TMDK_API const tmdk_node *tmdk_model_facts(const tmdk_model *model, const tmdk_document *doc);
 
+/**
+ * `write` has the shape of report.h's tmdk_write_fn (spelled out here: this
+ * header is included by scan.h, which report.h includes).
+ * Write the model as one JSON object (its tree as tmdk_model_root gives it;
+ * docs/system-model.md documents every key). @return TMDK_OK, TMDK_EINVAL,
+ * TMDK_ENOMEM, or TMDK_EIO when `write` returned non-zero.
+ */
+TMDK_API int tmdk_model_write_json(const tmdk_model *model,
+	int (*write)(const char *data, size_t len, void *payload), void *payload, tmdk_error *err);
+
+/**
+ * Write the models of several units as the versioned model document of
+ * `tmdk-scan --format model`: {format_version, tool: {name, version},
+ * units: [{name, kind, model}]}. kinds may be NULL ("set"); a NULL model is
+ * written as null (a unit whose model could not be built).
+ */
+TMDK_API int tmdk_models_write_json(const tmdk_model *const *models, const char *const *names,
+	const char *const *kinds, size_t count, const char *tool_name,
+	int (*write)(const char *data, size_t len, void *payload), void *payload, tmdk_error *err);
+
 TMDK_END_DECL
 
 #endif

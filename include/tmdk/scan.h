@@ -137,6 +137,14 @@ TMDK_API const char *tmdk_finding_message(const tmdk_finding *f);
 TMDK_API int tmdk_finding_suppressed(const tmdk_finding *f);
 /** Why it was suppressed ("inline: reason" …), or NULL. */
 TMDK_API const char *tmdk_finding_suppression(const tmdk_finding *f);
+/**
+ * The system model's id of the component the finding concerns
+ * (docs/system-model.md): "k8s:shop/Deployment/web" for a finding in a
+ * workload's document, "compose:compose.yaml#db" for one inside a compose
+ * service; NULL when it concerns no component (a Dockerfile, a Role, a
+ * top-level compose key) or the scan had no model.
+ */
+TMDK_API const char *tmdk_finding_component(const tmdk_finding *f);
 
 /* ---- a list of findings ------------------------------------------------ */
 TMDK_API int tmdk_findings_new(tmdk_findings **out) TMDK_WARN_UNUSED;

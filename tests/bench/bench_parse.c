@@ -15,14 +15,29 @@
  * as a tmdk-scan worker does), and the time to compile the built-in
  * catalog. Then the process's peak RSS. Public API only (<tmdk.h>), plus
  * libyaml.
+ *
+ *   bench_parse [-n ROUNDS] --scan TMDK_SCAN CORPUS_DIR
+ *
+ * also measures whole processes, as a user would see them: `tmdk-scan -j1
+ * --format json` over CORPUS_DIR/kubernetes against a process that only
+ * reads the same files and pulls libyaml events from them (this program
+ * run again as `bench_parse --libyaml-events DIR`), rounds interleaved, the
+ * median of each; their MB/s, ratio and peak RSS (wait4). Then -j2 against
+ * -j1 over the whole corpus (median), and the peak RSS of tmdk-scan on the
+ * largest Kubernetes file (the argo-cd install manifest). The report goes
+ * to /dev/null; the processes' exit statuses are checked.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <tmdk.h>
 #include <yaml.h>
@@ -222,6 +237,179 @@ static double run_libyaml(const folder *f)
 	return now() - t0;
 }
 
+/* ---- whole processes ---------------------------------------------------------- */
+
+/* --libyaml-events DIR: read every file of DIR and pull its libyaml events. */
+static int libyaml_events_main(const char *dir)
+{
+	char path[8192];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 1;
+	while ((e = readdir(d)) != NULL) {
+		yaml_parser_t parser;
+		yaml_event_t event;
+		size_t len;
+		char *data;
+		int done = 0;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!(data = slurp(path, &len)) || !yaml_parser_initialize(&parser)) {
+			free(data);
+			continue;
+		}
+		yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+		while (!done && yaml_parser_parse(&parser, &event)) {
+			done = event.type == YAML_STREAM_END_EVENT;
+			yaml_event_delete(&event);
+		}
+		yaml_parser_delete(&parser);
+		free(data);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Run argv with stdout on /dev/null: wall seconds, peak RSS in MB; -1 when it failed. */
+static double spawn(char *const *argv, double *rss_mb)
+{
+	struct rusage ru;
+	double t0 = now();
+	int status;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	*rss_mb = (double)ru.ru_maxrss / 1024.0;
+	return now() - t0;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), compare_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Bytes of the regular files under dir (recursively), and the largest one's path. */
+static size_t dir_bytes(const char *dir, char *largest, size_t largest_size, size_t *largest_len)
+{
+	char path[8192];
+	struct dirent *e;
+	struct stat st;
+	size_t total = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			total += dir_bytes(path, largest, largest_size, largest_len);
+		} else if (S_ISREG(st.st_mode)) {
+			total += (size_t)st.st_size;
+			if (largest && (size_t)st.st_size > *largest_len) {
+				*largest_len = (size_t)st.st_size;
+				snprintf(largest, largest_size, "%s", path);
+			}
+		}
+	}
+	closedir(d);
+	return total;
+}
+
+#define MAX_ROUNDS 64
+
+static double mb(size_t bytes);
+
+/* The whole-process comparisons; scan is the tmdk-scan binary. */
+static int whole_process(const char *self, const char *scan, const char *corpus, long rounds)
+{
+	char k8s[4096], largest[8192] = "";
+	char *scan1[] = { (char *)scan, "-j1", "--no-config", "--format", "json", "--severity-threshold", "none",
+		k8s, NULL };
+	char *events[] = { (char *)self, "--libyaml-events", k8s, NULL };
+	/* The whole corpus: its artifact folders (buildkit-parser holds the parser's negative tests). */
+	char dk[4096], co[4096], pr[4096];
+	char *all1[] = { (char *)scan, "-j1", "--no-config", "--format", "json", "--severity-threshold", "none",
+		k8s, dk, co, pr, NULL };
+	char *all2[] = { (char *)scan, "-j2", "--no-config", "--format", "json", "--severity-threshold", "none",
+		k8s, dk, co, pr, NULL };
+	char *big[] = { (char *)scan, "-j1", "--no-config", "--format", "json", "--severity-threshold", "none",
+		largest, NULL };
+	double t_scan[MAX_ROUNDS], t_yaml[MAX_ROUNDS], t_j1[MAX_ROUNDS], t_j2[MAX_ROUNDS];
+	double rss_scan = 0, rss_yaml = 0, rss_big = 0, rss, m_scan, m_yaml, m_j1, m_j2, t_big;
+	size_t bytes, largest_len = 0, all_bytes;
+	long r, n = rounds < MAX_ROUNDS ? rounds : MAX_ROUNDS;
+
+	snprintf(k8s, sizeof(k8s), "%s/kubernetes", corpus);
+	snprintf(dk, sizeof(dk), "%s/dockerfiles", corpus);
+	snprintf(co, sizeof(co), "%s/compose", corpus);
+	snprintf(pr, sizeof(pr), "%s/projects", corpus);
+	bytes = dir_bytes(k8s, largest, sizeof(largest), &largest_len);
+	all_bytes = bytes + dir_bytes(dk, NULL, 0, NULL) + dir_bytes(co, NULL, 0, NULL) + dir_bytes(pr, NULL, 0, NULL);
+	if (!bytes) {
+		printf("\nwhole process: no %s\n", k8s);
+		return 0;
+	}
+	for (r = 0; r < n; r++) {
+		if ((t_scan[r] = spawn(scan1, &rss)) < 0)
+			goto failed;
+		if (rss > rss_scan)
+			rss_scan = rss;
+		if ((t_yaml[r] = spawn(events, &rss)) < 0)
+			goto failed;
+		if (rss > rss_yaml)
+			rss_yaml = rss;
+	}
+	m_scan = median(t_scan, (size_t)n);
+	m_yaml = median(t_yaml, (size_t)n);
+	printf("\nwhole process over %s (%.2f MB), median of %ld\n\n", k8s, mb(bytes), n);
+	printf("%-44s %9s %9s %10s\n", "process", "seconds", "MB/s", "peak RSS");
+	printf("%-44s %9.3f %9.1f %7.1f MB\n", "tmdk-scan -j1 --format json", m_scan, mb(bytes) / m_scan, rss_scan);
+	printf("%-44s %9.3f %9.1f %7.1f MB\n", "read + libyaml events only", m_yaml, mb(bytes) / m_yaml, rss_yaml);
+	printf("ratio (tmdk-scan throughput / libyaml's): %.2fx\n", m_yaml / m_scan);
+
+	for (r = 0; r < n; r++) {
+		if ((t_j1[r] = spawn(all1, &rss)) < 0 || (t_j2[r] = spawn(all2, &rss)) < 0)
+			goto failed;
+	}
+	m_j1 = median(t_j1, (size_t)n);
+	m_j2 = median(t_j2, (size_t)n);
+	printf("\nwhole corpus %s/{kubernetes,dockerfiles,compose,projects} (%.2f MB), median of %ld:\n"
+		"  -j1 %.3f s, -j2 %.3f s, speed-up %.2fx\n", corpus,
+		mb(all_bytes), n, m_j1, m_j2, m_j1 / m_j2);
+
+	if ((t_big = spawn(big, &rss_big)) < 0)
+		goto failed;
+	printf("largest Kubernetes file %s (%.2f MB): %.3f s, peak RSS %.1f MB\n", largest, mb(largest_len), t_big,
+		rss_big);
+	return 0;
+failed:
+	fprintf(stderr, "bench: a whole-process run failed (%s)\n", scan);
+	return 1;
+}
+
 static double mb(size_t bytes)
 {
 	return (double)bytes / (1024.0 * 1024.0);
@@ -229,7 +417,7 @@ static double mb(size_t bytes)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench_parse [-n ROUNDS] CORPUS_DIR\n");
+	fprintf(stderr, "usage: bench_parse [-n ROUNDS] [--scan TMDK_SCAN] CORPUS_DIR\n");
 }
 
 int main(int argc, char **argv)
@@ -250,8 +438,16 @@ int main(int argc, char **argv)
 	tmdk_error err;
 	double all_scan = 0, load_time;
 	size_t patterns = 0, all_findings = 0;
+	const char *scan_bin = NULL;
+	int rc = 0;
 
+	if (argc == 3 && strcmp(argv[1], "--libyaml-events") == 0)
+		return libyaml_events_main(argv[2]);
 	for (i = 1; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--scan") == 0 && i + 1 < (size_t)argc) {
+			scan_bin = argv[++i];
+			continue;
+		}
 		if (strcmp(argv[i], "-n") == 0 && i + 1 < (size_t)argc) {
 			char *end;
 			rounds = strtol(argv[++i], &end, 10);
@@ -370,5 +566,15 @@ int main(int argc, char **argv)
 		}
 		free(folders[i].files);
 	}
-	return 0;
+	if (scan_bin) {
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n <= 0) {
+			fprintf(stderr, "bench: cannot find this program (/proc/self/exe)\n");
+			return 1;
+		}
+		self[n] = '\0';
+		rc = whole_process(self, scan_bin, corpus, rounds);
+	}
+	return rc;
 }

@@ -8,6 +8,7 @@ import sys
 import tempfile
 import textwrap
 import unittest
+from typing import Dict, NoReturn, Union
 
 SRCDIR = os.environ.get("TMDK_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", "..", ".."))
@@ -101,26 +102,26 @@ DOCKERFILE = "FROM alpine:3.19\nRUN echo hi\n"
 class Project:
     """A throw-away project folder: Project({"a/b.yaml": "text"})."""
 
-    def __init__(self, files):
+    def __init__(self, files: Dict[str, Union[str, bytes]]) -> None:
         self.root = tempfile.mkdtemp(prefix="tmdk-py-")
         for name, content in files.items():
             self.write(name, content)
 
-    def write(self, name, content):
+    def write(self, name: str, content: Union[str, bytes]) -> str:
         path = os.path.join(self.root, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(content.encode() if isinstance(content, str) else content)
         return path
 
-    def path(self, *parts):
+    def path(self, *parts: str) -> str:
         return os.path.join(self.root, *parts)
 
-    def close(self):
+    def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def standard_project():
+def standard_project() -> Project:
     """Dockerfile + deployment + NetworkPolicy, plus copies where the walk must not go."""
     return Project({
         "Dockerfile": DOCKERFILE,
@@ -135,7 +136,7 @@ def standard_project():
     })
 
 
-def run(module_name):
+def run(module_name: str) -> NoReturn:
     """Run the module's tests; print a closing line CI recognises; exit 0 or 1."""
     module = sys.modules[module_name]
     suite = unittest.defaultTestLoader.loadTestsFromModule(module)

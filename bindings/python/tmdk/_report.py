@@ -1,33 +1,43 @@
 """Threat-model reports: findings rendered as tmdk-scan renders them."""
 
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Tuple, Union
+
 from . import native as _native
 from ._errors import Error
 from ._taxonomy import Severity, kind_code
+
+if TYPE_CHECKING:
+    from ._catalog import Catalog, Skipped
+    from ._findings import Finding
 
 __all__ = ["report", "FORMATS"]
 
 _n = _native._native
 
 #: The report formats, as ``format=`` takes them ('md' is also accepted for 'markdown').
-FORMATS = tuple(_n.report_format_name(i) for i in range(_n.TMDK_REPORT_FORMAT_COUNT))
+FORMATS: Tuple[str, ...] = tuple(_n.report_format_name(i) for i in range(_n.TMDK_REPORT_FORMAT_COUNT))
 
 
-def _format_code(format):
+def _format_code(format: str) -> int:
     name = "markdown" if format == "md" else format
     if isinstance(name, str) and name in FORMATS:
         return FORMATS.index(name)
     raise ValueError("unknown report format %r (expected one of: %s)" % (format, ", ".join(FORMATS)))
 
 
-def _text(name, value):
+def _text(name: str, value: Optional[str]) -> Optional[str]:
     if value is not None and not isinstance(value, str):
         raise TypeError("%s must be a str or None, not %s" % (name, type(value).__name__))
     return value
 
 
-def report(findings, format="text", *, catalog=None, scope=None, date=None, duration=None, title=None,
-           tool_name=None, min_severity=None, color=False, show_suppressed=False, files=None, errors=None,
-           skips=None, show_skipped=False):
+def report(findings: "Iterable[Finding]", format: str = "text", *, catalog: "Optional[Catalog]" = None,
+           scope: Optional[str] = None, date: Optional[str] = None, duration: Optional[float] = None,
+           title: Optional[str] = None, tool_name: Optional[str] = None,
+           min_severity: "Union[None, Severity, str, int]" = None, color: bool = False,
+           show_suppressed: bool = False, files: "Optional[Iterable[Union[str, Tuple[str, Any]]]]" = None,
+           errors: Optional[Iterable[Error]] = None, skipped: "Optional[Iterable[Skipped]]" = None,
+           show_skipped: bool = False, skips: "Optional[Iterable[Skipped]]" = None) -> str:
     """Render findings as a report and return its text: exactly what
     ``tmdk-scan --format FORMAT`` prints for the same findings.
 
@@ -45,8 +55,8 @@ def report(findings, format="text", *, catalog=None, scope=None, date=None, dura
     heading), ``tool_name``, ``files`` (``(path, kind)`` pairs, kind a name
     of :data:`tmdk.KINDS` or 'unknown' for a file looked at and skipped) and ``errors``
     (:class:`Error` objects for inputs that could not be read), ``skips``
-    (:class:`Skipped` entries: files skipped with a reason; taken from a
-    ScanResult by default).
+    ``skipped`` (:class:`Skipped` entries: files skipped with a reason;
+    taken from a ScanResult by default; ``skips`` is the older name).
     Rendering: ``min_severity`` leaves out findings below it, ``color``
     adds ANSI colours to text, ``show_suppressed`` lists suppressed
     findings in text and ``show_skipped`` the skipped files with their
@@ -61,8 +71,10 @@ def report(findings, format="text", *, catalog=None, scope=None, date=None, dura
         files = getattr(findings, "_file_kinds", None) or getattr(findings, "files", None) or ()
     if errors is None:
         errors = getattr(findings, "errors", None) or ()
-    if skips is None:
-        skips = getattr(findings, "skips", None) or ()
+    if skipped is None:
+        skipped = skips
+    if skipped is None:
+        skipped = getattr(findings, "skipped", None) or ()
     if scope is None and context is not None:
         scope = context.scope
     flags = ((_n.TMDK_REPORT_COLOR if color else 0) |
@@ -85,14 +97,16 @@ def report(findings, format="text", *, catalog=None, scope=None, date=None, dura
         _n.report_set_duration(r, float(duration))
     for item in files:
         path, kind = item if isinstance(item, tuple) else (item, None)
-        if not isinstance(kind, int):
-            kind = _n.TMDK_KIND_UNKNOWN if kind in (None, "unknown") else kind_code(kind)
-        _n.report_add_file(r, path, kind)
+        if isinstance(kind, int) and not isinstance(kind, bool):
+            file_kind = kind
+        else:
+            file_kind = _n.TMDK_KIND_UNKNOWN if kind in (None, "unknown") else kind_code(str(kind))
+        _n.report_add_file(r, path, file_kind)
     for e in errors:
         if not isinstance(e, Error):
             raise TypeError("errors must hold tmdk.Error objects, not %s" % type(e).__name__)
-        _n.report_add_error(r, e.path or "", e.line or 0, e.column or 0, e.code, e.message)
-    for s in skips:
+        _n.report_add_error(r, e.path or "", e.line or 0, e.column or 0, e.code_value, e.message)
+    for s in skipped:
         path, reason, line, column = s
         _n.report_add_skipped(r, path, line or 0, column or 0, reason)
     for f in findings:
@@ -100,7 +114,8 @@ def report(findings, format="text", *, catalog=None, scope=None, date=None, dura
         if native is None:
             raise ValueError("only findings returned by a scan can be rendered (%r was made in Python)" % (f,))
         _n.py_report_add_finding(r, native[0], native[1])
-    return _n.py_report_render(r, code, flags, severity, title, tool_name)
+    text: str = _n.py_report_render(r, code, flags, severity, title, tool_name)
+    return text
 
 
 report.__module__ = "tmdk"
