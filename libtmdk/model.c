@@ -26,6 +26,8 @@ struct tmdk_model {
 
 /* The parts, in order: later parts may read the facts of earlier ones. */
 static int (*const model_parts[])(tmdk__model_builder *) = {
+	tmdk__model_build_rbac,
+	tmdk__model_build_network,
 	tmdk__model_build_system,
 	NULL
 };
