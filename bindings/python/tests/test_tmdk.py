@@ -811,7 +811,9 @@ class TestReport(ProjectTestCase):
                     if n.get("descriptor", {}).get("id") == "unit-note":
                         run["invocations"][0]["toolExecutionNotifications"].remove(n)
             return d
-        for fmt in ("json", "sarif", "markdown"):
+        # Not markdown: tmdk-scan opens it with the system model of each
+        # deployment unit (picture, top risks), which the bindings do not derive.
+        for fmt in ("json", "sarif"):
             out = subprocess.run([cli, "--no-builtin", "--catalog", catalog_path, "--format", fmt,
                                   self.project.root], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                  check=False).stdout.decode()
