@@ -70,10 +70,18 @@ static int same_path(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-/* The component of diagram d that a finding at path:line concerns, or NONE. */
-static size_t component_in(const tmdk__diagram *d, const char *path, unsigned int line)
+/* The component of diagram d that a finding concerns, or NONE: the one the
+ * scanner named (tmdk_finding_component), else the component declared in the
+ * finding's file at or before its line, else the most exposed one built from
+ * the finding's Dockerfile. */
+static size_t component_in(const tmdk__diagram *d, const tmdk_finding *f)
 {
+	const char *id = tmdk_finding_component(f), *path = tmdk_finding_path(f);
+	unsigned int line = tmdk_finding_line(f);
 	size_t i, k, best = NONE, first = NONE;
+	for (i = 0; id && i < d->comp_count; i++)
+		if (d->comps[i].id && strcmp(d->comps[i].id, id) == 0)
+			return i;
 	for (i = 0; i < d->comp_count; i++) {
 		const tmdk__dcomp *c = &d->comps[i];
 		if (!same_path(c->file, path))
@@ -107,7 +115,7 @@ static tmdk__view_place place(const tmdk_report *r, const tmdk_finding *f)
 			size_t c;
 			if (own != (pass == 0))
 				continue;
-			c = component_in(r->models[m].diagram, tmdk_finding_path(f), tmdk_finding_line(f));
+			c = component_in(r->models[m].diagram, f);
 			if (c != NONE) {
 				p.model = m;
 				p.comp = c;
