@@ -94,7 +94,7 @@ static int home_zone(zones_ctx *zc, tmdk__comp *c)
 		return join(zc, z, c) == TMDK_OK ? compose_networks(zc, c) : TMDK_ENOMEM;
 	} else {
 		const char *id = tmdk__arena_printf(s->b->arena, "namespace:%s", c->ns[0] ? c->ns : "-");
-		if (!id || !(z = get_zone(zc, id, "namespace", c->ns[0] ? c->ns : "(no namespace)")))
+		if (!id || !(z = get_zone(zc, id, "namespace", c->ns[0] ? c->ns : "(not set in the manifests)")))
 			return TMDK_ENOMEM;
 		c->zone = z->id;
 		return join(zc, z, c);
