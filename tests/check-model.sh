@@ -153,8 +153,9 @@ def at(pid, name, line):
     return [f for f in findings if f["pattern_id"] == pid and f["path"] == d + "/" + name and f["line"] == line]
 ok(len(at("TMDK-SYS-008", "Dockerfile", 11)) == 1, "TMDK-SYS-008 on the final FROM: the root image is deployed internet-exposed")
 ok(len(at("TMDK-SYS-012", "Dockerfile", 15)) == 1, "TMDK-SYS-012 on EXPOSE 22")
-w = at("TMDK-SYS-003", "compose.yaml", 7)
-ok(len(w) == 1 and w[0]["component"] == "compose:%s/compose.yaml#web" % d, "TMDK-SYS-003 on service web, component web")
+w = at("TMDK-SYS-010", "compose.yaml", 7)
+ok(len(w) == 1 and w[0]["component"] == "compose:%s/compose.yaml#web" % d, "TMDK-SYS-010 on service web (published, root image), component web")
+ok(not at("TMDK-SYS-003", "compose.yaml", 7), "TMDK-SYS-003 leaves the internet-exposed web to TMDK-SYS-010")
 ok(all(f["component"] for f in findings if f["path"].endswith("compose.yaml")), "every compose finding names its service's component")
 ok(all(f["component"] is None for f in findings if f["path"].endswith("Dockerfile")), "Dockerfile findings concern no component")
 agent = [f for f in findings if f["path"].endswith("compose.yaml") and f["line"] == 19]
