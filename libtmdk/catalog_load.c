@@ -527,12 +527,48 @@ static int check_header(const unsigned char *h, size_t len, const tmdk__decode_o
 	return TMDK_OK;
 }
 
+/* The patterns every catalog gets from the library (catalog.c), which a
+ * compiled catalog cannot hold: the YAML compiler refuses them as duplicates. */
+static int is_library_id(const char *id)
+{
+	return strcmp(id, TMDK__SUPPRESSION_PATTERN_ID) == 0 || strcmp(id, TMDK__UNKNOWN_IGNORE_PATTERN_ID) == 0 ||
+		strcmp(id, TMDK__UNUSED_IGNORE_PATTERN_ID) == 0;
+}
+
+typedef struct decoded_id {
+	const char *id;
+	size_t at; /* offset of the pattern in the payload */
+} decoded_id;
+
+static int compare_decoded(const void *a, const void *b)
+{
+	const decoded_id *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* Every id once: the second of two is the error, at its offset. */
+static void check_unique_ids(reader *r, decoded_id *seen, size_t count)
+{
+	size_t i;
+	if (count < 2)
+		return;
+	qsort(seen, count, sizeof(*seen), compare_decoded);
+	for (i = 1; i < count; i++)
+		if (strcmp(seen[i - 1].id, seen[i].id) == 0) {
+			fail_at(r, seen[i].at, "pattern id '%.64s' twice (first at offset %zu)", seen[i].id,
+				seen[i - 1].at + TMDK__CATFMT_HEADER_SIZE);
+			return;
+		}
+}
+
 int tmdk__catalog_decode(tmdk_catalog *cat, const void *data, size_t len, const tmdk__decode_options *opts,
 	tmdk_error *err)
 {
 	const unsigned char *bytes = data;
 	reader r;
 	size_t i, count = 0;
+	decoded_id *seen = NULL;
 	int rc = check_header(bytes, len, opts, &count, err);
 
 	if (rc != TMDK_OK)
@@ -550,18 +586,30 @@ int tmdk__catalog_decode(tmdk_catalog *cat, const void *data, size_t len, const 
 		memcpy(copy, r.p, r.end);
 		r.p = copy;
 	}
+	if (count && !(seen = tmdk__calloc(count, sizeof(*seen))))
+		return tmdk__error_set(err, TMDK_ENOMEM, opts->name, 0, 0, "out of memory");
 	for (i = 0; i < count && !r.failed; i++) {
 		tmdk_pattern *p;
+		size_t at = r.pos;
 		if (r.pos == r.end) {
 			fail_at(&r, r.pos, "truncated: %zu of %zu patterns", i, count);
 			break;
 		}
 		p = get_pattern(&r);
-		if (p && tmdk__catalog_append(cat, p) != TMDK_OK)
+		if (p && is_library_id(p->id))
+			fail_at(&r, at, "pattern id '%.64s' is one of the library's own patterns", p->id);
+		else if (p && tmdk__catalog_append(cat, p) != TMDK_OK)
 			nomem(&r);
+		else if (p) {
+			seen[i].id = p->id;
+			seen[i].at = at;
+		}
 	}
 	if (!r.failed && r.pos != r.end)
 		fail_at(&r, r.pos, "%zu bytes left after the last pattern", r.end - r.pos);
+	if (!r.failed)
+		check_unique_ids(&r, seen, count);
+	tmdk__free(seen);
 	return r.failed ? r.failed : TMDK_OK;
 }
 
@@ -576,7 +624,6 @@ int tmdk_catalog_load_compiled(tmdk_catalog **out, const void *data, size_t len,
 	tmdk_compile_options o = TMDK_COMPILE_OPTIONS_INIT;
 	tmdk__decode_options dopts;
 	tmdk_catalog *cat;
-	size_t i;
 	int rc;
 
 	tmdk_error_clear(err);
@@ -604,13 +651,9 @@ int tmdk_catalog_load_compiled(tmdk_catalog **out, const void *data, size_t len,
 	rc = tmdk__catalog_decode(cat, data, len, &dopts, err);
 	if (rc == TMDK_OK && tmdk__catalog_add_meta_patterns(cat) != TMDK_OK)
 		rc = tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
-	if (rc == TMDK_OK) {
+	/* ids are unique and none is TMDK-META-* (checked by the decoder) */
+	if (rc == TMDK_OK)
 		qsort(cat->patterns, cat->pattern_count, sizeof(*cat->patterns), compare_ids);
-		for (i = 1; i < cat->pattern_count && rc == TMDK_OK; i++)
-			if (strcmp(cat->patterns[i - 1]->id, cat->patterns[i]->id) == 0)
-				rc = tmdk__error_set(err, TMDK_EFORMAT, NULL, 0, 0, "compiled catalog: pattern id '%.64s' twice",
-					cat->patterns[i]->id);
-	}
 	if (rc == TMDK_OK && tmdk__catalog_finish(cat) != TMDK_OK)
 		rc = tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 	if (rc != TMDK_OK) {

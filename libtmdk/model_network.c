@@ -137,12 +137,12 @@ static int collect_policy(net_ctx *c, size_t i)
 	return TMDK_OK;
 }
 
-static net_ctx *sort_ctx; /* for qsort; one model is built on one thread */
-
-static int cmp_by_ns(const void *pa, const void *pb)
+/* Policies are sorted as pointers (qsort has no context argument, and
+ * models may be built on several threads at once); ties keep set order. */
+static int cmp_pol_ptr(const void *pa, const void *pb)
 {
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = strcmp(sort_ctx->pols[a].ns, sort_ctx->pols[b].ns);
+	const policy *a = *(const policy *const *)pa, *b = *(const policy *const *)pb;
+	int c = strcmp(a->ns, b->ns);
 
 	return c ? c : (a < b ? -1 : a > b);
 }
@@ -458,9 +458,18 @@ static int build(net_ctx *c)
 		if (!(selects[i] = tmdk__k8s_seq(a, c->pols[i].at)) || !(facts_maps[i] = tmdk__k8s_map(a, c->pols[i].at)))
 			rc = TMDK_ENOMEM;
 	}
-	sort_ctx = c;
-	qsort(c->by_ns, c->pol_count, sizeof(size_t), cmp_by_ns);
-	sort_ctx = NULL;
+	if (rc == TMDK_OK && c->pol_count > 1) {
+		const policy **by_ns = tmdk__calloc(c->pol_count, sizeof(*by_ns));
+		if (!by_ns)
+			rc = TMDK_ENOMEM;
+		for (i = 0; by_ns && i < c->pol_count; i++)
+			by_ns[i] = &c->pols[i];
+		if (by_ns)
+			qsort((void *)by_ns, c->pol_count, sizeof(*by_ns), cmp_pol_ptr);
+		for (i = 0; by_ns && i < c->pol_count; i++)
+			c->by_ns[i] = (size_t)(by_ns[i] - c->pols);
+		tmdk__free((void *)by_ns);
+	}
 	namespace_summaries(c);
 	for (i = 0; rc == TMDK_OK && i < b->doc_count; i++)
 		if (tmdk__k8s_is_object(&b->docs[i]) && tmdk__k8s_is_workload(b->docs[i].view))

@@ -30,12 +30,12 @@ static int cmp_role_key(const char *kind, const char *ns, const char *name, cons
 	return c ? c : strcmp(name, r->name);
 }
 
-static tmdk__rbac_ctx *sort_ctx; /* qsort has no context argument; the builder is single-threaded per model */
-
-static int cmp_role_index(const void *pa, const void *pb)
+/* qsort has no context argument and models may be built on several threads
+ * at once: roles are sorted as pointers, which need no context. */
+static int cmp_role_ptr(const void *pa, const void *pb)
 {
-	const tmdk__rbac_role *a = &sort_ctx->roles[*(const size_t *)pa];
-	const tmdk__rbac_role *b = &sort_ctx->roles[*(const size_t *)pb];
+	const tmdk__rbac_role *a = *(const tmdk__rbac_role *const *)pa;
+	const tmdk__rbac_role *b = *(const tmdk__rbac_role *const *)pb;
 	int c = cmp_role_key(a->kind, a->ns, a->name, b);
 
 	/* the first definition in set order wins a duplicate */
@@ -140,13 +140,19 @@ static int collect(tmdk__rbac_ctx *c)
 		if (rc != TMDK_OK)
 			return rc;
 	}
-	if (c->role_count && !(c->role_order = tmdk__calloc(c->role_count, sizeof(size_t))))
-		return TMDK_ENOMEM;
-	for (i = 0; i < c->role_count; i++)
-		c->role_order[i] = i;
-	sort_ctx = c;
-	qsort(c->role_order, c->role_count, sizeof(size_t), cmp_role_index);
-	sort_ctx = NULL;
+	if (c->role_count) {
+		const tmdk__rbac_role **by_key = tmdk__calloc(c->role_count, sizeof(*by_key));
+		if (!by_key || !(c->role_order = tmdk__calloc(c->role_count, sizeof(size_t)))) {
+			tmdk__free((void *)by_key);
+			return TMDK_ENOMEM;
+		}
+		for (i = 0; i < c->role_count; i++)
+			by_key[i] = &c->roles[i];
+		qsort((void *)by_key, c->role_count, sizeof(*by_key), cmp_role_ptr);
+		for (i = 0; i < c->role_count; i++)
+			c->role_order[i] = (size_t)(by_key[i] - c->roles);
+		tmdk__free((void *)by_key);
+	}
 	/* a role defined twice (a base and an install bundle of the same set)
 	 * is one object: every definition is bound by its bindings */
 	for (i = 0; i < c->role_count; i++) {

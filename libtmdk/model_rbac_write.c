@@ -499,7 +499,8 @@ static int write_accounts(tmdk__rbac_ctx *c)
 		memset(&eff, 0, sizeof(eff));
 		rc = tmdk__rbac_effective_of(c, &eff, "ServiceAccount", ns, name);
 		if (rc == TMDK_OK)
-			rc = write_sa_doc(c, sas[i], &eff, uses + lo, hi - lo);
+			/* uses is NULL when no workload names a service account */
+			rc = write_sa_doc(c, sas[i], &eff, uses ? uses + lo : NULL, hi - lo);
 		tmdk__rbac_effective_free(&eff);
 	}
 	tmdk__free(uses);

@@ -15,8 +15,16 @@
 #include <gvc.h>
 #include <pthread.h>
 
-/* Graphviz keeps global state (its error reporter, the cgraph memory discipline): one layout at a time. */
+/* Graphviz keeps global state (its error reporter, the cgraph memory
+ * discipline): one layout at a time. */
 static pthread_mutex_t gvc_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* One context for the life of the process, never freed: Graphviz 2.42's
+ * pango plugin caches a pointer to the last font name, a string the context
+ * owns, and compares the next layout's font against it. Freeing the context
+ * after each layout made the second layout read freed memory (found by
+ * AddressSanitizer); a context that lives on keeps that pointer valid. */
+static GVC_t *gvc_shared;
 
 static int quiet(char *message)
 {
@@ -36,7 +44,9 @@ static int layout(char **out, size_t *len, const char *dot)
 
 	pthread_mutex_lock(&gvc_lock);
 	agseterrf(quiet);
-	if (!(gvc = gvContext()))
+	if (!gvc_shared)
+		gvc_shared = gvContext();
+	if (!(gvc = gvc_shared))
 		goto done;
 	if ((g = agmemread(dot)) != NULL) {
 		if (gvLayout(gvc, g, "dot") == 0) {
@@ -65,7 +75,6 @@ static int layout(char **out, size_t *len, const char *dot)
 	} else {
 		rc = TMDK_ERROR;
 	}
-	gvFreeContext(gvc);
 done:
 	pthread_mutex_unlock(&gvc_lock);
 	return rc;

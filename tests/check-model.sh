@@ -127,18 +127,22 @@ fi
 if "$scan" --format model --severity-threshold none "$demo" > "$tmp/units.json" 2> "$tmp/units.err" &&
    "$scan" --format json --severity-threshold none "$demo" > "$tmp/findings.json" 2>> "$tmp/units.err"; then
 	"$PY" - "$tmp/units.json" "$tmp/findings.json" "$demo" <<'EOF' || fail=1
-import json, sys
+import json, os, sys
 units = json.load(open(sys.argv[1]))["units"]
 findings = json.load(open(sys.argv[2]))["findings"]
-def norm(p):
-    while p.startswith("./"):
-        p = p[2:]
-    return p
+# Unit names are lexically normal paths; findings keep the path as given
+# (an out-of-tree build passes ".../build/../src/examples/demo"): compare
+# both normalised.
+norm = os.path.normpath
+def norm_component(c):
+    if c and c.startswith("compose:") and "#" in c:
+        path, _, rest = c[len("compose:"):].partition("#")
+        return "compose:%s#%s" % (norm(path), rest)
+    return c
 d = norm(sys.argv[3])
 for f in findings:
     f["path"] = norm(f["path"])
-    if f["component"]:
-        f["component"] = f["component"].replace("compose:./", "compose:")
+    f["component"] = norm_component(f["component"])
 bad = 0
 def ok(cond, what):
     global bad

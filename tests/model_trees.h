@@ -48,7 +48,7 @@ static const char *tree_id(char *buf, size_t size, size_t i)
 }
 
 /* The JSON of a generated model of n components (free the result). */
-static char *generated_model(size_t n)
+__attribute__((unused)) static char *generated_model(size_t n)
 {
 	tree_text t = { NULL, 0, 0 };
 	char id[128], to[128];
@@ -112,7 +112,7 @@ static char *generated_model(size_t n)
  * the components and colour them. Compose services (every tenth) get a
  * placeholder of the same length. Free the result.
  */
-static char *generated_manifest(size_t n)
+__attribute__((unused)) static char *generated_manifest(size_t n)
 {
 	tree_text t = { NULL, 0, 0 };
 	size_t i;

@@ -1184,10 +1184,13 @@ static int unit_model(run_ctx *ctx, unit_scan *u, tmdk_error *err)
 		tmdk_artifact_kind(u->set[0]) == TMDK_KIND_DOCKERFILE;
 	if (u->unit && !is_dockerfile_unit && tmdk_unit_get_kind(u->unit) != TMDK_UNIT_FILE) {
 		len = folder_len(u->path, tmdk_unit_get_kind(u->unit) == TMDK_UNIT_COMPOSE_PROJECT);
-		for (i = 0; i < ctx->inputs->count; i++) {
-			const tmdk_artifact *a = ctx->parsed[i].artifact;
-			if (a && tmdk_artifact_kind(a) == TMDK_KIND_DOCKERFILE && under(ctx->inputs->items[i].path, bare(u->path), len) &&
-			    add_context(&set, &n, &cap, a) != 0)
+		/* Dockerfiles by their own units' paths: lexically normal like
+		 * u->path, where the walked path may read "build/../src/demo". */
+		for (i = 0; i < ctx->unit_count; i++) {
+			const unit_scan *d = &ctx->units[i];
+			if (d->unit && tmdk_unit_get_kind(d->unit) == TMDK_UNIT_FILE && d->set_count == 1 &&
+			    tmdk_artifact_kind(d->set[0]) == TMDK_KIND_DOCKERFILE &&
+			    under(tmdk_unit_path(d->unit), bare(u->path), len) && add_context(&set, &n, &cap, d->set[0]) != 0)
 				goto nomem;
 		}
 	} else if (is_dockerfile_unit && dockerfile_context(ctx, u->path, &set, &n, &cap) != 0) {
