@@ -103,24 +103,140 @@ static size_t component_in(const tmdk__diagram *d, const tmdk_finding *f)
 	return best;
 }
 
-static tmdk__view_place place(const tmdk_report *r, const tmdk_finding *f)
+/*
+ * Which models can place a finding: the models of each unit name, and the
+ * models with a component of each id, file or Dockerfile path, as keys
+ * sorted by (key, model). A finding is then tried on its own unit's models
+ * and on the models that share a key with it, not on every model: a walk of
+ * many Dockerfiles makes hundreds of models.
+ */
+typedef struct place_key {
+	const char *key;
+	size_t model;
+} place_key;
+
+typedef struct place_index {
+	place_key *units, *keys;
+	size_t unit_count, key_count;
+	size_t *seen;    /* per model: the last finding (index + 1) it was tried for */
+	size_t *tried;   /* candidate models of one finding */
+} place_index;
+
+static const char *bare_path(const char *p)
+{
+	while (p && p[0] == '.' && p[1] == '/')
+		p += 2;
+	return p;
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+	const place_key *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->model > y->model) - (x->model < y->model);
+}
+
+/* The first key equal to `key`, or n. */
+static size_t first_key(const place_key *keys, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(keys[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(keys[lo].key, key) == 0 ? lo : n;
+}
+
+static void push_key(place_index *x, const char *key, size_t m)
+{
+	if (key) {
+		x->keys[x->key_count].key = key;
+		x->keys[x->key_count++].model = m;
+	}
+}
+
+static int place_index_build(place_index *x, const tmdk_report *r)
+{
+	size_t m, i, k, n = 0;
+	memset(x, 0, sizeof(*x));
+	for (m = 0; m < r->model_count; m++)
+		for (i = 0; i < r->models[m].diagram->comp_count; i++)
+			n += 2 + r->models[m].diagram->comps[i].dockerfile_count;
+	x->units = tmdk__calloc(r->model_count + 1, sizeof(*x->units));
+	x->keys = tmdk__calloc(n + 1, sizeof(*x->keys));
+	x->seen = tmdk__calloc(r->model_count + 1, sizeof(*x->seen));
+	x->tried = tmdk__calloc(r->model_count + 1, sizeof(*x->tried));
+	if (!x->units || !x->keys || !x->seen || !x->tried)
+		return TMDK_ENOMEM;
+	for (m = 0; m < r->model_count; m++) {
+		const tmdk__diagram *d = r->models[m].diagram;
+		x->units[x->unit_count].key = r->models[m].unit;
+		x->units[x->unit_count++].model = m;
+		for (i = 0; i < d->comp_count; i++) {
+			push_key(x, d->comps[i].id, m);
+			push_key(x, bare_path(d->comps[i].file), m);
+			for (k = 0; k < d->comps[i].dockerfile_count; k++)
+				push_key(x, bare_path(d->comps[i].dockerfiles[k]), m);
+		}
+	}
+	qsort(x->units, x->unit_count, sizeof(*x->units), compare_keys);
+	qsort(x->keys, x->key_count, sizeof(*x->keys), compare_keys);
+	return TMDK_OK;
+}
+
+static void place_index_free(place_index *x)
+{
+	tmdk__free(x->units);
+	tmdk__free(x->keys);
+	tmdk__free(x->seen);
+	tmdk__free(x->tried);
+}
+
+static int compare_sizes(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The models that share `key`, once each, appended to x->tried. */
+static size_t add_candidates(place_index *x, const char *key, size_t stamp, size_t n)
+{
+	size_t i = key ? first_key(x->keys, x->key_count, key) : x->key_count;
+	for (; i < x->key_count && strcmp(x->keys[i].key, key) == 0; i++)
+		if (x->seen[x->keys[i].model] != stamp) {
+			x->seen[x->keys[i].model] = stamp;
+			x->tried[n++] = x->keys[i].model;
+		}
+	return n;
+}
+
+/* The finding's own unit's models first, then the others in model order:
+ * the first that has a component for it. */
+static tmdk__view_place place(const tmdk_report *r, place_index *x, const tmdk_finding *f, size_t stamp)
 {
 	tmdk__view_place p = { NONE, NONE };
 	const tmdk__report_unit *u = tmdk__report_finding_unit(r, f);
-	size_t m;
-	int pass;
-	for (pass = 0; pass < 2; pass++)
-		for (m = 0; m < r->model_count; m++) {
-			int own = u && strcmp(r->models[m].unit, u->path) == 0;
-			size_t c;
-			if (own != (pass == 0))
-				continue;
-			c = component_in(r->models[m].diagram, f);
-			if (c != NONE) {
-				p.model = m;
-				p.comp = c;
-				return p;
-			}
+	size_t i, n = 0, c;
+	i = u && u->path ? first_key(x->units, x->unit_count, u->path) : x->unit_count;
+	for (; i < x->unit_count && strcmp(x->units[i].key, u->path) == 0; i++) {
+		x->seen[x->units[i].model] = stamp; /* tried here, not again below */
+		if ((c = component_in(r->models[x->units[i].model].diagram, f)) != NONE) {
+			p.model = x->units[i].model;
+			p.comp = c;
+			return p;
+		}
+	}
+	n = add_candidates(x, tmdk_finding_component(f), stamp, n);
+	n = add_candidates(x, bare_path(tmdk_finding_path(f)), stamp, n);
+	qsort(x->tried, n, sizeof(*x->tried), compare_sizes);
+	for (i = 0; i < n; i++)
+		if ((c = component_in(r->models[x->tried[i]].diagram, f)) != NONE) {
+			p.model = x->tried[i];
+			p.comp = c;
+			return p;
 		}
 	return p;
 }
@@ -194,8 +310,19 @@ int tmdk__view_models(tmdk__view *v)
 		for (k = 0; k < count; k++)
 			v->comp_severity[i][k] = -1;
 	}
-	for (i = 0; i < n; i++)
-		v->places[i] = r->model_count ? place(r, tmdk_findings_at(r->findings, i)) : (tmdk__view_place){ NONE, NONE };
+	if (r->model_count) {
+		place_index x;
+		if (place_index_build(&x, r) != TMDK_OK) {
+			place_index_free(&x);
+			return TMDK_ENOMEM;
+		}
+		for (i = 0; i < n; i++)
+			v->places[i] = place(r, &x, tmdk_findings_at(r->findings, i), i + 1);
+		place_index_free(&x);
+	} else {
+		for (i = 0; i < n; i++)
+			v->places[i] = (tmdk__view_place){ NONE, NONE };
+	}
 	for (i = 0; i < v->shown_count; i++) {
 		const tmdk__view_place *p = tmdk__view_place_of(v, v->shown[i]);
 		int s = (int)tmdk_pattern_severity(tmdk_finding_pattern(v->shown[i]));

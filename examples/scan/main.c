@@ -222,6 +222,9 @@ static void verbose_stats(const scan_config *cfg, const run_stats *s, const tmdk
 		s->documents, s->parse_seconds, s->scan_seconds, cfg->jobs, cfg->jobs == 1 ? "" : "s",
 		tmdk_report_finding_count(report, TMDK_SEVERITY_INFO), tmdk_report_suppressed_count(report),
 		tmdk_report_error_count(report));
+	fprintf(stderr, "%s: seconds: walk %.3f, parse %.3f, units %.3f, models %.3f, match %.3f, report %.3f, "
+		"write %.3f\n", PROGRAM, s->walk_seconds, s->parse_seconds, s->units_seconds, s->model_seconds,
+		s->match_seconds, s->fill_seconds, s->write_seconds);
 }
 
 /* --write-baseline FILE: the JSON report (every finding, its fingerprint), whatever the format. */
@@ -303,6 +306,7 @@ static int scan(const scan_config *cfg, const tmdk_catalog *catalog, tmdk_report
 	FILE *out = stdout;
 	char date[32];
 	struct timespec t0, t1;
+	double walk_seconds;
 	int n, status;
 
 	if (cfg->output && !(out = fopen(cfg->output, "w"))) {
@@ -311,6 +315,8 @@ static int scan(const scan_config *cfg, const tmdk_catalog *catalog, tmdk_report
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	n = collect_inputs(cfg, &inputs, report);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	walk_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (n >= 0) {
 		trouble += n;
 		n = run_scan(cfg, catalog, &inputs, report, &stats, cfg->model_json ? out : NULL);
@@ -327,7 +333,11 @@ static int scan(const scan_config *cfg, const tmdk_catalog *catalog, tmdk_report
 	}
 	trouble += n;
 	tmdk_report_set_duration(report, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	stats.walk_seconds = walk_seconds;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	status = cfg->model_json ? 0 : write_report(cfg, report, out);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	stats.write_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (out != stdout && fclose(out) != 0 && status == 0) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", PROGRAM, cfg->output, strerror(errno));
 		status = -1;

@@ -65,6 +65,8 @@ typedef struct unit_scan {
 	tmdk_artifact *derived;      /* a merged compose project (project.h) or built kustomization (kustomize.h) */
 	int built;                   /* a kustomization built natively: its warnings are the notes */
 	tmdk_model *model;           /* the system model of the set ($model, $facts; reports) */
+	int model_failed;            /* unit_model failed: model_err says why */
+	tmdk_error model_err;
 	/* Built ahead on the workers (prebuild_unit): the merged compose project of
 	 * pre_path, or the kustomization; pre_rc is what the library returned. */
 	int prebuilt, pre_rc;
@@ -90,6 +92,8 @@ typedef struct run_ctx {
 		tmdk_artifact *artifact; /* NULL: it could not be loaded */
 	} *context;
 	size_t context_count, context_cap;
+	pthread_mutex_t context_lock; /* models are built on the workers */
+	unit_scan **model_order;     /* units, largest set first */
 } run_ctx;
 
 void print_error(const char *path, unsigned int line, unsigned int column, const char *message)
@@ -1100,7 +1104,7 @@ static int add_context(const tmdk_artifact ***set, size_t *n, size_t *cap, const
 }
 
 /* The compose project whose main file is `path` (absolute), loaded once per run. */
-static const tmdk_artifact *context_project(run_ctx *ctx, const char *path)
+static const tmdk_artifact *context_project_locked(run_ctx *ctx, const char *path)
 {
 	tmdk_error err;
 	size_t i;
@@ -1120,6 +1124,16 @@ static const tmdk_artifact *context_project(run_ctx *ctx, const char *path)
 	if (tmdk_compose_project_load(&ctx->context[ctx->context_count].artifact, path, NULL, &err) != TMDK_OK)
 		ctx->context[ctx->context_count].artifact = NULL;
 	return ctx->context[ctx->context_count++].artifact;
+}
+
+/* The compose project at `path`, loaded once for every Dockerfile unit under it. */
+static const tmdk_artifact *context_project(run_ctx *ctx, const char *path)
+{
+	const tmdk_artifact *a;
+	pthread_mutex_lock(&ctx->context_lock);
+	a = context_project_locked(ctx, path);
+	pthread_mutex_unlock(&ctx->context_lock);
+	return a;
 }
 
 /*
@@ -1237,6 +1251,36 @@ static int write_models(run_ctx *ctx, FILE *out)
 	return rc;
 }
 
+/* Once per unit, shared by every worker scanning one of its ranges. */
+static void model_item(run_ctx *ctx, size_t item, unsigned int worker)
+{
+	unit_scan *u = ctx->model_order ? ctx->model_order[item] : &ctx->units[item];
+	(void)worker;
+	u->model_failed = unit_model(ctx, u, &u->model_err) != 0;
+}
+
+static int larger_set_first(const void *a, const void *b)
+{
+	const unit_scan *x = *(const unit_scan *const *)a, *y = *(const unit_scan *const *)b;
+	if (x->set_count != y->set_count)
+		return x->set_count > y->set_count ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* The units' models on the workers, the largest sets first so that the
+ * longest build starts at once. */
+static int build_models(run_ctx *ctx)
+{
+	size_t i;
+	if (ctx->cfg->jobs > 1 && ctx->unit_count > 1 &&
+	    (ctx->model_order = calloc(ctx->unit_count, sizeof(*ctx->model_order))) != NULL) {
+		for (i = 0; i < ctx->unit_count; i++)
+			ctx->model_order[i] = &ctx->units[i];
+		qsort((void *)ctx->model_order, ctx->unit_count, sizeof(*ctx->model_order), larger_set_first);
+	}
+	return run_pool(ctx, model_item, ctx->unit_count, 1, ctx->unit_count, ctx->cfg->jobs, "modelled", now());
+}
+
 static int prepare_scan(run_ctx *ctx, const tmdk_catalog *catalog)
 {
 	tmdk_scan_options o;
@@ -1246,15 +1290,16 @@ static int prepare_scan(run_ctx *ctx, const tmdk_catalog *catalog)
 	ctx->scanners = calloc(ctx->cfg->jobs, sizeof(*ctx->scanners));
 	if (!ctx->scanners)
 		return -1;
+	if (build_models(ctx) != 0)
+		return -1;
 	for (i = 0; i < ctx->unit_count; i++) {
 		unit_scan *u = &ctx->units[i];
 		u->scan_failed = calloc(u->set_count + 1, 1);
 		u->scan_err = calloc(u->set_count + 1, sizeof(*u->scan_err));
 		if (!u->scan_failed || !u->scan_err)
 			return -1;
-		/* Once per unit, shared by every worker scanning one of its ranges. */
-		if (unit_model(ctx, u, &err) != 0) {
-			fprintf(stderr, "%s: %s\n", PROGRAM, err.message);
+		if (u->model_failed) {
+			fprintf(stderr, "%s: %s\n", PROGRAM, u->model_err.message);
 			return -1;
 		}
 		count += (u->set_count + RANGE_SIZE - 1) / RANGE_SIZE;
@@ -1293,6 +1338,8 @@ static void free_ctx(run_ctx *ctx)
 		tmdk_artifact_free(ctx->context[i].artifact);
 	}
 	free(ctx->context);
+	free((void *)ctx->model_order);
+	pthread_mutex_destroy(&ctx->context_lock);
 	for (i = 0; ctx->parsed && i < ctx->inputs->count; i++) {
 		tmdk_artifact_free(ctx->parsed[i].artifact);
 		free(ctx->parsed[i].helm_stream);
@@ -1339,6 +1386,7 @@ int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_li
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = cfg;
 	ctx.inputs = inputs;
+	pthread_mutex_init(&ctx.context_lock, NULL);
 	ctx.parsed = calloc(inputs->count + 1, sizeof(*ctx.parsed));
 	if (!ctx.parsed)
 		goto done;
@@ -1349,12 +1397,19 @@ int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_li
 	t = now();
 	stats->files_parsed = inputs->count;
 	stats->parse_seconds = t - started;
-	if (decide_units(&ctx) != 0 || prepare_scan(&ctx, catalog) != 0)
+	if (decide_units(&ctx) != 0)
 		goto done;
+	stats->units_seconds = now() - t;
+	if (prepare_scan(&ctx, catalog) != 0)
+		goto done;
+	stats->model_seconds = now() - t - stats->units_seconds;
 	if (run_pool(&ctx, scan_range_item, ctx.range_count, RANGE_SIZE, ctx.set_total, cfg->jobs, "scanned", started) != 0)
 		goto done;
 	stats->scan_seconds = now() - t;
+	stats->match_seconds = stats->scan_seconds - stats->units_seconds - stats->model_seconds;
+	t = now();
 	rc = fill_report(&ctx, report, stats);
+	stats->fill_seconds = now() - t;
 	if (rc >= 0 && model_out && write_models(&ctx, model_out) != 0)
 		rc = -1;
 done:

@@ -155,7 +155,10 @@ void free_inputs(input_list *list);
 /* run.c */
 typedef struct run_stats {
 	size_t files_parsed, artifacts, documents, errors;
-	double parse_seconds, scan_seconds;
+	double parse_seconds, scan_seconds; /* scan: units, models and matching */
+	/* where the time went, for -v: walking the roots, deciding the units,
+	 * building their models, matching, filling and writing the report */
+	double walk_seconds, units_seconds, model_seconds, match_seconds, fill_seconds, write_seconds;
 } run_stats;
 
 /**

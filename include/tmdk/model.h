@@ -6,7 +6,9 @@
  * included), bindings, subjects and the workloads that run as them;
  * NetworkPolicy isolation by pod selection; components, exposure, trust zones,
  * data and flows. It is immutable once built, so one model may be shared by
- * scanners on several threads.
+ * scanners on several threads; building only reads the artifacts, so models
+ * of different or overlapping sets may be built on several threads at once
+ * (tmdk-scan builds its units' models on its workers).
  *
  * Patterns read it through two selector roots (patterns/README.md):
  *   $model   the whole model (a map)
