@@ -274,15 +274,10 @@ static int libyaml_events_main(const char *dir)
 	return 0;
 }
 
-/* Run argv with stdout on /dev/null: wall seconds, peak RSS in MB; -1 when it failed. */
-static double spawn(char *const *argv, double *rss_mb)
+/* Start argv with stdout and stderr on /dev/null; its pid, or -1. */
+static pid_t start_quiet(char *const *argv)
 {
-	struct rusage ru;
-	double t0 = now();
-	int status;
 	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
 	if (pid == 0) {
 		int fd = open("/dev/null", O_WRONLY);
 		if (fd >= 0) {
@@ -292,31 +287,33 @@ static double spawn(char *const *argv, double *rss_mb)
 		execv(argv[0], argv);
 		_exit(127);
 	}
+	return pid;
+}
+
+/* Run argv: wall seconds, peak RSS in MB; -1 when it failed. */
+static double spawn(char *const *argv, double *rss_mb)
+{
+	struct rusage ru;
+	double t0 = now();
+	int status;
+	pid_t pid = start_quiet(argv);
+	if (pid < 0)
+		return -1;
 	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return -1;
 	*rss_mb = (double)ru.ru_maxrss / 1024.0;
 	return now() - t0;
 }
 
-/* Run argv twice at once (stdout on /dev/null): wall seconds until both end; -1 when one failed. */
+/* Run argv twice at once: wall seconds until both end; -1 when one failed. */
 static double spawn_pair(char *const *argv)
 {
 	double t0 = now();
 	pid_t pid[2];
 	int i, status, ok = 1;
-	for (i = 0; i < 2; i++) {
-		if ((pid[i] = fork()) < 0)
+	for (i = 0; i < 2; i++)
+		if ((pid[i] = start_quiet(argv)) < 0)
 			return -1;
-		if (pid[i] == 0) {
-			int fd = open("/dev/null", O_WRONLY);
-			if (fd >= 0) {
-				dup2(fd, STDOUT_FILENO);
-				dup2(fd, STDERR_FILENO);
-			}
-			execv(argv[0], argv);
-			_exit(127);
-		}
-	}
 	for (i = 0; i < 2; i++)
 		if (waitpid(pid[i], &status, 0) != pid[i] || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			ok = 0;
