@@ -252,7 +252,8 @@ size_t tmdk__view_pattern_run(const tmdk__view *v, size_t i);
 /** Diagram of model m as Mermaid (fenced by the caller) / SVG (heap, TMDK_ENOTFOUND without Graphviz). */
 int tmdk__view_mermaid(const tmdk__view *v, size_t m, tmdk__out *o);
 int tmdk__view_svg(const tmdk__view *v, size_t m, char **svg, size_t *len);
-/** The order to show models in: worst first, then more components; into order[model_count] (heap). */
+/** The order to show models in: units outside test, fixture and archive folders first, then the worst
+ *  finding first, then more components; into order[model_count] (heap). */
 size_t *tmdk__view_model_order(const tmdk__view *v);
 /** Components and exposed components of model m. */
 void tmdk__view_model_counts(const tmdk__view *v, size_t m, size_t *components, size_t *exposed, size_t *internet);

@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define NONE ((size_t)-1)
 
@@ -388,9 +389,33 @@ static int model_worst(const tmdk__view *v, size_t m)
 
 
 
-/* Merge sort of model indexes (stable, no global state): worst finding first, then more components. */
-static int before(size_t a, size_t b, const int *worst, const size_t *count)
+/* A unit under a folder of tests, fixtures or archives
+ * ("kustomize/tests/istio", "_archived/nfs"): what a project tests or
+ * keeps for history, not what it ships. */
+static int is_side_unit(const char *path)
 {
+	static const char *const names[] = { "test", "tests", "testdata", "test-data", "fixtures", "__tests__", "e2e",
+		"archive", "archived", "_archived", "deprecated" };
+	const char *seg = path;
+	size_t i, len;
+	while (seg && *seg) {
+		len = strcspn(seg, "/");
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (len == strlen(names[i]) && strncasecmp(seg, names[i], len) == 0)
+				return 1;
+		seg += len;
+		seg += *seg == '/';
+	}
+	return 0;
+}
+
+/* Merge sort of model indexes (stable, no global state): what the project
+ * ships before its tests and archives, then the worst finding first, then
+ * more components. */
+static int before(size_t a, size_t b, const int *worst, const size_t *count, const char *test)
+{
+	if (test[a] != test[b])
+		return test[a] < test[b];
 	if (worst[a] != worst[b])
 		return worst[a] > worst[b];
 	if (count[a] != count[b])
@@ -398,17 +423,17 @@ static int before(size_t a, size_t b, const int *worst, const size_t *count)
 	return a < b;
 }
 
-static void sort_by_rank(size_t *order, size_t n, const int *worst, const size_t *count)
+static void sort_by_rank(size_t *order, size_t n, const int *worst, const size_t *count, const char *test)
 {
 	size_t i, j, k, mid = n / 2, *tmp;
 	if (n < 2)
 		return;
-	sort_by_rank(order, mid, worst, count);
-	sort_by_rank(order + mid, n - mid, worst, count);
+	sort_by_rank(order, mid, worst, count, test);
+	sort_by_rank(order + mid, n - mid, worst, count, test);
 	if (!(tmp = tmdk__malloc(n * sizeof(*tmp))))
 		return; /* halves sorted: a still deterministic order */
 	for (i = 0, j = mid, k = 0; k < n; k++)
-		tmp[k] = j >= n || (i < mid && before(order[i], order[j], worst, count)) ? order[i++] : order[j++];
+		tmp[k] = j >= n || (i < mid && before(order[i], order[j], worst, count, test)) ? order[i++] : order[j++];
 	memcpy(order, tmp, n * sizeof(*tmp));
 	tmdk__free(tmp);
 }
@@ -418,19 +443,21 @@ size_t *tmdk__view_model_order(const tmdk__view *v)
 	size_t i, n = v->report->model_count;
 	size_t *order = tmdk__calloc(n + 1, sizeof(*order)), *count = tmdk__calloc(n + 1, sizeof(*count));
 	int *worst = tmdk__calloc(n + 1, sizeof(*worst));
-	if (!order || !count || !worst) {
+	char *test = tmdk__calloc(n + 1, 1);
+	if (order && count && worst && test) {
+		for (i = 0; i < n; i++) {
+			order[i] = i;
+			worst[i] = model_worst(v, i);
+			count[i] = v->report->models[i].diagram->comp_count;
+			test[i] = (char)is_side_unit(v->report->models[i].unit);
+		}
+		sort_by_rank(order, n, worst, count, test);
+	} else {
 		tmdk__free(order);
-		tmdk__free(count);
-		tmdk__free(worst);
-		return NULL;
+		order = NULL;
 	}
-	for (i = 0; i < n; i++) {
-		order[i] = i;
-		worst[i] = model_worst(v, i);
-		count[i] = v->report->models[i].diagram->comp_count;
-	}
-	sort_by_rank(order, n, worst, count);
 	tmdk__free(count);
 	tmdk__free(worst);
+	tmdk__free(test);
 	return order;
 }

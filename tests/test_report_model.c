@@ -179,6 +179,41 @@ Test(report_model, markdown_without_a_model)
 	fixture_free(f);
 }
 
+/* A project's tests and archives come after what it ships, whatever their
+ * size: the microservices-demo's istio test overlay had opened its comment,
+ * and kubernetes-examples' _archived folder its own. */
+Test(report_model, pictures_of_test_and_archive_folders_come_last)
+{
+	static const char *const units[] = { "app/kustomize/tests/mesh", "app/kustomize/base", "app/e2e/fixtures-not",
+		"app/Tests/big", "app/_archived/nfs" };
+	static const size_t sizes[] = { 5, 2, 3, 9, 4 };
+	fixture_report f = scanned(4, 0);
+	char *md, summary[128];
+	const char *at[5];
+	size_t i;
+	for (i = 0; i < 5; i++) {
+		char *json = generated_model(sizes[i]);
+		tmdk_artifact *m = parse_as("model.json", json, TMDK_KIND_DAEMON_JSON);
+		cr_assert_eq(tmdk_report_add_model(f.r, units[i], tmdk_document_root(tmdk_artifact_document(m, 0))), TMDK_OK);
+		tmdk_artifact_free(m);
+		free(json);
+	}
+	md = render(f.r, TMDK_REPORT_MARKDOWN);
+	for (i = 0; i < 5; i++) {
+		snprintf(summary, sizeof(summary), "<summary>%s: %zu components", units[i], sizes[i]);
+		cr_assert_not_null(at[i] = strstr(md, summary), "no %s in: %.3000s", summary, md);
+	}
+	/* shipped units first (base), then the test and archive folders by size;
+	 * "e2e" is a test folder too */
+	cr_assert_lt(at[1], at[3]);
+	cr_assert_lt(at[3], at[0]);
+	cr_assert_lt(at[0], at[4]);
+	cr_assert_lt(at[4], at[2]);
+	cr_assert(strstr(md, "<details open>\n<summary>app/kustomize/base:"), "the shipped unit opens: %.3000s", md);
+	free(md);
+	fixture_free(f);
+}
+
 Test(report_model, html_opens_with_picture_and_top_risks)
 {
 	fixture_report f = scanned(12, 1);
