@@ -140,6 +140,8 @@ static void component_note(const tmdk__view *v, tmdk__out *o, const tmdk_finding
 
 /* Beyond this many units, pictures are given as text (each SVG costs a Graphviz layout). */
 #define MAX_SVG 40
+/* Units listed one by one before the rest fold into one "N more units". */
+#define MODELS_UNFOLDED 8
 
 static void picture(const tmdk__view *v, tmdk__out *o, size_t m, int svg_allowed)
 {
@@ -182,6 +184,7 @@ static void system_model(const tmdk__view *v, tmdk__out *o)
 {
 	const tmdk_report *r = v->report;
 	size_t *order, i, comps = 0, exposed = 0, internet = 0, drawn = 0, laid = 0;
+	int folded_rest = 0;
 	if (!r->model_count)
 		return;
 	for (i = 0; i < r->model_count; i++) {
@@ -212,6 +215,13 @@ static void system_model(const tmdk__view *v, tmdk__out *o)
 		tmdk__view_model_counts(v, m, &c, &e, &n);
 		if (!c)
 			continue;
+		/* Past the first few, the rest fold into one block: the top risks
+		 * stay a few lines below the pictures whatever the number of units. */
+		if (laid == MODELS_UNFOLDED && drawn > MODELS_UNFOLDED + 1) {
+			tmdk__out_printf(o, "<details class=\"risk model more\"><summary>%zu more units</summary>\n<div>\n",
+				drawn - laid);
+			folded_rest = 1;
+		}
 		if (drawn > 1) {
 			tmdk__out_printf(o, "<details class=\"risk model\"%s><summary><code>", laid ? "" : " open");
 			tmdk__out_html(o, *r->models[m].unit ? r->models[m].unit : "(scanned files)");
@@ -223,6 +233,8 @@ static void system_model(const tmdk__view *v, tmdk__out *o)
 		if (drawn > 1)
 			tmdk__out_str(o, "</div>\n</details>\n");
 	}
+	if (folded_rest)
+		tmdk__out_str(o, "</div>\n</details>\n");
 	if (drawn < r->model_count)
 		tmdk__out_printf(o, "<p class=\"legend\">%zu unit%s with no component (only images, RBAC or configuration).</p>\n",
 			r->model_count - drawn, r->model_count - drawn == 1 ? "" : "s");

@@ -231,6 +231,9 @@ size_t tmdk__md_top_risks(const tmdk__view *v, tmdk__out *o, size_t max)
 	return n;
 }
 
+/* Pictures listed one by one before the rest fold into one "N more units". */
+#define PICTURES_UNFOLDED 8
+
 /* One model's picture: a fenced Mermaid block, inside <details> when there are several. */
 static void picture_of(const tmdk__view *v, tmdk__out *o, size_t m, int folded, int open)
 {
@@ -252,6 +255,7 @@ size_t tmdk__md_picture(const tmdk__view *v, tmdk__out *o, size_t max_models)
 {
 	const tmdk_report *r = v->report;
 	size_t *order, i, shown = 0, drawn = 0, comps = 0, exposed = 0, internet = 0, empty = 0;
+	int folded_rest = 0;
 	if (!r->model_count)
 		return 0;
 	for (i = 0; i < r->model_count; i++) {
@@ -281,9 +285,18 @@ size_t tmdk__md_picture(const tmdk__view *v, tmdk__out *o, size_t max_models)
 		tmdk__view_model_counts(v, order[i], &c, &e, &n);
 		if (!c)
 			continue;
+		/* Past the first few, the rest fold into one block: the top risks
+		 * stay a few lines below the pictures whatever the number of units. */
+		if (shown == PICTURES_UNFOLDED && drawn > PICTURES_UNFOLDED + 1 && max_models > PICTURES_UNFOLDED + 1) {
+			size_t rest = (max_models < drawn ? max_models : drawn) - shown;
+			tmdk__out_printf(o, "<details>\n<summary>%zu more unit%s</summary>\n\n", rest, rest == 1 ? "" : "s");
+			folded_rest = 1;
+		}
 		picture_of(v, o, order[i], drawn > 1, shown == 0);
 		shown++;
 	}
+	if (folded_rest)
+		tmdk__out_str(o, "</details>\n\n");
 	if (shown < drawn)
 		tmdk__out_printf(o, "%zu more unit%s drawn in the full report.\n", drawn - shown, drawn - shown == 1 ? "" : "s");
 	if (empty)

@@ -170,6 +170,38 @@ else
 	echo "FAIL - demo walked: tmdk-scan failed"; sed 's/^/    | /' "$tmp/units.err" | head; fail=1
 fi
 
+# ---- the demo's Dockerfile: the same findings however its path is spelled ----
+# Its compose project (the folder above it) links it to the service it
+# builds (TMDK-SYS-008 on its FROM): scanned as ".", by absolute path, as
+# "../proj" and named alone, the Dockerfile gets the same findings. A
+# relative spelling had lost the link (the compose context was read by its
+# real path, the Dockerfile by the spelled one).
+mkdir -p "$tmp/spell/proj/.git" "$tmp/spell/other"
+cp "$demo/Dockerfile" "$demo/compose.yaml" "$tmp/spell/proj/"
+spelled() { # spelled NAME DIR PATH: the Dockerfile's (pattern, line, column) list in $tmp/spell-NAME
+	(cd "$2" && "$scan" --no-config --severity-threshold none -f json "$3") > "$tmp/spell.json" 2> /dev/null
+	"$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(sorted((f["pattern_id"], f["line"], f["column"]) for f in d["findings"] if f["path"].endswith("Dockerfile")))' \
+		"$tmp/spell.json" > "$tmp/spell-$1"
+}
+spelled dot "$tmp/spell/proj" .
+spelled absolute "$tmp" "$tmp/spell/proj"
+spelled parent "$tmp/spell/other" ../proj
+spelled named "$tmp/spell/proj" Dockerfile
+if grep -q "TMDK-SYS-008" "$tmp/spell-dot"; then
+	echo "ok - spelling: scanned as '.', the Dockerfile has TMDK-SYS-008"
+else
+	echo "FAIL - spelling: scanned as '.', no TMDK-SYS-008 on the Dockerfile: $(cat "$tmp/spell-dot")"; fail=1
+fi
+for how in absolute parent named; do
+	if cmp -s "$tmp/spell-dot" "$tmp/spell-$how"; then
+		echo "ok - spelling: the Dockerfile's findings are the same scanned as '.' and $how"
+	else
+		echo "FAIL - spelling: '.' gives $(cat "$tmp/spell-dot"), $how gives $(cat "$tmp/spell-$how")"; fail=1
+	fi
+done
+
 # ---- tests/fixtures/model/shop.yaml: ingress, gateway route, policy, data ----
 if model shop "$src/tests/fixtures/model/shop.yaml"; then
 	cat > "$tmp/shop.json.py" <<'EOF'

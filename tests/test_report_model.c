@@ -214,6 +214,44 @@ Test(report_model, pictures_of_test_and_archive_folders_come_last)
 	fixture_free(f);
 }
 
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (; (hay = strstr(hay, needle)) != NULL; hay++)
+		n++;
+	return n;
+}
+
+/* Eight pictures one by one, the rest in one folded block: the top risks
+ * stay near the top however many units a repository has. */
+Test(report_model, pictures_past_eight_fold_into_one_block)
+{
+	fixture_report f = scanned(4, 0);
+	char *md, *html, unit[32];
+	size_t i;
+	for (i = 0; i < 11; i++) {
+		char *json = generated_model(2);
+		tmdk_artifact *m = parse_as("model.json", json, TMDK_KIND_DAEMON_JSON);
+		snprintf(unit, sizeof(unit), "app/unit-%02zu", i);
+		cr_assert_eq(tmdk_report_add_model(f.r, unit, tmdk_document_root(tmdk_artifact_document(m, 0))), TMDK_OK);
+		tmdk_artifact_free(m);
+		free(json);
+	}
+	md = render(f.r, TMDK_REPORT_MARKDOWN);
+	html = render(f.r, TMDK_REPORT_HTML);
+	cr_assert(strstr(md, "<details>\n<summary>3 more units</summary>\n"), "%.4000s", md);
+	after(md, "app/unit-07: 2 components", "3 more units");
+	after(md, "3 more units", "app/unit-08: 2 components");
+	after(md, "app/unit-10: 2 components", "## Top risks");
+	cr_assert_eq(count_of(md, "<details"), count_of(md, "</details>"));
+	cr_assert(strstr(html, "<summary>3 more units</summary>"));
+	after(html, "3 more units", "app/unit-08");
+	cr_assert_eq(count_of(html, "<details"), count_of(html, "</details>"));
+	free(md);
+	free(html);
+	fixture_free(f);
+}
+
 Test(report_model, html_opens_with_picture_and_top_risks)
 {
 	fixture_report f = scanned(12, 1);

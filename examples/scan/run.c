@@ -1136,16 +1136,42 @@ static const tmdk_artifact *context_project(run_ctx *ctx, const char *path)
 	return a;
 }
 
+/* The folder above `dir`, spelled like it ("a/b" -> "a", "a" -> ".",
+ * "." -> "..", "../x" -> "..", ".." -> "../..", "/a" -> "/"). dir is
+ * lexically normal (a unit's path). */
+static void lexical_parent(char *dir, size_t size)
+{
+	char *slash = strrchr(dir, '/');
+	const char *last = slash ? slash + 1 : dir;
+	size_t len = strlen(dir);
+	if (strcmp(dir, "/") == 0)
+		return;
+	if (strcmp(dir, ".") == 0)
+		snprintf(dir, size, "..");
+	else if (strcmp(last, "..") == 0) {
+		if (len + 4 <= size)
+			memcpy(dir + len, "/..", 4);
+	} else if (!slash)
+		snprintf(dir, size, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+}
+
 /*
  * A Dockerfile's unit: the compose projects of the folders above it (the
  * first main compose file of each, up to the folder holding .git), read
  * from the disk whatever the scan's root, as units read folders above the
  * roots, so the Dockerfile's findings do not depend on where a scan starts.
+ * Their paths are spelled like the Dockerfile's ("../app/compose.yaml" for
+ * "../app/Dockerfile"), so that a `build:` context names the Dockerfile as
+ * the scan does; the real path only says when the root is reached.
  */
 static int dockerfile_context(run_ctx *ctx, const char *path, const tmdk_artifact ***set, size_t *n, size_t *cap)
 {
 	static const char *const mains[] = { "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml" };
-	char dir[4096], file[4200 + 16], *slash, *real;
+	char dir[4096], real[4096], file[4200 + 16], *slash, *resolved;
 	struct stat st;
 	size_t i;
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -1153,29 +1179,55 @@ static int dockerfile_context(run_ctx *ctx, const char *path, const tmdk_artifac
 		snprintf(dir, sizeof(dir), ".");
 	else
 		slash[slash == dir ? 1 : 0] = '\0';
-	if (!(real = realpath(dir, NULL)))
+	if (!(resolved = realpath(dir, NULL)))
 		return 0;
-	snprintf(dir, sizeof(dir), "%s", real);
-	free(real);
+	snprintf(real, sizeof(real), "%s", resolved);
+	free(resolved);
 	for (;;) {
+		const char *prefix = strcmp(dir, ".") == 0 ? "" : dir;
+		const char *sep = !*prefix || strcmp(prefix, "/") == 0 ? "" : "/";
 		for (i = 0; i < sizeof(mains) / sizeof(mains[0]); i++) {
 			const tmdk_artifact *a;
-			snprintf(file, sizeof(file), "%s/%s", strcmp(dir, "/") ? dir : "", mains[i]);
+			snprintf(file, sizeof(file), "%s%s%s", prefix, sep, mains[i]);
 			if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
 				continue;
 			if ((a = context_project(ctx, file)) && add_context(set, n, cap, a) != 0)
 				return -1;
 			break;
 		}
-		snprintf(file, sizeof(file), "%s/.git", strcmp(dir, "/") ? dir : "");
-		if (stat(file, &st) == 0 || strcmp(dir, "/") == 0)
+		snprintf(file, sizeof(file), "%s%s.git", prefix, sep);
+		if (stat(file, &st) == 0 || strcmp(real, "/") == 0)
 			return 0;
-		slash = strrchr(dir, '/');
-		if (slash == dir)
-			dir[1] = '\0';
+		lexical_parent(dir, sizeof(dir));
+		slash = strrchr(real, '/');
+		if (slash == real)
+			real[1] = '\0';
 		else
 			*slash = '\0';
 	}
+}
+
+/*
+ * The files named on the command line: each Dockerfile among them sees the
+ * compose projects above it, as in its own unit of a walk, so that a
+ * pre-commit run on a changed Dockerfile finds what a scan of the tree
+ * finds. Not when a compose file is named too: the set then has its own
+ * project (and a second copy would double its components).
+ */
+static int named_dockerfiles_context(run_ctx *ctx, const unit_scan *u, const tmdk_artifact ***set, size_t *n,
+	size_t *cap)
+{
+	struct stat st;
+	size_t i;
+	for (i = 0; i < u->set_count; i++)
+		if (tmdk_artifact_kind(u->set[i]) == TMDK_KIND_COMPOSE)
+			return 0;
+	for (i = 0; i < u->set_count; i++)
+		if (tmdk_artifact_kind(u->set[i]) == TMDK_KIND_DOCKERFILE && u->set_path && u->set_path[i] &&
+		    stat(u->set_path[i], &st) == 0 && S_ISREG(st.st_mode) &&
+		    dockerfile_context(ctx, u->set_path[i], set, n, cap) != 0)
+			return -1;
+	return 0;
 }
 
 /*
@@ -1208,6 +1260,8 @@ static int unit_model(run_ctx *ctx, unit_scan *u, tmdk_error *err)
 				goto nomem;
 		}
 	} else if (is_dockerfile_unit && dockerfile_context(ctx, u->path, &set, &n, &cap) != 0) {
+		goto nomem;
+	} else if (!u->unit && named_dockerfiles_context(ctx, u, &set, &n, &cap) != 0) {
 		goto nomem;
 	}
 	rc = tmdk_model_new(&u->model, set, n, err);
