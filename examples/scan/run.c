@@ -88,7 +88,7 @@ typedef struct run_ctx {
 	size_t range_count, set_total;
 	tmdk_scanner **scanners;     /* one per worker */
 	struct context_project {     /* compose projects read as a Dockerfile unit's model context */
-		char *path;              /* absolute main file */
+		char *path;              /* main file, spelled like the Dockerfiles below it */
 		tmdk_artifact *artifact; /* NULL: it could not be loaded */
 	} *context;
 	size_t context_count, context_cap;
@@ -1103,7 +1103,7 @@ static int add_context(const tmdk_artifact ***set, size_t *n, size_t *cap, const
 	return 0;
 }
 
-/* The compose project whose main file is `path` (absolute), loaded once per run. */
+/* The compose project whose main file is `path` (spelled as a Dockerfile above it is), loaded once per run. */
 static const tmdk_artifact *context_project_locked(run_ctx *ctx, const char *path)
 {
 	tmdk_error err;
