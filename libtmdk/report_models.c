@@ -60,15 +60,17 @@ void tmdk__report_free_models(tmdk_report *r)
 
 /* ---- where a finding sits --------------------------------------------------------- */
 
+/* "./a/b" and "a/b" are one file. */
+static const char *bare_path(const char *p)
+{
+	while (p && p[0] == '.' && p[1] == '/')
+		p += 2;
+	return p;
+}
+
 static int same_path(const char *a, const char *b)
 {
-	if (!a || !b)
-		return 0;
-	while (a[0] == '.' && a[1] == '/')
-		a += 2;
-	while (b[0] == '.' && b[1] == '/')
-		b += 2;
-	return strcmp(a, b) == 0;
+	return a && b && strcmp(bare_path(a), bare_path(b)) == 0;
 }
 
 /* The component of diagram d that a finding concerns, or NONE: the one the
@@ -122,13 +124,6 @@ typedef struct place_index {
 	size_t *seen;    /* per model: the last finding (index + 1) it was tried for */
 	size_t *tried;   /* candidate models of one finding */
 } place_index;
-
-static const char *bare_path(const char *p)
-{
-	while (p && p[0] == '.' && p[1] == '/')
-		p += 2;
-	return p;
-}
 
 static int compare_keys(const void *a, const void *b)
 {

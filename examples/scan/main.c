@@ -213,6 +213,11 @@ static int write_report(const scan_config *cfg, const tmdk_report *report, FILE 
 	return 0;
 }
 
+static double seconds_between(const struct timespec *t0, const struct timespec *t1)
+{
+	return (double)(t1->tv_sec - t0->tv_sec) + (double)(t1->tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void verbose_stats(const scan_config *cfg, const run_stats *s, const tmdk_report *report)
 {
 	if (!cfg->verbose)
@@ -316,7 +321,7 @@ static int scan(const scan_config *cfg, const tmdk_catalog *catalog, tmdk_report
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	n = collect_inputs(cfg, &inputs, report);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	walk_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	walk_seconds = seconds_between(&t0, &t1);
 	if (n >= 0) {
 		trouble += n;
 		n = run_scan(cfg, catalog, &inputs, report, &stats, cfg->model_json ? out : NULL);
@@ -332,12 +337,12 @@ static int scan(const scan_config *cfg, const tmdk_catalog *catalog, tmdk_report
 		return EXIT_TROUBLE;
 	}
 	trouble += n;
-	tmdk_report_set_duration(report, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	tmdk_report_set_duration(report, seconds_between(&t0, &t1));
 	stats.walk_seconds = walk_seconds;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	status = cfg->model_json ? 0 : write_report(cfg, report, out);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	stats.write_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	stats.write_seconds = seconds_between(&t0, &t1);
 	if (out != stdout && fclose(out) != 0 && status == 0) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", PROGRAM, cfg->output, strerror(errno));
 		status = -1;
