@@ -158,6 +158,27 @@ char *tmdk__arena_printf(tmdk__arena *arena, const char *fmt, ...)
 	return p;
 }
 
+tmdk__arena_mark tmdk__arena_get_mark(const tmdk__arena *arena)
+{
+	tmdk__arena_mark m;
+	m.head = arena->head;
+	m.used = arena->head ? arena->head->used : 0;
+	m.total = arena->total;
+	return m;
+}
+
+void tmdk__arena_rewind(tmdk__arena *arena, tmdk__arena_mark mark)
+{
+	while (arena->head && arena->head != mark.head) {
+		tmdk__arena_chunk *next = arena->head->next;
+		tmdk__free(arena->head);
+		arena->head = next;
+	}
+	if (arena->head)
+		arena->head->used = mark.used;
+	arena->total = mark.total;
+}
+
 void tmdk__arena_release(tmdk__arena *arena)
 {
 	tmdk__arena_chunk *c = arena->head;

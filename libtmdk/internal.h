@@ -58,6 +58,14 @@ char *tmdk__arena_strndup(tmdk__arena *arena, const char *s, size_t n);
 char *tmdk__arena_strdup(tmdk__arena *arena, const char *s);
 char *tmdk__arena_printf(tmdk__arena *arena, const char *fmt, ...) TMDK__PRINTF(2, 3);
 void tmdk__arena_release(tmdk__arena *arena);
+/* A point in an arena's history, to go back to when work is abandoned. */
+typedef struct tmdk__arena_mark {
+	tmdk__arena_chunk *head;
+	size_t used, total;
+} tmdk__arena_mark;
+tmdk__arena_mark tmdk__arena_get_mark(const tmdk__arena *arena);
+/** Free everything allocated since mark (pointers into it become invalid). */
+void tmdk__arena_rewind(tmdk__arena *arena, tmdk__arena_mark mark);
 /** About to fill p[0..size) whole (an arena chunk, a file's buffer): fault its
  *  pages in at once when it is large (arena.c). Only a hint; never fails. */
 void tmdk__prefault(void *p, size_t size);
@@ -104,6 +112,10 @@ tmdk_scalar_type tmdk__scalar_resolve(const char *text, size_t len);
 
 /** A scalar holding a copy of text[0..len). */
 tmdk_node *tmdk__node_scalar(tmdk__arena *a, const char *text, size_t len,
+	tmdk_scalar_type type, unsigned int line, unsigned int column);
+/** A scalar whose text is text[0..len), not copied: text[len] is '\0' and
+ *  the text lives as long as the node (in the same arena). */
+tmdk_node *tmdk__node_scalar_ref(tmdk__arena *a, const char *text, size_t len,
 	tmdk_scalar_type type, unsigned int line, unsigned int column);
 /** A string scalar holding a copy of text. */
 tmdk_node *tmdk__node_string(tmdk__arena *a, const char *text, unsigned int line, unsigned int column);

@@ -86,7 +86,7 @@ int tmdk__artifact_map_block(tmdk_artifact *a, const tmdk_node *node, unsigned i
 	if (!text || count == 0 || has_indent_indicator(a, header_line) ||
 	    (indent = block_indent(a, (size_t)header_line + 1)) < 0)
 		return TMDK_OK; /* one line (its position is exact), or not a plain literal block */
-	segs = tmdk__arena_alloc(&a->arena, (count + 1) * sizeof(*segs));
+	segs = tmdk__arena_alloc_raw(&a->arena, (count + 1) * sizeof(*segs), sizeof(void *)); /* filled whole below */
 	if (!segs)
 		return TMDK_ENOMEM;
 	for (k = 0, off = 0; k <= count; k++) {

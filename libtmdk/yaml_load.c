@@ -19,9 +19,6 @@
 #define MERGE_TAG "tag:yaml.org,2002:merge"
 /* Maps with more keys than this get a hash set for duplicate detection. */
 #define KEYSET_THRESHOLD 16u
-/* Every core-schema null, bool, int and float starts with one of these
- * (tmdk__scalar_resolve decides; this only lets most strings skip it). */
-#define NON_STRING_FIRST "0123456789+-.~nNtTfF"
 /* Longest key quoted in a duplicate-key warning. */
 #define WARN_KEY_MAX 64
 
@@ -320,9 +317,7 @@ static tmdk_scalar_type scalar_type(const yaml_event_t *ev)
 				return tags[i].type;
 	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return TMDK_SCALAR_STRING;
-	if (ev->data.scalar.length && !strchr(NON_STRING_FIRST, ev->data.scalar.value[0]))
-		return TMDK_SCALAR_STRING; /* most keys and values: skip the resolver */
-	return tmdk__scalar_resolve((const char *)ev->data.scalar.value, ev->data.scalar.length);
+	return tmdk__yaml_plain_type((const char *)ev->data.scalar.value, ev->data.scalar.length);
 }
 
 /* Remember where a scalar holding '#' sits, so its '#' is not a comment. */
@@ -565,7 +560,7 @@ static void loader_free(loader *L)
 	tmdk__free(L->spans);
 }
 
-int tmdk__yaml_load(tmdk_artifact *a, tmdk_error *err)
+int tmdk__yaml_load_events(tmdk_artifact *a, tmdk_error *err)
 {
 	yaml_parser_t parser;
 	loader L;
@@ -597,4 +592,14 @@ int tmdk__yaml_load(tmdk_artifact *a, tmdk_error *err)
 	}
 	loader_free(&L);
 	return rc;
+}
+
+/* Valid UTF-8 in the subset yaml_fast.c reads (most manifests) is loaded
+ * there; everything else, and every error, through libyaml. */
+int tmdk__yaml_load(tmdk_artifact *a, tmdk_error *err)
+{
+	if (!is_utf16(a) && tmdk__utf8_validate(a->text, a->text_len) == a->text_len &&
+	    tmdk__yaml_load_fast(a) == TMDK_OK)
+		return TMDK_OK;
+	return tmdk__yaml_load_events(a, err);
 }

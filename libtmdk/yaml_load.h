@@ -8,6 +8,8 @@
 
 #include "internal.h"
 
+#include <string.h>
+
 /* ---- anchors (yaml_tables.c) ----------------------------------------- */
 
 typedef struct tmdk__yaml_anchor {
@@ -90,5 +92,32 @@ void tmdk__yaml_offset_position(const tmdk_artifact *a, size_t off,
  * does not start a comment.
  */
 int tmdk__yaml_scan_comments(tmdk_artifact *a, const tmdk__yaml_span *spans, size_t count);
+
+/* ---- the two loaders ------------------------------------------------- */
+
+/* Every core-schema null, bool, int and float starts with one of these
+ * (tmdk__scalar_resolve decides; this only lets most strings skip it). */
+#define TMDK__YAML_NON_STRING_FIRST "0123456789+-.~nNtTfF"
+
+/** Type of an untagged plain scalar. */
+static inline tmdk_scalar_type tmdk__yaml_plain_type(const char *text, size_t len)
+{
+	if (len && !strchr(TMDK__YAML_NON_STRING_FIRST, text[0]))
+		return TMDK_SCALAR_STRING; /* most keys and values: skip the resolver */
+	return tmdk__scalar_resolve(text, len);
+}
+
+/* tmdk__yaml_load_fast left the artifact as it was: use libyaml. */
+#define TMDK__YAML_DECLINED 1
+
+/**
+ * The fast loader (yaml_fast.c): the block-structured subset of YAML, read
+ * from the bytes of a UTF-8 text already validated. @return TMDK_OK with
+ * the same documents, comments and text maps tmdk__yaml_load_events would
+ * give, or TMDK__YAML_DECLINED with the artifact untouched.
+ */
+int tmdk__yaml_load_fast(tmdk_artifact *a);
+/** The libyaml loader (yaml_load.c), for any YAML or JSON and every error. */
+int tmdk__yaml_load_events(tmdk_artifact *a, tmdk_error *err);
 
 #endif /* TMDK_YAML_LOAD_H */
