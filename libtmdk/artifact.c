@@ -101,20 +101,81 @@ size_t tmdk__artifact_line_index(const tmdk_artifact *a, size_t off)
 	return lo;
 }
 
+/*
+ * The line index: where each line starts. Two passes over the text, sixteen
+ * bytes at a time where SSE2 is there (every x86-64): count the line
+ * breaks, then allocate the index once at its size and fill it. One memchr
+ * per line was most of the cost on manifests, whose lines are short.
+ */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static unsigned int newline_mask(const char *p)
+{
+	__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)p);
+	return (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')));
+}
+
+static size_t count_newlines(const char *t, size_t len)
+{
+	size_t i = 0, n = 0;
+	for (; i + 16 <= len; i += 16)
+		n += (size_t)__builtin_popcount(newline_mask(t + i));
+	for (; i < len; i++)
+		n += t[i] == '\n';
+	return n;
+}
+
+/* starts[k++] = the offset after each '\n'. @return k. */
+static size_t list_line_starts(const char *t, size_t len, size_t *starts, size_t k)
+{
+	size_t i = 0;
+	for (; i + 16 <= len; i += 16) {
+		unsigned int m = newline_mask(t + i);
+		while (m) {
+			starts[k++] = i + (size_t)__builtin_ctz(m) + 1;
+			m &= m - 1;
+		}
+	}
+	for (; i < len; i++)
+		if (t[i] == '\n')
+			starts[k++] = i + 1;
+	return k;
+}
+#else
+static size_t count_newlines(const char *t, size_t len)
+{
+	size_t i, n = 0;
+	for (i = 0; i < len; i++)
+		n += t[i] == '\n';
+	return n;
+}
+
+static size_t list_line_starts(const char *t, size_t len, size_t *starts, size_t k)
+{
+	size_t i;
+	for (i = 0; i < len; i++)
+		if (t[i] == '\n')
+			starts[k++] = i + 1;
+	return k;
+}
+#endif
+
 static int index_lines(tmdk_artifact *a)
 {
-	size_t cap = 0;
-	const char *p = a->text, *end = a->text + a->text_len, *nl;
-	if (TMDK__ARRAY_RESERVE(a->line_starts, 0, cap, 64) != TMDK_OK)
+	size_t breaks = count_newlines(a->text, a->text_len);
+	size_t n;
+
+	a->line_starts = tmdk__malloc((breaks + 1) * sizeof(*a->line_starts));
+	if (!a->line_starts)
 		return TMDK_ENOMEM;
+	tmdk__prefault(a->line_starts, (breaks + 1) * sizeof(*a->line_starts));
 	a->line_starts[0] = 0;
-	a->line_count = a->text_len ? 1 : 0;
-	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL && nl + 1 < end) {
-		if (TMDK__ARRAY_RESERVE(a->line_starts, a->line_count, cap, 64) != TMDK_OK)
-			return TMDK_ENOMEM;
-		a->line_starts[a->line_count++] = (size_t)(nl + 1 - a->text);
-		p = nl + 1;
-	}
+	n = list_line_starts(a->text, a->text_len, a->line_starts, 1);
+	/* A final line break ends the last line; it does not start another. */
+	if (n > 1 && a->line_starts[n - 1] == a->text_len)
+		n--;
+	a->line_count = a->text_len ? n : 0;
 	return TMDK_OK;
 }
 
