@@ -179,6 +179,9 @@ static int effective_options(tmdk_parse_options *out, const tmdk_parse_options *
 			opts->version, TMDK_PARSE_OPTIONS_VERSION);
 	if (opts && ((int)opts->kind < 0 || (int)opts->kind >= TMDK_KIND_COUNT))
 		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0, "unknown artifact kind %d", (int)opts->kind);
+	if (opts && (opts->flags & ~TMDK_PARSE_LIBYAML_ONLY))
+		return tmdk__error_set(err, TMDK_EINVAL, name, 0, 0, "unknown tmdk_parse_options flags 0x%x",
+			opts->flags & ~TMDK_PARSE_LIBYAML_ONLY);
 	if (opts)
 		*out = *opts;
 	else

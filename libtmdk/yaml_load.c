@@ -598,8 +598,8 @@ int tmdk__yaml_load_events(tmdk_artifact *a, tmdk_error *err)
  * there; everything else, and every error, through libyaml. */
 int tmdk__yaml_load(tmdk_artifact *a, tmdk_error *err)
 {
-	if (!is_utf16(a) && tmdk__utf8_validate(a->text, a->text_len) == a->text_len &&
-	    tmdk__yaml_load_fast(a) == TMDK_OK)
+	if (!(a->limits.flags & TMDK_PARSE_LIBYAML_ONLY) && !is_utf16(a) &&
+	    tmdk__utf8_validate(a->text, a->text_len) == a->text_len && tmdk__yaml_load_fast(a) == TMDK_OK)
 		return TMDK_OK;
 	return tmdk__yaml_load_events(a, err);
 }

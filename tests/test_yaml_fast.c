@@ -189,6 +189,31 @@ Test(yaml_fast, limits_are_left_to_libyaml)
 	free(why);
 }
 
+Test(yaml_fast, the_libyaml_only_flag)
+{
+	static const char text[] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x # c\ndata:\n  a: |\n    b\n";
+	tmdk_parse_options o;
+	tmdk_artifact *fast = NULL, *slow = NULL;
+	tmdk_error err;
+	char *d_fast, *d_slow;
+
+	tmdk_parse_options_init(&o, TMDK_PARSE_OPTIONS_VERSION);
+	cr_assert_eq(tmdk_artifact_parse_buffer(&fast, "cm.yaml", text, sizeof(text) - 1, &o, &err), TMDK_OK);
+	o.flags = TMDK_PARSE_LIBYAML_ONLY;
+	cr_assert_eq(tmdk_artifact_parse_buffer(&slow, "cm.yaml", text, sizeof(text) - 1, &o, &err), TMDK_OK);
+	d_fast = ycmp_dump(fast);
+	d_slow = ycmp_dump(slow);
+	cr_expect_str_eq(d_fast, d_slow);
+	free(d_fast);
+	free(d_slow);
+	tmdk_artifact_free(fast);
+	tmdk_artifact_free(slow);
+
+	o.flags = 0x80;
+	cr_expect_eq(tmdk_artifact_parse_buffer(&slow, "cm.yaml", text, sizeof(text) - 1, &o, &err), TMDK_EINVAL);
+	cr_expect(strstr(err.message, "flags") != NULL, "%s", err.message);
+}
+
 /* ---- mutations ---------------------------------------------------------------- */
 
 static const char *const bases[] = {

@@ -47,11 +47,18 @@ TMDK_API int tmdk_kind_from_name(tmdk_kind *out, const char *name);
 
 #define TMDK_PARSE_OPTIONS_VERSION 1
 
+/** tmdk_parse_options.flags: load YAML and JSON through libyaml alone. By
+ *  default the block-structured YAML most manifests are written in is read
+ *  by libtmdk's own loader, which yields exactly what libyaml would and
+ *  hands everything else to libyaml; this flag is a baseline for benchmarks
+ *  and a way around that loader should it ever be wrong. */
+#define TMDK_PARSE_LIBYAML_ONLY 0x1u
+
 /** How to parse an artifact. Initialize with TMDK_PARSE_OPTIONS_INIT. */
 typedef struct tmdk_parse_options {
 	unsigned int version;        /**< TMDK_PARSE_OPTIONS_VERSION */
 	tmdk_kind kind;              /**< TMDK_KIND_AUTO: detect from name and content */
-	unsigned int flags;          /**< reserved, must be 0 */
+	unsigned int flags;          /**< TMDK_PARSE_* flags, or 0 */
 	size_t max_input_bytes;      /**< largest input accepted */
 	unsigned int max_depth;      /**< deepest YAML/JSON nesting */
 	size_t max_alias_nodes;      /**< nodes reachable through YAML aliases and merges, in total */
