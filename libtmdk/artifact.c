@@ -116,13 +116,31 @@ static unsigned int newline_mask(const char *p)
 	return (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')));
 }
 
-static size_t count_newlines(const char *t, size_t len)
+/* Bytes other than printable ASCII, '\t' and '\n' (signed compares: bytes
+ * from 0x80 are negative, below ' '). */
+static unsigned int unusual_mask(const char *p)
+{
+	__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i low = _mm_cmplt_epi8(bytes, _mm_set1_epi8(' '));
+	__m128i del = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7F));
+	__m128i ok = _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t')));
+	return (unsigned int)_mm_movemask_epi8(_mm_andnot_si128(ok, _mm_or_si128(low, del)));
+}
+
+static size_t count_newlines(const char *t, size_t len, int *plain_ascii)
 {
 	size_t i = 0, n = 0;
-	for (; i + 16 <= len; i += 16)
+	unsigned int unusual = 0;
+	for (; i + 16 <= len; i += 16) {
 		n += (size_t)__builtin_popcount(newline_mask(t + i));
-	for (; i < len; i++)
-		n += t[i] == '\n';
+		unusual |= unusual_mask(t + i);
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)t[i];
+		n += c == '\n';
+		unusual |= (c < ' ' && c != '\n' && c != '\t') || c >= 0x7F;
+	}
+	*plain_ascii = !unusual;
 	return n;
 }
 
@@ -143,11 +161,16 @@ static size_t list_line_starts(const char *t, size_t len, size_t *starts, size_t
 	return k;
 }
 #else
-static size_t count_newlines(const char *t, size_t len)
+static size_t count_newlines(const char *t, size_t len, int *plain_ascii)
 {
 	size_t i, n = 0;
-	for (i = 0; i < len; i++)
-		n += t[i] == '\n';
+	int unusual = 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)t[i];
+		n += c == '\n';
+		unusual |= (c < ' ' && c != '\n' && c != '\t') || c >= 0x7F;
+	}
+	*plain_ascii = !unusual;
 	return n;
 }
 
@@ -163,7 +186,7 @@ static size_t list_line_starts(const char *t, size_t len, size_t *starts, size_t
 
 static int index_lines(tmdk_artifact *a)
 {
-	size_t breaks = count_newlines(a->text, a->text_len);
+	size_t breaks = count_newlines(a->text, a->text_len, &a->plain_ascii);
 	size_t n;
 
 	a->line_starts = tmdk__malloc((breaks + 1) * sizeof(*a->line_starts));

@@ -178,6 +178,9 @@ struct tmdk_artifact {
 	                          * than a copy in the arena; heap, freed with the artifact */
 	size_t *line_starts;     /* line_starts[i] = offset of line i+1; heap */
 	size_t line_count;
+	int plain_ascii;         /* 1: the text is printable ASCII, tabs and '\n' only (so valid
+	                          * UTF-8 with nothing libyaml reads differently), found while
+	                          * indexing lines; 0: not known */
 	const char **comments;   /* comments[line] or NULL; arena, line_count+1 slots */
 	tmdk_document *docs;     /* heap array */
 	size_t doc_count, doc_cap;

@@ -1161,7 +1161,7 @@ int tmdk__yaml_load_fast(tmdk_artifact *a)
 	fast F;
 	int rc;
 
-	if (!text_is_plain(a->text, a->text_len))
+	if (!a->plain_ascii && !text_is_plain(a->text, a->text_len))
 		return TMDK__YAML_DECLINED;
 	memset(&F, 0, sizeof(F));
 	F.a = a;

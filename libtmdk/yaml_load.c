@@ -599,7 +599,8 @@ int tmdk__yaml_load_events(tmdk_artifact *a, tmdk_error *err)
 int tmdk__yaml_load(tmdk_artifact *a, tmdk_error *err)
 {
 	if (!(a->limits.flags & TMDK_PARSE_LIBYAML_ONLY) && !is_utf16(a) &&
-	    tmdk__utf8_validate(a->text, a->text_len) == a->text_len && tmdk__yaml_load_fast(a) == TMDK_OK)
+	    (a->plain_ascii || tmdk__utf8_validate(a->text, a->text_len) == a->text_len) &&
+	    tmdk__yaml_load_fast(a) == TMDK_OK)
 		return TMDK_OK;
 	return tmdk__yaml_load_events(a, err);
 }

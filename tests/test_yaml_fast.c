@@ -297,6 +297,32 @@ static int is_yaml_name(const char *name)
 	return dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0 || strcmp(dot, ".json") == 0);
 }
 
+/* The whole public parse (line index, detection, views) with and without
+ * TMDK_PARSE_LIBYAML_ONLY: the same documents and the same outcome. */
+static int public_parse_differs(const char *path, const char *data, size_t len)
+{
+	tmdk_parse_options o;
+	tmdk_artifact *fast = NULL, *slow = NULL;
+	tmdk_error e1, e2;
+	int rc_fast, rc_slow, differs = 0;
+
+	tmdk_parse_options_init(&o, TMDK_PARSE_OPTIONS_VERSION);
+	rc_fast = tmdk_artifact_parse_buffer(&fast, path, data, len, &o, &e1);
+	o.flags = TMDK_PARSE_LIBYAML_ONLY;
+	rc_slow = tmdk_artifact_parse_buffer(&slow, path, data, len, &o, &e2);
+	if (rc_fast != rc_slow) {
+		differs = 1;
+	} else if (rc_fast == TMDK_OK) {
+		char *d_fast = ycmp_dump(fast), *d_slow = ycmp_dump(slow);
+		differs = strcmp(d_fast, d_slow) != 0 || tmdk_artifact_kind(fast) != tmdk_artifact_kind(slow);
+		free(d_fast);
+		free(d_slow);
+	}
+	tmdk_artifact_free(fast);
+	tmdk_artifact_free(slow);
+	return differs;
+}
+
 static void compare_file(const char *path, corpus_tally *t)
 {
 	size_t len = 0;
@@ -305,6 +331,10 @@ static void compare_file(const char *path, corpus_tally *t)
 
 	if (!data)
 		return;
+	if (public_parse_differs(path, data, len)) {
+		t->different++;
+		cr_log_error("%s: the public parse differs with TMDK_PARSE_LIBYAML_ONLY", path);
+	}
 	r = ycmp_compare(data, len, NULL, &why);
 	t->bytes_all += len;
 	if (r == YCMP_SAME) {
