@@ -230,7 +230,8 @@ const size_t *tmdk__catalog_candidates(const tmdk_catalog *cat, tmdk_kind kind, 
 /* A catalog's regexes are made by tmdk__cctx_regex (below) and freed with the catalog. */
 void tmdk__regex_free(tmdk__regex *rx);
 /** A regex of a loaded catalog: `src` (len bytes, in the catalog's arena) is
- *  compiled on first match; registered with (and freed with) `cat`. */
+ *  compiled on first match; registered with (and freed with) `cat`, which
+ *  hands out one regex for every use of the same source. */
 int tmdk__regex_new_lazy(tmdk_catalog *cat, tmdk__regex **out, const char *src, size_t len);
 /** The regex as written in the catalog (what a compiled catalog stores). */
 const char *tmdk__regex_source(const tmdk__regex *rx, size_t *len);
@@ -273,7 +274,8 @@ int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *out, const tmdk_node *n
 /**
  * The one path for every regex of a catalog (a `matches:` value, a `=~`
  * filter in a selector): check max_regex_length, compile, register the code
- * with cc->catalog (freed with it). On failure a diagnostic is reported at
+ * with cc->catalog (freed with it; a source seen before gets the regex
+ * already registered). On failure a diagnostic is reported at
  * `at` (`selector`: the selector holding the regex, NULL for a predicate).
  * @return TMDK_OK, TMDK_ELIMIT, TMDK_EREGEX or TMDK_ENOMEM.
  */

@@ -22,6 +22,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
+#include <string.h>
 #ifdef HAVE_VALGRIND_VALGRIND_H
 # include <valgrind/valgrind.h>
 #endif
@@ -101,6 +102,20 @@ static int regex_compile(tmdk__regex **out, const char *pattern, size_t len, cha
 	return TMDK_OK;
 }
 
+/* The catalog's regex written the same way, or NULL. Patterns repeat their
+ * tests (YAML anchors, the same image or secret regex in several patterns):
+ * one shared regex is compiled and JIT-compiled once instead of once per
+ * use, and every use counts towards its JIT. Its options are the same for
+ * all (COMPILE_OPTIONS), so sharing cannot change what it matches. */
+static tmdk__regex *catalog_find_regex(const tmdk_catalog *c, const char *src, size_t len)
+{
+	size_t i;
+	for (i = 0; i < c->regex_count; i++)
+		if (c->regexes[i]->len == len && memcmp(c->regexes[i]->src, src, len) == 0)
+			return c->regexes[i];
+	return NULL;
+}
+
 static int catalog_add_regex(tmdk_catalog *c, tmdk__regex *rx)
 {
 	if (TMDK__ARRAY_RESERVE(c->regexes, c->regex_count, c->regex_cap, 64) != TMDK_OK)
@@ -132,6 +147,8 @@ int tmdk__cctx_regex(tmdk__cctx *cc, tmdk__regex **out, const char *src, size_t 
 				cc->max_regex_length);
 		return TMDK_ELIMIT;
 	}
+	if ((*out = catalog_find_regex(cc->catalog, src, len)) != NULL)
+		return TMDK_OK; /* compiled before: the same source compiles the same */
 	rc = regex_compile(out, src, len, msg, sizeof(msg), &off);
 	if (rc == TMDK_OK && catalog_add_regex(cc->catalog, *out) != TMDK_OK) {
 		tmdk__regex_free(*out);
@@ -151,8 +168,10 @@ int tmdk__cctx_regex(tmdk__cctx *cc, tmdk__regex **out, const char *src, size_t 
 
 int tmdk__regex_new_lazy(tmdk_catalog *cat, tmdk__regex **out, const char *src, size_t len)
 {
-	tmdk__regex *rx = tmdk__calloc(1, sizeof(*rx));
-	*out = NULL;
+	tmdk__regex *rx;
+	if ((*out = catalog_find_regex(cat, src, len)) != NULL)
+		return TMDK_OK;
+	rx = tmdk__calloc(1, sizeof(*rx));
 	if (!rx)
 		return TMDK_ENOMEM;
 	rx->src = src;
