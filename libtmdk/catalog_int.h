@@ -238,6 +238,9 @@ const char *tmdk__regex_source(const tmdk__regex *rx, size_t *len);
 typedef struct tmdk__regex_ctx tmdk__regex_ctx;
 tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int depth_limit);
 void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx);
+/** The subjects matched so far may go away or change: answer no repeat from
+ *  before this call (a new document). */
+void tmdk__regex_ctx_forget(tmdk__regex_ctx *ctx);
 /** 1 match (*start,*end set), 0 no match, TMDK_ELIMIT when a limit was hit, TMDK_EREGEX otherwise. */
 int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
 	size_t *start, size_t *end);

@@ -63,10 +63,32 @@ static void no_jit_under_valgrind(tmdk__regex *rx)
 #endif
 }
 
+/*
+ * What recent matches answered, for the document being scanned. Patterns
+ * repeat tests (a component is recognised by the same regexes in a dozen
+ * patterns) on the same scalars: a repeat is answered from here instead of
+ * running the regex again. A slot holds one (regex, subject) pair, the
+ * subject known by its address and length: both stay put while the
+ * document's nodes live, and tmdk__regex_ctx_forget (at each document)
+ * ends what the slots say. Only answers are kept, never a limit hit or an
+ * error, so those happen exactly as without the memo.
+ */
+#define MEMO_SLOTS 1024u  /* a power of 2 */
+
+typedef struct memo_slot {
+	const tmdk__regex *rx;
+	const char *subject;
+	size_t len, start, end;
+	unsigned long epoch;         /* valid while equal to the context's */
+	int result;                  /* 0 or 1 */
+} memo_slot;
+
 struct tmdk__regex_ctx {
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
 	pcre2_jit_stack *jit_stack;
+	unsigned long epoch;         /* starts at 1: a zeroed slot is empty */
+	memo_slot memo[MEMO_SLOTS];
 };
 
 /* Compile; on failure fill *error_offset and msg.
@@ -282,6 +304,7 @@ tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int dept
 		tmdk__regex_ctx_free(ctx);
 		return NULL;
 	}
+	ctx->epoch = 1;
 	pcre2_set_match_limit(ctx->mctx, match_limit);
 	pcre2_set_depth_limit(ctx->mctx, depth_limit);
 	if (ctx->jit_stack)
@@ -299,22 +322,61 @@ void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx)
 	tmdk__free(ctx);
 }
 
+void tmdk__regex_ctx_forget(tmdk__regex_ctx *ctx)
+{
+	ctx->epoch++;
+}
+
+static memo_slot *memo_slot_of(tmdk__regex_ctx *ctx, const tmdk__regex *rx, const char *subject)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)subject ^ ((uint64_t)(uintptr_t)rx << 7)) * UINT64_C(0x9E3779B97F4A7C15);
+	return &ctx->memo[(size_t)(h >> 40) & (MEMO_SLOTS - 1)];
+}
+
+static int memo_answer(memo_slot *m, const tmdk__regex_ctx *ctx, const tmdk__regex *rx, const char *subject,
+	size_t len, size_t *start, size_t *end)
+{
+	if (m->epoch != ctx->epoch || m->rx != rx || m->subject != subject || m->len != len)
+		return -1;
+	if (m->result) {
+		*start = m->start;
+		*end = m->end;
+	}
+	return m->result;
+}
+
+static int memo_keep(memo_slot *m, const tmdk__regex_ctx *ctx, const tmdk__regex *rx, const char *subject,
+	size_t len, size_t start, size_t end, int result)
+{
+	m->rx = rx;
+	m->subject = subject;
+	m->len = len;
+	m->start = start;
+	m->end = end;
+	m->epoch = ctx->epoch;
+	m->result = result;
+	return result;
+}
+
 int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
 	size_t *start, size_t *end)
 {
-	const pcre2_code *code = code_for_match(rx);
-	int rc;
-	if (!code)
+	memo_slot *m = memo_slot_of(ctx, rx, subject);
+	const pcre2_code *code;
+	int rc = memo_answer(m, ctx, rx, subject, len, start, end);
+	if (rc >= 0)
+		return rc;
+	if (!(code = code_for_match(rx)))
 		return TMDK_EREGEX;
 	rc = pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, ctx->md, ctx->mctx);
 	if (rc > 0 || rc == 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ctx->md);
 		*start = ov[0];
 		*end = ov[1] >= ov[0] ? ov[1] : ov[0];
-		return 1;
+		return memo_keep(m, ctx, rx, subject, len, *start, *end, 1);
 	}
 	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
+		return memo_keep(m, ctx, rx, subject, len, 0, 0, 0);
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
 	    rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		return TMDK_ELIMIT;
