@@ -36,7 +36,8 @@ struct tmdk__regex {
 	/* The JIT-compiled copy: a cache filled once, on first use (atomic). */
 	pcre2_code *jit;
 	int jit_state;               /* JIT_NOT_TRIED, JIT_COMPILING, JIT_DONE (jit set or unavailable) */
-	unsigned int matches;        /* matches before the JIT (atomic, counted until JIT_AFTER_MATCHES) */
+	unsigned int matches;        /* matches before the JIT, weighed by subject length (atomic, counted
+	                              * until JIT_AFTER_MATCHES) */
 };
 
 /* Where the JIT starts to pay: compiling a regex (about 0.25 ms) costs as
@@ -45,6 +46,12 @@ struct tmdk__regex {
  * fast as a JIT on first use, and a one-file scan 3x faster; 256 made the
  * corpus scan 40% slower. */
 #define JIT_AFTER_MATCHES 16u
+
+/* A long subject counts as several matches: one per JIT_SUBJECT_BYTES more.
+ * Interpreting a regex over a 10 KB ConfigMap value costs as much as many
+ * short matches do, so such a regex gets its JIT after fewer of them (the
+ * Kubernetes corpus spent a tenth of its regex time interpreting). */
+#define JIT_SUBJECT_BYTES 1024u
 
 enum { JIT_NOT_TRIED = 0, JIT_COMPILING, JIT_DONE };
 
@@ -235,10 +242,16 @@ static pcre2_code *interpreted(tmdk__regex *rx)
 	return code;
 }
 
+static unsigned int match_weight(size_t subject_len)
+{
+	size_t w = 1 + subject_len / JIT_SUBJECT_BYTES;
+	return w < JIT_AFTER_MATCHES ? (unsigned int)w : JIT_AFTER_MATCHES;
+}
+
 /* The code to match with: the JIT copy once there is one. The first caller
  * makes it; a JIT failure (no JIT on this platform, no memory) leaves the
  * interpreter, which is always correct. */
-static const pcre2_code *code_for_match(const tmdk__regex *crx)
+static const pcre2_code *code_for_match(const tmdk__regex *crx, size_t subject_len)
 {
 	tmdk__regex *rx = (tmdk__regex *)crx; /* only the caches are written */
 	pcre2_code *jit = __atomic_load_n(&rx->jit, __ATOMIC_ACQUIRE), *copy, *code;
@@ -251,7 +264,7 @@ static const pcre2_code *code_for_match(const tmdk__regex *crx)
 		return NULL;
 	/* Counted only until the JIT is tried: no shared counter traffic after. */
 	if (__atomic_load_n(&rx->jit_state, __ATOMIC_ACQUIRE) != JIT_NOT_TRIED ||
-	    __atomic_add_fetch(&rx->matches, 1, __ATOMIC_RELAXED) < JIT_AFTER_MATCHES)
+	    __atomic_add_fetch(&rx->matches, match_weight(subject_len), __ATOMIC_RELAXED) < JIT_AFTER_MATCHES)
 		return code;
 	if (!__atomic_compare_exchange_n(&rx->jit_state, &expected, JIT_COMPILING, 0, __ATOMIC_ACQ_REL,
 		    __ATOMIC_ACQUIRE))
@@ -322,6 +335,17 @@ void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx)
 	tmdk__free(ctx);
 }
 
+/* JIT code goes straight to pcre2_jit_match: pcre2_match would only check
+ * what is known here (the code, the options, a subject whose UTF-8 the
+ * compile options say not to check) before calling it. */
+static int run(const tmdk__regex *rx, const pcre2_code *code, tmdk__regex_ctx *ctx, const char *subject,
+	size_t len)
+{
+	if (code == __atomic_load_n(&rx->jit, __ATOMIC_ACQUIRE))
+		return pcre2_jit_match(code, (PCRE2_SPTR)subject, len, 0, 0, ctx->md, ctx->mctx);
+	return pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, ctx->md, ctx->mctx);
+}
+
 void tmdk__regex_ctx_forget(tmdk__regex_ctx *ctx)
 {
 	ctx->epoch++;
@@ -366,9 +390,9 @@ int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *s
 	int rc = memo_answer(m, ctx, rx, subject, len, start, end);
 	if (rc >= 0)
 		return rc;
-	if (!(code = code_for_match(rx)))
+	if (!(code = code_for_match(rx, len)))
 		return TMDK_EREGEX;
-	rc = pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, ctx->md, ctx->mctx);
+	rc = run(rx, code, ctx, subject, len);
 	if (rc > 0 || rc == 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ctx->md);
 		*start = ov[0];
