@@ -38,6 +38,11 @@ struct tmdk__regex {
 	int jit_state;               /* JIT_NOT_TRIED, JIT_COMPILING, JIT_DONE (jit set or unavailable) */
 	unsigned int matches;        /* matches before the JIT, weighed by subject length (atomic, counted
 	                              * until JIT_AFTER_MATCHES) */
+	/* PCRE2's lower bound on the characters of a match, 0 until the code
+	 * is compiled (atomic). A subject of fewer bytes (so fewer characters)
+	 * cannot match: PCRE2 would answer no match itself, after the cost of
+	 * a call. Most scalars a pattern scans (ports, names, flags) are short. */
+	uint32_t min_len;
 };
 
 /* Where the JIT starts to pay: compiling a regex (about 0.25 ms) costs as
@@ -98,6 +103,13 @@ struct tmdk__regex_ctx {
 	memo_slot memo[MEMO_SLOTS];
 };
 
+static void note_min_len(tmdk__regex *rx, const pcre2_code *code)
+{
+	uint32_t min = 0;
+	if (pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &min) == 0)
+		__atomic_store_n(&rx->min_len, min, __ATOMIC_RELAXED);
+}
+
 /* Compile; on failure fill *error_offset and msg.
  * @return TMDK_OK, TMDK_EREGEX (msg and *error_offset say why) or TMDK_ENOMEM. */
 static int regex_compile(tmdk__regex **out, const char *pattern, size_t len, char *msg, size_t msg_size,
@@ -126,6 +138,7 @@ static int regex_compile(tmdk__regex **out, const char *pattern, size_t len, cha
 		/* Out of memory is not the catalog's fault: it must not become a diagnostic. */
 		return code == PCRE2_ERROR_HEAP_FAILED ? TMDK_ENOMEM : TMDK_EREGEX;
 	}
+	note_min_len(rx, rx->code);
 	no_jit_under_valgrind(rx);
 	*out = rx;
 	return TMDK_OK;
@@ -235,6 +248,7 @@ static pcre2_code *interpreted(tmdk__regex *rx)
 	code = pcre2_compile((PCRE2_SPTR)rx->src, rx->len, COMPILE_OPTIONS, &ec, &off, NULL);
 	if (!code)
 		return NULL;
+	note_min_len(rx, code); /* the same for every thread's compile */
 	if (!__atomic_compare_exchange_n(&rx->code, &expected, code, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		pcre2_code_free(code);
 		return expected;
@@ -385,10 +399,13 @@ static int memo_keep(memo_slot *m, const tmdk__regex_ctx *ctx, const tmdk__regex
 int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
 	size_t *start, size_t *end)
 {
-	memo_slot *m = memo_slot_of(ctx, rx, subject);
+	memo_slot *m;
 	const pcre2_code *code;
-	int rc = memo_answer(m, ctx, rx, subject, len, start, end);
-	if (rc >= 0)
+	int rc;
+	if (len < __atomic_load_n(&rx->min_len, __ATOMIC_RELAXED))
+		return 0;
+	m = memo_slot_of(ctx, rx, subject);
+	if ((rc = memo_answer(m, ctx, rx, subject, len, start, end)) >= 0)
 		return rc;
 	if (!(code = code_for_match(rx, len)))
 		return TMDK_EREGEX;
