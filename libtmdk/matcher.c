@@ -440,7 +440,7 @@ int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n)
 
 /* tmdk__eval_push without a call while the stack has room: selectors push
  * every node they step through. */
-static int push(tmdk__eval *ev, const tmdk_node *n)
+static inline int push(tmdk__eval *ev, const tmdk_node *n)
 {
 	if (ev->top < ev->cap) {
 		ev->stack[ev->top++] = n;
@@ -472,12 +472,20 @@ static int filter_passes(tmdk__eval *ev, const tmdk__cond *filter, const tmdk_no
 	return r;
 }
 
+/* tmdk_node_getn, without going through the library's exported entry:
+ * every key step of every selector comes here. */
+static const tmdk_node *key_value(const tmdk_node *map, const char *key, size_t len)
+{
+	long i = key ? tmdk__node_map_find(map, key, len) : -1;
+	return i < 0 ? NULL : map->u.map.values[i];
+}
+
 static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
 {
 	size_t i, count;
 	switch (st->kind) {
 	case TMDK__STEP_KEY: {
-		const tmdk_node *v = tmdk_node_getn(n, st->key, st->key_len);
+		const tmdk_node *v = key_value(n, st->key, st->key_len);
 		if (v)
 			push(ev, v);
 		break;
