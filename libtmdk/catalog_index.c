@@ -31,7 +31,6 @@
 #include "catalog_int.h"
 #include "array.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* A bucket: patterns guarded by a root key, or by a value of `kind`. */
@@ -317,10 +316,20 @@ int tmdk__catalog_index_build(tmdk_catalog *cat)
 
 /* ---- looking up ------------------------------------------------------------ */
 
-static int compare_index(const void *a, const void *b)
+/* Merge the ascending list (m entries) into the ascending buf[0..n), which
+ * has room for both: from the back, so nothing is overwritten before it is
+ * read, and without dropping repeats (the caller does). Each list is
+ * ascending already: merging them costs less than sorting their union. */
+static size_t merge_in(size_t *buf, size_t n, const size_t *list, size_t m)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return x < y ? -1 : x > y;
+	size_t i = n, j = m, k = n + m;
+	while (j > 0) {
+		if (i > 0 && buf[i - 1] > list[j - 1])
+			buf[--k] = buf[--i];
+		else
+			buf[--k] = list[--j];
+	}
+	return n + m;
 }
 
 const size_t *tmdk__catalog_candidates(const tmdk_catalog *cat, tmdk_kind kind, const tmdk_node *view, size_t *buf,
@@ -336,6 +345,7 @@ const size_t *tmdk__catalog_candidates(const tmdk_catalog *cat, tmdk_kind kind, 
 	ki = &cat->index->kinds[kind];
 	if (ki->always_count > cap)
 		goto every_pattern;
+	/* Catalog order, as without the index: each list is merged in. */
 	memcpy(buf, ki->always, ki->always_count * sizeof(*buf));
 	n = ki->always_count;
 	lists = n > 0;
@@ -343,8 +353,7 @@ const size_t *tmdk__catalog_candidates(const tmdk_catalog *cat, tmdk_kind kind, 
 	if (kv && kv->type == TMDK_NODE_SCALAR && (b = bucket_find(ki, kv->u.scalar.text, kv->u.scalar.len, 1))) {
 		if (b->count > cap - n)
 			goto every_pattern;
-		memcpy(buf + n, b->patterns, b->count * sizeof(*buf));
-		n += b->count;
+		n = merge_in(buf, n, b->patterns, b->count);
 		lists++;
 	}
 	for (i = 0; i < view->u.map.count; i++) {
@@ -354,13 +363,11 @@ const size_t *tmdk__catalog_candidates(const tmdk_catalog *cat, tmdk_kind kind, 
 			continue;
 		if (b->count > cap - n)
 			goto every_pattern; /* a view repeating its keys: do without the index */
-		memcpy(buf + n, b->patterns, b->count * sizeof(*buf));
-		n += b->count;
+		n = merge_in(buf, n, b->patterns, b->count);
 		lists++;
 	}
 	if (lists > 1) {
-		/* Catalog order, as without the index; once each (a key written twice). */
-		qsort(buf, n, sizeof(*buf), compare_index);
+		/* Once each (a pattern under two keys, a key written twice). */
 		for (i = j = 0; i < n; i++)
 			if (!j || buf[j - 1] != buf[i])
 				buf[j++] = buf[i];

@@ -230,13 +230,17 @@ const size_t *tmdk__catalog_candidates(const tmdk_catalog *cat, tmdk_kind kind, 
 /* A catalog's regexes are made by tmdk__cctx_regex (below) and freed with the catalog. */
 void tmdk__regex_free(tmdk__regex *rx);
 /** A regex of a loaded catalog: `src` (len bytes, in the catalog's arena) is
- *  compiled on first match; registered with (and freed with) `cat`. */
+ *  compiled on first match; registered with (and freed with) `cat`, which
+ *  hands out one regex for every use of the same source. */
 int tmdk__regex_new_lazy(tmdk_catalog *cat, tmdk__regex **out, const char *src, size_t len);
 /** The regex as written in the catalog (what a compiled catalog stores). */
 const char *tmdk__regex_source(const tmdk__regex *rx, size_t *len);
 typedef struct tmdk__regex_ctx tmdk__regex_ctx;
 tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int depth_limit);
 void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx);
+/** The subjects matched so far may go away or change: answer no repeat from
+ *  before this call (a new document). */
+void tmdk__regex_ctx_forget(tmdk__regex_ctx *ctx);
 /** 1 match (*start,*end set), 0 no match, TMDK_ELIMIT when a limit was hit, TMDK_EREGEX otherwise. */
 int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
 	size_t *start, size_t *end);
@@ -273,7 +277,8 @@ int tmdk__template_parse(tmdk__cctx *cc, tmdk__template *out, const tmdk_node *n
 /**
  * The one path for every regex of a catalog (a `matches:` value, a `=~`
  * filter in a selector): check max_regex_length, compile, register the code
- * with cc->catalog (freed with it). On failure a diagnostic is reported at
+ * with cc->catalog (freed with it; a source seen before gets the regex
+ * already registered). On failure a diagnostic is reported at
  * `at` (`selector`: the selector holding the regex, NULL for a predicate).
  * @return TMDK_OK, TMDK_ELIMIT, TMDK_EREGEX or TMDK_ENOMEM.
  */

@@ -438,11 +438,22 @@ int tmdk__eval_push(tmdk__eval *ev, const tmdk_node *n)
 	return 0;
 }
 
+/* tmdk__eval_push without a call while the stack has room: selectors push
+ * every node they step through. */
+static inline int push(tmdk__eval *ev, const tmdk_node *n)
+{
+	if (ev->top < ev->cap) {
+		ev->stack[ev->top++] = n;
+		return 0;
+	}
+	return tmdk__eval_push(ev, n);
+}
+
 static void push_children(tmdk__eval *ev, const tmdk_node *n)
 {
 	size_t i, count = tmdk_node_size(n);
 	for (i = 0; i < count; i++)
-		if (tmdk__eval_push(ev, tmdk_node_at(n, i)) != 0)
+		if (push(ev, tmdk_node_at(n, i)) != 0)
 			return;
 }
 
@@ -461,14 +472,22 @@ static int filter_passes(tmdk__eval *ev, const tmdk__cond *filter, const tmdk_no
 	return r;
 }
 
+/* tmdk_node_getn, without going through the library's exported entry:
+ * every key step of every selector comes here. */
+static const tmdk_node *key_value(const tmdk_node *map, const char *key, size_t len)
+{
+	long i = key ? tmdk__node_map_find(map, key, len) : -1;
+	return i < 0 ? NULL : map->u.map.values[i];
+}
+
 static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
 {
 	size_t i, count;
 	switch (st->kind) {
 	case TMDK__STEP_KEY: {
-		const tmdk_node *v = tmdk_node_getn(n, st->key, st->key_len);
+		const tmdk_node *v = key_value(n, st->key, st->key_len);
 		if (v)
-			tmdk__eval_push(ev, v);
+			push(ev, v);
 		break;
 	}
 	case TMDK__STEP_ALL:
@@ -477,12 +496,12 @@ static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
 	case TMDK__STEP_KEYS:
 		count = tmdk_node_get_type(n) == TMDK_NODE_MAP ? tmdk_node_size(n) : 0;
 		for (i = 0; i < count; i++)
-			if (tmdk__eval_push(ev, tmdk_node_key_at(n, i)) != 0)
+			if (push(ev, tmdk_node_key_at(n, i)) != 0)
 				return;
 		break;
 	case TMDK__STEP_DESCEND: {
 		size_t from = ev->top;
-		tmdk__eval_push(ev, n);
+		push(ev, n);
 		for (i = from; i < ev->top && !ev->nomem; i++)
 			push_children(ev, ev->stack[i]);
 		break;
@@ -493,7 +512,7 @@ static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
 		if (idx < 0)
 			idx += (long)count;
 		if (idx >= 0 && (size_t)idx < count)
-			tmdk__eval_push(ev, tmdk_node_at(n, (size_t)idx));
+			push(ev, tmdk_node_at(n, (size_t)idx));
 		break;
 	}
 	case TMDK__STEP_FILTER:
@@ -502,10 +521,10 @@ static void apply_step(tmdk__eval *ev, const tmdk__step *st, const tmdk_node *n)
 			for (i = 0; i < count; i++) {
 				const tmdk_node *item = tmdk_node_at(n, i);
 				if (filter_passes(ev, st->filter, item))
-					tmdk__eval_push(ev, item);
+					push(ev, item);
 			}
 		} else if (filter_passes(ev, st->filter, n)) {
-			tmdk__eval_push(ev, n);
+			push(ev, n);
 		}
 		break;
 	}
@@ -537,14 +556,15 @@ int tmdk__select_nodes(tmdk__eval *ev, const tmdk__selector *sel, size_t *first)
 	}
 	if (!root)
 		return 0;
-	if (tmdk__eval_push(ev, root) != 0)
+	if (push(ev, root) != 0)
 		return TMDK_ENOMEM;
 	for (s = 0; s < sel->step_count; s++) {
 		end = ev->top;
 		for (i = begin; i < end && !ev->nomem; i++)
 			apply_step(ev, &sel->steps[s], ev->stack[i]);
 		/* Move this step's results down over its input. */
-		memmove((void *)(ev->stack + *first), ev->stack + end, (ev->top - end) * sizeof(*ev->stack));
+		if (ev->top > end)
+			memmove((void *)(ev->stack + *first), ev->stack + end, (ev->top - end) * sizeof(*ev->stack));
 		ev->top = *first + (ev->top - end);
 		begin = *first;
 		if (ev->top == begin)

@@ -239,23 +239,46 @@ static int workload_flows(tmdk__sys *s, tmdk__comp *c)
 	return TMDK_OK;
 }
 
-static int policy_rule(tmdk__sys *s, const char *ns, const tmdk_node *target_sel, const tmdk_node *rule)
+/* The pods of a namespace a NetworkPolicy's podSelector picks: the same for
+ * every peer of every ingress rule, so asked once per policy, not once per
+ * peer pod (that was n x n label matches for a namespace of n workloads). */
+typedef struct policy_targets {
+	const tmdk_node *sel;        /* the policy's podSelector */
+	size_t first, n;             /* the namespace's range of s->by_ns */
+	unsigned char *picked;       /* picked[k - first]; NULL until first needed */
+} policy_targets;
+
+static const unsigned char *targets_picked(tmdk__sys *s, policy_targets *t)
+{
+	size_t k;
+	if (t->picked)
+		return t->picked;
+	if (!(t->picked = tmdk__arena_alloc_raw(s->b->arena, t->n ? t->n : 1, 1)))
+		return NULL;
+	for (k = 0; k < t->n; k++)
+		t->picked[k] = tmdk__sys_selects(t->sel, s->comps[s->by_ns[t->first + k]].pod_labels, 0) != 0;
+	return t->picked;
+}
+
+static int policy_rule(tmdk__sys *s, const char *ns, policy_targets *t, const tmdk_node *rule)
 {
 	const tmdk_node *from = tmdk_node_get(rule, "from");
 	const tmdk_node *port = tmdk_node_path(tmdk_node_at(tmdk_node_get(rule, "ports"), 0), "port");
-	size_t first, n, i, j, k;
-	n = tmdk__sys_ns_range(s, ns, &first);
+	const unsigned char *picked;
+	size_t first = t->first, n = t->n, i, j, k;
 	for (i = 0; i < tmdk_node_size(from); i++) {
 		const tmdk_node *peer = tmdk_node_at(from, i), *ps = tmdk_node_get(peer, "podSelector");
 		if (!ps || tmdk_node_get(peer, "namespaceSelector"))
 			continue;            /* ipBlock, other namespaces: outside what the set shows */
+		if (!(picked = targets_picked(s, t)))
+			return TMDK_ENOMEM;
 		if (tmdk_node_size(ps) == 0) {
 			/* Every pod of the namespace: one flow from the namespace, not n × m. */
 			const char *zone = tmdk__arena_printf(s->b->arena, "namespace:%s", ns[0] ? ns : "-");
 			if (!zone)
 				return TMDK_ENOMEM;
 			for (k = first; k < first + n; k++)
-				if (tmdk__sys_selects(target_sel, s->comps[s->by_ns[k]].pod_labels, 0) &&
+				if (picked[k - first] &&
 				    tmdk__sys_flow(s, zone, s->comps[s->by_ns[k]].id, "network-policy", port, peer) != TMDK_OK)
 					return TMDK_ENOMEM;
 			continue;
@@ -266,7 +289,7 @@ static int policy_rule(tmdk__sys *s, const char *ns, const tmdk_node *target_sel
 				continue;
 			for (k = first; k < first + n; k++) {
 				tmdk__comp *dst = &s->comps[s->by_ns[k]];
-				if (tmdk__sys_selects(target_sel, dst->pod_labels, 0) &&
+				if (picked[k - first] &&
 				    tmdk__sys_flow(s, src->id, dst->id, "network-policy", port, peer) != TMDK_OK)
 					return TMDK_ENOMEM;
 			}
@@ -280,11 +303,17 @@ static int policy_flows(tmdk__sys *s, size_t d)
 	const tmdk_node *v = s->b->docs[d].view, *spec = tmdk_node_get(tmdk_document_root(s->b->docs[d].doc), "spec");
 	const tmdk_node *sel = tmdk_node_get(spec, "podSelector"), *rules = tmdk_node_get(spec, "ingress");
 	const char *ns = tmdk__sys_text(tmdk_node_get(v, "namespace"));
+	policy_targets t;
 	size_t i;
 	if (tmdk_node_get_type(sel) != TMDK_NODE_MAP)
 		return TMDK_OK;
+	if (!ns)
+		ns = "";
+	t.sel = sel;
+	t.n = tmdk__sys_ns_range(s, ns, &t.first);
+	t.picked = NULL;
 	for (i = 0; i < tmdk_node_size(rules); i++)
-		if (policy_rule(s, ns ? ns : "", sel, tmdk_node_at(rules, i)) != TMDK_OK)
+		if (policy_rule(s, ns, &t, tmdk_node_at(rules, i)) != TMDK_OK)
 			return TMDK_ENOMEM;
 	return TMDK_OK;
 }

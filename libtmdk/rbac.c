@@ -326,6 +326,19 @@ int tmdk__rbac_add_builtin(tmdk__rbac_grants *out, tmdk__arena *arena, const cha
 
 /* ---- matching ------------------------------------------------------- */
 
+/* The questions compare every grant of a subject with each of some forty
+ * requirements: these two keep that to a byte or two per grant that does
+ * not match, without a call. */
+static int is_star(const char *s)
+{
+	return s[0] == '*' && s[1] == '\0';
+}
+
+static int same(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 int tmdk__rbac_cluster_scoped(const char *group, const char *resource)
 {
 	static const char *const CORE[] = {
@@ -341,12 +354,12 @@ int tmdk__rbac_cluster_scoped(const char *group, const char *resource)
 
 	if (!*group) {
 		for (i = 0; CORE[i]; i++)
-			if (strcmp(CORE[i], resource) == 0)
+			if (same(CORE[i], resource))
 				return 1;
 		return 0;
 	}
 	for (i = 0; NAMED[i]; i += 2)
-		if (strcmp(NAMED[i], group) == 0 && (strcmp(NAMED[i + 1], "*") == 0 || strcmp(NAMED[i + 1], resource) == 0))
+		if (same(NAMED[i], group) && (is_star(NAMED[i + 1]) || same(NAMED[i + 1], resource)))
 			return 1;
 	return 0;
 }
@@ -355,12 +368,11 @@ int tmdk__rbac_cluster_scoped(const char *group, const char *resource)
  * resource[/subresource], or `*` + subresource for any resource's subresource. */
 static int resource_matches(const tmdk__rbac_grant *g, const char *resource, const char *sub)
 {
-	if (strcmp(g->resource, "*") == 0 && !g->subresource)
+	if (is_star(g->resource) && !g->subresource)
 		return 1;
 	if (!g->subresource)
-		return !sub && strcmp(g->resource, resource) == 0;
-	return sub && strcmp(g->subresource, sub) == 0 &&
-	       (strcmp(g->resource, resource) == 0 || strcmp(g->resource, "*") == 0);
+		return !sub && same(g->resource, resource);
+	return sub && same(g->subresource, sub) && (same(g->resource, resource) || is_star(g->resource));
 }
 
 /* resourceNames: none means every object; a name must be listed. */
@@ -381,9 +393,9 @@ static int names_match(const tmdk__rbac_grant *g, const char *name)
 static int grant_matches(const tmdk__rbac_grant *g, const char *group, const char *resource, const char *sub,
 	const char *verb)
 {
-	return (strcmp(g->verb, "*") == 0 || strcmp(g->verb, verb) == 0) &&
-	       (strcmp(g->api_group, "*") == 0 || strcmp(g->api_group, group) == 0) &&
-	       resource_matches(g, resource, sub);
+	/* the resource first: it tells most grants apart */
+	return resource_matches(g, resource, sub) && (is_star(g->verb) || same(g->verb, verb)) &&
+	       (is_star(g->api_group) || same(g->api_group, group));
 }
 
 size_t tmdk__rbac_allows(const tmdk__rbac_grants *g, int cluster_scope, const char *group,
@@ -489,25 +501,63 @@ static const char *const *dangerous_names(int question)
 	}
 }
 
-/* The index + 1 of a grant meeting one requirement, or 0. */
+/* Could grant x meet requirement r, with some verb? Its resource and group fit. */
+static int fits(const tmdk__rbac_grant *x, const requirement *r)
+{
+	return resource_matches(x, r->resource, r->sub) && (is_star(x->api_group) || same(x->api_group, r->group));
+}
+
+/* The index + 1 of the first grant that fits r and allows verb on `name`
+ * (NULL: on every object; any_name: on some object), or 0. `fit` lists the
+ * grants that fit, in order (n of them); NULL: try all of g's n grants. */
+static size_t first_allowing(const tmdk__rbac_grants *g, const size_t *fit, size_t n, const requirement *r,
+	const char *verb, const char *name, int any_name)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		size_t i = fit ? fit[k] : k;
+		const tmdk__rbac_grant *x = &g->items[i];
+
+		if ((is_star(x->verb) || same(x->verb, verb)) && (any_name || names_match(x, name)) && (fit || fits(x, r)))
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Grants a requirement is looked up in at once; a subject with more is read without the list. */
+#define FIT_MAX 128
+
+/* The index + 1 of a grant meeting one requirement, or 0: the first grant
+ * (for the first verb that has one) that tmdk__rbac_allows would answer.
+ * The grants whose resource and group fit are listed once, then read for
+ * each verb and name: most grants of a subject fit none of the forty
+ * requirements of tmdk__rbac_can. */
 static size_t requirement_met(const tmdk__rbac_grants *g, int cluster_scope, const requirement *r)
 {
 	const char *const *names = dangerous_names(r->question);
-	size_t i, v, hit;
+	size_t fit[FIT_MAX], n = 0, i, v, hit;
+	const size_t *list = NULL;
 
 	if (!cluster_scope && tmdk__rbac_cluster_scoped(r->group, r->resource))
 		return 0;
+	if (g->count <= FIT_MAX) {
+		for (i = 0; i < g->count; i++)
+			if (fits(&g->items[i], r))
+				fit[n++] = i;
+		list = fit;
+	} else {
+		n = g->count;
+	}
 	for (v = 0; r->verbs[v]; v++) {
-		if ((hit = tmdk__rbac_allows(g, cluster_scope, r->group, r->resource, r->sub, r->verbs[v], NULL)))
+		if ((hit = first_allowing(g, list, n, r, r->verbs[v], NULL, 0)))
 			return hit;
 		if (r->names == NAMES_ANY) {
-			for (i = 0; i < g->count; i++)
-				if (grant_matches(&g->items[i], r->group, r->resource, r->sub, r->verbs[v]))
-					return i + 1;
+			if ((hit = first_allowing(g, list, n, r, r->verbs[v], NULL, 1)))
+				return hit;
 		} else if (r->names == NAMES_DANGEROUS) {
 			for (i = 0; names && names[i]; i++)
-				if ((hit = tmdk__rbac_allows(g, cluster_scope, r->group, r->resource, r->sub, r->verbs[v],
-						names[i])))
+				if ((hit = first_allowing(g, list, n, r, r->verbs[v], names[i], 0)))
 					return hit;
 		}
 	}

@@ -22,6 +22,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
+#include <string.h>
 #ifdef HAVE_VALGRIND_VALGRIND_H
 # include <valgrind/valgrind.h>
 #endif
@@ -35,7 +36,13 @@ struct tmdk__regex {
 	/* The JIT-compiled copy: a cache filled once, on first use (atomic). */
 	pcre2_code *jit;
 	int jit_state;               /* JIT_NOT_TRIED, JIT_COMPILING, JIT_DONE (jit set or unavailable) */
-	unsigned int matches;        /* matches before the JIT (atomic, counted until JIT_AFTER_MATCHES) */
+	unsigned int matches;        /* matches before the JIT, weighed by subject length (atomic, counted
+	                              * until JIT_AFTER_MATCHES) */
+	/* PCRE2's lower bound on the characters of a match, 0 until the code
+	 * is compiled (atomic). A subject of fewer bytes (so fewer characters)
+	 * cannot match: PCRE2 would answer no match itself, after the cost of
+	 * a call. Most scalars a pattern scans (ports, names, flags) are short. */
+	uint32_t min_len;
 };
 
 /* Where the JIT starts to pay: compiling a regex (about 0.25 ms) costs as
@@ -44,6 +51,12 @@ struct tmdk__regex {
  * fast as a JIT on first use, and a one-file scan 3x faster; 256 made the
  * corpus scan 40% slower. */
 #define JIT_AFTER_MATCHES 16u
+
+/* A long subject counts as several matches: one per JIT_SUBJECT_BYTES more.
+ * Interpreting a regex over a 10 KB ConfigMap value costs as much as many
+ * short matches do, so such a regex gets its JIT after fewer of them (the
+ * Kubernetes corpus spent a tenth of its regex time interpreting). */
+#define JIT_SUBJECT_BYTES 1024u
 
 enum { JIT_NOT_TRIED = 0, JIT_COMPILING, JIT_DONE };
 
@@ -62,11 +75,40 @@ static void no_jit_under_valgrind(tmdk__regex *rx)
 #endif
 }
 
+/*
+ * What recent matches answered, for the document being scanned. Patterns
+ * repeat tests (a component is recognised by the same regexes in a dozen
+ * patterns) on the same scalars: a repeat is answered from here instead of
+ * running the regex again. A slot holds one (regex, subject) pair, the
+ * subject known by its address and length: both stay put while the
+ * document's nodes live, and tmdk__regex_ctx_forget (at each document)
+ * ends what the slots say. Only answers are kept, never a limit hit or an
+ * error, so those happen exactly as without the memo.
+ */
+#define MEMO_SLOTS 1024u  /* a power of 2 */
+
+typedef struct memo_slot {
+	const tmdk__regex *rx;
+	const char *subject;
+	size_t len, start, end;
+	unsigned long epoch;         /* valid while equal to the context's */
+	int result;                  /* 0 or 1 */
+} memo_slot;
+
 struct tmdk__regex_ctx {
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
 	pcre2_jit_stack *jit_stack;
+	unsigned long epoch;         /* starts at 1: a zeroed slot is empty */
+	memo_slot memo[MEMO_SLOTS];
 };
+
+static void note_min_len(tmdk__regex *rx, const pcre2_code *code)
+{
+	uint32_t min = 0;
+	if (pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &min) == 0)
+		__atomic_store_n(&rx->min_len, min, __ATOMIC_RELAXED);
+}
 
 /* Compile; on failure fill *error_offset and msg.
  * @return TMDK_OK, TMDK_EREGEX (msg and *error_offset say why) or TMDK_ENOMEM. */
@@ -96,9 +138,24 @@ static int regex_compile(tmdk__regex **out, const char *pattern, size_t len, cha
 		/* Out of memory is not the catalog's fault: it must not become a diagnostic. */
 		return code == PCRE2_ERROR_HEAP_FAILED ? TMDK_ENOMEM : TMDK_EREGEX;
 	}
+	note_min_len(rx, rx->code);
 	no_jit_under_valgrind(rx);
 	*out = rx;
 	return TMDK_OK;
+}
+
+/* The catalog's regex written the same way, or NULL. Patterns repeat their
+ * tests (YAML anchors, the same image or secret regex in several patterns):
+ * one shared regex is compiled and JIT-compiled once instead of once per
+ * use, and every use counts towards its JIT. Its options are the same for
+ * all (COMPILE_OPTIONS), so sharing cannot change what it matches. */
+static tmdk__regex *catalog_find_regex(const tmdk_catalog *c, const char *src, size_t len)
+{
+	size_t i;
+	for (i = 0; i < c->regex_count; i++)
+		if (c->regexes[i]->len == len && memcmp(c->regexes[i]->src, src, len) == 0)
+			return c->regexes[i];
+	return NULL;
 }
 
 static int catalog_add_regex(tmdk_catalog *c, tmdk__regex *rx)
@@ -132,6 +189,8 @@ int tmdk__cctx_regex(tmdk__cctx *cc, tmdk__regex **out, const char *src, size_t 
 				cc->max_regex_length);
 		return TMDK_ELIMIT;
 	}
+	if ((*out = catalog_find_regex(cc->catalog, src, len)) != NULL)
+		return TMDK_OK; /* compiled before: the same source compiles the same */
 	rc = regex_compile(out, src, len, msg, sizeof(msg), &off);
 	if (rc == TMDK_OK && catalog_add_regex(cc->catalog, *out) != TMDK_OK) {
 		tmdk__regex_free(*out);
@@ -151,8 +210,10 @@ int tmdk__cctx_regex(tmdk__cctx *cc, tmdk__regex **out, const char *src, size_t 
 
 int tmdk__regex_new_lazy(tmdk_catalog *cat, tmdk__regex **out, const char *src, size_t len)
 {
-	tmdk__regex *rx = tmdk__calloc(1, sizeof(*rx));
-	*out = NULL;
+	tmdk__regex *rx;
+	if ((*out = catalog_find_regex(cat, src, len)) != NULL)
+		return TMDK_OK;
+	rx = tmdk__calloc(1, sizeof(*rx));
 	if (!rx)
 		return TMDK_ENOMEM;
 	rx->src = src;
@@ -187,6 +248,7 @@ static pcre2_code *interpreted(tmdk__regex *rx)
 	code = pcre2_compile((PCRE2_SPTR)rx->src, rx->len, COMPILE_OPTIONS, &ec, &off, NULL);
 	if (!code)
 		return NULL;
+	note_min_len(rx, code); /* the same for every thread's compile */
 	if (!__atomic_compare_exchange_n(&rx->code, &expected, code, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		pcre2_code_free(code);
 		return expected;
@@ -194,10 +256,16 @@ static pcre2_code *interpreted(tmdk__regex *rx)
 	return code;
 }
 
+static unsigned int match_weight(size_t subject_len)
+{
+	size_t w = 1 + subject_len / JIT_SUBJECT_BYTES;
+	return w < JIT_AFTER_MATCHES ? (unsigned int)w : JIT_AFTER_MATCHES;
+}
+
 /* The code to match with: the JIT copy once there is one. The first caller
  * makes it; a JIT failure (no JIT on this platform, no memory) leaves the
  * interpreter, which is always correct. */
-static const pcre2_code *code_for_match(const tmdk__regex *crx)
+static const pcre2_code *code_for_match(const tmdk__regex *crx, size_t subject_len)
 {
 	tmdk__regex *rx = (tmdk__regex *)crx; /* only the caches are written */
 	pcre2_code *jit = __atomic_load_n(&rx->jit, __ATOMIC_ACQUIRE), *copy, *code;
@@ -210,7 +278,7 @@ static const pcre2_code *code_for_match(const tmdk__regex *crx)
 		return NULL;
 	/* Counted only until the JIT is tried: no shared counter traffic after. */
 	if (__atomic_load_n(&rx->jit_state, __ATOMIC_ACQUIRE) != JIT_NOT_TRIED ||
-	    __atomic_add_fetch(&rx->matches, 1, __ATOMIC_RELAXED) < JIT_AFTER_MATCHES)
+	    __atomic_add_fetch(&rx->matches, match_weight(subject_len), __ATOMIC_RELAXED) < JIT_AFTER_MATCHES)
 		return code;
 	if (!__atomic_compare_exchange_n(&rx->jit_state, &expected, JIT_COMPILING, 0, __ATOMIC_ACQ_REL,
 		    __ATOMIC_ACQUIRE))
@@ -263,6 +331,7 @@ tmdk__regex_ctx *tmdk__regex_ctx_new(unsigned int match_limit, unsigned int dept
 		tmdk__regex_ctx_free(ctx);
 		return NULL;
 	}
+	ctx->epoch = 1;
 	pcre2_set_match_limit(ctx->mctx, match_limit);
 	pcre2_set_depth_limit(ctx->mctx, depth_limit);
 	if (ctx->jit_stack)
@@ -280,22 +349,75 @@ void tmdk__regex_ctx_free(tmdk__regex_ctx *ctx)
 	tmdk__free(ctx);
 }
 
+/* JIT code goes straight to pcre2_jit_match: pcre2_match would only check
+ * what is known here (the code, the options, a subject whose UTF-8 the
+ * compile options say not to check) before calling it. */
+static int run(const tmdk__regex *rx, const pcre2_code *code, tmdk__regex_ctx *ctx, const char *subject,
+	size_t len)
+{
+	if (code == __atomic_load_n(&rx->jit, __ATOMIC_ACQUIRE))
+		return pcre2_jit_match(code, (PCRE2_SPTR)subject, len, 0, 0, ctx->md, ctx->mctx);
+	return pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, ctx->md, ctx->mctx);
+}
+
+void tmdk__regex_ctx_forget(tmdk__regex_ctx *ctx)
+{
+	ctx->epoch++;
+}
+
+static memo_slot *memo_slot_of(tmdk__regex_ctx *ctx, const tmdk__regex *rx, const char *subject)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)subject ^ ((uint64_t)(uintptr_t)rx << 7)) * UINT64_C(0x9E3779B97F4A7C15);
+	return &ctx->memo[(size_t)(h >> 40) & (MEMO_SLOTS - 1)];
+}
+
+static int memo_answer(memo_slot *m, const tmdk__regex_ctx *ctx, const tmdk__regex *rx, const char *subject,
+	size_t len, size_t *start, size_t *end)
+{
+	if (m->epoch != ctx->epoch || m->rx != rx || m->subject != subject || m->len != len)
+		return -1;
+	if (m->result) {
+		*start = m->start;
+		*end = m->end;
+	}
+	return m->result;
+}
+
+static int memo_keep(memo_slot *m, const tmdk__regex_ctx *ctx, const tmdk__regex *rx, const char *subject,
+	size_t len, size_t start, size_t end, int result)
+{
+	m->rx = rx;
+	m->subject = subject;
+	m->len = len;
+	m->start = start;
+	m->end = end;
+	m->epoch = ctx->epoch;
+	m->result = result;
+	return result;
+}
+
 int tmdk__regex_match(const tmdk__regex *rx, tmdk__regex_ctx *ctx, const char *subject, size_t len,
 	size_t *start, size_t *end)
 {
-	const pcre2_code *code = code_for_match(rx);
+	memo_slot *m;
+	const pcre2_code *code;
 	int rc;
-	if (!code)
+	if (len < __atomic_load_n(&rx->min_len, __ATOMIC_RELAXED))
+		return 0;
+	m = memo_slot_of(ctx, rx, subject);
+	if ((rc = memo_answer(m, ctx, rx, subject, len, start, end)) >= 0)
+		return rc;
+	if (!(code = code_for_match(rx, len)))
 		return TMDK_EREGEX;
-	rc = pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, ctx->md, ctx->mctx);
+	rc = run(rx, code, ctx, subject, len);
 	if (rc > 0 || rc == 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ctx->md);
 		*start = ov[0];
 		*end = ov[1] >= ov[0] ? ov[1] : ov[0];
-		return 1;
+		return memo_keep(m, ctx, rx, subject, len, *start, *end, 1);
 	}
 	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
+		return memo_keep(m, ctx, rx, subject, len, 0, 0, 0);
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
 	    rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		return TMDK_ELIMIT;

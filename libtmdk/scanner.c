@@ -471,6 +471,7 @@ static int scan_document(tmdk_scanner *s, const tmdk_document *doc)
 
 	s->doc = doc;
 	s->ev.facts = NULL;
+	tmdk__regex_ctx_forget(s->ev.rx); /* the last document's scalars may be gone */
 	s->ev.raw = tmdk_document_root(doc);
 	s->ev.depth = 0;
 	s->ev.scopes[0].node = tmdk_document_view(doc);
