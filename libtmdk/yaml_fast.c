@@ -107,6 +107,23 @@ static unsigned int column_of(const fast *F, const char *q)
 	return c;
 }
 
+/* Does the cursor's line start with `---` or `...` (then a blank or its end)? */
+static int line_is_marker(const fast *F)
+{
+	const char *q = F->line_start;
+	return F->eol - q >= 3 && (memcmp(q, "---", 3) == 0 || memcmp(q, "...", 3) == 0) &&
+	       (F->eol - q == 3 || is_blank(q[3]));
+}
+
+/* The text has ended: no more content, no `---`. */
+static int at_end(fast *F)
+{
+	F->p = F->eol;
+	F->ind = END_OF_BLOCKS;
+	F->at_marker = 0;
+	return TMDK_OK;
+}
+
 /* From the start of the cursor's line on: the first line with content.
  * Blank lines and comment lines are skipped; a `---` line or the end of
  * the text sets END_OF_BLOCKS. */
@@ -121,8 +138,7 @@ static int find_content(fast *F)
 		if (q < F->eol && *q != '#') {
 			F->p = q;
 			F->at_marker = 0;
-			if (q == F->line_start && F->eol - q >= 3 && (memcmp(q, "---", 3) == 0 || memcmp(q, "...", 3) == 0) &&
-			    (F->eol - q == 3 || is_blank(q[3]))) {
+			if (q == F->line_start && line_is_marker(F)) {
 				if (*q == '.')
 					return TMDK__YAML_DECLINED;
 				F->ind = END_OF_BLOCKS;
@@ -132,24 +148,14 @@ static int find_content(fast *F)
 			F->ind = (long)(q - F->line_start);
 			return TMDK_OK;
 		}
-		if (!next_line(F)) {
-			F->p = F->eol;
-			F->ind = END_OF_BLOCKS;
-			F->at_marker = 0;
-			return TMDK_OK;
-		}
+		if (!next_line(F))
+			return at_end(F);
 	}
 }
 
 static int next_content(fast *F)
 {
-	if (!next_line(F)) {
-		F->p = F->eol;
-		F->ind = END_OF_BLOCKS;
-		F->at_marker = 0;
-		return TMDK_OK;
-	}
-	return find_content(F);
+	return next_line(F) ? find_content(F) : at_end(F);
 }
 
 /* The rest of the line must be blanks, then maybe a comment. */
@@ -376,8 +382,7 @@ static int quoted_next_line(fast *F, const char *run, const char *hit, const cha
 		if (!next_line(F))
 			return TMDK__YAML_DECLINED; /* not closed */
 		q = F->line_start;
-		if (F->eol - q >= 3 && (memcmp(q, "---", 3) == 0 || memcmp(q, "...", 3) == 0) &&
-		    (F->eol - q == 3 || is_blank(q[3])))
+		if (line_is_marker(F))
 			return TMDK__YAML_DECLINED; /* libyaml: a document indicator */
 		while (q < F->eol && is_blank(*q))
 			q++;
@@ -577,9 +582,7 @@ static int parse_block_scalar(fast *F, long parent_indent, tmdk_node **out)
 	*out = n;
 	if (r.p >= F->end) { /* the text ends inside the scalar */
 		set_line(F, F->end, r.line);
-		F->ind = END_OF_BLOCKS;
-		F->at_marker = 0;
-		return TMDK_OK;
+		return at_end(F);
 	}
 	set_line(F, r.ls, r.line);
 	return find_content(F);
@@ -701,7 +704,7 @@ static int skip_flow_blanks(fast *F)
 			return *F->p == '\t' ? TMDK__YAML_DECLINED : TMDK_OK;
 		if (!next_line(F))
 			return TMDK__YAML_DECLINED; /* not closed */
-		if (F->eol - F->p >= 3 && (memcmp(F->p, "---", 3) == 0 || memcmp(F->p, "...", 3) == 0))
+		if (line_is_marker(F))
 			return TMDK__YAML_DECLINED;
 	}
 }
@@ -982,18 +985,10 @@ static int plain_continuation(fast *F, long parent_indent, const char *s, const 
 		q = next_text_line(F, &breaks, &tab);
 		if (tab)
 			return TMDK__YAML_DECLINED;
-		if (!q || q - F->line_start <= parent_indent || *q == '#' ||
-		    (q == F->line_start && F->eol - q >= 3 && (memcmp(q, "---", 3) == 0 || memcmp(q, "...", 3) == 0) &&
-		     (F->eol - q == 3 || is_blank(q[3])))) {
-			if (!q) {
-				F->p = F->eol;
-				F->ind = END_OF_BLOCKS;
-				F->at_marker = 0;
-				return TMDK_OK;
-			}
-			F->p = F->line_start;
-			return find_content(F);
-		}
+		if (!q)
+			return at_end(F);
+		if (q - F->line_start <= parent_indent || *q == '#' || (q == F->line_start && line_is_marker(F)))
+			return find_content(F); /* the scalar has ended */
 		why = scan_plain(F, q, 0, &te, &stop);
 		if (why == STOP_COLON)
 			return TMDK__YAML_DECLINED; /* `a: b` on a continuation line */
