@@ -113,10 +113,6 @@ tmdk_scalar_type tmdk__scalar_resolve(const char *text, size_t len);
 /** A scalar holding a copy of text[0..len). */
 tmdk_node *tmdk__node_scalar(tmdk__arena *a, const char *text, size_t len,
 	tmdk_scalar_type type, unsigned int line, unsigned int column);
-/** A scalar whose text is text[0..len), not copied: text[len] is '\0' and
- *  the text lives as long as the node (in the same arena). */
-tmdk_node *tmdk__node_scalar_ref(tmdk__arena *a, const char *text, size_t len,
-	tmdk_scalar_type type, unsigned int line, unsigned int column);
 /** A string scalar holding a copy of text. */
 tmdk_node *tmdk__node_string(tmdk__arena *a, const char *text, unsigned int line, unsigned int column);
 /** A scalar whose type is resolved from its text (as if unquoted). */

@@ -35,18 +35,6 @@ tmdk_node *tmdk__node_scalar(tmdk__arena *a, const char *text, size_t len,
 	return n->u.scalar.text ? n : NULL;
 }
 
-tmdk_node *tmdk__node_scalar_ref(tmdk__arena *a, const char *text, size_t len,
-	tmdk_scalar_type type, unsigned int line, unsigned int column)
-{
-	tmdk_node *n = node_new(a, TMDK_NODE_SCALAR, line, column);
-	if (!n)
-		return NULL;
-	n->scalar_type = (uint8_t)type;
-	n->u.scalar.text = text;
-	n->u.scalar.len = len;
-	return n;
-}
-
 tmdk_node *tmdk__node_string(tmdk__arena *a, const char *text, unsigned int line, unsigned int column)
 {
 	return tmdk__node_scalar(a, text, strlen(text), TMDK_SCALAR_STRING, line, column);

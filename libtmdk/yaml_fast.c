@@ -49,8 +49,6 @@ typedef struct fast {
 	size_t span_count, span_cap;
 	char *buf;               /* a scalar's text when it is not the source's bytes */
 	size_t buf_len, buf_cap;
-	char *copy;              /* the text again, in the arena: scalars taken from the source
-	                          * point into it, a '\0' written after each */
 	/* Children of the open collections, innermost last: a collection's
 	 * arrays are allocated once, at their final size, when it closes. */
 	tmdk_node **keys, **values; /* open maps' entries */
@@ -207,24 +205,15 @@ static int note_span(fast *F, const char *from, const char *to, const char *text
 	return TMDK_OK;
 }
 
-/* A scalar node. Text from the source (`text` points into a->text) is not
- * copied: the node points into F->copy, where the byte after it (a quote,
- * a blank, a ':' or a line break: never part of another scalar) becomes
- * its terminator. */
+/* A scalar node; its text is copied into the arena. (Pointing into one
+ * copy of the whole text instead cost more: a large manifest's indentation
+ * and punctuation is most of its bytes, and fresh pages are what a scan
+ * pays for most.) */
 static int new_scalar(fast *F, const char *text, size_t len, int quoted, unsigned int line,
 	unsigned int column, tmdk_node **out)
 {
 	tmdk_scalar_type type = quoted ? TMDK_SCALAR_STRING : tmdk__yaml_plain_type(text, len);
-	const char *base = F->a->text;
-	tmdk_node *n;
-
-	if (len && text >= base && text < base + F->a->text_len) {
-		char *own = F->copy + (text - base);
-		own[len] = '\0';
-		n = tmdk__node_scalar_ref(&F->a->arena, own, len, type, line, column);
-	} else {
-		n = tmdk__node_scalar(&F->a->arena, text, len, type, line, column);
-	}
+	tmdk_node *n = tmdk__node_scalar(&F->a->arena, text, len, type, line, column);
 	if (!n)
 		return TMDK_ENOMEM;
 	if (quoted)
@@ -1164,13 +1153,6 @@ int tmdk__yaml_load_fast(tmdk_artifact *a)
 	F.max_depth = a->limits.max_depth;
 	F.want_spans = memchr(a->text, '#', a->text_len) != NULL;
 	F.seed = (uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)&F;
-	F.copy = tmdk__arena_alloc_raw(&a->arena, a->text_len + 1, 1);
-	if (!F.copy) {
-		tmdk__arena_rewind(&a->arena, mark);
-		return TMDK__YAML_DECLINED;
-	}
-	memcpy(F.copy, a->text, a->text_len);
-	F.copy[a->text_len] = '\0';
 	rc = parse_stream(&F);
 	if (rc == TMDK_OK && F.want_spans)
 		rc = tmdk__yaml_scan_comments(a, F.spans, F.span_count);
