@@ -29,46 +29,11 @@ static void skip_ws(reader *r)
 
 static int hex4(const char *s, unsigned int *out)
 {
-	unsigned int v = 0;
-	int i;
-	for (i = 0; i < 4; i++) {
-		char c = s[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned int)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned int)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned int)(c - 'A' + 10);
-		else
-			return 0;
-	}
-	*out = v;
+	unsigned long v;
+	if (!tmdk__hex_digits(s, 4, &v))
+		return 0;
+	*out = (unsigned int)v;
 	return 1;
-}
-
-static size_t put_utf8(char *out, unsigned int cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
 }
 
 /* A \uXXXX escape at s (past the backslash and 'u'), surrogate pairs joined
@@ -131,7 +96,7 @@ static int read_string(reader *r, char *out, size_t *out_len)
 		default: return 0;
 		}
 		if (out)
-			w += put_utf8(out + w, cp);
+			w += tmdk__utf8_encode(out + w, cp);
 		else
 			w++;
 	}

@@ -281,6 +281,10 @@ int tmdk__looks_like_dockerfile(const char *data, size_t len);
 /* ---- parsers -------------------------------------------------------- */
 /** UTF-8 validation: offset of the first bad byte, or len when valid. */
 size_t tmdk__utf8_validate(const char *s, size_t len);
+/** n hex digits at s into *out. @return 0 if one is not a hex digit. */
+int tmdk__hex_digits(const char *s, int n, unsigned long *out);
+/** The UTF-8 bytes of code point cp (at most U+10FFFF). @return their count. */
+size_t tmdk__utf8_encode(char out[4], unsigned long cp);
 /** Load a YAML or JSON stream into a->docs (roots only), comments into a->comments. */
 int tmdk__yaml_load(tmdk_artifact *a, tmdk_error *err);
 /** Parse a->text as a Dockerfile into one document (root == view). */

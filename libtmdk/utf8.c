@@ -2,7 +2,8 @@
  * UTF-8 validation (RFC 3629): rejects overlong forms, UTF-16 surrogates
  * (U+D800..U+DFFF), code points above U+10FFFF, stray continuation bytes
  * and truncated sequences. Runs of ASCII are skipped a word at a time
- * because manifests are almost entirely ASCII.
+ * because manifests are almost entirely ASCII. Also what the JSON and YAML
+ * escapes need: hex digits in, UTF-8 out.
  */
 #include "internal.h"
 
@@ -69,4 +70,48 @@ size_t tmdk__utf8_validate(const char *str, size_t len)
 		i += n;
 	}
 	return len;
+}
+
+int tmdk__hex_digits(const char *s, int n, unsigned long *out)
+{
+	unsigned long v = 0;
+	int i;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned long)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned long)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned long)(c - 'A' + 10);
+		else
+			return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+size_t tmdk__utf8_encode(char out[4], unsigned long cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
 }

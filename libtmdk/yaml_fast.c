@@ -169,25 +169,35 @@ static int finish_line(fast *F)
 
 /* ---- scalars -------------------------------------------------------------- */
 
+/* Room for n more bytes of text: where they go, or NULL. */
+static char *buf_extend(fast *F, size_t n)
+{
+	char *at;
+	if (TMDK__ARRAY_RESERVE_N(F->buf, F->buf_len, F->buf_cap, n, 256) != TMDK_OK)
+		return NULL;
+	at = F->buf + F->buf_len;
+	F->buf_len += n;
+	return at;
+}
+
 static int buf_add(fast *F, const char *s, size_t n)
 {
-	if (!n)
-		return TMDK_OK; /* buf may still be NULL */
-	if (TMDK__ARRAY_RESERVE_N(F->buf, F->buf_len, F->buf_cap, n, 256) != TMDK_OK)
+	char *at = n ? buf_extend(F, n) : NULL;
+	if (n && !at)
 		return TMDK_ENOMEM;
-	memcpy(F->buf + F->buf_len, s, n);
-	F->buf_len += n;
+	if (n)
+		memcpy(at, s, n);
 	return TMDK_OK;
 }
 
+/* n copies of c. */
 static int buf_repeat(fast *F, char c, size_t n)
 {
-	if (!n)
-		return TMDK_OK; /* buf may still be NULL */
-	if (TMDK__ARRAY_RESERVE_N(F->buf, F->buf_len, F->buf_cap, n, 256) != TMDK_OK)
+	char *at = n ? buf_extend(F, n) : NULL;
+	if (n && !at)
 		return TMDK_ENOMEM;
-	memset(F->buf + F->buf_len, c, n);
-	F->buf_len += n;
+	if (n)
+		memset(at, c, n);
 	return TMDK_OK;
 }
 
@@ -272,50 +282,10 @@ static int plain_can_start(const fast *F, const char *s, int flow)
 	}
 }
 
-static int hex_value(const char *s, int n, unsigned long *out)
-{
-	unsigned long v = 0;
-	int i;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned long)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned long)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned long)(c - 'A' + 10);
-		else
-			return 0;
-	}
-	*out = v;
-	return 1;
-}
-
 static int buf_utf8(fast *F, unsigned long v)
 {
 	char u[4];
-	size_t n;
-	if (v < 0x80) {
-		u[0] = (char)v;
-		n = 1;
-	} else if (v < 0x800) {
-		u[0] = (char)(0xC0 | (v >> 6));
-		u[1] = (char)(0x80 | (v & 0x3F));
-		n = 2;
-	} else if (v < 0x10000) {
-		u[0] = (char)(0xE0 | (v >> 12));
-		u[1] = (char)(0x80 | ((v >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (v & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (v >> 18));
-		u[1] = (char)(0x80 | ((v >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((v >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (v & 0x3F));
-		n = 4;
-	}
-	return buf_add(F, u, n);
+	return buf_add(F, u, tmdk__utf8_encode(u, v));
 }
 
 /* One escape of a double-quoted scalar at s (after the backslash), as
@@ -344,7 +314,7 @@ static size_t unescape(fast *F, const char *s)
 	default: return 0;
 	}
 	if (digits) {
-		if (F->eol - (s + 1) < digits || !hex_value(s + 1, digits, &v))
+		if (F->eol - (s + 1) < digits || !tmdk__hex_digits(s + 1, digits, &v))
 			return 0;
 		if ((v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
 			return 0;
@@ -579,8 +549,10 @@ static int parse_block_scalar(fast *F, long parent_indent, tmdk_node **out)
 
 /* ---- collections ------------------------------------------------------------- */
 
-static int open_collection(fast *F)
+/* A map or sequence starts at F->p: its node, one level deeper. */
+static int open_collection(fast *F, int is_map, tmdk_node **out)
 {
+	unsigned int column = column_of(F, F->p);
 	if (F->depth >= F->max_depth || F->depth >= FAST_MAX_DEPTH)
 		return TMDK__YAML_DECLINED; /* the libyaml loader reports the limit */
 	if (F->depth >= F->keyset_cap) {
@@ -591,8 +563,19 @@ static int open_collection(fast *F)
 	}
 	F->keysets[F->depth].seed = F->seed;
 	tmdk__yaml_keyset_clear(&F->keysets[F->depth]);
+	*out = is_map ? tmdk__node_map(&F->a->arena, F->line, column) : tmdk__node_seq(&F->a->arena, F->line, column);
+	if (!*out)
+		return TMDK_ENOMEM;
 	F->depth++;
 	return TMDK_OK;
+}
+
+/* Spaces after an indicator; a tab there declines. */
+static int skip_spaces(fast *F)
+{
+	while (F->p < F->eol && *F->p == ' ')
+		F->p++;
+	return F->p < F->eol && *F->p == '\t' ? TMDK__YAML_DECLINED : TMDK_OK;
 }
 
 /* The entries F->keys/values[base..] of an open map, seen as a map node
@@ -735,15 +718,12 @@ static int parse_flow(fast *F, int nested, tmdk_node **out)
 {
 	int is_map = *F->p == '{', rc;
 	char close = is_map ? '}' : ']';
-	unsigned int level = F->depth, column = column_of(F, F->p);
+	unsigned int level = F->depth;
 	size_t base = is_map ? F->entry_count : F->item_count;
 	tmdk_node *n, *item, *value;
 
-	if ((rc = open_collection(F)) != TMDK_OK)
+	if ((rc = open_collection(F, is_map, &n)) != TMDK_OK)
 		return rc;
-	n = is_map ? tmdk__node_map(&F->a->arena, F->line, column) : tmdk__node_seq(&F->a->arena, F->line, column);
-	if (!n)
-		return TMDK_ENOMEM;
 	F->p++;
 	if ((rc = skip_flow_blanks(F)) != TMDK_OK)
 		return rc;
@@ -823,19 +803,14 @@ static int parse_block_seq(fast *F, long s, int indentless, tmdk_node **out)
 	tmdk_node *n, *item;
 	int rc;
 
-	if ((rc = open_collection(F)) != TMDK_OK)
+	if ((rc = open_collection(F, 0, &n)) != TMDK_OK)
 		return rc;
-	n = tmdk__node_seq(&F->a->arena, F->line, column_of(F, F->p));
-	if (!n)
-		return TMDK_ENOMEM;
 	for (;;) {
 		const char *dash = F->p;
 		unsigned int line = F->line;
 		F->p++;
-		while (F->p < F->eol && *F->p == ' ')
-			F->p++;
-		if (F->p < F->eol && *F->p == '\t')
-			return TMDK__YAML_DECLINED;
+		if ((rc = skip_spaces(F)) != TMDK_OK)
+			return rc;
 		if (F->p < F->eol && *F->p != '#') {
 			rc = parse_node(F, s, 1, &item);
 		} else {
@@ -864,11 +839,8 @@ static int parse_block_map(fast *F, long c, tmdk_node **out)
 	tmdk_node *n, *key, *value;
 	int rc;
 
-	if ((rc = open_collection(F)) != TMDK_OK)
+	if ((rc = open_collection(F, 1, &n)) != TMDK_OK)
 		return rc;
-	n = tmdk__node_map(&F->a->arena, F->line, column_of(F, F->p));
-	if (!n)
-		return TMDK_ENOMEM;
 	for (;;) {
 		if ((rc = parse_key(F, &key)) != TMDK_OK ||
 		    (rc = parse_map_value(F, c, F->p - 1, &value)) != TMDK_OK ||
@@ -886,25 +858,20 @@ static int parse_block_map(fast *F, long c, tmdk_node **out)
 
 static int parse_map_value(fast *F, long c, const char *colon, tmdk_node **value)
 {
-	unsigned int line = F->line;
+	unsigned int line = F->line, column = column_of(F, colon) + 1; /* of an empty value */
 	int rc;
 
-	while (F->p < F->eol && *F->p == ' ')
-		F->p++;
-	if (F->p < F->eol && *F->p == '\t')
-		return TMDK__YAML_DECLINED;
+	if ((rc = skip_spaces(F)) != TMDK_OK)
+		return rc;
 	if (F->p < F->eol && *F->p != '#')
 		return parse_node(F, c, 0, value);
-	{
-		unsigned int column = column_of(F, colon) + 1;
-		if ((rc = next_content(F)) != TMDK_OK)
-			return rc;
-		if (F->ind > c)
-			return parse_node(F, c, 1, value);
-		if (F->ind == c && is_entry_dash(F))
-			return parse_block_seq(F, c, 1, value);
-		return new_scalar(F, "", 0, 0, line, column, value);
-	}
+	if ((rc = next_content(F)) != TMDK_OK)
+		return rc;
+	if (F->ind > c)
+		return parse_node(F, c, 1, value);
+	if (F->ind == c && is_entry_dash(F))
+		return parse_block_seq(F, c, 1, value);
+	return new_scalar(F, "", 0, 0, line, column, value);
 }
 
 /* Does a block map start at F->p (is the token there a key)? */

@@ -8,6 +8,7 @@
  * go through tmdk_artifact_parse_buffer to check the public error path.
  */
 #include "helpers.h"
+#include "yaml_compare.h"
 
 #include <time.h>
 
@@ -16,29 +17,8 @@
 /* An artifact as tmdk_artifact_parse_buffer prepares it before parsing. */
 static tmdk_artifact *artifact_new(const char *text, size_t len, const tmdk_parse_options *opts)
 {
-	tmdk_artifact *a = tmdk__calloc(1, sizeof(*a));
-	size_t i, cap;
-
-	cr_assert_not_null(a);
-	tmdk__arena_init(&a->arena);
-	if (opts)
-		a->limits = *opts;
-	else
-		tmdk_parse_options_init(&a->limits, TMDK_PARSE_OPTIONS_VERSION);
-	tmdk__parse_options_fill(&a->limits);
+	tmdk_artifact *a = ycmp_artifact(text, len, opts);
 	a->name = "test.yaml";
-	a->text = tmdk__arena_strndup(&a->arena, text, len);
-	a->text_len = len;
-	cap = 16;
-	for (i = 0; i < len; i++)
-		cap += text[i] == '\n';
-	a->line_starts = tmdk__malloc(cap * sizeof(size_t));
-	cr_assert(a->text && a->line_starts);
-	a->line_starts[0] = 0;
-	a->line_count = len ? 1 : 0;
-	for (i = 0; i + 1 < len; i++)
-		if (text[i] == '\n')
-			a->line_starts[a->line_count++] = i + 1;
 	return a;
 }
 

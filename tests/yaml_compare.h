@@ -19,7 +19,7 @@ typedef struct ycmp_buf {
 	size_t len, cap;
 } ycmp_buf;
 
-static void ycmp_add(ycmp_buf *b, const char *fmt, ...)
+static inline void ycmp_add(ycmp_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -40,7 +40,7 @@ static void ycmp_add(ycmp_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-static void ycmp_text(ycmp_buf *b, const char *s, size_t len)
+static inline void ycmp_text(ycmp_buf *b, const char *s, size_t len)
 {
 	size_t i;
 	ycmp_add(b, "\"");
@@ -54,7 +54,7 @@ static void ycmp_text(ycmp_buf *b, const char *s, size_t len)
 	ycmp_add(b, "\"");
 }
 
-static void ycmp_node(ycmp_buf *b, const tmdk_node *n, int depth)
+static inline void ycmp_node(ycmp_buf *b, const tmdk_node *n, int depth)
 {
 	size_t i;
 	ycmp_add(b, "%*s%u:%u t%d s%d f%d o%u", depth * 2, "", n->line, n->column, n->type, n->scalar_type,
@@ -78,7 +78,7 @@ static void ycmp_node(ycmp_buf *b, const tmdk_node *n, int depth)
 	}
 }
 
-static int ycmp_by_position(const void *x, const void *y)
+static inline int ycmp_by_position(const void *x, const void *y)
 {
 	const tmdk__text_map *a = x, *b = y;
 	if (a->node->line != b->node->line)
@@ -88,7 +88,7 @@ static int ycmp_by_position(const void *x, const void *y)
 
 /* Everything a loader leaves in the artifact, as text. Text maps are kept
  * in node address order: shown in source order instead. */
-static char *ycmp_dump(const tmdk_artifact *a)
+static inline char *ycmp_dump(const tmdk_artifact *a)
 {
 	ycmp_buf b = { NULL, 0, 0 };
 	tmdk__text_map *maps;
@@ -122,7 +122,7 @@ static char *ycmp_dump(const tmdk_artifact *a)
 }
 
 /* An artifact as tmdk_artifact_parse_buffer prepares it before parsing. */
-static tmdk_artifact *ycmp_artifact(const char *text, size_t len, const tmdk_parse_options *opts)
+static inline tmdk_artifact *ycmp_artifact(const char *text, size_t len, const tmdk_parse_options *opts)
 {
 	tmdk_artifact *a = tmdk__calloc(1, sizeof(*a));
 	size_t i, cap = 16;
@@ -159,7 +159,7 @@ enum { YCMP_SAME, YCMP_DECLINED, YCMP_DIFFERENT };
  * alike, YCMP_DIFFERENT otherwise; *why (malloc'd, or NULL) shows the two
  * dumps of a difference.
  */
-static int ycmp_compare(const char *text, size_t len, const tmdk_parse_options *opts, char **why)
+static inline int ycmp_compare(const char *text, size_t len, const tmdk_parse_options *opts, char **why)
 {
 	tmdk_artifact *slow = ycmp_artifact(text, len, opts), *quick = ycmp_artifact(text, len, opts);
 	tmdk_error err;
