@@ -105,8 +105,34 @@ size_t tmdk__artifact_line_index(const tmdk_artifact *a, size_t off)
  * The line index: where each line starts. Two passes over the text, sixteen
  * bytes at a time where SSE2 is there (every x86-64): count the line
  * breaks, then allocate the index once at its size and fill it. One memchr
- * per line was most of the cost on manifests, whose lines are short.
+ * per line was most of the cost on manifests, whose lines are short. The
+ * bytes the vector loops leave (and every byte without SSE2) are read one
+ * at a time, from `from` on.
  */
+static int is_unusual(unsigned char c)
+{
+	return (c < ' ' && c != '\n' && c != '\t') || c >= 0x7F;
+}
+
+static size_t count_newlines_from(const char *t, size_t from, size_t len, unsigned int *unusual)
+{
+	size_t i, n = 0;
+	for (i = from; i < len; i++) {
+		n += t[i] == '\n';
+		*unusual |= (unsigned int)is_unusual((unsigned char)t[i]);
+	}
+	return n;
+}
+
+static size_t list_line_starts_from(const char *t, size_t from, size_t len, size_t *starts, size_t k)
+{
+	size_t i;
+	for (i = from; i < len; i++)
+		if (t[i] == '\n')
+			starts[k++] = i + 1;
+	return k;
+}
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
@@ -116,8 +142,8 @@ static unsigned int newline_mask(const char *p)
 	return (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')));
 }
 
-/* Bytes other than printable ASCII, '\t' and '\n' (signed compares: bytes
- * from 0x80 are negative, below ' '). */
+/* is_unusual, sixteen bytes at once (signed compares: bytes from 0x80 are
+ * negative, below ' '). */
 static unsigned int unusual_mask(const char *p)
 {
 	__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -126,20 +152,20 @@ static unsigned int unusual_mask(const char *p)
 	__m128i ok = _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t')));
 	return (unsigned int)_mm_movemask_epi8(_mm_andnot_si128(ok, _mm_or_si128(low, del)));
 }
+#endif
 
+/* The line breaks of t; *plain_ascii: only printable ASCII, tabs and '\n'. */
 static size_t count_newlines(const char *t, size_t len, int *plain_ascii)
 {
 	size_t i = 0, n = 0;
 	unsigned int unusual = 0;
+#if defined(__SSE2__)
 	for (; i + 16 <= len; i += 16) {
 		n += (size_t)__builtin_popcount(newline_mask(t + i));
 		unusual |= unusual_mask(t + i);
 	}
-	for (; i < len; i++) {
-		unsigned char c = (unsigned char)t[i];
-		n += c == '\n';
-		unusual |= (c < ' ' && c != '\n' && c != '\t') || c >= 0x7F;
-	}
+#endif
+	n += count_newlines_from(t, i, len, &unusual);
 	*plain_ascii = !unusual;
 	return n;
 }
@@ -148,6 +174,7 @@ static size_t count_newlines(const char *t, size_t len, int *plain_ascii)
 static size_t list_line_starts(const char *t, size_t len, size_t *starts, size_t k)
 {
 	size_t i = 0;
+#if defined(__SSE2__)
 	for (; i + 16 <= len; i += 16) {
 		unsigned int m = newline_mask(t + i);
 		while (m) {
@@ -155,34 +182,9 @@ static size_t list_line_starts(const char *t, size_t len, size_t *starts, size_t
 			m &= m - 1;
 		}
 	}
-	for (; i < len; i++)
-		if (t[i] == '\n')
-			starts[k++] = i + 1;
-	return k;
-}
-#else
-static size_t count_newlines(const char *t, size_t len, int *plain_ascii)
-{
-	size_t i, n = 0;
-	int unusual = 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)t[i];
-		n += c == '\n';
-		unusual |= (c < ' ' && c != '\n' && c != '\t') || c >= 0x7F;
-	}
-	*plain_ascii = !unusual;
-	return n;
-}
-
-static size_t list_line_starts(const char *t, size_t len, size_t *starts, size_t k)
-{
-	size_t i;
-	for (i = 0; i < len; i++)
-		if (t[i] == '\n')
-			starts[k++] = i + 1;
-	return k;
-}
 #endif
+	return list_line_starts_from(t, i, len, starts, k);
+}
 
 static int index_lines(tmdk_artifact *a)
 {

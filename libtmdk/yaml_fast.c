@@ -11,12 +11,13 @@
  *
  * It knows only what it can read exactly, and declines everything else:
  * tags, anchors, aliases, merge keys, duplicate keys, complex keys,
- * directives, `...`, keys over several lines, indentation indicators, tabs where YAML
- * counts indentation, control characters, and every input libyaml rejects.
- * Declining costs nothing but time: the caller rewinds the artifact and
- * runs the libyaml loader, which owns every error message. Whether a file
- * declines never changes what it yields: tests/test_yaml_fast.c and
- * fuzz_yaml_fast compare the two loaders node for node.
+ * directives, `...`, keys over several lines, indentation indicators, tabs
+ * where YAML counts indentation, control characters, and every input
+ * libyaml rejects. Declining costs nothing but time: the artifact is left
+ * as it was and the libyaml loader, which owns every error message, runs.
+ * Whether a file declines never changes what it yields:
+ * tests/test_yaml_fast.c and the fuzz-yaml harness compare the two loaders
+ * node for node.
  */
 #include "yaml_load.h"
 #include "array.h"
@@ -182,22 +183,24 @@ static char *buf_extend(fast *F, size_t n)
 
 static int buf_add(fast *F, const char *s, size_t n)
 {
-	char *at = n ? buf_extend(F, n) : NULL;
-	if (n && !at)
+	char *at;
+	if (!n)
+		return TMDK_OK; /* F->buf may still be NULL */
+	if (!(at = buf_extend(F, n)))
 		return TMDK_ENOMEM;
-	if (n)
-		memcpy(at, s, n);
+	memcpy(at, s, n);
 	return TMDK_OK;
 }
 
 /* n copies of c. */
 static int buf_repeat(fast *F, char c, size_t n)
 {
-	char *at = n ? buf_extend(F, n) : NULL;
-	if (n && !at)
+	char *at;
+	if (!n)
+		return TMDK_OK;
+	if (!(at = buf_extend(F, n)))
 		return TMDK_ENOMEM;
-	if (n)
-		memset(at, c, n);
+	memset(at, c, n);
 	return TMDK_OK;
 }
 

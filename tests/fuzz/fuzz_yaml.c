@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	tmdk_kind kind;
 	tmdk_artifact *a;
+	char *why = NULL;
 
 	if (size == 0)
 		return 0;
@@ -23,11 +24,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		kind = TMDK_KIND_AUTO; /* fuzz_dockerfile covers that parser */
 	a = fuzz_parse(fuzz_name_of(data[0]), data + 1, size - 1, kind);
 	tmdk_artifact_free(a);
-	{
-		char *why = NULL;
-		FUZZ_ASSERT(ycmp_compare((const char *)data + 1, size - 1, NULL, &why) != YCMP_DIFFERENT,
-			"the YAML loaders differ:\n%s", why ? why : "");
-		free(why);
-	}
+	FUZZ_ASSERT(ycmp_compare((const char *)data + 1, size - 1, NULL, &why) != YCMP_DIFFERENT,
+		"the YAML loaders differ:\n%s", why ? why : "");
+	free(why);
 	return 0;
 }
