@@ -24,6 +24,11 @@ int tmdk_set_allocator(tmdk_malloc_fn m, tmdk_realloc_fn r, tmdk_free_fn f)
 	return TMDK_OK;
 }
 
+int tmdk__allocator_is_default(void)
+{
+	return do_malloc == malloc;
+}
+
 void *tmdk__malloc(size_t size)
 {
 	return do_malloc(size ? size : 1);

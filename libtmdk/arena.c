@@ -18,6 +18,7 @@
 
 struct tmdk__arena_chunk {
 	tmdk__arena_chunk *next;
+	tmdk__region *region;    /* where it came from (chunk_pool.c) */
 	size_t size, used;
 	/* data follows, aligned */
 };
@@ -66,6 +67,7 @@ static tmdk__arena_chunk *arena_grow(tmdk__arena *arena, size_t need)
 {
 	size_t size = arena->head ? arena->head->size * 2 : ARENA_MIN_CHUNK;
 	tmdk__arena_chunk *c;
+	tmdk__region *region;
 
 	if (size > ARENA_MAX_CHUNK)
 		size = ARENA_MAX_CHUNK;
@@ -73,10 +75,10 @@ static tmdk__arena_chunk *arena_grow(tmdk__arena *arena, size_t need)
 		size = need;
 	if (size > SIZE_MAX - CHUNK_HEADER)
 		return NULL;
-	c = tmdk__malloc(CHUNK_HEADER + size);
+	c = tmdk__chunk_get(CHUNK_HEADER + size, &region);
 	if (!c)
 		return NULL;
-	tmdk__prefault(c, CHUNK_HEADER + size);
+	c->region = region;
 	c->size = size;
 	c->used = 0;
 	c->next = arena->head;
@@ -171,7 +173,7 @@ void tmdk__arena_rewind(tmdk__arena *arena, tmdk__arena_mark mark)
 {
 	while (arena->head && arena->head != mark.head) {
 		tmdk__arena_chunk *next = arena->head->next;
-		tmdk__free(arena->head);
+		tmdk__chunk_put(arena->head, arena->head->region);
 		arena->head = next;
 	}
 	if (arena->head)
@@ -184,7 +186,7 @@ void tmdk__arena_release(tmdk__arena *arena)
 	tmdk__arena_chunk *c = arena->head;
 	while (c) {
 		tmdk__arena_chunk *next = c->next;
-		tmdk__free(c);
+		tmdk__chunk_put(c, c->region);
 		c = next;
 	}
 	arena->head = NULL;

@@ -66,6 +66,18 @@ typedef struct tmdk__arena_mark {
 tmdk__arena_mark tmdk__arena_get_mark(const tmdk__arena *arena);
 /** Free everything allocated since mark (pointers into it become invalid). */
 void tmdk__arena_rewind(tmdk__arena *arena, tmdk__arena_mark mark);
+/* Arena chunks (chunk_pool.c): from huge-page regions when the default
+ * allocator is in use, else from tmdk__malloc. *from says which, for the
+ * put; both fault the chunk's pages in at once (tmdk__prefault). */
+typedef struct tmdk__region tmdk__region;
+void *tmdk__chunk_get(size_t size, tmdk__region **from);
+void tmdk__chunk_put(void *chunk, tmdk__region *from);
+/** Regions mapped now (0 where there is no pool): for the tests. */
+size_t tmdk__chunk_pool_regions(void);
+/** How regions are mapped (NULL where there is no pool); tests replace it. */
+extern void *(*tmdk__region_map)(size_t size);
+/** Whether tmdk_set_allocator left the C library's allocator in place. */
+int tmdk__allocator_is_default(void);
 /** About to fill p[0..size) whole (an arena chunk, a file's buffer): fault its
  *  pages in at once when it is large (arena.c). Only a hint; never fails. */
 void tmdk__prefault(void *p, size_t size);

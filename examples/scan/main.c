@@ -326,12 +326,13 @@ static int scan(const scan_config *cfg, const tmdk_catalog *catalog, tmdk_report
 		trouble += n;
 		n = run_scan(cfg, catalog, &inputs, report, &stats, cfg->model_json ? out : NULL);
 	}
-	free_inputs(&inputs);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	scan_options_from_config(&so, cfg);
 	report_date(date, sizeof(date));
 	if (n < 0 || tmdk_report_set_catalog(report, catalog, &so, NULL) != TMDK_OK || report_scope(report, cfg) != TMDK_OK ||
 	    tmdk_report_set_date(report, date) != TMDK_OK) {
+		run_scan_finish();
+		free_inputs(&inputs);
 		if (out != stdout)
 			fclose(out);
 		return EXIT_TROUBLE;
@@ -343,6 +344,8 @@ static int scan(const scan_config *cfg, const tmdk_catalog *catalog, tmdk_report
 	status = cfg->model_json ? 0 : write_report(cfg, report, out);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	stats.write_seconds = seconds_between(&t0, &t1);
+	run_scan_finish();
+	free_inputs(&inputs);
 	if (out != stdout && fclose(out) != 0 && status == 0) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", PROGRAM, cfg->output, strerror(errno));
 		status = -1;

@@ -1429,46 +1429,82 @@ static void free_ctx(run_ctx *ctx)
 	free(ctx->scanners);
 }
 
+/*
+ * With several threads, the parsed artifacts, models and findings (the
+ * scan's memory, some 50-120 MB) are freed on a thread of their own while
+ * the main thread writes the report, which owns copies of all it shows: the
+ * teardown was serial time -j2 could not share. run_scan_finish waits for it.
+ */
+static pthread_t reaper;
+static int reaping;
+
+static void *reap(void *arg)
+{
+	free_ctx(arg);
+	free(arg);
+	return NULL;
+}
+
+static void release_ctx(run_ctx *ctx)
+{
+	if (ctx->cfg->jobs > 1 && pthread_create(&reaper, NULL, reap, ctx) == 0) {
+		reaping = 1;
+		return;
+	}
+	free_ctx(ctx);
+	free(ctx);
+}
+
+void run_scan_finish(void)
+{
+	if (reaping)
+		pthread_join(reaper, NULL);
+	reaping = 0;
+}
+
 int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_list *inputs, tmdk_report *report,
 	run_stats *stats, FILE *model_out)
 {
-	run_ctx ctx;
+	run_ctx *ctx = calloc(1, sizeof(*ctx));
 	double started = now(), t;
 	int rc = -1;
 
 	memset(stats, 0, sizeof(*stats));
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.cfg = cfg;
-	ctx.inputs = inputs;
-	pthread_mutex_init(&ctx.context_lock, NULL);
-	ctx.parsed = calloc(inputs->count + 1, sizeof(*ctx.parsed));
-	if (!ctx.parsed)
+	if (!ctx) {
+		fprintf(stderr, "%s: out of memory\n", PROGRAM);
+		return -1;
+	}
+	ctx->cfg = cfg;
+	ctx->inputs = inputs;
+	pthread_mutex_init(&ctx->context_lock, NULL);
+	ctx->parsed = calloc(inputs->count + 1, sizeof(*ctx->parsed));
+	if (!ctx->parsed)
 		goto done;
 	if (cfg->jobs > 1)
-		ctx.parse_order = largest_first(inputs);
-	if (run_pool(&ctx, parse_one, inputs->count, 1, inputs->count, cfg->jobs, "parsed", started) != 0)
+		ctx->parse_order = largest_first(inputs);
+	if (run_pool(ctx, parse_one, inputs->count, 1, inputs->count, cfg->jobs, "parsed", started) != 0)
 		goto done;
 	t = now();
 	stats->files_parsed = inputs->count;
 	stats->parse_seconds = t - started;
-	if (decide_units(&ctx) != 0)
+	if (decide_units(ctx) != 0)
 		goto done;
 	stats->units_seconds = now() - t;
-	if (prepare_scan(&ctx, catalog) != 0)
+	if (prepare_scan(ctx, catalog) != 0)
 		goto done;
 	stats->model_seconds = now() - t - stats->units_seconds;
-	if (run_pool(&ctx, scan_range_item, ctx.range_count, RANGE_SIZE, ctx.set_total, cfg->jobs, "scanned", started) != 0)
+	if (run_pool(ctx, scan_range_item, ctx->range_count, RANGE_SIZE, ctx->set_total, cfg->jobs, "scanned", started) != 0)
 		goto done;
 	stats->scan_seconds = now() - t;
 	stats->match_seconds = stats->scan_seconds - stats->units_seconds - stats->model_seconds;
 	t = now();
-	rc = fill_report(&ctx, report, stats);
+	rc = fill_report(ctx, report, stats);
 	stats->fill_seconds = now() - t;
-	if (rc >= 0 && model_out && write_models(&ctx, model_out) != 0)
+	if (rc >= 0 && model_out && write_models(ctx, model_out) != 0)
 		rc = -1;
 done:
 	if (rc < 0)
 		fprintf(stderr, "%s: out of memory or no thread could be started\n", PROGRAM);
-	free_ctx(&ctx);
+	release_ctx(ctx);
 	return rc;
 }

@@ -170,6 +170,9 @@ typedef struct run_stats {
  */
 int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_list *inputs,
 	tmdk_report *report, run_stats *stats, FILE *model_out);
+/** Wait until the memory of the last run_scan is freed (with several jobs it
+ *  is freed while the report is written); inputs must live until then. */
+void run_scan_finish(void);
 /** Print "path:line:col: error: message" to stderr. */
 void print_error(const char *path, unsigned int line, unsigned int column, const char *message);
 

@@ -1,0 +1,199 @@
+/*
+ * Where arena chunks come from (libtmdk/chunk_pool.c): huge-page regions
+ * when the C library's allocator is in use, the application's allocator
+ * otherwise, malloc when a region cannot be mapped; regions go back to the
+ * system when their last chunk does, except the one being cut. Each test
+ * runs in its own process, so each starts with no region mapped.
+ */
+#include "helpers.h"
+
+#include "internal.h"
+
+#include <pthread.h>
+#include <sys/mman.h>
+#ifdef HAVE_VALGRIND_VALGRIND_H
+# include <valgrind/valgrind.h>
+#endif
+
+#define MB ((size_t)1 << 20)
+
+static size_t maps_asked;
+
+static void *counting_map(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	maps_asked++;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void *failing_map(size_t size)
+{
+	(void)size;
+	maps_asked++;
+	return NULL;
+}
+
+/* The pool is compiled in (not under ASan) and not stepped aside (valgrind). */
+static void need_pool(void)
+{
+	if (!tmdk__region_map)
+		cr_skip_test("no chunk pool in this build (AddressSanitizer or not Linux)");
+#ifdef RUNNING_ON_VALGRIND
+	if (RUNNING_ON_VALGRIND)
+		cr_skip_test("the chunk pool steps aside under valgrind");
+#endif
+}
+
+/* Fill an arena with `bytes` in blocks of `block`, each block holding its
+ * own index, and check them all: chunks must not overlap. */
+static void fill_and_check(tmdk__arena *a, size_t bytes, size_t block)
+{
+	size_t i, n = bytes / block;
+	unsigned char **blocks = calloc(n, sizeof(*blocks));
+	cr_assert(blocks);
+	for (i = 0; i < n; i++) {
+		blocks[i] = tmdk__arena_alloc_raw(a, block, 1);
+		cr_assert(blocks[i], "block %zu of %zu", i, n);
+		memset(blocks[i], (int)(i & 0xff), block);
+	}
+	for (i = 0; i < n; i++)
+		cr_assert(blocks[i][0] == (i & 0xff) && blocks[i][block - 1] == (i & 0xff), "block %zu overwritten", i);
+	free(blocks);
+}
+
+Test(chunk_pool, chunks_come_from_regions_given_back_when_empty)
+{
+	tmdk__arena a[4];
+	size_t i;
+
+	need_pool();
+	tmdk__region_map = counting_map;
+	cr_expect_eq(tmdk__chunk_pool_regions(), 0);
+	for (i = 0; i < 4; i++) {
+		tmdk__arena_init(&a[i]);
+		fill_and_check(&a[i], 6 * MB, 1000);   /* 24 MB in all: more than two regions */
+	}
+	cr_expect_geq(maps_asked, 3, "24 MB of chunks from %zu regions", maps_asked);
+	cr_expect_eq(tmdk__chunk_pool_regions(), maps_asked);
+	for (i = 0; i < 4; i++)
+		tmdk__arena_release(&a[i]);
+	/* Every full region went back; the one being cut stays for the next arena. */
+	cr_expect_eq(tmdk__chunk_pool_regions(), 1);
+	tmdk__arena_init(&a[0]);
+	fill_and_check(&a[0], MB, 100);
+	cr_expect_eq(tmdk__chunk_pool_regions(), 1, "the empty region is cut again");
+	tmdk__arena_release(&a[0]);
+}
+
+Test(chunk_pool, rewinding_gives_chunks_back)
+{
+	tmdk__arena a;
+	tmdk__arena_mark m;
+
+	need_pool();
+	tmdk__region_map = counting_map;
+	tmdk__arena_init(&a);
+	fill_and_check(&a, 100, 10);
+	m = tmdk__arena_get_mark(&a);
+	fill_and_check(&a, 20 * MB, 4096);
+	cr_expect_geq(tmdk__chunk_pool_regions(), 3);
+	tmdk__arena_rewind(&a, m);
+	/* The first region holds the chunk of the mark; the last is being cut. */
+	cr_expect_eq(tmdk__chunk_pool_regions(), 2);
+	tmdk__arena_release(&a);
+	cr_expect_eq(tmdk__chunk_pool_regions(), 1);
+}
+
+Test(chunk_pool, a_region_that_cannot_be_mapped_means_malloc)
+{
+	tmdk__arena a;
+	tmdk_artifact *art = NULL;
+	tmdk_error err;
+	const char *yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n";
+
+	need_pool();
+	tmdk__region_map = failing_map;
+	tmdk__arena_init(&a);
+	fill_and_check(&a, 12 * MB, 1000);      /* more than a region: none can be had */
+	cr_expect_geq(maps_asked, 1);
+	cr_expect_eq(tmdk__chunk_pool_regions(), 0);
+	tmdk__arena_release(&a);
+	cr_assert_eq(tmdk_artifact_parse_buffer(&art, "pod.yaml", yaml, strlen(yaml), NULL, &err), TMDK_OK, "%s",
+		err.message);
+	cr_expect_eq(tmdk_artifact_kind(art), TMDK_KIND_KUBERNETES);
+	tmdk_artifact_free(art);
+	tmdk__region_map = counting_map;
+}
+
+Test(chunk_pool, large_chunks_come_from_malloc)
+{
+	tmdk__arena a;
+	void *big;
+
+	need_pool();
+	tmdk__region_map = counting_map;
+	tmdk__arena_init(&a);
+	big = tmdk__arena_alloc(&a, 3 * MB);    /* over a quarter of a region */
+	cr_assert(big);
+	cr_expect_eq(((unsigned char *)big)[3 * MB - 1], 0, "zeroed");
+	cr_expect_eq(maps_asked, 0);
+	tmdk__arena_release(&a);
+}
+
+static size_t app_allocations;
+
+static void *app_malloc(size_t n)
+{
+	app_allocations++;
+	return malloc(n);
+}
+
+Test(chunk_pool, the_applications_allocator_gets_every_chunk)
+{
+	tmdk__arena a;
+
+	tmdk__region_map = tmdk__region_map ? counting_map : NULL;
+	cr_assert_eq(tmdk_set_allocator(app_malloc, realloc, free), TMDK_OK);
+	tmdk__arena_init(&a);
+	fill_and_check(&a, 2 * MB, 1000);
+	cr_expect_geq(app_allocations, 8, "%zu chunks from the application", app_allocations);
+	cr_expect_eq(maps_asked, 0);
+	tmdk__arena_release(&a);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
+
+static void *churn(void *arg)
+{
+	size_t round;
+	(void)arg;
+	for (round = 0; round < 40; round++) {
+		tmdk__arena a;
+		size_t i;
+		tmdk__arena_init(&a);
+		for (i = 0; i < 200; i++) {
+			unsigned char *p = tmdk__arena_alloc_raw(&a, 1500, 1);
+			if (!p)
+				return (void *)1;
+			memset(p, (int)i, 1500);
+			if (p[0] != (unsigned char)i || p[1499] != (unsigned char)i)
+				return (void *)1;
+		}
+		tmdk__arena_release(&a);
+	}
+	return NULL;
+}
+
+Test(chunk_pool, threads_share_the_pool)
+{
+	pthread_t t[4];
+	size_t i;
+	void *failed;
+
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, churn, NULL), 0);
+	for (i = 0; i < 4; i++) {
+		cr_assert_eq(pthread_join(t[i], &failed), 0);
+		cr_expect_null(failed, "thread %zu saw a chunk it did not write", i);
+	}
+	cr_expect_leq(tmdk__chunk_pool_regions(), 1, "everything went back but the region being cut");
+}
