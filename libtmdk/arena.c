@@ -86,6 +86,25 @@ static tmdk__arena_chunk *arena_grow(tmdk__arena *arena, size_t need)
 	return c;
 }
 
+/* Steps in which a chunk grows in place: its tail is what an arena wastes. */
+#define ARENA_EXTEND_STEP (16u * 1024u)
+
+/* Make room for `need` more bytes in the head chunk, in place; 0 when it cannot. */
+static int arena_extend(tmdk__arena *arena, size_t need)
+{
+	tmdk__arena_chunk *c = arena->head;
+	size_t grown;
+
+	if (!c || !c->region || need > SIZE_MAX - ARENA_EXTEND_STEP)
+		return 0;
+	grown = tmdk__chunk_extend(c, CHUNK_HEADER + c->size, need < ARENA_EXTEND_STEP ? ARENA_EXTEND_STEP : need,
+		c->region);
+	if (!grown)
+		return 0;
+	c->size = grown - CHUNK_HEADER;
+	return 1;
+}
+
 /*
  * The one bump: `size` bytes at an `align`ment (a power of two up to
  * ARENA_ALIGN), not zeroed. Strings ask for 1 and nodes for a pointer's
@@ -103,11 +122,15 @@ void *tmdk__arena_alloc_raw(tmdk__arena *arena, size_t size, size_t align)
 	if (c)
 		off = (c->used + align - 1) & ~(align - 1);
 	if (!c || off > c->size || c->size - off < size) {
-		/* A new chunk's data starts ARENA_ALIGN-aligned. */
-		c = arena_grow(arena, size);
-		if (!c)
-			return NULL;
-		off = 0;
+		if (c && arena_extend(arena, size + align)) {
+			off = (c->used + align - 1) & ~(align - 1);
+		} else {
+			/* A new chunk's data starts ARENA_ALIGN-aligned. */
+			c = arena_grow(arena, size);
+			if (!c)
+				return NULL;
+			off = 0;
+		}
 	}
 	p = (char *)c + CHUNK_HEADER + off;
 	arena->total += size + (off - c->used);

@@ -10,13 +10,24 @@
  * arenas (user and system time both fell). malloc cannot give them: its heap
  * grows a page at a time and is never 2 MB aligned.
  *
+ * A chunk that is the last one cut from the region being cut grows in
+ * place (tmdk__chunk_extend): an arena filled by one thread is then one
+ * block that wastes only its tail, where a chain of chunks that double
+ * wasted a quarter of what they held.
+ *
  * The rules that keep it safe for a long-running process:
- *   - a region counts its live chunks; a region that is no longer the one
- *     being cut is unmapped when its last chunk goes back;
- *   - the region being cut, once empty, is cut again from its start (so a
+ *   - each thread cuts a region of its own (a thread-specific key), so that
+ *     one thread's chunks follow one another;
+ *   - a region counts its live chunks; a region no thread cuts any more (it
+ *     was full, or its thread ended) is unmapped when its last chunk goes
+ *     back;
+ *   - the region of a thread that ends goes to the next thread that needs
+ *     one (one such region is kept; tmdk-scan starts workers per phase);
+ *   - a region being cut, once empty, is cut again from its start (so a
  *     program that parses and frees one file after another reuses the same
- *     pages) and stays mapped: at most one region is kept with nothing in it;
- *   - one lock, taken once per chunk (a chunk holds from 8 KB to 1 MB).
+ *     pages) and stays mapped: at most one empty region per live thread,
+ *     and the one kept from an ended thread;
+ *   - one lock, taken once per chunk or growth (16 KB to 1 MB at a time).
  *
  * The pool steps aside, and every chunk comes from tmdk__malloc, when the
  * application has installed its own allocator (tmdk_set_allocator: all of
@@ -56,11 +67,17 @@
 struct tmdk__region {
 	size_t live;             /* chunks handed out and not yet put back */
 	size_t cut;              /* bytes cut from the region, header included */
+	int cutting;             /* a thread's region being cut */
 };
 
+/* Each thread cuts its own region, so that its chunks follow one another
+ * and grow in place; the key's destructor lets the region go with the thread. */
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static tmdk__region *current;   /* the region chunks are cut from */
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t current_key;
+static int key_made;
 static size_t mapped;           /* regions mapped now */
+static tmdk__region *orphan;    /* the region of a thread that ended, for the next one */
 
 static void *map_anonymous(size_t size)
 {
@@ -98,6 +115,7 @@ static tmdk__region *region_new(void)
 	r = (tmdk__region *)start;
 	r->live = 0;
 	r->cut = REGION_HEADER;
+	r->cutting = 1;
 	return r;
 }
 
@@ -110,25 +128,65 @@ static int under_valgrind(void)
 #endif
 }
 
-/* Called with the lock held: the region to cut `size` bytes from, or NULL. */
+/* Called with the lock held: r stops being cut; gone with its last chunk. */
+static void region_retire(tmdk__region *r)
+{
+	r->cutting = 0;
+	if (r->live == 0) {
+		mapped--;
+		unmap(r, REGION_SIZE);
+	}
+}
+
+/* A thread ends: the next thread to need a region goes on cutting its
+ * region (tmdk-scan starts its workers afresh for each phase). */
+static void thread_gone(void *r)
+{
+	pthread_mutex_lock(&pool_lock);
+	if (!orphan)
+		orphan = r;
+	else
+		region_retire(r);
+	pthread_mutex_unlock(&pool_lock);
+}
+
+static void make_key(void)
+{
+	key_made = pthread_key_create(&current_key, thread_gone) == 0 && !under_valgrind();
+}
+
+/* Called with the lock held: this thread's region to cut `size` bytes from, or NULL. */
 static tmdk__region *region_with_room(size_t size)
 {
-	static int checked, usable;
-	if (!checked) {
-		usable = !under_valgrind();
-		checked = 1;
-	}
-	if (!usable)
+	tmdk__region *r;
+	if (!key_made)
 		return NULL;
-	if (current && REGION_SIZE - current->cut < size) {
-		if (current->live == 0)
-			current->cut = REGION_HEADER;   /* empty: cut it again */
-		else
-			current = NULL;                 /* its last chunk unmaps it */
+	r = pthread_getspecific(current_key);
+	if (r && REGION_SIZE - r->cut < size) {
+		if (r->live == 0) {
+			r->cut = REGION_HEADER;   /* empty: cut it again */
+		} else {
+			region_retire(r);
+			r = NULL;
+		}
 	}
-	if (!current)
-		current = region_new();
-	return current && REGION_SIZE - current->cut >= size ? current : NULL;
+	if (!r && orphan) {
+		r = orphan;
+		orphan = NULL;
+		if (REGION_SIZE - r->cut < size && r->live == 0)
+			r->cut = REGION_HEADER;
+		if (REGION_SIZE - r->cut < size || pthread_setspecific(current_key, r) != 0) {
+			region_retire(r);
+			r = NULL;
+		}
+	}
+	if (!r && (r = region_new()) != NULL && pthread_setspecific(current_key, r) != 0) {
+		region_retire(r);
+		r = NULL;
+	}
+	if (!r)
+		(void)pthread_setspecific(current_key, NULL);
+	return r && REGION_SIZE - r->cut >= size ? r : NULL;
 }
 
 void *tmdk__chunk_get(size_t size, tmdk__region **from)
@@ -139,6 +197,7 @@ void *tmdk__chunk_get(size_t size, tmdk__region **from)
 	if (size <= REGION_SIZE / 4 && tmdk__allocator_is_default()) {
 		tmdk__region *r;
 		size = (size + 63) & ~(size_t)63;
+		pthread_once(&key_once, make_key);
 		pthread_mutex_lock(&pool_lock);
 		if ((r = region_with_room(size)) != NULL) {
 			p = (char *)r + r->cut;
@@ -158,6 +217,25 @@ void *tmdk__chunk_get(size_t size, tmdk__region **from)
 	return p;
 }
 
+size_t tmdk__chunk_extend(void *chunk, size_t size, size_t more, tmdk__region *from)
+{
+	size_t have = (size + 63) & ~(size_t)63, grown = 0;
+
+	if (!from || more > REGION_SIZE)
+		return 0;
+	more = (more + 63) & ~(size_t)63;
+	pthread_mutex_lock(&pool_lock);
+	if (from == pthread_getspecific(current_key) && (char *)chunk + have == (char *)from + from->cut &&
+	    REGION_SIZE - from->cut >= more) {
+		from->cut += more;
+		grown = have + more;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	if (grown)
+		tmdk__prefault((char *)chunk + have, more);
+	return grown;
+}
+
 void tmdk__chunk_put(void *chunk, tmdk__region *from)
 {
 	int gone = 0;
@@ -168,8 +246,8 @@ void tmdk__chunk_put(void *chunk, tmdk__region *from)
 	}
 	pthread_mutex_lock(&pool_lock);
 	if (--from->live == 0) {
-		if (from == current)
-			from->cut = REGION_HEADER;
+		if (from->cutting)
+			from->cut = REGION_HEADER;   /* its thread cuts it again from the start */
 		else
 			gone = 1;
 	}
@@ -204,6 +282,15 @@ void *tmdk__chunk_get(size_t size, tmdk__region **from)
 	if (p)
 		tmdk__prefault(p, size);
 	return p;
+}
+
+size_t tmdk__chunk_extend(void *chunk, size_t size, size_t more, tmdk__region *from)
+{
+	(void)chunk;
+	(void)size;
+	(void)more;
+	(void)from;
+	return 0;
 }
 
 void tmdk__chunk_put(void *chunk, tmdk__region *from)

@@ -72,6 +72,10 @@ void tmdk__arena_rewind(tmdk__arena *arena, tmdk__arena_mark mark);
 typedef struct tmdk__region tmdk__region;
 void *tmdk__chunk_get(size_t size, tmdk__region **from);
 void tmdk__chunk_put(void *chunk, tmdk__region *from);
+/** Grow a chunk of `size` bytes by at least `more` in place, when it is the
+ *  last one cut from the region being cut. @return its new size, or 0 (not
+ *  grown: the caller takes a new chunk). */
+size_t tmdk__chunk_extend(void *chunk, size_t size, size_t more, tmdk__region *from);
 /** Regions mapped now (0 where there is no pool): for the tests. */
 size_t tmdk__chunk_pool_regions(void);
 /** How regions are mapped (NULL where there is no pool); tests replace it. */

@@ -85,6 +85,25 @@ Test(chunk_pool, chunks_come_from_regions_given_back_when_empty)
 	tmdk__arena_release(&a[0]);
 }
 
+Test(chunk_pool, an_arena_grows_in_place)
+{
+	tmdk__arena a;
+	char *prev = NULL, *p;
+	size_t i, apart = 0;
+
+	need_pool();
+	tmdk__arena_init(&a);
+	for (i = 0; i < 4000; i++) {             /* 4 MB: 8 KB, then grown 16 KB at a time */
+		p = tmdk__arena_alloc_raw(&a, 1000, 1);
+		cr_assert(p);
+		apart += prev && p != prev + 1000;
+		prev = p;
+	}
+	cr_expect_eq(apart, 0, "%zu blocks did not follow the one before", apart);
+	cr_expect_eq(tmdk__chunk_pool_regions(), 1);
+	tmdk__arena_release(&a);
+}
+
 Test(chunk_pool, rewinding_gives_chunks_back)
 {
 	tmdk__arena a;
@@ -162,10 +181,14 @@ Test(chunk_pool, the_applications_allocator_gets_every_chunk)
 	tmdk_set_allocator(NULL, NULL, NULL);
 }
 
+static pthread_barrier_t all_cutting;
+
+/* Arenas made and freed, every byte checked; the live arena of each round
+ * is kept across the barrier so that every thread holds a region at once. */
 static void *churn(void *arg)
 {
 	size_t round;
-	(void)arg;
+	int wait = arg != NULL;
 	for (round = 0; round < 40; round++) {
 		tmdk__arena a;
 		size_t i;
@@ -178,22 +201,45 @@ static void *churn(void *arg)
 			if (p[0] != (unsigned char)i || p[1499] != (unsigned char)i)
 				return (void *)1;
 		}
+		if (round == 0 && wait)
+			pthread_barrier_wait(&all_cutting);
 		tmdk__arena_release(&a);
 	}
 	return NULL;
 }
 
-Test(chunk_pool, threads_share_the_pool)
+static void run_threads(size_t n, int together)
 {
 	pthread_t t[4];
 	size_t i;
 	void *failed;
 
-	for (i = 0; i < 4; i++)
-		cr_assert_eq(pthread_create(&t[i], NULL, churn, NULL), 0);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < n; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, churn, together ? &all_cutting : NULL), 0);
+	for (i = 0; i < n; i++) {
 		cr_assert_eq(pthread_join(t[i], &failed), 0);
 		cr_expect_null(failed, "thread %zu saw a chunk it did not write", i);
 	}
-	cr_expect_leq(tmdk__chunk_pool_regions(), 1, "everything went back but the region being cut");
+}
+
+Test(chunk_pool, threads_cut_their_own_regions_and_pass_them_on)
+{
+	need_pool();
+	tmdk__region_map = counting_map;
+	cr_assert_eq(pthread_barrier_init(&all_cutting, NULL, 4), 0);
+	run_threads(4, 1);
+	cr_expect_eq(maps_asked, 4, "four threads cutting at once: four regions, not %zu", maps_asked);
+	/* One region is kept for the next thread; the others went with theirs. */
+	cr_expect_eq(tmdk__chunk_pool_regions(), 1);
+	run_threads(1, 0);
+	cr_expect_eq(maps_asked, 4, "the next thread went on with the kept region");
+	cr_expect_eq(tmdk__chunk_pool_regions(), 1);
+	pthread_barrier_destroy(&all_cutting);
+}
+
+Test(chunk_pool, threads_share_the_allocator_when_there_is_no_pool)
+{
+	tmdk__region_map = tmdk__region_map ? failing_map : NULL;
+	run_threads(4, 0);
+	cr_expect_eq(tmdk__chunk_pool_regions(), 0);
 }
