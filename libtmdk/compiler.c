@@ -195,21 +195,21 @@ static int add_file(tmdk_compiler *c, const char *path, tmdk_error *err)
 
 static int add_dir(tmdk_compiler *c, const char *dir, int depth, tmdk_error *err)
 {
-	char **names;
-	size_t n, i;
+	tmdk__listing l;
+	size_t i;
 	int rc;
 
 	if (depth > 32)
 		return tmdk__error_set(err, TMDK_ELIMIT, dir, 0, 0, "catalog folders nested deeper than 32 levels");
 	/* Byte order (strcmp), never the locale: the listing tmdk_walk uses. */
-	rc = tmdk__list_folder(dir, &names, &n, err);
+	rc = tmdk__list_folder(dir, &l, err);
 	if (rc == TMDK_EIO)
 		return tmdk__error_set(err, TMDK_EIO, dir, 0, 0, "cannot read catalog folder: %s",
 			strchr(err->message, ':') ? strchr(err->message, ':') + 2 : err->message);
 	if (rc != TMDK_OK)
 		return rc;
-	for (i = 0; i < n && rc == TMDK_OK; i++) {
-		const char *base = names[i];
+	for (i = 0; i < l.count && rc == TMDK_OK; i++) {
+		const char *base = l.entries[i].name;
 		char *child;
 		struct stat st;
 		if (base[0] == '.')
@@ -222,7 +222,7 @@ static int add_dir(tmdk_compiler *c, const char *dir, int depth, tmdk_error *err
 		else if (has_yaml_ext(base))
 			rc = add_file(c, child, err);
 	}
-	tmdk__names_free(names, n);
+	tmdk__listing_free(&l);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
  */
 #include "internal.h"
 #include "array.h"
+#include "path_map.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -52,7 +53,7 @@ typedef struct kentry {
 } kentry;
 
 typedef struct kust {
-	char *folder;
+	const char *folder;          /* its folder's path */
 	char *file;                  /* NULL: the folder has no kustomization */
 	int component;               /* kind: Component */
 	char *problem;               /* could not be parsed: why */
@@ -61,23 +62,33 @@ typedef struct kust {
 	size_t entry_count, entry_cap;
 } kust;
 
-/* What the file system says about a folder, asked once per folder (a
- * folder is the ancestor of many files: this was a realpath and a few stats
- * per file and ancestor, 6% of a scan of 387 files). */
-typedef struct folder_facts {
-	char *folder;
-	int top;                     /* is_top */
-	int chart;                   /* holds Chart.yaml */
-} folder_facts;
+/*
+ * What is known of a folder, each part asked once: a folder is the
+ * ancestor of many files, and each file asks about each of its ancestors
+ * (a realpath and a few stats each time was 6% of a scan of 387 files; a
+ * linear search of the folders seen grew with the square of the tree).
+ * Found by path through folder_at; each is allocated alone, so a kust
+ * stays where it is while kust_collect recurses and more folders come.
+ */
+typedef struct known_folder {
+	char *path;
+	struct known_folder *parent; /* the folder above, once parent_known; NULL at "/" */
+	unsigned char parent_known, facts_known, kust_known;
+	unsigned char top;           /* is_top */
+	unsigned char chart;         /* holds Chart.yaml */
+	kust kust;                   /* once kust_known */
+} known_folder;
 
 struct tmdk_units {
 	tmdk_unit **items;
 	size_t count, cap;
 	/* while deciding */
-	kust *kusts;
-	size_t kust_count, kust_cap;
-	folder_facts *facts;         /* a cache, in the order asked (few folders) */
-	size_t fact_count, fact_cap;
+	known_folder **folders;
+	size_t folder_count, folder_cap;
+	tmdk__path_map folder_at;    /* path -> index in folders */
+	tmdk__path_map unit_at[TMDK_UNIT_KIND_COUNT]; /* path -> index in items, one map per kind */
+	struct stat top_dir;         /* "/", for is_top */
+	int top_dir_known;           /* 1 known, -1 not found, 0 not asked */
 	int nomem;
 	const tmdk_unit_input *files; /* the inputs, by normalized path (sorted) */
 	struct sorted_input { const char *path; size_t index; } *sorted;
@@ -240,52 +251,97 @@ static int exists_in(const char *folder, const char *name, int want_folder)
 	return want_folder < 0 ? 1 : want_folder ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
 }
 
-/* The top of what is read above a folder: a folder holding .git, or "/". */
-static int is_top(const char *folder)
+/*
+ * The top of what is read above a folder: a folder holding .git, or "/"
+ * (its realpath is "/", or it has none). realpath costs a readlink per
+ * component and a getcwd, so it is asked only of a folder that is "/" by
+ * device and inode: another one cannot resolve to "/", and a folder stat
+ * cannot reach cannot be resolved either.
+ */
+static int is_top(tmdk_units *us, const char *folder)
 {
 	char real[PATH_MAX];
+	struct stat st;
 	if (exists_in(folder, ".git", -1))
 		return 1;
+	if (stat(folder, &st) != 0)
+		return 1;
+	if (!us->top_dir_known)
+		us->top_dir_known = stat("/", &us->top_dir) == 0 ? 1 : -1;
+	if (us->top_dir_known > 0 && (st.st_dev != us->top_dir.st_dev || st.st_ino != us->top_dir.st_ino))
+		return 0;
 	return !realpath(folder, real) || strcmp(real, "/") == 0;
 }
 
-/* The facts of a folder, looked up once; NULL when out of memory. */
-static const folder_facts *facts_of(tmdk_units *us, const char *folder)
+/* The record of a folder, made when new; NULL when out of memory. */
+static known_folder *folder_get(tmdk_units *us, const char *path)
 {
-	folder_facts *ff;
+	known_folder *f;
 	size_t i;
-	for (i = us->fact_count; i-- > 0;)
-		if (strcmp(us->facts[i].folder, folder) == 0)
-			return &us->facts[i];
-	if (TMDK__ARRAY_RESERVE(us->facts, us->fact_count, us->fact_cap, 16) != TMDK_OK) {
+	if (tmdk__path_map_get(&us->folder_at, path, &i))
+		return us->folders[i];
+	if (TMDK__ARRAY_RESERVE(us->folders, us->folder_count, us->folder_cap, 16) != TMDK_OK ||
+	    !(f = tmdk__calloc(1, sizeof(*f)))) {
 		us->nomem = 1;
 		return NULL;
 	}
-	ff = &us->facts[us->fact_count];
-	if (!(ff->folder = tmdk__strdup(folder))) {
+	if (!(f->path = tmdk__strdup(path)) || tmdk__path_map_add(&us->folder_at, f->path, us->folder_count) != TMDK_OK) {
+		tmdk__free(f->path);
+		tmdk__free(f);
 		us->nomem = 1;
 		return NULL;
 	}
-	ff->top = is_top(folder);
-	ff->chart = exists_in(folder, "Chart.yaml", 0);
-	us->fact_count++;
-	return ff;
+	f->kust.folder = f->path;
+	us->folders[us->folder_count++] = f;
+	return f;
 }
 
-static int folder_is_top(tmdk_units *us, const char *folder)
+/* The folder above, made when new; NULL at "/" and when out of memory. */
+static known_folder *folder_parent(tmdk_units *us, known_folder *f)
 {
-	const folder_facts *ff = facts_of(us, folder);
-	return ff ? ff->top : is_top(folder);
+	char *up;
+	if (f->parent_known)
+		return f->parent;
+	if (!(up = path_parent(f->path))) {
+		if (strcmp(f->path, "/") != 0)
+			us->nomem = 1;
+		else
+			f->parent_known = 1;
+		return NULL;
+	}
+	f->parent = folder_get(us, up);
+	f->parent_known = f->parent != NULL;
+	tmdk__free(up);
+	return f->parent;
 }
 
-static void facts_free(tmdk_units *us)
+/* What the file system says of the folder: asked once. */
+static void folder_facts(tmdk_units *us, known_folder *f)
+{
+	if (f->facts_known)
+		return;
+	f->top = (unsigned char)is_top(us, f->path);
+	f->chart = (unsigned char)exists_in(f->path, "Chart.yaml", 0);
+	f->facts_known = 1;
+}
+
+static void kust_free(kust *k);
+
+/* What was known of the folders and units while deciding. */
+static void deciding_free(tmdk_units *us)
 {
 	size_t i;
-	for (i = 0; i < us->fact_count; i++)
-		tmdk__free(us->facts[i].folder);
-	tmdk__free(us->facts);
-	us->facts = NULL;
-	us->fact_count = us->fact_cap = 0;
+	for (i = 0; i < us->folder_count; i++) {
+		kust_free(&us->folders[i]->kust);
+		tmdk__free(us->folders[i]->path);
+		tmdk__free(us->folders[i]);
+	}
+	tmdk__free(us->folders);
+	us->folders = NULL;
+	us->folder_count = us->folder_cap = 0;
+	tmdk__path_map_free(&us->folder_at);
+	for (i = 0; i < TMDK_UNIT_KIND_COUNT; i++)
+		tmdk__path_map_free(&us->unit_at[i]);
 }
 
 /* ---- units ---------------------------------------------------------------------- */
@@ -309,10 +365,7 @@ static void unit_free(tmdk_unit *u)
 static tmdk_unit *unit_find(tmdk_units *us, tmdk_unit_kind kind, const char *path)
 {
 	size_t i;
-	for (i = 0; i < us->count; i++)
-		if (us->items[i]->kind == kind && strcmp(us->items[i]->path, path) == 0)
-			return us->items[i];
-	return NULL;
+	return tmdk__path_map_get(&us->unit_at[kind], path, &i) ? us->items[i] : NULL;
 }
 
 /* The unit of this kind and path, made when new; NULL when out of memory. */
@@ -328,7 +381,7 @@ static tmdk_unit *unit_get(tmdk_units *us, tmdk_unit_kind kind, const char *path
 	u->kind = kind;
 	u->path = tmdk__strdup(path);
 	u->root = tmdk__strdup(root);
-	if (!u->path || !u->root) {
+	if (!u->path || !u->root || tmdk__path_map_add(&us->unit_at[kind], u->path, us->count) != TMDK_OK) {
 		unit_free(u);
 		us->nomem = 1;
 		return NULL;
@@ -354,17 +407,33 @@ static size_t input_of(const tmdk_units *us, const char *path)
 	return (size_t)-1;
 }
 
+/*
+ * Whether u has the member (path as stored, input as input_of found it).
+ * A path input_of finds is always stored as the same input's path, and
+ * one it does not find (normalized) is no input's path as given (that
+ * would normalize to it): the input decides, and strings are compared only
+ * between members that are no input. A folder of many manifests made this
+ * quadratic in strcmp.
+ */
+static int has_member(const tmdk_unit *u, const char *path, size_t input)
+{
+	size_t i;
+	for (i = 0; i < u->member_count; i++)
+		if (u->members[i].input == input && (input != (size_t)-1 || strcmp(u->members[i].path, path) == 0))
+			return 1;
+	return 0;
+}
+
 static void unit_member(tmdk_units *us, tmdk_unit *u, const char *path, tmdk_unit_role role)
 {
-	size_t i, input;
+	size_t input;
 	if (!u)
 		return;
 	input = input_of(us, path);
 	if (input != (size_t)-1)
 		path = us->files[input].path; /* as given */
-	for (i = 0; i < u->member_count; i++)
-		if (strcmp(u->members[i].path, path) == 0)
-			return;
+	if (has_member(u, path, input))
+		return;
 	if (TMDK__ARRAY_RESERVE(u->members, u->member_count, u->member_cap, 8) != TMDK_OK ||
 	    !(u->members[u->member_count].path = tmdk__strdup(path))) {
 		us->nomem = 1;
@@ -513,28 +582,17 @@ static void kust_read(tmdk_units *us, kust *k)
 	tmdk_artifact_free(a);
 }
 
-/* The kustomization of a folder (cached); a kust with file NULL when there is none. */
-static kust *kust_of(tmdk_units *us, const char *folder)
+/* The kustomization of a folder, read once; kust.file NULL when there is none. */
+static kust *kust_at(tmdk_units *us, known_folder *f)
 {
+	kust *k = &f->kust;
 	size_t i;
-	kust *k;
-	for (i = 0; i < us->kust_count; i++)
-		if (strcmp(us->kusts[i].folder, folder) == 0)
-			return &us->kusts[i];
-	if (TMDK__ARRAY_RESERVE(us->kusts, us->kust_count, us->kust_cap, 16) != TMDK_OK) {
-		us->nomem = 1;
-		return NULL;
-	}
-	k = &us->kusts[us->kust_count];
-	memset(k, 0, sizeof(*k));
-	if (!(k->folder = tmdk__strdup(folder))) {
-		us->nomem = 1;
-		return NULL;
-	}
-	us->kust_count++;
+	if (f->kust_known)
+		return k;
+	f->kust_known = 1;
 	for (i = 0; i < sizeof(kustomization_names) / sizeof(*kustomization_names); i++)
-		if (exists_in(folder, kustomization_names[i], 0)) {
-			if (!(k->file = path_join(folder, kustomization_names[i]))) {
+		if (exists_in(f->path, kustomization_names[i], 0)) {
+			if (!(k->file = path_join(f->path, kustomization_names[i]))) {
 				us->nomem = 1;
 				return k;
 			}
@@ -552,7 +610,6 @@ static void kust_free(kust *k)
 		tmdk__free(k->entries[i].written);
 	}
 	tmdk__free(k->entries);
-	tmdk__free(k->folder);
 	tmdk__free(k->file);
 	tmdk__free(k->problem);
 	tmdk__free(k->unapplied);
@@ -563,15 +620,13 @@ static void kust_free(kust *k)
  * under that kustomization's folder): TMDK_UNIT_MEMBER_PATCH or
  * TMDK_UNIT_MEMBER_SCANNED; -1 when none does.
  */
-static int claimed(tmdk_units *us, const char *path, const char *folder)
+static int claimed(tmdk_units *us, const char *path, known_folder *f)
 {
-	char *f = tmdk__strdup(folder);
 	int role = -1, depth = 0;
 	while (f && depth++ < MAX_ANCESTORS && !us->nomem) {
-		kust *k = kust_of(us, f);
-		char *up;
+		const kust *k = kust_at(us, f);
 		size_t i;
-		for (i = 0; k && k->file && i < k->entry_count; i++) {
+		for (i = 0; k->file && i < k->entry_count; i++) {
 			const kentry *e = &k->entries[i];
 			if (e->remote || e->role == K_COMPONENT || strcmp(e->path, path) != 0)
 				continue;
@@ -580,28 +635,25 @@ static int claimed(tmdk_units *us, const char *path, const char *folder)
 			else if (role < 0)
 				role = TMDK_UNIT_MEMBER_SCANNED;
 		}
-		if (role == TMDK_UNIT_MEMBER_PATCH || folder_is_top(us, f))
+		if (role == TMDK_UNIT_MEMBER_PATCH)
 			break;
-		if (!(up = path_parent(f)) && strcmp(f, "/") != 0)
-			us->nomem = 1;
-		tmdk__free(f);
-		f = up;
+		folder_facts(us, f);
+		if (f->top)
+			break;
+		f = folder_parent(us, f);
 	}
-	if (!f && depth == 0)
-		us->nomem = 1;
-	tmdk__free(f);
 	return role;
 }
 
 /* The members of a kustomization (or component) folder, into u. */
-static void kust_collect(tmdk_units *us, tmdk_unit *u, const char *folder, int depth)
+static void kust_collect(tmdk_units *us, tmdk_unit *u, known_folder *f, int depth)
 {
-	kust *k = kust_of(us, folder);
+	const kust *k = f ? kust_at(us, f) : NULL;
 	size_t i;
 	if (!k || us->nomem)
 		return;
 	if (!k->file) {
-		unit_note(us, u, "`%s` has no kustomization file: not followed", folder);
+		unit_note(us, u, "`%s` has no kustomization file: not followed", f->path);
 		return;
 	}
 	for (i = 0; i < u->member_count; i++)
@@ -629,7 +681,7 @@ static void kust_collect(tmdk_units *us, tmdk_unit *u, const char *folder, int d
 			else
 				unit_note(us, u, "%s: patch `%s` not found", k->file, e->written);
 		} else if (is_folder(e->path)) {
-			kust_collect(us, u, e->path, depth + 1);
+			kust_collect(us, u, folder_get(us, e->path), depth + 1);
 		} else if (is_file(e->path) && e->role == K_RESOURCE) {
 			unit_member(us, u, e->path, TMDK_UNIT_MEMBER_SCANNED);
 		} else {
@@ -641,34 +693,20 @@ static void kust_collect(tmdk_units *us, tmdk_unit *u, const char *folder, int d
 
 /* ---- Helm charts ------------------------------------------------------------------ */
 
-/* The outermost folder with Chart.yaml at or above `folder`, or NULL. */
-static char *outer_chart(tmdk_units *us, const char *folder)
+/* The outermost folder with Chart.yaml at or above f, or NULL. */
+static known_folder *outer_chart(tmdk_units *us, known_folder *f)
 {
-	char *f = tmdk__strdup(folder), *chart = NULL;
+	known_folder *chart = NULL;
 	int depth = 0;
 	while (f && depth++ < MAX_ANCESTORS) {
-		const folder_facts *ff = facts_of(us, f);
-		char *up;
-		if (ff ? ff->chart : exists_in(f, "Chart.yaml", 0)) {
-			tmdk__free(chart);
-			if (!(chart = tmdk__strdup(f)))
-				us->nomem = 1;
-		}
-		if (ff ? ff->top : is_top(f))
+		folder_facts(us, f);
+		if (f->chart)
+			chart = f;
+		if (f->top)
 			break;
-		if (!(up = path_parent(f)) && strcmp(f, "/") != 0)
-			us->nomem = 1;
-		tmdk__free(f);
-		f = up;
+		f = folder_parent(us, f);
 	}
-	if (!f && depth == 0)
-		us->nomem = 1;
-	tmdk__free(f);
-	if (us->nomem) {
-		tmdk__free(chart);
-		return NULL;
-	}
-	return chart;
+	return us->nomem ? NULL : chart;
 }
 
 /* ---- compose projects --------------------------------------------------------------- */
@@ -752,11 +790,13 @@ static int compare_units(const void *pa, const void *pb)
 	return a->kind < b->kind ? -1 : a->kind > b->kind;
 }
 
-static int unit_inside(const tmdk_unit *u, const char *const *roots, size_t root_count, char *const *normal_roots)
+/* root_folder[i]: roots[i] is a folder (asked once per call, not once per unit). */
+static int unit_inside(const tmdk_unit *u, const unsigned char *root_folder, size_t root_count,
+	char *const *normal_roots)
 {
 	size_t i, m;
 	for (i = 0; i < root_count; i++) {
-		if (is_folder(roots[i])) {
+		if (root_folder[i]) {
 			if (path_under(u->root, normal_roots[i]))
 				return 1;
 			continue;
@@ -796,46 +836,47 @@ out:
 }
 
 static void decide_file(tmdk_units *us, const tmdk_unit_input *in, size_t index, const char *path,
-	const char *folder, size_t *compose, size_t *compose_count)
+	const char *folder_path, size_t *compose, size_t *compose_count)
 {
 	const char *base = path_basename(path);
-	char *chart = outer_chart(us, folder);
+	known_folder *f = folder_get(us, folder_path), *chart;
 	tmdk_unit *u;
 
-	if (chart) {
-		char *crds = path_join(chart, "crds");
-		u = unit_get(us, TMDK_UNIT_HELM_CHART, chart, chart);
+	if (!f)
+		return;
+	if ((chart = outer_chart(us, f)) != NULL) {
+		char *crds = path_join(chart->path, "crds");
+		u = unit_get(us, TMDK_UNIT_HELM_CHART, chart->path, chart->path);
 		if (crds && path_under(path, crds) && in->kind != TMDK_KIND_UNKNOWN)
 			unit_member(us, u, path, TMDK_UNIT_MEMBER_SCANNED);
-		else if (strcmp(base, "Chart.yaml") == 0 && strcmp(folder, chart) == 0)
+		else if (strcmp(base, "Chart.yaml") == 0 && f == chart)
 			unit_member(us, u, path, TMDK_UNIT_MEMBER_CONFIG);
 		if (!crds)
 			us->nomem = 1;
 		tmdk__free(crds);
-		tmdk__free(chart);
 		return;
 	}
 	if (is_kustomization_name(base)) {
-		kust *k = kust_of(us, folder);
-		if (k && k->file && !k->component && strcmp(k->file, path) == 0) {
-			u = unit_get(us, TMDK_UNIT_KUSTOMIZATION, folder, folder);
+		const kust *k = kust_at(us, f);
+		if (k->file && !k->component && strcmp(k->file, path) == 0) {
+			u = unit_get(us, TMDK_UNIT_KUSTOMIZATION, f->path, f->path);
 			if (u && !u->member_count)
-				kust_collect(us, u, folder, 0);
+				kust_collect(us, u, f, 0);
 		}
 		return;
 	}
-	if (in->kind == TMDK_KIND_UNKNOWN || claimed(us, path, folder) >= 0)
+	if (in->kind == TMDK_KIND_UNKNOWN || claimed(us, path, f) >= 0)
 		return;
 	switch (in->kind) {
 	case TMDK_KIND_COMPOSE:
 		compose[(*compose_count)++] = index;
 		break;
 	case TMDK_KIND_KUBERNETES:
-		u = unit_get(us, TMDK_UNIT_FOLDER, folder, folder);
+		u = unit_get(us, TMDK_UNIT_FOLDER, folder_path, folder_path);
 		unit_member(us, u, path, TMDK_UNIT_MEMBER_SCANNED);
 		break;
 	default:
-		u = unit_get(us, TMDK_UNIT_FILE, path, folder);
+		u = unit_get(us, TMDK_UNIT_FILE, path, folder_path);
 		unit_member(us, u, path, TMDK_UNIT_MEMBER_SCANNED);
 		break;
 	}
@@ -863,6 +904,7 @@ int tmdk_units_decide(tmdk_units **out, const char *const *roots, size_t root_co
 	tmdk_units_options defaults = TMDK_UNITS_OPTIONS_INIT;
 	tmdk_units *us;
 	char **paths = NULL, **folders = NULL, **normal_roots = NULL;
+	unsigned char *root_folder = NULL;
 	size_t *compose = NULL, compose_count = 0, i, kept;
 
 	if (out)
@@ -878,8 +920,9 @@ int tmdk_units_decide(tmdk_units **out, const char *const *roots, size_t root_co
 	paths = tmdk__calloc(file_count + 1, sizeof(*paths));
 	folders = tmdk__calloc(file_count + 1, sizeof(*folders));
 	normal_roots = tmdk__calloc(root_count + 1, sizeof(*normal_roots));
+	root_folder = tmdk__calloc(root_count + 1, 1);
 	compose = tmdk__calloc(file_count + 1, sizeof(*compose));
-	if (!paths || !folders || !normal_roots || !compose)
+	if (!paths || !folders || !normal_roots || !root_folder || !compose)
 		us->nomem = 1;
 	for (i = 0; !us->nomem && i < root_count; i++)
 		if (!roots[i] || !(normal_roots[i] = path_normal(roots[i])))
@@ -917,8 +960,10 @@ int tmdk_units_decide(tmdk_units **out, const char *const *roots, size_t root_co
 		}
 	}
 	/* Only the units rooted inside the roots; no empty chart (a crds-less chart still is one). */
+	for (i = 0; !us->nomem && us->count && i < root_count; i++)
+		root_folder[i] = (unsigned char)is_folder(roots[i]);
 	for (i = kept = 0; !us->nomem && i < us->count; i++) {
-		if (unit_inside(us->items[i], roots, root_count, normal_roots))
+		if (unit_inside(us->items[i], root_folder, root_count, normal_roots))
 			us->items[kept++] = us->items[i];
 		else
 			unit_free(us->items[i]);
@@ -934,17 +979,13 @@ int tmdk_units_decide(tmdk_units **out, const char *const *roots, size_t root_co
 	tmdk__free(paths);
 	tmdk__free(folders);
 	tmdk__free(normal_roots);
+	tmdk__free(root_folder);
 	tmdk__free(compose);
 	tmdk__free(us->sorted);
 	us->sorted = NULL;
 	us->files = NULL;
 	us->file_count = 0;
-	for (i = 0; i < us->kust_count; i++)
-		kust_free(&us->kusts[i]);
-	tmdk__free(us->kusts);
-	us->kusts = NULL;
-	us->kust_count = us->kust_cap = 0;
-	facts_free(us);
+	deciding_free(us);
 	if (us->nomem) {
 		tmdk_units_free(us);
 		return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
@@ -962,10 +1003,7 @@ void tmdk_units_free(tmdk_units *us)
 		return;
 	for (i = 0; i < us->count; i++)
 		unit_free(us->items[i]);
-	for (i = 0; i < us->kust_count; i++)
-		kust_free(&us->kusts[i]);
-	tmdk__free(us->kusts);
-	facts_free(us);
+	deciding_free(us);
 	tmdk__free(us->sorted);
 	tmdk__free(us->items);
 	tmdk__free(us);

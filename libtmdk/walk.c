@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,29 +20,63 @@
 #define SNIFF_MAX_BYTES ((off_t)1024 * 1024)
 #define HELM_REASON "Helm template (not rendered)"
 
-static int compare_names(const void *a, const void *b)
+static int compare_entries(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const tmdk__folder_entry *)a)->name, ((const tmdk__folder_entry *)b)->name);
 }
 
-void tmdk__names_free(char **names, size_t count)
+void tmdk__listing_free(tmdk__listing *l)
 {
-	size_t i;
-	for (i = 0; names && i < count; i++)
-		tmdk__free(names[i]);
-	tmdk__free(names);
+	tmdk__free(l->entries);
+	tmdk__free(l->names);
+	memset(l, 0, sizeof(*l));
 }
 
-int tmdk__list_folder(const char *path, char ***names_out, size_t *count_out, tmdk_error *err)
+static unsigned char entry_type(const struct dirent *e)
+{
+#ifdef DT_UNKNOWN
+	switch (e->d_type) {
+	case DT_UNKNOWN:
+		return TMDK__ENTRY_UNKNOWN;
+	case DT_REG:
+		return TMDK__ENTRY_FILE;
+	case DT_DIR:
+		return TMDK__ENTRY_FOLDER;
+	case DT_LNK:
+		return TMDK__ENTRY_LINK;
+	default:
+		return TMDK__ENTRY_OTHER;
+	}
+#else
+	(void)e;
+	return TMDK__ENTRY_UNKNOWN;
+#endif
+}
+
+/* Append one entry: its name to the block, its type to the entries. */
+static int add_entry(tmdk__listing *l, size_t *used, size_t *names_cap, size_t *cap, const struct dirent *e)
+{
+	size_t len = strlen(e->d_name) + 1;
+	if (TMDK__ARRAY_RESERVE(l->entries, l->count, *cap, 32) != TMDK_OK ||
+	    TMDK__ARRAY_RESERVE_N(l->names, *used, *names_cap, len, 512) != TMDK_OK)
+		return TMDK_ENOMEM;
+	memcpy(l->names + *used, e->d_name, len);
+	*used += len;
+	l->entries[l->count].name = NULL; /* set once the block stops moving */
+	l->entries[l->count++].type = entry_type(e);
+	return TMDK_OK;
+}
+
+int tmdk__list_folder(const char *path, tmdk__listing *out, tmdk_error *err)
 {
 	DIR *d;
 	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	tmdk__listing l = { NULL, 0, NULL };
+	size_t used = 0, names_cap = 0, cap = 0, i;
+	const char *name;
 	int rc = TMDK_OK;
 
-	*names_out = NULL;
-	*count_out = 0;
+	memset(out, 0, sizeof(*out));
 	d = opendir(path);
 	if (!d)
 		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "cannot open folder: %s", strerror(errno));
@@ -55,25 +90,21 @@ int tmdk__list_folder(const char *path, char ***names_out, size_t *count_out, tm
 		}
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (TMDK__ARRAY_RESERVE(names, n, cap, 32) != TMDK_OK) {
+		if (add_entry(&l, &used, &names_cap, &cap, e) != TMDK_OK) {
 			rc = tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
 			break;
 		}
-		if (!(names[n] = tmdk__strdup(e->d_name))) {
-			rc = tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
-			break;
-		}
-		n++;
 	}
 	closedir(d);
 	if (rc != TMDK_OK) {
-		tmdk__names_free(names, n);
+		tmdk__listing_free(&l);
 		return rc;
 	}
-	if (n > 1)
-		qsort(names, n, sizeof(*names), compare_names);
-	*names_out = names;
-	*count_out = n;
+	for (i = 0, name = l.names; i < l.count; name += strlen(name) + 1)
+		l.entries[i++].name = name;
+	if (l.count > 1)
+		qsort(l.entries, l.count, sizeof(*l.entries), compare_entries);
+	*out = l;
 	return TMDK_OK;
 }
 
@@ -99,6 +130,8 @@ typedef struct walker {
 	void *payload;
 	seen_dir *seen;
 	size_t seen_count, seen_cap;
+	char *path, *rel;            /* the entry's path and relative path, built in place */
+	size_t path_cap, rel_cap;
 	tmdk_error *err;
 	int stop;                    /* a callback's value, or TMDK_ENOMEM */
 } walker;
@@ -191,21 +224,33 @@ static int seen_before(walker *w, const struct stat *st)
 	return 0;
 }
 
-/* dir + "/" + name; "." as dir is dropped ("Dockerfile", not "./Dockerfile"). */
-static char *join(const char *dir, const char *name)
+/*
+ * Paths are built in one buffer per walk (not two allocations per entry):
+ * buf[0..len) holds a folder's path, its entries' names go after a '/'
+ * (none after one already, nor after "" or ".": "Dockerfile", not
+ * "./Dockerfile"). @return where the names go, or (size_t)-1 when out of
+ * memory.
+ */
+static size_t names_at(char **buf, size_t *cap, size_t len)
 {
-	size_t n = strlen(dir), m = strlen(name);
-	char *p;
-	if (strcmp(dir, ".") == 0 || n == 0)
-		n = 0;
-	p = tmdk__malloc(n + m + 2);
-	if (!p)
-		return NULL;
-	memcpy(p, dir, n);
-	if (n && dir[n - 1] != '/')
-		p[n++] = '/';
-	memcpy(p + n, name, m + 1);
-	return p;
+	if (len == 0 || (len == 1 && (*buf)[0] == '.'))
+		return 0;
+	if ((*buf)[len - 1] == '/')
+		return len;
+	if (TMDK__ARRAY_RESERVE_N(*buf, 0, *cap, len + 2, 256) != TMDK_OK)
+		return (size_t)-1;
+	(*buf)[len] = '/';
+	return len + 1;
+}
+
+/* name at buf + at. @return the path's length, or (size_t)-1 when out of memory. */
+static size_t put_name(char **buf, size_t *cap, size_t at, const char *name)
+{
+	size_t m = strlen(name);
+	if (at == (size_t)-1 || TMDK__ARRAY_RESERVE_N(*buf, 0, *cap, at + m + 1, 256) != TMDK_OK)
+		return (size_t)-1;
+	memcpy(*buf + at, name, m + 1);
+	return at + m;
 }
 
 static const char *excluded_by(const walker *w, const char *path, const char *rel)
@@ -219,56 +264,37 @@ static const char *excluded_by(const walker *w, const char *path, const char *re
 	return NULL;
 }
 
-static void walk_folder(walker *w, const char *path, const char *rel, int helm_templates);
+static void walk_folder(walker *w, size_t path_len, size_t rel_len, int helm_templates, const struct stat *known);
 
-static void walk_entry(walker *w, const char *dir, const char *dir_rel, const char *name, int helm_templates)
+/* stat failed on an entry. */
+static void cannot_stat(walker *w, const char *path, const char *rel, int e)
 {
-	char *path = join(dir, name), *rel = join(dir_rel, name);
-	unsigned int flags = 0;
-	enum candidate kind;
-	const char *glob;
-	struct stat st, lst;
-	char reason[512];
+	struct stat lst;
+	/* A link to nothing (or a loop of links) is ignored; a link to something
+	 * that cannot be read (EACCES on the way, EIO…) is an error like any file. */
+	if ((e == ENOENT || e == ENOTDIR || e == ELOOP) && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		emit(w, path, rel, TMDK_WALK_IGNORED, 0, 0, e == ELOOP ? "symbolic link loop" : "broken symbolic link", 0);
+	else
+		emit_errno(w, path, rel, 0, "cannot read", e);
+}
 
-	if (!path || !rel) {
-		nomem(w);
-		goto done;
+/* A regular file: candidate, other or Helm template. size < 0: not known yet (stat it if it matters). */
+static void walk_file(walker *w, const char *path, const char *rel, const char *name, off_t size, int helm_templates)
+{
+	unsigned int flags = 0;
+	enum candidate kind = candidate_name(name, &flags);
+	struct stat st;
+
+	if (kind == BY_SNIFFING && size < 0) {
+		if (stat(path, &st) != 0) {
+			cannot_stat(w, path, rel, errno);
+			return;
+		}
+		size = st.st_size;
 	}
-	if ((glob = excluded_by(w, path, rel)) != NULL) {
-		snprintf(reason, sizeof(reason), "excluded (%s)", glob);
-		emit(w, path, rel, TMDK_WALK_IGNORED, 0, 0, reason, 0);
-		goto done;
-	}
-	if ((w->opts->flags & TMDK_WALK_NO_FOLLOW_LINKS) && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-		emit(w, path, rel, TMDK_WALK_IGNORED, 0, 0, "symbolic link (not followed)", 0);
-		goto done;
-	}
-	if (stat(path, &st) != 0) {
-		/* A link to nothing (or a loop of links) is ignored; a link to something
-		 * that cannot be read (EACCES on the way, EIO…) is an error like any file. */
-		int e = errno;
-		if ((e == ENOENT || e == ENOTDIR || e == ELOOP) && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-			emit(w, path, rel, TMDK_WALK_IGNORED, 0, 0,
-				e == ELOOP ? "symbolic link loop" : "broken symbolic link", 0);
-		else
-			emit_errno(w, path, rel, 0, "cannot read", e);
-		goto done;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		if (!(w->opts->flags & TMDK_WALK_ALL_FOLDERS) && default_skipped_folder(name))
-			emit(w, path, rel, TMDK_WALK_IGNORED, 0, 1, "folder skipped by default", 0);
-		else
-			walk_folder(w, path, rel, helm_templates);
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		emit(w, path, rel, TMDK_WALK_IGNORED, 0, 0, "not a regular file", 0);
-		goto done;
-	}
-	kind = candidate_name(name, &flags);
 	if (kind == NOT_CANDIDATE) {
 		emit(w, path, rel, TMDK_WALK_OTHER, 0, 0, "not an artifact name", 0);
-	} else if (kind == BY_SNIFFING && st.st_size > SNIFF_MAX_BYTES) {
+	} else if (kind == BY_SNIFFING && size > SNIFF_MAX_BYTES) {
 		/* A large file without an extension is a binary, not a Dockerfile: not read. */
 		emit(w, path, rel, TMDK_WALK_OTHER, 0, 0, "too large to be a Dockerfile", 0);
 	} else if (helm_templates && !(flags & TMDK_CANDIDATE_NAMED)) {
@@ -277,46 +303,115 @@ static void walk_entry(walker *w, const char *dir, const char *dir_rel, const ch
 		emit(w, path, rel, TMDK_WALK_CANDIDATE, flags | (helm_templates ? TMDK_CANDIDATE_HELM_TEMPLATE : 0), 0,
 			NULL, 0);
 	}
-done:
-	tmdk__free(path);
-	tmdk__free(rel);
 }
 
-static int contains_name(char **names, size_t n, const char *name)
+/*
+ * What readdir said the entry is, when it can be taken for what stat
+ * would say: a plain file or folder (not a link) in a folder where a stat
+ * has succeeded already. Without search permission on the folder (a
+ * readable folder without x), every stat in it fails with EACCES and each
+ * entry is an error, as before; a path too long for stat is one too.
+ */
+static int type_known(const tmdk__folder_entry *e, int searchable, size_t path_len)
 {
-	return n && bsearch(&name, names, n, sizeof(*names), compare_names) != NULL; /* names is NULL when n is 0 */
+	return searchable && path_len < PATH_MAX && (e->type == TMDK__ENTRY_FILE || e->type == TMDK__ENTRY_FOLDER);
 }
 
-static void walk_folder(walker *w, const char *path, const char *rel, int helm_templates)
+/* The entry of a folder whose entries' paths go at path_at and rel_at (names_at). */
+static void walk_entry(walker *w, size_t path_at, size_t rel_at, const tmdk__folder_entry *e, int helm_templates,
+	int *searchable)
+{
+	size_t path_len = put_name(&w->path, &w->path_cap, path_at, e->name);
+	size_t rel_len = put_name(&w->rel, &w->rel_cap, rel_at, e->name);
+	const char *path = w->path, *rel = w->rel, *glob;
+	struct stat st, lst;
+	char reason[512];
+	int known;
+
+	if (path_len == (size_t)-1 || rel_len == (size_t)-1) {
+		nomem(w);
+		return;
+	}
+	if ((glob = excluded_by(w, path, rel)) != NULL) {
+		snprintf(reason, sizeof(reason), "excluded (%s)", glob);
+		emit(w, path, rel, TMDK_WALK_IGNORED, 0, 0, reason, 0);
+		return;
+	}
+	known = type_known(e, *searchable, path_len);
+	if ((w->opts->flags & TMDK_WALK_NO_FOLLOW_LINKS) && !known && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		emit(w, path, rel, TMDK_WALK_IGNORED, 0, 0, "symbolic link (not followed)", 0);
+		return;
+	}
+	if (known) {
+		st.st_mode = e->type == TMDK__ENTRY_FOLDER ? S_IFDIR : S_IFREG;
+		st.st_size = -1;
+	} else if (stat(path, &st) != 0) {
+		cannot_stat(w, path, rel, errno);
+		return;
+	} else {
+		*searchable = 1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (!(w->opts->flags & TMDK_WALK_ALL_FOLDERS) && default_skipped_folder(e->name))
+			emit(w, path, rel, TMDK_WALK_IGNORED, 0, 1, "folder skipped by default", 0);
+		else
+			walk_folder(w, path_len, rel_len, helm_templates, known ? NULL : &st);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		emit(w, path, rel, TMDK_WALK_IGNORED, 0, 0, "not a regular file", 0);
+		return;
+	}
+	walk_file(w, path, rel, e->name, st.st_size, helm_templates);
+}
+
+static int has_chart(const tmdk__listing *l)
+{
+	tmdk__folder_entry key;
+	key.name = "Chart.yaml";
+	return l->count && bsearch(&key, l->entries, l->count, sizeof(key), compare_entries) != NULL;
+}
+
+/*
+ * The folder whose path is w->path[0..path_len) (relative: w->rel[0..rel_len)).
+ * known: what stat said of it, or NULL to ask (its entry's type was known).
+ */
+static void walk_folder(walker *w, size_t path_len, size_t rel_len, int helm_templates, const struct stat *known)
 {
 	struct stat st;
-	char **names;
-	size_t i, n;
+	tmdk__listing l;
+	size_t i, path_at, rel_at;
 	tmdk_error lerr;
-	int rc, chart;
+	int rc, chart, searchable = 0;
 
 	if (w->stop)
 		return;
-	if (stat(path, &st) == 0 && seen_before(w, &st)) {
-		if (!w->stop)
-			emit(w, path, rel, TMDK_WALK_IGNORED, 0, 1, "folder already walked (symbolic link loop?)", 0);
-		return;
+	w->path[path_len] = '\0';
+	w->rel[rel_len] = '\0';
+	if (known || stat(w->path, &st) == 0) {
+		if (seen_before(w, known ? known : &st)) {
+			if (!w->stop)
+				emit(w, w->path, w->rel, TMDK_WALK_IGNORED, 0, 1, "folder already walked (symbolic link loop?)", 0);
+			return;
+		}
 	}
-	rc = tmdk__list_folder(path, &names, &n, &lerr);
+	rc = tmdk__list_folder(w->path, &l, &lerr);
 	if (rc == TMDK_ENOMEM) {
 		nomem(w);
 		return;
 	}
 	if (rc != TMDK_OK) {
-		emit(w, path, rel, TMDK_WALK_ERROR, 0, 1, lerr.message, rc);
+		emit(w, w->path, w->rel, TMDK_WALK_ERROR, 0, 1, lerr.message, rc);
 		return;
 	}
-	chart = contains_name(names, n, "Chart.yaml");
-	for (i = 0; i < n && !w->stop; i++) {
-		int in_templates = helm_templates || (chart && strcmp(names[i], "templates") == 0);
-		walk_entry(w, path, rel, names[i], in_templates);
+	chart = has_chart(&l);
+	path_at = names_at(&w->path, &w->path_cap, path_len);
+	rel_at = names_at(&w->rel, &w->rel_cap, rel_len);
+	for (i = 0; i < l.count && !w->stop; i++) {
+		int in_templates = helm_templates || (chart && strcmp(l.entries[i].name, "templates") == 0);
+		walk_entry(w, path_at, rel_at, &l.entries[i], in_templates, &searchable);
 	}
-	tmdk__names_free(names, n);
+	tmdk__listing_free(&l);
 }
 
 /* A root that is a chart's templates/ folder, or lies under one. */
@@ -368,7 +463,14 @@ int tmdk_walk(const char *root, const tmdk_walk_options *opts, tmdk_walk_cb cb, 
 	w.payload = payload;
 	w.err = err;
 	if (S_ISDIR(st.st_mode)) {
-		walk_folder(&w, root, "", root_in_helm_templates(root));
+		size_t len = strlen(root);
+		if (TMDK__ARRAY_RESERVE_N(w.path, 0, w.path_cap, len + 1, 256) != TMDK_OK ||
+		    TMDK__ARRAY_RESERVE_N(w.rel, 0, w.rel_cap, 1, 256) != TMDK_OK) {
+			nomem(&w);
+		} else {
+			memcpy(w.path, root, len + 1);
+			walk_folder(&w, len, 0, root_in_helm_templates(root), &st);
+		}
 	} else {
 		const char *base = strrchr(root, '/');
 		unsigned int flags = 0;
@@ -376,5 +478,7 @@ int tmdk_walk(const char *root, const tmdk_walk_options *opts, tmdk_walk_cb cb, 
 		emit(&w, root, base ? base + 1 : root, TMDK_WALK_CANDIDATE, flags, 0, NULL, 0);
 	}
 	tmdk__free(w.seen);
+	tmdk__free(w.path);
+	tmdk__free(w.rel);
 	return w.stop;
 }

@@ -1,6 +1,7 @@
-/* Core: error records, options, version, allocator, arena, growable arrays, nodes and paths. */
+/* Core: error records, options, version, allocator, arena, growable arrays, path maps, nodes and paths. */
 #include "helpers.h"
 #include "array.h"
+#include "path_map.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -260,6 +261,35 @@ Test(array, arena_arrays_copy_what_they_hold)
 	cr_assert_eq(tmdk__array_grow_arena(&arena, &v, &cap, count, SIZE_MAX, sizeof(*v), 2), TMDK_ENOMEM);
 	cr_assert_eq(cap, 128);
 	tmdk__arena_release(&arena);
+}
+
+/* ---- path maps ------------------------------------------------------------- */
+
+Test(path_map, finds_every_key_after_growing_and_no_other)
+{
+	static char keys[1000][16];
+	tmdk__path_map m = TMDK__PATH_MAP_INIT;
+	size_t i, v;
+
+	cr_expect_eq(tmdk__path_map_get(&m, "a", &v), 0); /* empty: no slots yet */
+	for (i = 0; i < 1000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "dir/%zu", i);
+		cr_assert_eq(tmdk__path_map_add(&m, keys[i], i * 3), TMDK_OK);
+	}
+	cr_expect_eq(m.count, 1000);
+	cr_expect_geq(m.slot_count, 2000);
+	for (i = 0; i < 1000; i++) {
+		char probe[16];
+		snprintf(probe, sizeof(probe), "dir/%zu", i); /* equal text, another pointer */
+		cr_assert_eq(tmdk__path_map_get(&m, probe, &v), 1, "%s", probe);
+		cr_expect_eq(v, i * 3);
+	}
+	cr_expect_eq(tmdk__path_map_get(&m, "dir/1000", &v), 0);
+	cr_expect_eq(tmdk__path_map_get(&m, "dir/", &v), 0);
+	cr_expect_eq(tmdk__path_map_get(&m, "", &v), 0);
+	tmdk__path_map_free(&m);
+	cr_expect_eq(m.count, 0);
+	cr_expect_eq(tmdk__path_map_get(&m, "dir/1", &v), 0);
 }
 
 /* ---- nodes -------------------------------------------------------------- */

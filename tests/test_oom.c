@@ -4,7 +4,8 @@
  * operation succeeds. Every failed run must return TMDK_ENOMEM with a
  * filled error record, and leave exactly as many blocks allocated as before.
  * The parsers are covered the same way in test_detect.c (YAML kinds) and
- * test_dockerfile.c; here: catalog compilation, scanning and kustomize builds.
+ * test_dockerfile.c; here: catalog compilation, scanning, kustomize builds,
+ * deciding deployment units and walking a tree.
  *
  * Under valgrind (make check-valgrind sets TMDK_VALGRIND) every 7th
  * allocation is failed instead of every one, to keep the run short.
@@ -589,6 +590,47 @@ Test(oom, deciding_units)
 	cr_assert_eq(want, 6);
 	cr_assert_gt(fail_each_allocation("units", units_op, &job, TMDK_OK), 50);
 	cr_assert_eq(job.units, want);
+	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
+
+/* ---- walking a tree ------------------------------------------------------------- */
+
+struct walk_job {
+	const char *root;
+	size_t entries;        /* result */
+};
+
+static int count_entry(const tmdk_walk_entry *e, void *payload)
+{
+	(void)e;
+	((struct walk_job *)payload)->entries++;
+	return 0;
+}
+
+static int walk_op(void *ctx, tmdk_error *err)
+{
+	struct walk_job *job = ctx;
+	job->entries = 0;
+	return tmdk_walk(job->root, NULL, count_entry, job, err);
+}
+
+Test(oom, walking)
+{
+	char root[4200];
+	struct walk_job job;
+	tmdk_error err;
+	size_t want;
+
+	failing_install(0);
+	snprintf(root, sizeof(root), "%s", fixture("units"));
+	job.root = root;
+	cr_assert_eq(walk_op(&job, &err), TMDK_OK, "%s", err.message);
+	want = job.entries;
+	cr_assert_gt(want, 15);
+	/* The folder listings and the one path buffer of the walk. */
+	cr_assert_gt(fail_each_allocation("walk", walk_op, &job, TMDK_OK), 10);
+	cr_assert_eq(job.entries, want);
 	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
 	tmdk_set_allocator(NULL, NULL, NULL);
 }

@@ -470,23 +470,28 @@ Test(walk, bad_arguments)
 
 Test(walk, folder_listing_is_in_byte_order)
 {
-	char **names;
-	size_t n;
+	tmdk__listing l;
 	tmdk_error err;
 	mkpath("s/\xc3\xa9.yaml", "a: 1\n");
 	mkpath("s/e.yaml", "a: 1\n");
 	mkpath("s/E.yaml", "a: 1\n");
 	mkpath("s/_.yaml", "a: 1\n");
 	mkpath("s/e-1.yaml", "a: 1\n");
-	cr_assert_eq(tmdk__list_folder(at("s"), &names, &n, &err), TMDK_OK);
-	cr_assert_eq(n, 5);
-	cr_expect_str_eq(names[0], "E.yaml");
-	cr_expect_str_eq(names[1], "_.yaml");
-	cr_expect_str_eq(names[2], "e-1.yaml");
-	cr_expect_str_eq(names[3], "e.yaml");
-	cr_expect_str_eq(names[4], "\xc3\xa9.yaml");
-	tmdk__names_free(names, n);
-	cr_expect_eq(tmdk__list_folder(at("nope"), &names, &n, &err), TMDK_EIO);
+	mkpath("s/d/x.yaml", "a: 1\n");
+	cr_assert_eq(tmdk__list_folder(at("s"), &l, &err), TMDK_OK);
+	cr_assert_eq(l.count, 6);
+	cr_expect_str_eq(l.entries[0].name, "E.yaml");
+	cr_expect_str_eq(l.entries[1].name, "_.yaml");
+	cr_expect_str_eq(l.entries[2].name, "d");
+	cr_expect_str_eq(l.entries[3].name, "e-1.yaml");
+	cr_expect_str_eq(l.entries[4].name, "e.yaml");
+	cr_expect_str_eq(l.entries[5].name, "\xc3\xa9.yaml");
+	/* Types as readdir gives them, or unknown where the file system does not say. */
+	cr_expect(l.entries[2].type == TMDK__ENTRY_FOLDER || l.entries[2].type == TMDK__ENTRY_UNKNOWN);
+	cr_expect(l.entries[0].type == TMDK__ENTRY_FILE || l.entries[0].type == TMDK__ENTRY_UNKNOWN);
+	tmdk__listing_free(&l);
+	cr_expect_eq(tmdk__list_folder(at("nope"), &l, &err), TMDK_EIO);
+	cr_expect_eq(l.count, 0);
 	cr_expect(strncmp(err.message, "cannot open folder: ", 20) == 0);
 }
 
