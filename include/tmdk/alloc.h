@@ -3,7 +3,12 @@
  *
  * The library allocates through one set of functions. A program may replace
  * them once, before any other libtmdk call (for example to count memory or to
- * inject failures in tests). This is the only global state in the library.
+ * inject failures in tests); it then gets every allocation. While they are
+ * the C library's own (the default), the nodes and strings of parsed
+ * artifacts come from 8 MB regions libtmdk maps itself, aligned for
+ * transparent huge pages (see "Where the memory comes from" in
+ * docs/document-model.md). The allocator and those regions are the
+ * library's only global state.
  */
 #ifndef TMDK_ALLOC_H
 #define TMDK_ALLOC_H
