@@ -262,22 +262,27 @@ const char *tmdk__view_component_name(const tmdk__view *v, const tmdk_finding *f
 
 /* ---- the ranked findings ---------------------------------------------------------------- */
 
-static int compare_ranked(const void *a, const void *b)
+/* `ranked`: the shown findings by question, risk, severity (worst first) and
+ * pattern id, in the located order within each (shown's order). */
+static int rank_findings(tmdk__view *v)
 {
-	const tmdk_finding *fa = *(const tmdk_finding *const *)a, *fb = *(const tmdk_finding *const *)b;
-	const tmdk_pattern *pa = tmdk_finding_pattern(fa), *pb = tmdk_finding_pattern(fb);
-	int c;
-	if (tmdk_pattern_question(pa) != tmdk_pattern_question(pb))
-		return tmdk_pattern_question(pa) < tmdk_pattern_question(pb) ? -1 : 1;
-	if (tmdk_pattern_risk(pa) != tmdk_pattern_risk(pb))
-		return tmdk_pattern_risk(pa) < tmdk_pattern_risk(pb) ? -1 : 1;
-	if (tmdk_pattern_severity(pa) != tmdk_pattern_severity(pb))
-		return tmdk_pattern_severity(pa) > tmdk_pattern_severity(pb) ? -1 : 1;
-	if ((c = strcmp(tmdk_pattern_id(pa), tmdk_pattern_id(pb))) != 0)
-		return c;
-	if ((c = tmdk__finding_compare(fa, fb)) != 0)
-		return c;
-	return fa->unit < fb->unit ? -1 : fa->unit > fb->unit;
+	const tmdk_finding *first = tmdk_findings_at(v->report->findings, 0);
+	uint64_t ids = tmdk_findings_count(v->report->findings) + 1;
+	uint64_t *keys = tmdk__calloc(v->shown_count + 1, sizeof(*keys));
+	size_t i;
+	int rc;
+	if (!keys)
+		return TMDK_ENOMEM;
+	for (i = 0; i < v->shown_count; i++) {
+		const tmdk_pattern *p = tmdk_finding_pattern(v->shown[i]);
+		uint64_t group = (uint64_t)tmdk_pattern_question(p) * TMDK_RISK_COUNT + (uint64_t)tmdk_pattern_risk(p);
+		group = group * TMDK_SEVERITY_COUNT + (uint64_t)(TMDK_SEVERITY_CRITICAL - tmdk_pattern_severity(p));
+		keys[i] = group * ids + v->order.id_rank[v->shown[i] - first];
+	}
+	memcpy((void *)v->ranked, v->shown, v->shown_count * sizeof(*v->shown));
+	rc = tmdk__sort_by_keys(v->ranked, keys, v->shown_count);
+	tmdk__free(keys);
+	return rc;
 }
 
 size_t tmdk__view_pattern_run(const tmdk__view *v, size_t i)
@@ -297,8 +302,8 @@ int tmdk__view_models(tmdk__view *v)
 	v->comp_severity = tmdk__calloc(r->model_count + 1, sizeof(*v->comp_severity));
 	if (!v->ranked || !v->places || !v->comp_severity)
 		return TMDK_ENOMEM;
-	memcpy((void *)v->ranked, v->shown, v->shown_count * sizeof(*v->shown));
-	qsort((void *)v->ranked, v->shown_count, sizeof(*v->ranked), compare_ranked);
+	if (rank_findings(v) != TMDK_OK)
+		return TMDK_ENOMEM;
 	for (i = 0; i < r->model_count; i++) {
 		size_t k, count = r->models[i].diagram->comp_count;
 		if (!(v->comp_severity[i] = tmdk__malloc((count + 1) * sizeof(int))))
