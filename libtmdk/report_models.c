@@ -20,25 +20,66 @@
 
 #define NONE ((size_t)-1)
 
-int tmdk_report_add_model(tmdk_report *r, const char *unit, const tmdk_node *model)
+/* A picture is the diagram of a model, until a report takes it. */
+struct tmdk_report_picture {
+	tmdk__diagram *diagram;
+};
+
+int tmdk_report_picture_new(tmdk_report_picture **out, const tmdk_node *model)
+{
+	tmdk_report_picture *p;
+	if (!out)
+		return TMDK_EINVAL;
+	*out = NULL;
+	if (!model || tmdk_node_get_type(model) != TMDK_NODE_MAP)
+		return TMDK_EINVAL;
+	if (!(p = tmdk__calloc(1, sizeof(*p))))
+		return TMDK_ENOMEM;
+	if (!(p->diagram = tmdk__diagram_new(model))) {
+		tmdk__free(p);
+		return TMDK_ENOMEM;
+	}
+	*out = p;
+	return TMDK_OK;
+}
+
+void tmdk_report_picture_free(tmdk_report_picture *picture)
+{
+	if (!picture)
+		return;
+	tmdk__diagram_free(picture->diagram);
+	tmdk__free(picture);
+}
+
+int tmdk_report_add_picture(tmdk_report *r, const char *unit, tmdk_report_picture **picture)
 {
 	tmdk__report_model *m;
 	char *name;
-	tmdk__diagram *d;
-	if (!r || !model || tmdk_node_get_type(model) != TMDK_NODE_MAP)
+	if (!r || !picture || !*picture)
 		return TMDK_EINVAL;
 	if (TMDK__ARRAY_RESERVE(r->models, r->model_count, r->model_cap, 4) != TMDK_OK)
 		return TMDK_ENOMEM;
 	if (!(name = tmdk__strdup(unit ? unit : "")))
 		return TMDK_ENOMEM;
-	if (!(d = tmdk__diagram_new(model))) {
-		tmdk__free(name);
-		return TMDK_ENOMEM;
-	}
 	m = &r->models[r->model_count++];
 	m->unit = name;
-	m->diagram = d;
+	m->diagram = (*picture)->diagram;
+	tmdk__free(*picture);
+	*picture = NULL;
 	return TMDK_OK;
+}
+
+int tmdk_report_add_model(tmdk_report *r, const char *unit, const tmdk_node *model)
+{
+	tmdk_report_picture *p;
+	int rc;
+	if (!r)
+		return TMDK_EINVAL;
+	if ((rc = tmdk_report_picture_new(&p, model)) != TMDK_OK)
+		return rc;
+	rc = tmdk_report_add_picture(r, unit, &p);
+	tmdk_report_picture_free(p);
+	return rc;
 }
 
 size_t tmdk_report_model_count(const tmdk_report *r)

@@ -65,6 +65,7 @@ typedef struct unit_scan {
 	tmdk_artifact *derived;      /* a merged compose project (project.h) or built kustomization (kustomize.h) */
 	int built;                   /* a kustomization built natively: its warnings are the notes */
 	tmdk_model *model;           /* the system model of the set ($model, $facts; reports) */
+	tmdk_report_picture *picture; /* its picture, made with it on the workers (NULL: out of memory) */
 	int model_failed;            /* unit_model failed: model_err says why */
 	tmdk_error model_err;
 	/* Built ahead on the workers (prebuild_unit): the merged compose project of
@@ -912,7 +913,7 @@ static int report_unit(run_ctx *ctx, tmdk_report *report, size_t index, size_t *
 	if (tmdk_report_begin_unit(report, u->kind, u->path) != TMDK_OK)
 		return -1;
 	/* The unit's picture and the exposure of its components (Markdown, HTML, pr-comment). */
-	if (u->model && tmdk_report_add_model(report, u->path, tmdk_model_root(u->model)) != TMDK_OK)
+	if (u->model && (!u->picture || tmdk_report_add_picture(report, u->path, &u->picture) != TMDK_OK))
 		return -1;
 	if (u->unit) {
 		for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
@@ -1311,6 +1312,10 @@ static void model_item(run_ctx *ctx, size_t item, unsigned int worker)
 	unit_scan *u = ctx->model_order ? ctx->model_order[item] : &ctx->units[item];
 	(void)worker;
 	u->model_failed = unit_model(ctx, u, &u->model_err) != 0;
+	/* Its picture here too, not while the report is filled on one thread;
+	 * without memory for it, report_unit fails. */
+	if (!u->model_failed && tmdk_report_picture_new(&u->picture, tmdk_model_root(u->model)) != TMDK_OK)
+		u->picture = NULL;
 }
 
 static int larger_set_first(const void *a, const void *b)
@@ -1385,8 +1390,10 @@ static void free_ctx(run_ctx *ctx)
 {
 	size_t i, k;
 	/* Models point into the artifacts: they go first. */
-	for (i = 0; i < ctx->unit_count; i++)
+	for (i = 0; i < ctx->unit_count; i++) {
 		tmdk_model_free(ctx->units[i].model);
+		tmdk_report_picture_free(ctx->units[i].picture);
+	}
 	for (i = 0; i < ctx->context_count; i++) {
 		free(ctx->context[i].path);
 		tmdk_artifact_free(ctx->context[i].artifact);
