@@ -525,8 +525,8 @@ static int compare_pattern_pointers(const void *pa, const void *pb)
 	return a->pattern == b->pattern ? 0 : (a->pattern < b->pattern ? -1 : 1);
 }
 
-/* One entry per pattern (a finding names the pattern of many): merged by
- * pointer, which compares as one integer, before the few left are sorted by id. */
+/* One entry per pattern (the catalog's and the findings' may be the same):
+ * merged by pointer, which compares as one integer, before they are sorted by id. */
 static size_t merge_patterns(tmdk__view_pattern *list, size_t n)
 {
 	size_t i, kept = 0;
@@ -541,6 +541,44 @@ static size_t merge_patterns(tmdk__view_pattern *list, size_t n)
 		list[kept++] = list[i];
 	}
 	return kept;
+}
+
+static const tmdk_finding *listed_finding(const tmdk__view *v, size_t i)
+{
+	return i < v->shown_count ? v->shown[i] : v->suppressed[i - v->shown_count];
+}
+
+/* The patterns of the shown and suppressed findings appended, one entry
+ * each with its counts: the findings sorted by pattern (one integer), each
+ * run an entry. TMDK_OK or TMDK_ENOMEM. */
+static int finding_patterns(tmdk__view *v)
+{
+	size_t i, n = v->shown_count + v->suppressed_count;
+	tmdk__keyed *k = tmdk__calloc(n + 1, sizeof(*k)), *tmp = tmdk__calloc(n + 1, sizeof(*tmp));
+	tmdk__view_pattern *e = NULL;
+	if (!k || !tmp) {
+		tmdk__free(k);
+		tmdk__free(tmp);
+		return TMDK_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		k[i].key = (uint64_t)(uintptr_t)tmdk_finding_pattern(listed_finding(v, i));
+		k[i].pos = i;
+	}
+	tmdk__sort_keyed(k, tmp, n);
+	for (i = 0; i < n; i++) {
+		if (!e || k[i].key != k[i - 1].key) {
+			e = &v->patterns[v->pattern_count++];
+			e->pattern = tmdk_finding_pattern(listed_finding(v, k[i].pos));
+		}
+		if (k[i].pos < v->shown_count)
+			e->findings++;
+		else
+			e->suppressed++;
+	}
+	tmdk__free(k);
+	tmdk__free(tmp);
+	return TMDK_OK;
 }
 
 /* Checked patterns and those findings name, by id, each once. */
@@ -560,14 +598,8 @@ static int view_patterns(tmdk__view *v)
 			v->patterns[v->pattern_count++].checked = 1;
 		}
 	}
-	for (i = 0; i < v->shown_count; i++) {
-		v->patterns[v->pattern_count].pattern = tmdk_finding_pattern(v->shown[i]);
-		v->patterns[v->pattern_count++].findings = 1;
-	}
-	for (i = 0; i < v->suppressed_count; i++) {
-		v->patterns[v->pattern_count].pattern = tmdk_finding_pattern(v->suppressed[i]);
-		v->patterns[v->pattern_count++].suppressed = 1;
-	}
+	if (finding_patterns(v) != TMDK_OK)
+		return TMDK_ENOMEM;
 	v->pattern_count = merge_patterns(v->patterns, v->pattern_count);
 	qsort(v->patterns, v->pattern_count, sizeof(*v->patterns), compare_patterns);
 	for (i = 0; i < v->pattern_count; i++) {
