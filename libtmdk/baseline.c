@@ -101,9 +101,7 @@ static void hash_findings(print *p, const tmdk_report *r, const tmdk__finding_or
 {
 	size_t i, n = tmdk_findings_count(r->findings);
 	for (i = 0; i < n; i++) {
-		const tmdk_finding *f = tmdk_findings_at(r->findings, i);
-		p[i].hash = tmdk__fingerprint_hash(tmdk_pattern_id(tmdk_finding_pattern(f)), tmdk_finding_path(f),
-			tmdk_finding_object(f), tmdk_finding_evidence(f));
+		p[i].hash = tmdk_findings_at(r->findings, i)->print_hash; /* made when it was copied */
 		p[i].same = ord->same[i];
 		p[i].index = i;
 	}

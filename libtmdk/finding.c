@@ -107,6 +107,9 @@ int tmdk_findings_append(tmdk_findings *list, const tmdk_finding *f)
 		tmdk__finding_clear(c);
 		return TMDK_ENOMEM;
 	}
+	/* A copy's copy (a report's, of a worker's list) has it already. */
+	if (!f->owned)
+		c->print_hash = tmdk__fingerprint_hash(f->pattern->id, c->path, c->object, c->evidence);
 	tmdk_catalog_ref((tmdk_catalog *)f->pattern->catalog);
 	list->count++;
 	return TMDK_OK;

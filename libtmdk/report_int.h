@@ -182,7 +182,6 @@ typedef struct tmdk__fingerprint {
 	int baseline;                    /* active and in the baseline */
 } tmdk__fingerprint;
 
-uint64_t tmdk__fingerprint_hash(const char *pattern_id, const char *path, const char *object, const char *evidence);
 void tmdk__fingerprint_format(char *buf, size_t size, uint64_t hash, unsigned int occurrence);
 /** Per finding of r->findings (same index), or NULL when out of memory. Heap.
  *  `ord`: the findings' order when the caller has it, NULL to compute it here. */
