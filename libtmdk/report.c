@@ -214,23 +214,12 @@ int tmdk_report_add_finding(tmdk_report *r, const tmdk_finding *f)
 
 int tmdk_report_add_suppressed(tmdk_report *r, const tmdk_finding *f, const char *suppression)
 {
-	tmdk_finding *copy;
-	char *text;
 	int rc;
-	if (!r || !f || !tmdk_finding_pattern(f) || !suppression)
+	if (!r)
 		return TMDK_EINVAL;
-	if (!(text = tmdk__strdup(suppression)))
-		return TMDK_ENOMEM;
-	if ((rc = tmdk_findings_append(r->findings, f)) != TMDK_OK) {
-		tmdk__free(text);
-		return rc;
-	}
-	mark_unit(r);
-	copy = (tmdk_finding *)tmdk_findings_at(r->findings, tmdk_findings_count(r->findings) - 1);
-	tmdk__free(copy->suppression);
-	copy->suppression = text;
-	copy->suppressed = 1;
-	return TMDK_OK;
+	if ((rc = tmdk_findings_append_suppressed(r->findings, f, suppression)) == TMDK_OK)
+		mark_unit(r);
+	return rc;
 }
 
 int tmdk_report_add_findings(tmdk_report *r, const tmdk_findings *list)
@@ -244,6 +233,13 @@ int tmdk_report_add_findings(tmdk_report *r, const tmdk_findings *list)
 			return rc;
 	}
 	return TMDK_OK;
+}
+
+int tmdk_report_take_findings(tmdk_report *r, tmdk_findings *list)
+{
+	if (!r || !list)
+		return TMDK_EINVAL;
+	return tmdk__findings_move(r->findings, list, r->current_unit);
 }
 
 int tmdk_report_collect(const tmdk_finding *f, void *payload)

@@ -21,6 +21,8 @@ struct tmdk_finding {
 
 /* finding.c */
 void tmdk__finding_clear(tmdk_finding *f);
+/** Move every finding of `from` to the end of `to`, each given `unit`; TMDK_OK, or TMDK_ENOMEM (both unchanged). */
+int tmdk__findings_move(tmdk_findings *to, tmdk_findings *from, size_t unit);
 /* baseline.c: the hash of a finding's fingerprint (pattern id, path, object, evidence). */
 uint64_t tmdk__fingerprint_hash(const char *pattern_id, const char *path, const char *object, const char *evidence);
 int tmdk__finding_compare(const tmdk_finding *a, const tmdk_finding *b);

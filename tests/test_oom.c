@@ -288,15 +288,24 @@ Test(oom, scanning_with_the_builtin_catalog)
 	tmdk_set_allocator(NULL, NULL, NULL);
 }
 
-/* A finding list copied out of a scan keeps its catalog alive. */
+/* A finding list copied out of a scan (every other finding suppressed by a
+ * policy) keeps its catalog alive; a report takes the copy whole. */
 static int append_op(void *ctx, tmdk_error *err)
 {
 	const tmdk_findings *src = ctx;
 	tmdk_findings *copy = NULL;
+	tmdk_report *r = NULL;
 	size_t i;
 	int rc = tmdk_findings_new(&copy);
 	for (i = 0; rc == TMDK_OK && i < tmdk_findings_count(src); i++)
-		rc = tmdk_findings_append(copy, tmdk_findings_at(src, i));
+		rc = i % 2 ? tmdk_findings_append(copy, tmdk_findings_at(src, i))
+			: tmdk_findings_append_suppressed(copy, tmdk_findings_at(src, i), "policy");
+	if (rc == TMDK_OK && (rc = tmdk_report_new(&r, err)) == TMDK_OK &&
+	    (rc = tmdk_report_begin_unit(r, "files", "u")) == TMDK_OK && (rc = tmdk_report_take_findings(r, copy)) == TMDK_OK)
+		cr_assert_eq(tmdk_findings_count(copy), 0);
+	else if (r)
+		cr_assert_eq(tmdk_findings_count(copy), tmdk_findings_count(src), "a failed take leaves the list");
+	tmdk_report_free(r);
 	tmdk_findings_free(copy);
 	if (rc != TMDK_OK)
 		return tmdk__error_set(err, rc, NULL, 0, 0, "copying findings failed");

@@ -835,11 +835,31 @@ out:
 
 /* ---- phase 2: scanning ------------------------------------------------------------- */
 
+typedef struct collect_ctx {
+	const scan_config *cfg;
+	tmdk_findings *list;
+} collect_ctx;
+
+/* A finding into the range's list, suppressed when a `paths:` rule of the
+ * configuration covers it: done here, on the workers, so that the report
+ * takes the lists whole (report_unit). */
+static int collect_finding(const tmdk_finding *f, void *payload)
+{
+	const collect_ctx *c = payload;
+	const config_ignore *rule = tmdk_finding_suppressed(f) ? NULL : config_path_ignore(c->cfg, f);
+	char text[1024];
+	if (!rule)
+		return tmdk_findings_append(c->list, f);
+	snprintf(text, sizeof(text), "configuration %s (line %u): %s", rule->file, rule->line, rule->reason);
+	return tmdk_findings_append_suppressed(c->list, f, text);
+}
+
 static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 {
 	range *r = &ctx->ranges[item];
 	unit_scan *u = &ctx->units[r->unit];
 	tmdk_scanner *s = ctx->scanners[worker];
+	collect_ctx c;
 	tmdk_error err;
 	size_t i;
 
@@ -848,8 +868,9 @@ static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 		return;
 	}
 	tmdk_scanner_set_model(s, u->model);
-	if (tmdk_scanner_scan_range(s, u->set, u->set_count, r->first, r->count, tmdk_findings_collect,
-		    r->findings, &err) == TMDK_OK)
+	c.cfg = ctx->cfg;
+	c.list = r->findings;
+	if (tmdk_scanner_scan_range(s, u->set, u->set_count, r->first, r->count, collect_finding, &c, &err) == TMDK_OK)
 		return;
 	/* Something failed (a limit): scan the range's artifacts one by one to keep the others' findings. */
 	tmdk_findings_free(r->findings);
@@ -858,9 +879,9 @@ static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 		r->nomem = 1;
 		return;
 	}
+	c.list = r->findings;
 	for (i = r->first; i < r->first + r->count; i++) {
-		if (tmdk_scanner_scan_range(s, u->set, u->set_count, i, 1, tmdk_findings_collect, r->findings,
-			    &u->scan_err[i]) != TMDK_OK)
+		if (tmdk_scanner_scan_range(s, u->set, u->set_count, i, 1, collect_finding, &c, &u->scan_err[i]) != TMDK_OK)
 			u->scan_failed[i] = 1;
 	}
 }
@@ -882,17 +903,6 @@ static int record_error(run_ctx *ctx, tmdk_report *report, const char *path, con
 	if (ctx->cfg->echo_errors)
 		print_error(path, err->line, err->column, err->message);
 	return tmdk_report_add_error(report, path, err->line, err->column, err->code, err->message);
-}
-
-/* A finding, suppressed when a `paths:` rule of the configuration covers it. */
-static int add_finding(const scan_config *cfg, tmdk_report *report, const tmdk_finding *f)
-{
-	const config_ignore *rule = tmdk_finding_suppressed(f) ? NULL : config_path_ignore(cfg, f);
-	char text[1024];
-	if (!rule)
-		return tmdk_report_add_finding(report, f);
-	snprintf(text, sizeof(text), "configuration %s (line %u): %s", rule->file, rule->line, rule->reason);
-	return tmdk_report_add_suppressed(report, f, text);
 }
 
 /* Two spellings of one path ("./a/b" and "a/b"). */
@@ -951,14 +961,11 @@ static int report_unit(run_ctx *ctx, tmdk_report *report, size_t index, size_t *
 	for (m = 0; m < u->note_count; m++)
 		if (tmdk_report_add_unit_note(report, u->notes[m]) != TMDK_OK)
 			return -1;
+	/* The ranges' findings, suppressed or not already (collect_finding), moved whole. */
 	for (; *range_at < ctx->range_count && ctx->ranges[*range_at].unit == index; (*range_at)++) {
 		const range *r = &ctx->ranges[*range_at];
-		size_t k;
-		if (r->nomem)
+		if (r->nomem || tmdk_report_take_findings(report, r->findings) != TMDK_OK)
 			return -1;
-		for (k = 0; k < tmdk_findings_count(r->findings); k++)
-			if (add_finding(ctx->cfg, report, tmdk_findings_at(r->findings, k)) != TMDK_OK)
-				return -1;
 	}
 	if (u->failed) {
 		if (record_error(ctx, report, u->path, &u->err) != TMDK_OK)

@@ -182,6 +182,13 @@ TMDK_API int tmdk_report_add_finding(tmdk_report *report, const tmdk_finding *fi
 TMDK_API int tmdk_report_add_suppressed(tmdk_report *report, const tmdk_finding *finding, const char *suppression);
 /** Add copies of every finding of a list. */
 TMDK_API int tmdk_report_add_findings(tmdk_report *report, const tmdk_findings *list);
+/**
+ * Move every finding of a list into the report (suppressed ones stay so),
+ * leaving the list empty: tmdk_report_add_findings without copying, for
+ * lists filled on other threads while one thread fills the report.
+ * @return TMDK_OK, TMDK_EINVAL or TMDK_ENOMEM (the list is then unchanged)
+ */
+TMDK_API int tmdk_report_take_findings(tmdk_report *report, tmdk_findings *list);
 /** A tmdk_finding_cb that adds to the tmdk_report given as payload. */
 TMDK_API int tmdk_report_collect(const tmdk_finding *finding, void *payload);
 
