@@ -41,60 +41,92 @@ uint64_t tmdk__fingerprint_hash(const char *pattern_id, const char *path, const 
 	return fnv1a(h, evidence);
 }
 
+/* "%016llx:%u" by hand: snprintf was most of the cost of fingerprinting a report. */
 void tmdk__fingerprint_format(char *buf, size_t size, uint64_t hash, unsigned int occurrence)
 {
-	snprintf(buf, size, "%016llx:%u", (unsigned long long)hash, occurrence);
+	static const char hex_digits[] = "0123456789abcdef";
+	char text[16 + 1 + 10 + 1], *end = text + sizeof(text) - 1, *p = end;
+	size_t i, n;
+	*p = '\0';
+	do {
+		*--p = (char)('0' + occurrence % 10);
+		occurrence /= 10;
+	} while (occurrence);
+	*--p = ':';
+	for (i = 0; i < 16; i++, hash >>= 4)
+		*--p = hex_digits[hash & 15];
+	if (!size)
+		return;
+	n = (size_t)(end - p) < size - 1 ? (size_t)(end - p) : size - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
 }
 
 typedef struct print {
 	uint64_t hash;
+	size_t same;                 /* the location order's class (tmdk__finding_order.same); 0: input order */
 	size_t index;
-	const tmdk_finding *f;       /* for the location order; NULL: input order */
 } print;
 
-static int compare_prints(const void *pa, const void *pb)
+/* Occurrences of equal hashes, in location order (p[] is in index order):
+ * by class, then stably by hash; out[index]. TMDK_OK or TMDK_ENOMEM. */
+static int occurrences(const print *p, size_t n, tmdk__fingerprint *out)
 {
-	const print *a = pa, *b = pb;
-	int c;
-	if (a->hash != b->hash)
-		return a->hash < b->hash ? -1 : 1;
-	if (a->f && b->f && (c = tmdk__finding_compare(a->f, b->f)) != 0)
-		return c;
-	return a->index < b->index ? -1 : (a->index > b->index);
-}
-
-/* Occurrences of equal hashes, in the order compare_prints gives; out[index]. */
-static int occurrences(print *p, size_t n, tmdk__fingerprint *out)
-{
+	tmdk__keyed *k = tmdk__calloc(n + 1, sizeof(*k)), *tmp = tmdk__calloc(n + 1, sizeof(*tmp));
 	size_t i;
 	unsigned int occ = 0;
-	qsort(p, n, sizeof(*p), compare_prints);
-	for (i = 0; i < n; i++) {
-		occ = i > 0 && p[i - 1].hash == p[i].hash ? occ + 1 : 1;
-		tmdk__fingerprint_format(out[p[i].index].text, sizeof(out[0].text), p[i].hash, occ);
+	if (!k || !tmp) {
+		tmdk__free(k);
+		tmdk__free(tmp);
+		return TMDK_ENOMEM;
 	}
-	return 0;
+	for (i = 0; i < n; i++) {
+		k[i].key = p[i].same;
+		k[i].pos = i;
+	}
+	tmdk__sort_keyed(k, tmp, n);
+	for (i = 0; i < n; i++)
+		k[i].key = p[k[i].pos].hash;
+	tmdk__sort_keyed(k, tmp, n);
+	for (i = 0; i < n; i++) {
+		occ = i > 0 && k[i - 1].key == k[i].key ? occ + 1 : 1;
+		tmdk__fingerprint_format(out[p[k[i].pos].index].text, sizeof(out[0].text), k[i].key, occ);
+	}
+	tmdk__free(k);
+	tmdk__free(tmp);
+	return TMDK_OK;
 }
 
-tmdk__fingerprint *tmdk__report_fingerprints(const tmdk_report *r)
+static void hash_findings(print *p, const tmdk_report *r, const tmdk__finding_order *ord)
 {
 	size_t i, n = tmdk_findings_count(r->findings);
+	for (i = 0; i < n; i++) {
+		p[i].hash = tmdk_findings_at(r->findings, i)->print_hash; /* made when it was copied */
+		p[i].same = ord->same[i];
+		p[i].index = i;
+	}
+}
+
+tmdk__fingerprint *tmdk__report_fingerprints(const tmdk_report *r, const tmdk__finding_order *ord)
+{
+	size_t i, n = tmdk_findings_count(r->findings);
+	tmdk__finding_order own;
 	print *p = tmdk__calloc(n + 1, sizeof(*p));
 	tmdk__fingerprint *out = tmdk__calloc(n + 1, sizeof(*out));
 
-	if (!p || !out) {
+	memset(&own, 0, sizeof(own));
+	if (!p || !out || (!ord && tmdk__finding_order_build(&own, r) != TMDK_OK)) {
 		tmdk__free(p);
 		tmdk__free(out);
 		return NULL;
 	}
-	for (i = 0; i < n; i++) {
-		const tmdk_finding *f = tmdk_findings_at(r->findings, i);
-		p[i].hash = tmdk__fingerprint_hash(tmdk_pattern_id(tmdk_finding_pattern(f)), tmdk_finding_path(f),
-			tmdk_finding_object(f), tmdk_finding_evidence(f));
-		p[i].index = i;
-		p[i].f = f;
+	hash_findings(p, r, ord ? ord : &own);
+	tmdk__finding_order_free(&own);
+	if (occurrences(p, n, out) != TMDK_OK) {
+		tmdk__free(p);
+		tmdk__free(out);
+		return NULL;
 	}
-	occurrences(p, n, out);
 	tmdk__free(p);
 	for (i = 0; i < n; i++)
 		out[i].baseline = !tmdk_finding_suppressed(tmdk_findings_at(r->findings, i)) &&
@@ -148,7 +180,7 @@ size_t tmdk_report_baseline_count(const tmdk_report *r)
 {
 	tmdk__fingerprint *fp;
 	size_t i, n = 0;
-	if (!r || !r->baseline_count || !(fp = tmdk__report_fingerprints(r)))
+	if (!r || !r->baseline_count || !(fp = tmdk__report_fingerprints(r, NULL)))
 		return 0;
 	for (i = 0; i < tmdk_findings_count(r->findings); i++)
 		n += (size_t)fp[i].baseline;
@@ -181,8 +213,8 @@ static int add_computed(reader *rd, uint64_t hash)
 	if (TMDK__ARRAY_RESERVE(rd->computed, rd->computed_count, rd->computed_cap, 64) != TMDK_OK)
 		return TMDK_ENOMEM;
 	rd->computed[rd->computed_count].hash = hash;
+	rd->computed[rd->computed_count].same = 0;
 	rd->computed[rd->computed_count].index = rd->computed_count;
-	rd->computed[rd->computed_count].f = NULL;
 	rd->computed_count++;
 	return TMDK_OK;
 }
@@ -316,7 +348,10 @@ static int add_computed_prints(reader *rd)
 		return TMDK_OK;
 	if (!(fp = tmdk__calloc(rd->computed_count, sizeof(*fp))))
 		return tmdk__error_set(rd->err, TMDK_ENOMEM, rd->name, 0, 0, "out of memory");
-	occurrences(rd->computed, rd->computed_count, fp);
+	if (occurrences(rd->computed, rd->computed_count, fp) != TMDK_OK) {
+		tmdk__free(fp);
+		return tmdk__error_set(rd->err, TMDK_ENOMEM, rd->name, 0, 0, "out of memory");
+	}
 	for (i = 0; i < rd->computed_count; i++)
 		if (tmdk_report_add_baseline(rd->r, fp[i].text) != TMDK_OK) {
 			tmdk__free(fp);

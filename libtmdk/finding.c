@@ -107,8 +107,45 @@ int tmdk_findings_append(tmdk_findings *list, const tmdk_finding *f)
 		tmdk__finding_clear(c);
 		return TMDK_ENOMEM;
 	}
+	/* A copy's copy (a report's, of a worker's list) has it already. */
+	if (!f->owned)
+		c->print_hash = tmdk__fingerprint_hash(f->pattern->id, c->path, c->object, c->evidence);
 	tmdk_catalog_ref((tmdk_catalog *)f->pattern->catalog);
 	list->count++;
+	return TMDK_OK;
+}
+
+int tmdk_findings_append_suppressed(tmdk_findings *list, const tmdk_finding *f, const char *suppression)
+{
+	tmdk_finding *copy;
+	char *text;
+	int rc;
+	if (!list || !f || !f->pattern || !suppression)
+		return TMDK_EINVAL;
+	if (!(text = tmdk__strdup(suppression)))
+		return TMDK_ENOMEM;
+	if ((rc = tmdk_findings_append(list, f)) != TMDK_OK) {
+		tmdk__free(text);
+		return rc;
+	}
+	copy = &list->items[list->count - 1];
+	tmdk__free(copy->suppression);
+	copy->suppression = text;
+	copy->suppressed = 1;
+	return TMDK_OK;
+}
+
+int tmdk__findings_move(tmdk_findings *to, tmdk_findings *from, size_t unit)
+{
+	size_t i;
+	if (TMDK__ARRAY_RESERVE_N(to->items, to->count, to->cap, from->count, 16) != TMDK_OK)
+		return TMDK_ENOMEM;
+	/* The copies move whole: their strings and catalog references go with them. */
+	memcpy(to->items + to->count, from->items, from->count * sizeof(*from->items));
+	for (i = 0; i < from->count; i++)
+		to->items[to->count + i].unit = unit;
+	to->count += from->count;
+	from->count = 0;
 	return TMDK_OK;
 }
 

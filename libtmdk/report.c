@@ -214,23 +214,12 @@ int tmdk_report_add_finding(tmdk_report *r, const tmdk_finding *f)
 
 int tmdk_report_add_suppressed(tmdk_report *r, const tmdk_finding *f, const char *suppression)
 {
-	tmdk_finding *copy;
-	char *text;
 	int rc;
-	if (!r || !f || !tmdk_finding_pattern(f) || !suppression)
+	if (!r)
 		return TMDK_EINVAL;
-	if (!(text = tmdk__strdup(suppression)))
-		return TMDK_ENOMEM;
-	if ((rc = tmdk_findings_append(r->findings, f)) != TMDK_OK) {
-		tmdk__free(text);
-		return rc;
-	}
-	mark_unit(r);
-	copy = (tmdk_finding *)tmdk_findings_at(r->findings, tmdk_findings_count(r->findings) - 1);
-	tmdk__free(copy->suppression);
-	copy->suppression = text;
-	copy->suppressed = 1;
-	return TMDK_OK;
+	if ((rc = tmdk_findings_append_suppressed(r->findings, f, suppression)) == TMDK_OK)
+		mark_unit(r);
+	return rc;
 }
 
 int tmdk_report_add_findings(tmdk_report *r, const tmdk_findings *list)
@@ -246,6 +235,13 @@ int tmdk_report_add_findings(tmdk_report *r, const tmdk_findings *list)
 	return TMDK_OK;
 }
 
+int tmdk_report_take_findings(tmdk_report *r, tmdk_findings *list)
+{
+	if (!r || !list)
+		return TMDK_EINVAL;
+	return tmdk__findings_move(r->findings, list, r->current_unit);
+}
+
 int tmdk_report_collect(const tmdk_finding *f, void *payload)
 {
 	int rc = tmdk_report_add_finding(payload, f);
@@ -255,7 +251,7 @@ int tmdk_report_collect(const tmdk_finding *f, void *payload)
 size_t tmdk_report_finding_count(const tmdk_report *r, tmdk_severity min)
 {
 	/* Findings in the baseline do not count; without memory to tell, all do (fail closed). */
-	tmdk__fingerprint *fp = r && r->baseline_count ? tmdk__report_fingerprints(r) : NULL;
+	tmdk__fingerprint *fp = r && r->baseline_count ? tmdk__report_fingerprints(r, NULL) : NULL;
 	size_t i, n = 0;
 	for (i = 0; r && i < tmdk_findings_count(r->findings); i++) {
 		const tmdk_finding *f = tmdk_findings_at(r->findings, i);
@@ -323,26 +319,6 @@ void tmdk__reference_label(const tmdk_reference *ref, char *buf, size_t size)
 
 /* ---- the view ------------------------------------------------------------------ */
 
-static int compare_located(const void *a, const void *b)
-{
-	const tmdk_finding *fa = *(const tmdk_finding *const *)a, *fb = *(const tmdk_finding *const *)b;
-	int c = tmdk__finding_compare(fa, fb);
-	if (c)
-		return c;
-	return fa->unit < fb->unit ? -1 : fa->unit > fb->unit;
-}
-
-static int compare_grouped(const void *a, const void *b)
-{
-	const tmdk_pattern *pa = tmdk_finding_pattern(*(const tmdk_finding *const *)a);
-	const tmdk_pattern *pb = tmdk_finding_pattern(*(const tmdk_finding *const *)b);
-	if (tmdk_pattern_question(pa) != tmdk_pattern_question(pb))
-		return tmdk_pattern_question(pa) < tmdk_pattern_question(pb) ? -1 : 1;
-	if (tmdk_pattern_risk(pa) != tmdk_pattern_risk(pb))
-		return tmdk_pattern_risk(pa) < tmdk_pattern_risk(pb) ? -1 : 1;
-	return compare_located(a, b);
-}
-
 static int compare_files(const void *a, const void *b)
 {
 	return strcmp((*(const tmdk__report_file *const *)a)->path, (*(const tmdk__report_file *const *)b)->path);
@@ -406,21 +382,17 @@ static void view_free(tmdk__view *v)
 	tmdk__free(v->patterns);
 	tmdk__free(v->derived);
 	tmdk__free(v->prints);
+	tmdk__finding_order_free(&v->order);
 	tmdk__view_models_free(v);
 }
 
-static int view_findings(tmdk__view *v)
+/* Shown and suppressed findings in the located order, each kept once. */
+static void split_findings(tmdk__view *v)
 {
 	const tmdk_report *r = v->report;
-	size_t i, n = tmdk_findings_count(r->findings);
-
-	v->shown = tmdk__calloc(n + 1, sizeof(*v->shown));
-	v->grouped = tmdk__calloc(n + 1, sizeof(*v->grouped));
-	v->suppressed = tmdk__calloc(n + 1, sizeof(*v->suppressed));
-	v->prints = tmdk__report_fingerprints(r);
-	if (!v->shown || !v->grouped || !v->suppressed || !v->prints)
-		return TMDK_ENOMEM;
-	for (i = 0; i < n; i++) {
+	size_t k, n = tmdk_findings_count(r->findings);
+	for (k = 0; k < n; k++) {
+		size_t i = v->order.located[k];
 		const tmdk_finding *f = tmdk_findings_at(r->findings, i);
 		if (tmdk_pattern_severity(tmdk_finding_pattern(f)) < v->opts->min_severity)
 			continue;
@@ -431,10 +403,40 @@ static int view_findings(tmdk__view *v)
 			v->baseline_count += (size_t)v->prints[i].baseline;
 		}
 	}
-	qsort((void *)v->shown, v->shown_count, sizeof(*v->shown), compare_located);
-	qsort((void *)v->suppressed, v->suppressed_count, sizeof(*v->suppressed), compare_located);
+}
+
+/* `grouped`: the shown findings by question and risk, in the located order within each. */
+static int group_findings(tmdk__view *v)
+{
+	uint64_t *keys = tmdk__calloc(v->shown_count + 1, sizeof(*keys));
+	size_t i;
+	int rc;
+	if (!keys)
+		return TMDK_ENOMEM;
+	for (i = 0; i < v->shown_count; i++) {
+		const tmdk_pattern *p = tmdk_finding_pattern(v->shown[i]);
+		keys[i] = (uint64_t)tmdk_pattern_question(p) * TMDK_RISK_COUNT + (uint64_t)tmdk_pattern_risk(p);
+	}
 	memcpy((void *)v->grouped, v->shown, v->shown_count * sizeof(*v->shown));
-	qsort((void *)v->grouped, v->shown_count, sizeof(*v->grouped), compare_grouped);
+	rc = tmdk__sort_by_keys(v->grouped, keys, v->shown_count);
+	tmdk__free(keys);
+	return rc;
+}
+
+static int view_findings(tmdk__view *v)
+{
+	const tmdk_report *r = v->report;
+	size_t i, n = tmdk_findings_count(r->findings);
+
+	v->shown = tmdk__calloc(n + 1, sizeof(*v->shown));
+	v->grouped = tmdk__calloc(n + 1, sizeof(*v->grouped));
+	v->suppressed = tmdk__calloc(n + 1, sizeof(*v->suppressed));
+	if (!v->shown || !v->grouped || !v->suppressed || tmdk__finding_order_build(&v->order, r) != TMDK_OK ||
+	    !(v->prints = tmdk__report_fingerprints(r, &v->order)))
+		return TMDK_ENOMEM;
+	split_findings(v);
+	if (group_findings(v) != TMDK_OK)
+		return TMDK_ENOMEM;
 	for (i = 0; i < v->shown_count; i++) {
 		const tmdk_pattern *p = tmdk_finding_pattern(v->shown[i]);
 		tmdk_severity s = tmdk_pattern_severity(p);
@@ -513,11 +515,73 @@ static int applies_to_scanned(const tmdk__view *v, const tmdk_pattern *p)
 	return !any; /* nothing known about the files: assume every pattern ran */
 }
 
+static int compare_pattern_pointers(const void *pa, const void *pb)
+{
+	const tmdk__view_pattern *a = pa, *b = pb;
+	return a->pattern == b->pattern ? 0 : (a->pattern < b->pattern ? -1 : 1);
+}
+
+/* One entry per pattern (the catalog's and the findings' may be the same):
+ * merged by pointer, which compares as one integer, before they are sorted by id. */
+static size_t merge_patterns(tmdk__view_pattern *list, size_t n)
+{
+	size_t i, kept = 0;
+	qsort(list, n, sizeof(*list), compare_pattern_pointers);
+	for (i = 0; i < n; i++) {
+		if (kept && list[kept - 1].pattern == list[i].pattern) {
+			list[kept - 1].checked |= list[i].checked;
+			list[kept - 1].findings += list[i].findings;
+			list[kept - 1].suppressed += list[i].suppressed;
+			continue;
+		}
+		list[kept++] = list[i];
+	}
+	return kept;
+}
+
+static const tmdk_finding *listed_finding(const tmdk__view *v, size_t i)
+{
+	return i < v->shown_count ? v->shown[i] : v->suppressed[i - v->shown_count];
+}
+
+/* The patterns of the shown and suppressed findings appended, one entry
+ * each with its counts: the findings sorted by pattern (one integer), each
+ * run an entry. TMDK_OK or TMDK_ENOMEM. */
+static int finding_patterns(tmdk__view *v)
+{
+	size_t i, n = v->shown_count + v->suppressed_count;
+	tmdk__keyed *k = tmdk__calloc(n + 1, sizeof(*k)), *tmp = tmdk__calloc(n + 1, sizeof(*tmp));
+	tmdk__view_pattern *e = NULL;
+	if (!k || !tmp) {
+		tmdk__free(k);
+		tmdk__free(tmp);
+		return TMDK_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		k[i].key = (uint64_t)(uintptr_t)tmdk_finding_pattern(listed_finding(v, i));
+		k[i].pos = i;
+	}
+	tmdk__sort_keyed(k, tmp, n);
+	for (i = 0; i < n; i++) {
+		if (!e || k[i].key != k[i - 1].key) {
+			e = &v->patterns[v->pattern_count++];
+			e->pattern = tmdk_finding_pattern(listed_finding(v, k[i].pos));
+		}
+		if (k[i].pos < v->shown_count)
+			e->findings++;
+		else
+			e->suppressed++;
+	}
+	tmdk__free(k);
+	tmdk__free(tmp);
+	return TMDK_OK;
+}
+
 /* Checked patterns and those findings name, by id, each once. */
 static int view_patterns(tmdk__view *v)
 {
 	const tmdk_report *r = v->report;
-	size_t n = tmdk_catalog_pattern_count(r->catalog), i, kept = 0;
+	size_t n = tmdk_catalog_pattern_count(r->catalog), i;
 	size_t max = n + v->shown_count + v->suppressed_count;
 
 	v->patterns = tmdk__calloc(max + 1, sizeof(*v->patterns));
@@ -530,23 +594,10 @@ static int view_patterns(tmdk__view *v)
 			v->patterns[v->pattern_count++].checked = 1;
 		}
 	}
-	for (i = 0; i < v->shown_count; i++)
-		v->patterns[v->pattern_count++].pattern = tmdk_finding_pattern(v->shown[i]);
-	for (i = 0; i < v->suppressed_count; i++)
-		v->patterns[v->pattern_count++].pattern = tmdk_finding_pattern(v->suppressed[i]);
+	if (finding_patterns(v) != TMDK_OK)
+		return TMDK_ENOMEM;
+	v->pattern_count = merge_patterns(v->patterns, v->pattern_count);
 	qsort(v->patterns, v->pattern_count, sizeof(*v->patterns), compare_patterns);
-	for (i = 0; i < v->pattern_count; i++) {
-		if (kept && v->patterns[kept - 1].pattern == v->patterns[i].pattern) {
-			v->patterns[kept - 1].checked |= v->patterns[i].checked;
-			continue;
-		}
-		v->patterns[kept++] = v->patterns[i];
-	}
-	v->pattern_count = kept;
-	for (i = 0; i < v->shown_count; i++)
-		v->patterns[tmdk__view_pattern_index(v, tmdk_finding_pattern(v->shown[i]))].findings++;
-	for (i = 0; i < v->suppressed_count; i++)
-		v->patterns[tmdk__view_pattern_index(v, tmdk_finding_pattern(v->suppressed[i]))].suppressed++;
 	for (i = 0; i < v->pattern_count; i++) {
 		/* A pattern that reported something was evaluated, catalog or not. */
 		if (v->patterns[i].findings || v->patterns[i].suppressed)

@@ -153,6 +153,28 @@ struct tmdk_report {
 const tmdk__report_unit *tmdk__report_finding_unit(const tmdk_report *r, const tmdk_finding *f);
 void tmdk__report_free_units(tmdk_report *r);
 
+/* ---- the orders of the findings (report_order.c) -------------------------- */
+
+/* Per finding of r->findings (same index), sorted once with integer keys. */
+typedef struct tmdk__finding_order {
+	size_t *located;                 /* finding indexes by tmdk__finding_compare, unit, index */
+	size_t *same;                    /* per finding: the rank of its tmdk__finding_compare-equal class */
+	size_t *id_rank;                 /* per finding: the rank of its pattern id (strcmp order) */
+} tmdk__finding_order;
+
+/** Fill *ord for the findings of r; TMDK_OK, or TMDK_ENOMEM (*ord then empty). */
+int tmdk__finding_order_build(tmdk__finding_order *ord, const tmdk_report *r);
+void tmdk__finding_order_free(tmdk__finding_order *ord);
+/* An integer key and what it sorts (a position). */
+typedef struct tmdk__keyed {
+	uint64_t key;
+	size_t pos;
+} tmdk__keyed;
+/** Sort a[0..n) by key, stably (a merge sort; tmp: room for n). */
+void tmdk__sort_keyed(tmdk__keyed *a, tmdk__keyed *tmp, size_t n);
+/** Sort list[0..n) by keys[0..n) (keys[k] is list[k]'s), stably; TMDK_OK or TMDK_ENOMEM (list unchanged). */
+int tmdk__sort_by_keys(const tmdk_finding **list, const uint64_t *keys, size_t n);
+
 /* ---- fingerprints and baselines (baseline.c) ------------------------------ */
 
 typedef struct tmdk__fingerprint {
@@ -160,10 +182,10 @@ typedef struct tmdk__fingerprint {
 	int baseline;                    /* active and in the baseline */
 } tmdk__fingerprint;
 
-uint64_t tmdk__fingerprint_hash(const char *pattern_id, const char *path, const char *object, const char *evidence);
 void tmdk__fingerprint_format(char *buf, size_t size, uint64_t hash, unsigned int occurrence);
-/** Per finding of r->findings (same index), or NULL when out of memory. Heap. */
-tmdk__fingerprint *tmdk__report_fingerprints(const tmdk_report *r);
+/** Per finding of r->findings (same index), or NULL when out of memory. Heap.
+ *  `ord`: the findings' order when the caller has it, NULL to compute it here. */
+tmdk__fingerprint *tmdk__report_fingerprints(const tmdk_report *r, const tmdk__finding_order *ord);
 int tmdk__report_in_baseline(const tmdk_report *r, const char *fingerprint);
 void tmdk__report_baseline_free(tmdk_report *r);
 
@@ -202,6 +224,7 @@ typedef struct tmdk__view {
 	size_t checked_per_risk[TMDK_RISK_COUNT];
 	tmdk__report_file *derived;      /* files named by findings, when none were added */
 	tmdk__fingerprint *prints;       /* per finding of the report (tmdk__view_print) */
+	tmdk__finding_order order;       /* of every finding of the report */
 	size_t baseline_count;           /* shown findings in the baseline ("unchanged") */
 	/* the system model (report_models.c) */
 	const tmdk_finding **ranked;     /* shown, by question, risk, severity (worst first), pattern id, location */

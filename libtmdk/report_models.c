@@ -20,25 +20,66 @@
 
 #define NONE ((size_t)-1)
 
-int tmdk_report_add_model(tmdk_report *r, const char *unit, const tmdk_node *model)
+/* A picture is the diagram of a model, until a report takes it. */
+struct tmdk_report_picture {
+	tmdk__diagram *diagram;
+};
+
+int tmdk_report_picture_new(tmdk_report_picture **out, const tmdk_node *model)
+{
+	tmdk_report_picture *p;
+	if (!out)
+		return TMDK_EINVAL;
+	*out = NULL;
+	if (!model || tmdk_node_get_type(model) != TMDK_NODE_MAP)
+		return TMDK_EINVAL;
+	if (!(p = tmdk__calloc(1, sizeof(*p))))
+		return TMDK_ENOMEM;
+	if (!(p->diagram = tmdk__diagram_new(model))) {
+		tmdk__free(p);
+		return TMDK_ENOMEM;
+	}
+	*out = p;
+	return TMDK_OK;
+}
+
+void tmdk_report_picture_free(tmdk_report_picture *picture)
+{
+	if (!picture)
+		return;
+	tmdk__diagram_free(picture->diagram);
+	tmdk__free(picture);
+}
+
+int tmdk_report_add_picture(tmdk_report *r, const char *unit, tmdk_report_picture **picture)
 {
 	tmdk__report_model *m;
 	char *name;
-	tmdk__diagram *d;
-	if (!r || !model || tmdk_node_get_type(model) != TMDK_NODE_MAP)
+	if (!r || !picture || !*picture)
 		return TMDK_EINVAL;
 	if (TMDK__ARRAY_RESERVE(r->models, r->model_count, r->model_cap, 4) != TMDK_OK)
 		return TMDK_ENOMEM;
 	if (!(name = tmdk__strdup(unit ? unit : "")))
 		return TMDK_ENOMEM;
-	if (!(d = tmdk__diagram_new(model))) {
-		tmdk__free(name);
-		return TMDK_ENOMEM;
-	}
 	m = &r->models[r->model_count++];
 	m->unit = name;
-	m->diagram = d;
+	m->diagram = (*picture)->diagram;
+	tmdk__free(*picture);
+	*picture = NULL;
 	return TMDK_OK;
+}
+
+int tmdk_report_add_model(tmdk_report *r, const char *unit, const tmdk_node *model)
+{
+	tmdk_report_picture *p;
+	int rc;
+	if (!r)
+		return TMDK_EINVAL;
+	if ((rc = tmdk_report_picture_new(&p, model)) != TMDK_OK)
+		return rc;
+	rc = tmdk_report_add_picture(r, unit, &p);
+	tmdk_report_picture_free(p);
+	return rc;
 }
 
 size_t tmdk_report_model_count(const tmdk_report *r)
@@ -73,29 +114,66 @@ static int same_path(const char *a, const char *b)
 	return a && b && strcmp(bare_path(a), bare_path(b)) == 0;
 }
 
+/* What the last findings were placed by: a file's findings come together,
+ * and a component's, so a diagram is searched once per file or component,
+ * not once per finding. */
+typedef struct place_memo {
+	const tmdk__diagram *id_d;       /* the component of id `id` in id_d */
+	const char *id;
+	size_t id_comp;
+	const tmdk__diagram *file_d;     /* the components of file_d declared in `path`, in index order */
+	const char *path;
+	size_t *comps, count;
+} place_memo;
+
+static size_t comp_of_id(place_memo *m, const tmdk__diagram *d, const char *id)
+{
+	size_t i;
+	if (m->id_d == d && strcmp(m->id, id) == 0)
+		return m->id_comp;
+	m->id_d = d;
+	m->id = id;
+	m->id_comp = NONE;
+	for (i = 0; i < d->comp_count && m->id_comp == NONE; i++)
+		if (d->comps[i].id && strcmp(d->comps[i].id, id) == 0)
+			m->id_comp = i;
+	return m->id_comp;
+}
+
+static const place_memo *comps_in_file(place_memo *m, const tmdk__diagram *d, const char *path)
+{
+	size_t i;
+	if (m->file_d == d && same_path(m->path, path))
+		return m;
+	m->file_d = d;
+	m->path = path;
+	m->count = 0;
+	for (i = 0; i < d->comp_count; i++)
+		if (same_path(d->comps[i].file, path))
+			m->comps[m->count++] = i;
+	return m;
+}
+
 /* The component of diagram d that a finding concerns, or NONE: the one the
  * scanner named (tmdk_finding_component), else the component declared in the
  * finding's file at or before its line, else the most exposed one built from
  * the finding's Dockerfile. */
-static size_t component_in(const tmdk__diagram *d, const tmdk_finding *f)
+static size_t component_in(const tmdk__diagram *d, const tmdk_finding *f, place_memo *memo)
 {
 	const char *id = tmdk_finding_component(f), *path = tmdk_finding_path(f);
+	const place_memo *in_file;
 	unsigned int line = tmdk_finding_line(f);
-	size_t i, k, best = NONE, first = NONE;
-	for (i = 0; id && i < d->comp_count; i++)
-		if (d->comps[i].id && strcmp(d->comps[i].id, id) == 0)
-			return i;
-	for (i = 0; i < d->comp_count; i++) {
-		const tmdk__dcomp *c = &d->comps[i];
-		if (!same_path(c->file, path))
-			continue;
-		if (first == NONE)
-			first = i;
+	size_t i, k, best = NONE;
+	if (id && (best = comp_of_id(memo, d, id)) != NONE)
+		return best;
+	in_file = path ? comps_in_file(memo, d, path) : NULL;
+	for (k = 0; in_file && k < in_file->count; k++) {
+		const tmdk__dcomp *c = &d->comps[in_file->comps[k]];
 		if (c->line <= line && (best == NONE || c->line >= d->comps[best].line))
-			best = i;
+			best = in_file->comps[k];
 	}
-	if (best != NONE || first != NONE)
-		return best != NONE ? best : first;
+	if (best != NONE || (in_file && in_file->count))
+		return best != NONE ? best : in_file->comps[0];
 	/* A Dockerfile: the most exposed component built from it. */
 	for (i = 0; i < d->comp_count; i++)
 		for (k = 0; k < d->comps[i].dockerfile_count; k++)
@@ -123,6 +201,9 @@ typedef struct place_index {
 	size_t unit_count, key_count;
 	size_t *seen;    /* per model: the last finding (index + 1) it was tried for */
 	size_t *tried;   /* candidate models of one finding */
+	const tmdk__report_unit *last_unit; /* a unit's findings come together: its */
+	size_t last_first;                  /* first entry in units is looked up once */
+	place_memo memo;                    /* comps: room for the most components of a diagram */
 } place_index;
 
 static int compare_keys(const void *a, const void *b)
@@ -156,16 +237,20 @@ static void push_key(place_index *x, const char *key, size_t m)
 
 static int place_index_build(place_index *x, const tmdk_report *r)
 {
-	size_t m, i, k, n = 0;
+	size_t m, i, k, n = 0, most = 0;
 	memset(x, 0, sizeof(*x));
-	for (m = 0; m < r->model_count; m++)
+	for (m = 0; m < r->model_count; m++) {
 		for (i = 0; i < r->models[m].diagram->comp_count; i++)
 			n += 2 + r->models[m].diagram->comps[i].dockerfile_count;
+		if (r->models[m].diagram->comp_count > most)
+			most = r->models[m].diagram->comp_count;
+	}
 	x->units = tmdk__calloc(r->model_count + 1, sizeof(*x->units));
 	x->keys = tmdk__calloc(n + 1, sizeof(*x->keys));
 	x->seen = tmdk__calloc(r->model_count + 1, sizeof(*x->seen));
 	x->tried = tmdk__calloc(r->model_count + 1, sizeof(*x->tried));
-	if (!x->units || !x->keys || !x->seen || !x->tried)
+	x->memo.comps = tmdk__calloc(most + 1, sizeof(*x->memo.comps));
+	if (!x->units || !x->keys || !x->seen || !x->tried || !x->memo.comps)
 		return TMDK_ENOMEM;
 	for (m = 0; m < r->model_count; m++) {
 		const tmdk__diagram *d = r->models[m].diagram;
@@ -189,12 +274,31 @@ static void place_index_free(place_index *x)
 	tmdk__free(x->keys);
 	tmdk__free(x->seen);
 	tmdk__free(x->tried);
+	tmdk__free(x->memo.comps);
 }
 
-static int compare_sizes(const void *a, const void *b)
+/* Insertion sort: a finding has a model or two to try, too few for qsort's setup. */
+static void sort_sizes(size_t *a, size_t n)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return (x > y) - (x < y);
+	size_t i, j;
+	for (i = 1; i < n; i++) {
+		size_t v = a[i];
+		for (j = i; j > 0 && a[j - 1] > v; j--)
+			a[j] = a[j - 1];
+		a[j] = v;
+	}
+}
+
+/* The first entry of x->units for unit u (x->unit_count: none). */
+static size_t unit_models(place_index *x, const tmdk__report_unit *u)
+{
+	if (!u || !u->path)
+		return x->unit_count;
+	if (u != x->last_unit) {
+		x->last_unit = u;
+		x->last_first = first_key(x->units, x->unit_count, u->path);
+	}
+	return x->last_first;
 }
 
 /* The models that share `key`, once each, appended to x->tried. */
@@ -216,10 +320,9 @@ static tmdk__view_place place(const tmdk_report *r, place_index *x, const tmdk_f
 	tmdk__view_place p = { NONE, NONE };
 	const tmdk__report_unit *u = tmdk__report_finding_unit(r, f);
 	size_t i, n = 0, c;
-	i = u && u->path ? first_key(x->units, x->unit_count, u->path) : x->unit_count;
-	for (; i < x->unit_count && strcmp(x->units[i].key, u->path) == 0; i++) {
+	for (i = unit_models(x, u); i < x->unit_count && strcmp(x->units[i].key, u->path) == 0; i++) {
 		x->seen[x->units[i].model] = stamp; /* tried here, not again below */
-		if ((c = component_in(r->models[x->units[i].model].diagram, f)) != NONE) {
+		if ((c = component_in(r->models[x->units[i].model].diagram, f, &x->memo)) != NONE) {
 			p.model = x->units[i].model;
 			p.comp = c;
 			return p;
@@ -227,9 +330,9 @@ static tmdk__view_place place(const tmdk_report *r, place_index *x, const tmdk_f
 	}
 	n = add_candidates(x, tmdk_finding_component(f), stamp, n);
 	n = add_candidates(x, bare_path(tmdk_finding_path(f)), stamp, n);
-	qsort(x->tried, n, sizeof(*x->tried), compare_sizes);
+	sort_sizes(x->tried, n);
 	for (i = 0; i < n; i++)
-		if ((c = component_in(r->models[x->tried[i]].diagram, f)) != NONE) {
+		if ((c = component_in(r->models[x->tried[i]].diagram, f, &x->memo)) != NONE) {
 			p.model = x->tried[i];
 			p.comp = c;
 			return p;
@@ -262,22 +365,27 @@ const char *tmdk__view_component_name(const tmdk__view *v, const tmdk_finding *f
 
 /* ---- the ranked findings ---------------------------------------------------------------- */
 
-static int compare_ranked(const void *a, const void *b)
+/* `ranked`: the shown findings by question, risk, severity (worst first) and
+ * pattern id, in the located order within each (shown's order). */
+static int rank_findings(tmdk__view *v)
 {
-	const tmdk_finding *fa = *(const tmdk_finding *const *)a, *fb = *(const tmdk_finding *const *)b;
-	const tmdk_pattern *pa = tmdk_finding_pattern(fa), *pb = tmdk_finding_pattern(fb);
-	int c;
-	if (tmdk_pattern_question(pa) != tmdk_pattern_question(pb))
-		return tmdk_pattern_question(pa) < tmdk_pattern_question(pb) ? -1 : 1;
-	if (tmdk_pattern_risk(pa) != tmdk_pattern_risk(pb))
-		return tmdk_pattern_risk(pa) < tmdk_pattern_risk(pb) ? -1 : 1;
-	if (tmdk_pattern_severity(pa) != tmdk_pattern_severity(pb))
-		return tmdk_pattern_severity(pa) > tmdk_pattern_severity(pb) ? -1 : 1;
-	if ((c = strcmp(tmdk_pattern_id(pa), tmdk_pattern_id(pb))) != 0)
-		return c;
-	if ((c = tmdk__finding_compare(fa, fb)) != 0)
-		return c;
-	return fa->unit < fb->unit ? -1 : fa->unit > fb->unit;
+	const tmdk_finding *first = tmdk_findings_at(v->report->findings, 0);
+	uint64_t ids = tmdk_findings_count(v->report->findings) + 1;
+	uint64_t *keys = tmdk__calloc(v->shown_count + 1, sizeof(*keys));
+	size_t i;
+	int rc;
+	if (!keys)
+		return TMDK_ENOMEM;
+	for (i = 0; i < v->shown_count; i++) {
+		const tmdk_pattern *p = tmdk_finding_pattern(v->shown[i]);
+		uint64_t group = (uint64_t)tmdk_pattern_question(p) * TMDK_RISK_COUNT + (uint64_t)tmdk_pattern_risk(p);
+		group = group * TMDK_SEVERITY_COUNT + (uint64_t)(TMDK_SEVERITY_CRITICAL - tmdk_pattern_severity(p));
+		keys[i] = group * ids + v->order.id_rank[v->shown[i] - first];
+	}
+	memcpy((void *)v->ranked, v->shown, v->shown_count * sizeof(*v->shown));
+	rc = tmdk__sort_by_keys(v->ranked, keys, v->shown_count);
+	tmdk__free(keys);
+	return rc;
 }
 
 size_t tmdk__view_pattern_run(const tmdk__view *v, size_t i)
@@ -297,8 +405,8 @@ int tmdk__view_models(tmdk__view *v)
 	v->comp_severity = tmdk__calloc(r->model_count + 1, sizeof(*v->comp_severity));
 	if (!v->ranked || !v->places || !v->comp_severity)
 		return TMDK_ENOMEM;
-	memcpy((void *)v->ranked, v->shown, v->shown_count * sizeof(*v->shown));
-	qsort((void *)v->ranked, v->shown_count, sizeof(*v->ranked), compare_ranked);
+	if (rank_findings(v) != TMDK_OK)
+		return TMDK_ENOMEM;
 	for (i = 0; i < r->model_count; i++) {
 		size_t k, count = r->models[i].diagram->comp_count;
 		if (!(v->comp_severity[i] = tmdk__malloc((count + 1) * sizeof(int))))

@@ -44,6 +44,31 @@ void tmdk__out_mem(tmdk__out *o, const char *s, size_t n)
 	o->len += n;
 }
 
+/* Room for n more bytes at o->buf + o->len (flushing first if need be), or
+ * NULL when n is more than the buffer holds or writing failed. */
+static char *out_room(tmdk__out *o, size_t n)
+{
+	if (o->failed || n > sizeof(o->buf))
+		return NULL;
+	if (n > sizeof(o->buf) - o->len && tmdk__out_flush(o) != 0)
+		return NULL;
+	return o->buf + o->len;
+}
+
+/* "s" in one copy, when it fits the buffer: most report strings need no
+ * escaping, and three small writes cost more than the copy. 0: no room. */
+static int out_quoted(tmdk__out *o, const char *s, size_t n)
+{
+	char *p = n <= sizeof(o->buf) - 2 ? out_room(o, n + 2) : NULL;
+	if (!p)
+		return 0;
+	p[0] = '"';
+	memcpy(p + 1, s, n);
+	p[n + 1] = '"';
+	o->len += n + 2;
+	return 1;
+}
+
 void tmdk__out_str(tmdk__out *o, const char *s)
 {
 	if (s)
@@ -209,48 +234,104 @@ static int is_bidi_control(uint32_t cp)
 
 /* ---- JSON ------------------------------------------------------------------- */
 
+/* JSON writes printable ASCII but the quote and the backslash as it is ("plain"). */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Bit k set: byte k of p[0..16) is not plain (signed compares: bytes from
+ * 0x80 are negative, below ' '). */
+static unsigned int json_special_mask(const char *p)
+{
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i bad = _mm_or_si128(_mm_cmplt_epi8(b, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(b, _mm_set1_epi8(0x7f)));
+	bad = _mm_or_si128(bad, _mm_cmpeq_epi8(b, _mm_set1_epi8('"')));
+	bad = _mm_or_si128(bad, _mm_cmpeq_epi8(b, _mm_set1_epi8('\\')));
+	return (unsigned int)_mm_movemask_epi8(bad);
+}
+#else
+static int json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+#endif
+
+/* The length of the run of plain bytes at the start of s[0..len):
+ * sixteen bytes at a time where SSE2 is, since report text is mostly such
+ * runs (keys, paths, messages, evidence). */
+static size_t json_plain_run(const char *s, size_t len)
+{
+	size_t i = 0;
+#if defined(__SSE2__)
+	unsigned int m;
+	if (len < 16) {
+		/* Keys and most values are short: one block, from a padded copy
+		 * (the padding is not plain, so it ends the run). */
+		char block[16] = { 0 };
+		memcpy(block, s, len);
+		return (size_t)__builtin_ctz(json_special_mask(block));
+	}
+	for (; i + 16 <= len; i += 16)
+		if ((m = json_special_mask(s + i)) != 0)
+			return i + (size_t)__builtin_ctz(m);
+	/* The tail as the last sixteen bytes: those it shares with the blocks
+	 * above are plain, and nothing past the end is read. */
+	if (i < len && (m = json_special_mask(s + len - 16)) != 0)
+		return len - 16 + (size_t)__builtin_ctz(m);
+	return len;
+#else
+	while (i < len && json_plain((unsigned char)s[i]))
+		i++;
+	return i;
+#endif
+}
+
+/* One character that is not plain, escaped; the bytes it used. */
+static size_t json_escape_one(tmdk__out *o, const char *s, size_t len)
+{
+	uint32_t cp;
+	size_t n = tmdk__utf8_decode(s, len, &cp);
+	switch (cp) {
+	case '"': tmdk__out_mem(o, "\\\"", 2); break;
+	case '\\': tmdk__out_mem(o, "\\\\", 2); break;
+	case '\n': tmdk__out_mem(o, "\\n", 2); break;
+	case '\r': tmdk__out_mem(o, "\\r", 2); break;
+	case '\t': tmdk__out_mem(o, "\\t", 2); break;
+	case '\b': tmdk__out_mem(o, "\\b", 2); break;
+	case '\f': tmdk__out_mem(o, "\\f", 2); break;
+	default:
+		/* U+2028/2029 are valid JSON but break JavaScript embedding. */
+		if (is_control(cp) || cp == 0x2028 || cp == 0x2029)
+			tmdk__out_printf(o, "\\u%04x", (unsigned)cp);
+		else if (n == 1 && cp != 0xFFFD)
+			tmdk__out_mem(o, s, 1);
+		else
+			tmdk__out_codepoint(o, cp);
+	}
+	return n;
+}
+
 void tmdk__out_json_string(tmdk__out *o, const char *s)
 {
 	size_t len, i = 0;
 
 	if (!s) {
-		tmdk__out_str(o, "null");
+		tmdk__out_mem(o, "null", 4);
 		return;
 	}
 	len = strlen(s);
+	i = json_plain_run(s, len);
+	if (i == len && out_quoted(o, s, len))
+		return;
 	tmdk__out_mem(o, "\"", 1);
+	tmdk__out_mem(o, s, i);
 	while (i < len) {
-		uint32_t cp;
-		size_t n, run = i;
-		/* Printable ASCII other than the quote and the backslash is written
-		 * as it is: copy such runs whole, not byte by byte. */
-		while (run < len && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f && s[run] != '"' &&
-		       s[run] != '\\')
-			run++;
-		if (run > i) {
-			tmdk__out_mem(o, s + i, run - i);
-			i = run;
-			continue;
+		size_t run = json_plain_run(s + i, len - i);
+		if (run) {
+			tmdk__out_mem(o, s + i, run);
+			i += run;
 		}
-		n = tmdk__utf8_decode(s + i, len - i, &cp);
-		switch (cp) {
-		case '"': tmdk__out_str(o, "\\\""); break;
-		case '\\': tmdk__out_str(o, "\\\\"); break;
-		case '\n': tmdk__out_str(o, "\\n"); break;
-		case '\r': tmdk__out_str(o, "\\r"); break;
-		case '\t': tmdk__out_str(o, "\\t"); break;
-		case '\b': tmdk__out_str(o, "\\b"); break;
-		case '\f': tmdk__out_str(o, "\\f"); break;
-		default:
-			/* U+2028/2029 are valid JSON but break JavaScript embedding. */
-			if (is_control(cp) || cp == 0x2028 || cp == 0x2029)
-				tmdk__out_printf(o, "\\u%04x", (unsigned)cp);
-			else if (n == 1 && cp != 0xFFFD)
-				tmdk__out_mem(o, s + i, 1);
-			else
-				tmdk__out_codepoint(o, cp);
-		}
-		i += n;
+		if (i < len)
+			i += json_escape_one(o, s + i, len - i);
 	}
 	tmdk__out_mem(o, "\"", 1);
 }
@@ -521,17 +602,36 @@ void tmdk__json_init(tmdk__json *j, tmdk__out *o)
 	j->has_items[0] = 0;
 }
 
-/* The comma, newline and indentation before a value, then its key. */
+/* The longest key written with its lead in one piece (longer ones are written apart). */
+#define JSON_SHORT_KEY 60
+
+/* The comma, newline and indentation before a value, then its key, straight
+ * into the buffer: every value of a report starts so. */
 void tmdk__json_member(tmdk__json *j, const char *key)
 {
-	if (j->depth > 0) {
-		if (j->has_items[j->depth])
-			tmdk__out_mem(j->o, ",", 1);
-		tmdk__out_mem(j->o, "\n", 1);
-		tmdk__out_repeat(j->o, ' ', (size_t)j->depth * 2);
-	}
+	size_t indent = j->depth > 0 ? (size_t)j->depth * 2 : 0, n = 0, klen = key ? strlen(key) : 0;
+	int comma = j->depth > 0 && j->has_items[j->depth];
+	int whole = key && klen <= JSON_SHORT_KEY && json_plain_run(key, klen) == klen;
+	char *p = out_room(j->o, 2 + indent + (whole ? klen + 4 : 0));
+
 	j->has_items[j->depth] = 1;
-	if (key) {
+	if (!p)
+		return; /* writing failed: nothing more is written */
+	if (comma)
+		p[n++] = ',';
+	if (j->depth > 0) {
+		p[n++] = '\n';
+		memset(p + n, ' ', indent);
+		n += indent;
+	}
+	if (whole) {
+		p[n++] = '"';
+		memcpy(p + n, key, klen);
+		memcpy(p + n + klen, "\": ", 3);
+		n += klen + 3;
+	}
+	j->o->len += n;
+	if (key && !whole) {
 		tmdk__out_json_string(j->o, key);
 		tmdk__out_mem(j->o, ": ", 2);
 	}

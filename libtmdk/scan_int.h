@@ -15,10 +15,16 @@ struct tmdk_finding {
 	int suppressed;
 	int owned;                   /* list copy: path is heap, a catalog reference is held */
 	size_t unit;                 /* in a report: 1 + the index of its unit, 0: none */
+	uint64_t print_hash;         /* list copies: tmdk__fingerprint_hash of it, made when copied
+	                              * (on the scanning threads, not the one writing the report) */
 };
 
 /* finding.c */
 void tmdk__finding_clear(tmdk_finding *f);
+/** Move every finding of `from` to the end of `to`, each given `unit`; TMDK_OK, or TMDK_ENOMEM (both unchanged). */
+int tmdk__findings_move(tmdk_findings *to, tmdk_findings *from, size_t unit);
+/* baseline.c: the hash of a finding's fingerprint (pattern id, path, object, evidence). */
+uint64_t tmdk__fingerprint_hash(const char *pattern_id, const char *path, const char *object, const char *evidence);
 int tmdk__finding_compare(const tmdk_finding *a, const tmdk_finding *b);
 
 /* object.c: what a finding concerns, from the scopes of the match. */

@@ -289,15 +289,24 @@ Test(oom, scanning_with_the_builtin_catalog)
 	tmdk_set_allocator(NULL, NULL, NULL);
 }
 
-/* A finding list copied out of a scan keeps its catalog alive. */
+/* A finding list copied out of a scan (every other finding suppressed by a
+ * policy) keeps its catalog alive; a report takes the copy whole. */
 static int append_op(void *ctx, tmdk_error *err)
 {
 	const tmdk_findings *src = ctx;
 	tmdk_findings *copy = NULL;
+	tmdk_report *r = NULL;
 	size_t i;
 	int rc = tmdk_findings_new(&copy);
 	for (i = 0; rc == TMDK_OK && i < tmdk_findings_count(src); i++)
-		rc = tmdk_findings_append(copy, tmdk_findings_at(src, i));
+		rc = i % 2 ? tmdk_findings_append(copy, tmdk_findings_at(src, i))
+			: tmdk_findings_append_suppressed(copy, tmdk_findings_at(src, i), "policy");
+	if (rc == TMDK_OK && (rc = tmdk_report_new(&r, err)) == TMDK_OK &&
+	    (rc = tmdk_report_begin_unit(r, "files", "u")) == TMDK_OK && (rc = tmdk_report_take_findings(r, copy)) == TMDK_OK)
+		cr_assert_eq(tmdk_findings_count(copy), 0);
+	else if (r)
+		cr_assert_eq(tmdk_findings_count(copy), tmdk_findings_count(src), "a failed take leaves the list");
+	tmdk_report_free(r);
 	tmdk_findings_free(copy);
 	if (rc != TMDK_OK)
 		return tmdk__error_set(err, rc, NULL, 0, 0, "copying findings failed");
@@ -433,6 +442,115 @@ Test(oom, loading_baselines)
 	}
 	tmdk_report_free(r);
 	tmdk_findings_free(list);
+	tmdk_artifact_free((tmdk_artifact *)a);
+	tmdk_catalog_free(cat);
+	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);
+	tmdk_set_allocator(NULL, NULL, NULL);
+}
+
+/* ---- rendering reports -------------------------------------------------------- */
+
+struct render_job {
+	const tmdk_findings *list;
+	const tmdk_catalog *catalog;
+	const tmdk_model *model;
+	const char *base;            /* a baseline (a JSON report), or NULL */
+	char *expected[TMDK_REPORT_FORMAT_COUNT]; /* NULL: kept here (heap); else compared */
+	int differs;                 /* result: bit f: format f did not render as expected */
+};
+
+static int render_fail(tmdk_error *err, int rc, const char *what)
+{
+	return tmdk__error_set(err, rc, NULL, 0, 0, "%s failed", what);
+}
+
+static int render_formats(struct render_job *job, const tmdk_report *r, tmdk_error *err)
+{
+	tmdk_report_options ro = TMDK_REPORT_OPTIONS_INIT;
+	int f, rc = TMDK_OK;
+	for (f = 0; f < TMDK_REPORT_FORMAT_COUNT && rc == TMDK_OK; f++) {
+		char *out = NULL;
+		ro.format = (tmdk_report_format)f;
+		if ((rc = tmdk_report_render(&out, NULL, r, &ro, err)) != TMDK_OK)
+			break;
+		if (!job->expected[f]) {
+			job->expected[f] = out;
+			continue;
+		}
+		/* HTML's pictures are laid out by Graphviz, which may lay out
+		 * differently when a drawing lost its memory: not compared. */
+		if (f != TMDK_REPORT_HTML && strcmp(out, job->expected[f]) != 0)
+			job->differs |= 1 << f;
+		tmdk_report_string_free(out);
+	}
+	return rc;
+}
+
+/* A report with a unit, its picture (made apart) and a baseline, in every format. */
+static int render_op(void *ctx, tmdk_error *err)
+{
+	struct render_job *job = ctx;
+	tmdk_report_picture *picture = NULL;
+	tmdk_report *r = NULL;
+	int rc = tmdk_report_new(&r, err);
+
+	if (rc == TMDK_OK)
+		rc = tmdk_report_set_catalog(r, job->catalog, NULL, err);
+	if (rc == TMDK_OK && (rc = tmdk_report_begin_unit(r, "files", "u")) != TMDK_OK)
+		render_fail(err, rc, "beginning a unit");
+	if (rc == TMDK_OK && (rc = tmdk_report_picture_new(&picture, tmdk_model_root(job->model))) != TMDK_OK)
+		render_fail(err, rc, "making a picture");
+	if (rc == TMDK_OK && (rc = tmdk_report_add_picture(r, "u", &picture)) != TMDK_OK)
+		render_fail(err, rc, "adding a picture");
+	if (rc == TMDK_OK && (rc = tmdk_report_add_findings(r, job->list)) != TMDK_OK)
+		render_fail(err, rc, "adding findings");
+	if (rc == TMDK_OK && job->base)
+		rc = tmdk_report_load_baseline(r, "base", job->base, strlen(job->base), err);
+	if (rc == TMDK_OK)
+		rc = render_formats(job, r, err);
+	tmdk_report_picture_free(picture);
+	tmdk_report_free(r);
+	return rc;
+}
+
+Test(oom, rendering_reports)
+{
+	struct render_job job;
+	tmdk_findings *list;
+	tmdk_catalog *cat;
+	tmdk_model *model;
+	tmdk_error err;
+	const tmdk_artifact *a;
+	char *base;
+	int f;
+
+	failing_install(0);
+	cr_assert_eq(tmdk_catalog_load_builtin(&cat, &err), TMDK_OK, "%s", err.message);
+	a = parse_fixture("kubernetes/workloads.yaml", "workloads.yaml");
+	cr_assert_eq(tmdk_model_new(&model, &a, 1, &err), TMDK_OK, "%s", err.message);
+	cr_assert_eq(tmdk_findings_new(&list), TMDK_OK);
+	cr_assert_eq(tmdk_catalog_scan(cat, a, NULL, tmdk_findings_collect, list, &err), TMDK_OK, "%s", err.message);
+	memset(&job, 0, sizeof(job));
+	job.list = list;
+	job.catalog = cat;
+	job.model = model;
+	cr_assert_eq(render_op(&job, &err), TMDK_OK, "%s", err.message);
+	/* Again with the JSON report as baseline (every finding unchanged): the outputs to expect. */
+	base = job.expected[TMDK_REPORT_JSON];
+	for (f = 0; f < TMDK_REPORT_FORMAT_COUNT; f++)
+		if (f != TMDK_REPORT_JSON)
+			tmdk_report_string_free(job.expected[f]);
+	memset(job.expected, 0, sizeof(job.expected));
+	job.base = base;
+	cr_assert_eq(render_op(&job, &err), TMDK_OK, "%s", err.message);
+	cr_assert(strstr(job.expected[TMDK_REPORT_JSON], "\"baseline_state\": \"unchanged\""));
+	fail_each_allocation("rendering", render_op, &job, TMDK_OK);
+	cr_assert_not(job.differs, "a report rendered under memory pressure differs: %x", job.differs);
+	for (f = 0; f < TMDK_REPORT_FORMAT_COUNT; f++)
+		tmdk_report_string_free(job.expected[f]);
+	tmdk_report_string_free(base);
+	tmdk_findings_free(list);
+	tmdk_model_free(model);
 	tmdk_artifact_free((tmdk_artifact *)a);
 	tmdk_catalog_free(cat);
 	cr_assert_eq(failing_live, 0, "%ld blocks leaked", failing_live);

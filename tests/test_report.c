@@ -170,6 +170,59 @@ static size_t pos(const char *hay, const char *needle)
 
 /* ---- formats ------------------------------------------------------------------- */
 
+/* A report that takes lists (filled on other threads in tmdk-scan) renders
+ * as one that copies the findings one by one; the lists are left empty. */
+Test(report, taking_lists_renders_as_adding_copies)
+{
+	tmdk_catalog *cat = test_catalog();
+	tmdk_artifact *a = parse_as("deploy/pod.yaml", pod, KK);
+	tmdk_report *r[2];
+	tmdk_findings *list[2];
+	tmdk_error err;
+	char *out[2];
+	int k;
+	size_t i, n;
+
+	cr_assert_eq(tmdk_findings_new(&list[0]), TMDK_OK);
+	cr_assert_eq(tmdk_catalog_scan(cat, a, NULL, tmdk_findings_collect, list[0], &err), TMDK_OK, "%s", err.message);
+	n = tmdk_findings_count(list[0]);
+	cr_assert_gt(n, 1);
+	cr_assert_eq(tmdk_findings_new(&list[1]), TMDK_OK);
+	for (i = 0; i < n; i++) /* every other one suppressed by "our policy" */
+		cr_assert_eq(i % 2 ? tmdk_findings_append(list[1], tmdk_findings_at(list[0], i))
+			: tmdk_findings_append_suppressed(list[1], tmdk_findings_at(list[0], i), "policy"), TMDK_OK);
+	cr_assert_eq(tmdk_findings_append_suppressed(list[1], NULL, "x"), TMDK_EINVAL);
+	cr_assert_eq(tmdk_findings_append_suppressed(list[1], tmdk_findings_at(list[0], 0), NULL), TMDK_EINVAL);
+	cr_assert_str_eq(tmdk_finding_suppression(tmdk_findings_at(list[1], 0)), "policy");
+	for (k = 0; k < 2; k++) {
+		cr_assert_eq(tmdk_report_new(&r[k], &err), TMDK_OK);
+		cr_assert_eq(tmdk_report_set_catalog(r[k], cat, NULL, &err), TMDK_OK);
+		cr_assert_eq(tmdk_report_begin_unit(r[k], "files", "deploy"), TMDK_OK);
+	}
+	for (i = 0; i < n; i++) /* copies, suppressed ones with their reasons */
+		cr_assert_eq(tmdk_report_add_finding(r[0], tmdk_findings_at(list[1], i)), TMDK_OK);
+	cr_assert_eq(tmdk_report_take_findings(r[1], list[1]), TMDK_OK);
+	cr_assert_eq(tmdk_findings_count(list[1]), 0, "the report took them");
+	cr_assert_eq(tmdk_report_take_findings(r[1], list[1]), TMDK_OK, "an empty list adds nothing");
+	cr_assert_eq(tmdk_report_take_findings(NULL, list[1]), TMDK_EINVAL);
+	cr_assert_eq(tmdk_report_take_findings(r[1], NULL), TMDK_EINVAL);
+	cr_assert_eq(tmdk_report_suppressed_count(r[1]), tmdk_report_suppressed_count(r[0]));
+	cr_assert_geq(tmdk_report_suppressed_count(r[1]), (n + 1) / 2);
+	for (k = 0; k < TMDK_REPORT_FORMAT_COUNT; k++) {
+		out[0] = render(r[0], (tmdk_report_format)k, TMDK_REPORT_SHOW_SUPPRESSED);
+		out[1] = render(r[1], (tmdk_report_format)k, TMDK_REPORT_SHOW_SUPPRESSED);
+		cr_assert_str_eq(out[0], out[1], "%s", tmdk_report_format_name((tmdk_report_format)k));
+		tmdk_report_string_free(out[0]);
+		tmdk_report_string_free(out[1]);
+	}
+	for (k = 0; k < 2; k++) {
+		tmdk_report_free(r[k]);
+		tmdk_findings_free(list[k]);
+	}
+	tmdk_artifact_free(a);
+	tmdk_catalog_free(cat);
+}
+
 Test(report, format_names_round_trip)
 {
 	int f;

@@ -315,6 +315,47 @@ Test(report_model, pr_comment_draws_and_lists_new_findings)
 	fixture_free(f);
 }
 
+/* A picture made ahead (on another thread, in tmdk-scan) renders as the model added. */
+Test(report_model, picture_made_ahead_renders_as_the_model)
+{
+	fixture_report f = scanned(12, 1), g = scanned(12, 0);
+	char *model = pods_model(12), *a, *b;
+	tmdk_artifact *m = parse_as("model.json", model, TMDK_KIND_DAEMON_JSON);
+	tmdk_report_picture *p = NULL;
+	cr_assert_eq(tmdk_report_picture_new(&p, tmdk_document_root(tmdk_artifact_document(m, 0))), TMDK_OK);
+	tmdk_artifact_free(m); /* the picture has its own copy */
+	free(model);
+	cr_assert_eq(tmdk_report_add_picture(g.r, "k8s", &p), TMDK_OK);
+	cr_assert_null(p, "the report took it");
+	cr_assert_eq(tmdk_report_model_count(g.r), 1);
+	a = render(f.r, TMDK_REPORT_MARKDOWN);
+	b = render(g.r, TMDK_REPORT_MARKDOWN);
+	cr_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	fixture_free(f);
+	fixture_free(g);
+}
+
+Test(report_model, picture_errors)
+{
+	tmdk_report *r;
+	tmdk_error err;
+	tmdk_artifact *a = parse_as("m.json", "[1]", TMDK_KIND_DAEMON_JSON);
+	tmdk_report_picture *p = (tmdk_report_picture *)&err;
+	cr_assert_eq(tmdk_report_new(&r, &err), TMDK_OK);
+	cr_assert_eq(tmdk_report_picture_new(&p, tmdk_document_root(tmdk_artifact_document(a, 0))), TMDK_EINVAL);
+	cr_assert_null(p);
+	cr_assert_eq(tmdk_report_picture_new(&p, NULL), TMDK_EINVAL);
+	cr_assert_eq(tmdk_report_picture_new(NULL, NULL), TMDK_EINVAL);
+	cr_assert_eq(tmdk_report_add_picture(r, "u", &p), TMDK_EINVAL);
+	cr_assert_eq(tmdk_report_add_picture(r, "u", NULL), TMDK_EINVAL);
+	cr_assert_eq(tmdk_report_model_count(r), 0);
+	tmdk_report_picture_free(NULL);
+	tmdk_report_free(r);
+	tmdk_artifact_free(a);
+}
+
 Test(report_model, add_model_errors)
 {
 	tmdk_report *r;

@@ -78,6 +78,11 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 %ignore tmdk_catalog_free;
 %ignore tmdk_findings_free;
 %ignore tmdk_report_free;
+%ignore tmdk_report_picture_new;        /* pictures made on threads: report_add_model does both in one */
+%ignore tmdk_report_picture_free;
+%ignore tmdk_report_add_picture;
+%ignore tmdk_report_take_findings;       /* moves a list: report_add_findings copies */
+%ignore tmdk_findings_append_suppressed;  /* report_add_suppressed */
 
 /* Replaced by the helpers of tmdk_helpers.i (lengths, out-parameters, the GIL, callbacks). */
 %ignore tmdk_node_text;                /* py_node_text, py_node_value */

@@ -65,6 +65,7 @@ typedef struct unit_scan {
 	tmdk_artifact *derived;      /* a merged compose project (project.h) or built kustomization (kustomize.h) */
 	int built;                   /* a kustomization built natively: its warnings are the notes */
 	tmdk_model *model;           /* the system model of the set ($model, $facts; reports) */
+	tmdk_report_picture *picture; /* its picture, made with it on the workers (NULL: out of memory) */
 	int model_failed;            /* unit_model failed: model_err says why */
 	tmdk_error model_err;
 	/* Built ahead on the workers (prebuild_unit): the merged compose project of
@@ -834,11 +835,31 @@ out:
 
 /* ---- phase 2: scanning ------------------------------------------------------------- */
 
+typedef struct collect_ctx {
+	const scan_config *cfg;
+	tmdk_findings *list;
+} collect_ctx;
+
+/* A finding into the range's list, suppressed when a `paths:` rule of the
+ * configuration covers it: done here, on the workers, so that the report
+ * takes the lists whole (report_unit). */
+static int collect_finding(const tmdk_finding *f, void *payload)
+{
+	const collect_ctx *c = payload;
+	const config_ignore *rule = tmdk_finding_suppressed(f) ? NULL : config_path_ignore(c->cfg, f);
+	char text[1024];
+	if (!rule)
+		return tmdk_findings_append(c->list, f);
+	snprintf(text, sizeof(text), "configuration %s (line %u): %s", rule->file, rule->line, rule->reason);
+	return tmdk_findings_append_suppressed(c->list, f, text);
+}
+
 static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 {
 	range *r = &ctx->ranges[item];
 	unit_scan *u = &ctx->units[r->unit];
 	tmdk_scanner *s = ctx->scanners[worker];
+	collect_ctx c;
 	tmdk_error err;
 	size_t i;
 
@@ -847,8 +868,9 @@ static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 		return;
 	}
 	tmdk_scanner_set_model(s, u->model);
-	if (tmdk_scanner_scan_range(s, u->set, u->set_count, r->first, r->count, tmdk_findings_collect,
-		    r->findings, &err) == TMDK_OK)
+	c.cfg = ctx->cfg;
+	c.list = r->findings;
+	if (tmdk_scanner_scan_range(s, u->set, u->set_count, r->first, r->count, collect_finding, &c, &err) == TMDK_OK)
 		return;
 	/* Something failed (a limit): scan the range's artifacts one by one to keep the others' findings. */
 	tmdk_findings_free(r->findings);
@@ -857,9 +879,9 @@ static void scan_range_item(run_ctx *ctx, size_t item, unsigned int worker)
 		r->nomem = 1;
 		return;
 	}
+	c.list = r->findings;
 	for (i = r->first; i < r->first + r->count; i++) {
-		if (tmdk_scanner_scan_range(s, u->set, u->set_count, i, 1, tmdk_findings_collect, r->findings,
-			    &u->scan_err[i]) != TMDK_OK)
+		if (tmdk_scanner_scan_range(s, u->set, u->set_count, i, 1, collect_finding, &c, &u->scan_err[i]) != TMDK_OK)
 			u->scan_failed[i] = 1;
 	}
 }
@@ -883,17 +905,6 @@ static int record_error(run_ctx *ctx, tmdk_report *report, const char *path, con
 	return tmdk_report_add_error(report, path, err->line, err->column, err->code, err->message);
 }
 
-/* A finding, suppressed when a `paths:` rule of the configuration covers it. */
-static int add_finding(const scan_config *cfg, tmdk_report *report, const tmdk_finding *f)
-{
-	const config_ignore *rule = tmdk_finding_suppressed(f) ? NULL : config_path_ignore(cfg, f);
-	char text[1024];
-	if (!rule)
-		return tmdk_report_add_finding(report, f);
-	snprintf(text, sizeof(text), "configuration %s (line %u): %s", rule->file, rule->line, rule->reason);
-	return tmdk_report_add_suppressed(report, f, text);
-}
-
 /* Two spellings of one path ("./a/b" and "a/b"). */
 static int same_file(const char *a, const char *b)
 {
@@ -912,7 +923,7 @@ static int report_unit(run_ctx *ctx, tmdk_report *report, size_t index, size_t *
 	if (tmdk_report_begin_unit(report, u->kind, u->path) != TMDK_OK)
 		return -1;
 	/* The unit's picture and the exposure of its components (Markdown, HTML, pr-comment). */
-	if (u->model && tmdk_report_add_model(report, u->path, tmdk_model_root(u->model)) != TMDK_OK)
+	if (u->model && (!u->picture || tmdk_report_add_picture(report, u->path, &u->picture) != TMDK_OK))
 		return -1;
 	if (u->unit) {
 		for (m = 0; m < tmdk_unit_member_count(u->unit); m++) {
@@ -950,14 +961,11 @@ static int report_unit(run_ctx *ctx, tmdk_report *report, size_t index, size_t *
 	for (m = 0; m < u->note_count; m++)
 		if (tmdk_report_add_unit_note(report, u->notes[m]) != TMDK_OK)
 			return -1;
+	/* The ranges' findings, suppressed or not already (collect_finding), moved whole. */
 	for (; *range_at < ctx->range_count && ctx->ranges[*range_at].unit == index; (*range_at)++) {
 		const range *r = &ctx->ranges[*range_at];
-		size_t k;
-		if (r->nomem)
+		if (r->nomem || tmdk_report_take_findings(report, r->findings) != TMDK_OK)
 			return -1;
-		for (k = 0; k < tmdk_findings_count(r->findings); k++)
-			if (add_finding(ctx->cfg, report, tmdk_findings_at(r->findings, k)) != TMDK_OK)
-				return -1;
 	}
 	if (u->failed) {
 		if (record_error(ctx, report, u->path, &u->err) != TMDK_OK)
@@ -1311,6 +1319,10 @@ static void model_item(run_ctx *ctx, size_t item, unsigned int worker)
 	unit_scan *u = ctx->model_order ? ctx->model_order[item] : &ctx->units[item];
 	(void)worker;
 	u->model_failed = unit_model(ctx, u, &u->model_err) != 0;
+	/* Its picture here too, not while the report is filled on one thread;
+	 * without memory for it, report_unit fails. */
+	if (!u->model_failed && tmdk_report_picture_new(&u->picture, tmdk_model_root(u->model)) != TMDK_OK)
+		u->picture = NULL;
 }
 
 static int larger_set_first(const void *a, const void *b)
@@ -1385,8 +1397,10 @@ static void free_ctx(run_ctx *ctx)
 {
 	size_t i, k;
 	/* Models point into the artifacts: they go first. */
-	for (i = 0; i < ctx->unit_count; i++)
+	for (i = 0; i < ctx->unit_count; i++) {
 		tmdk_model_free(ctx->units[i].model);
+		tmdk_report_picture_free(ctx->units[i].picture);
+	}
 	for (i = 0; i < ctx->context_count; i++) {
 		free(ctx->context[i].path);
 		tmdk_artifact_free(ctx->context[i].artifact);

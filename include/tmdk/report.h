@@ -154,6 +154,24 @@ TMDK_API int tmdk_report_add_model(tmdk_report *report, const char *unit, const 
 /** The number of models added. */
 TMDK_API size_t tmdk_report_model_count(const tmdk_report *report);
 
+/**
+ * What tmdk_report_add_model copies from a model, made apart from any
+ * report: making one only reads the model, so the pictures of many units can
+ * be made on several threads (each with its model) while one thread fills
+ * the report. The model may be freed once the picture is made.
+ */
+typedef struct tmdk_report_picture tmdk_report_picture;
+
+/** The picture of `model`, into *out. @return TMDK_OK, TMDK_EINVAL (not a map) or TMDK_ENOMEM */
+TMDK_API int tmdk_report_picture_new(tmdk_report_picture **out, const tmdk_node *model);
+TMDK_API void tmdk_report_picture_free(tmdk_report_picture *picture);
+/**
+ * tmdk_report_add_model with a picture made ahead: on TMDK_OK the report
+ * owns it and *picture is set to NULL; on failure it is still the caller's.
+ * @return TMDK_OK, TMDK_EINVAL or TMDK_ENOMEM
+ */
+TMDK_API int tmdk_report_add_picture(tmdk_report *report, const char *unit, tmdk_report_picture **picture);
+
 /** Add a copy of a finding (suppressed ones included: they are reported as such). */
 TMDK_API int tmdk_report_add_finding(tmdk_report *report, const tmdk_finding *finding);
 /**
@@ -164,6 +182,13 @@ TMDK_API int tmdk_report_add_finding(tmdk_report *report, const tmdk_finding *fi
 TMDK_API int tmdk_report_add_suppressed(tmdk_report *report, const tmdk_finding *finding, const char *suppression);
 /** Add copies of every finding of a list. */
 TMDK_API int tmdk_report_add_findings(tmdk_report *report, const tmdk_findings *list);
+/**
+ * Move every finding of a list into the report (suppressed ones stay so),
+ * leaving the list empty: tmdk_report_add_findings without copying, for
+ * lists filled on other threads while one thread fills the report.
+ * @return TMDK_OK, TMDK_EINVAL or TMDK_ENOMEM (the list is then unchanged)
+ */
+TMDK_API int tmdk_report_take_findings(tmdk_report *report, tmdk_findings *list);
 /** A tmdk_finding_cb that adds to the tmdk_report given as payload. */
 TMDK_API int tmdk_report_collect(const tmdk_finding *finding, void *payload);
 

@@ -151,6 +151,13 @@ TMDK_API int tmdk_findings_new(tmdk_findings **out) TMDK_WARN_UNUSED;
 TMDK_API void tmdk_findings_free(tmdk_findings *list);
 /** Append a copy (which keeps the pattern's catalog alive). */
 TMDK_API int tmdk_findings_append(tmdk_findings *list, const tmdk_finding *f);
+/**
+ * Append a copy suppressed by the caller's own policy (a configuration
+ * file's per-path ignores): `suppression` says where and why, as
+ * tmdk_finding_suppression does for inline ones.
+ * @return TMDK_OK, TMDK_EINVAL or TMDK_ENOMEM
+ */
+TMDK_API int tmdk_findings_append_suppressed(tmdk_findings *list, const tmdk_finding *f, const char *suppression);
 /** A tmdk_finding_cb that appends to the tmdk_findings given as payload. */
 TMDK_API int tmdk_findings_collect(const tmdk_finding *f, void *payload);
 TMDK_API size_t tmdk_findings_count(const tmdk_findings *list);
