@@ -138,6 +138,8 @@ int tmdk_findings_append_suppressed(tmdk_findings *list, const tmdk_finding *f, 
 int tmdk__findings_move(tmdk_findings *to, tmdk_findings *from, size_t unit)
 {
 	size_t i;
+	if (!from->count)
+		return TMDK_OK;
 	if (TMDK__ARRAY_RESERVE_N(to->items, to->count, to->cap, from->count, 16) != TMDK_OK)
 		return TMDK_ENOMEM;
 	/* The copies move whole: their strings and catalog references go with them. */

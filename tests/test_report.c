@@ -177,7 +177,7 @@ Test(report, taking_lists_renders_as_adding_copies)
 	tmdk_catalog *cat = test_catalog();
 	tmdk_artifact *a = parse_as("deploy/pod.yaml", pod, KK);
 	tmdk_report *r[2];
-	tmdk_findings *list[2];
+	tmdk_findings *list[2], *empty;
 	tmdk_error err;
 	char *out[2];
 	int k;
@@ -201,6 +201,10 @@ Test(report, taking_lists_renders_as_adding_copies)
 	}
 	for (i = 0; i < n; i++) /* copies, suppressed ones with their reasons */
 		cr_assert_eq(tmdk_report_add_finding(r[0], tmdk_findings_at(list[1], i)), TMDK_OK);
+	cr_assert_eq(tmdk_findings_new(&empty), TMDK_OK);
+	cr_assert_eq(tmdk_report_take_findings(r[1], empty), TMDK_OK, "a list never filled, into a report with none");
+	cr_assert_eq(tmdk_report_finding_count(r[1], TMDK_SEVERITY_INFO), 0);
+	tmdk_findings_free(empty);
 	cr_assert_eq(tmdk_report_take_findings(r[1], list[1]), TMDK_OK);
 	cr_assert_eq(tmdk_findings_count(list[1]), 0, "the report took them");
 	cr_assert_eq(tmdk_report_take_findings(r[1], list[1]), TMDK_OK, "an empty list adds nothing");
