@@ -1,7 +1,8 @@
 /*
  * Where arena chunks come from (libtmdk/chunk_pool.c): huge-page regions
- * when the C library's allocator is in use, the application's allocator
- * otherwise, malloc when a region cannot be mapped; regions go back to the
+ * when a program asked for them (tmdk_set_huge_regions) and the C library's
+ * allocator is in use, the application's allocator otherwise, malloc when a
+ * region cannot be mapped or none were asked for; regions go back to the
  * system when their last chunk does, except the one being cut. Each test
  * runs in its own process, so each starts with no region mapped.
  */
@@ -36,8 +37,11 @@ static void *failing_map(size_t size)
 /* The pool is compiled in (not under ASan) and not stepped aside (valgrind). */
 static void need_pool(void)
 {
-	if (!tmdk__region_map)
+	if (!tmdk__region_map) {
+		cr_expect_eq(tmdk_set_huge_regions(1), TMDK_ERROR);
 		cr_skip_test("no chunk pool in this build (AddressSanitizer or not Linux)");
+	}
+	cr_assert_eq(tmdk_set_huge_regions(1), TMDK_OK);
 #ifdef RUNNING_ON_VALGRIND
 	if (RUNNING_ON_VALGRIND)
 		cr_skip_test("the chunk pool steps aside under valgrind");
@@ -59,6 +63,26 @@ static void fill_and_check(tmdk__arena *a, size_t bytes, size_t block)
 	for (i = 0; i < n; i++)
 		cr_assert(blocks[i][0] == (i & 0xff) && blocks[i][block - 1] == (i & 0xff), "block %zu overwritten", i);
 	free(blocks);
+}
+
+Test(chunk_pool, no_regions_unless_asked_for)
+{
+	tmdk__arena a;
+
+	tmdk__region_map = tmdk__region_map ? counting_map : NULL;
+	tmdk__arena_init(&a);
+	fill_and_check(&a, 12 * MB, 1000);
+	cr_expect_eq(maps_asked, 0);
+	cr_expect_eq(tmdk__chunk_pool_regions(), 0);
+	tmdk__arena_release(&a);
+	if (tmdk__region_map) {                 /* and once asked for, off again */
+		cr_assert_eq(tmdk_set_huge_regions(1), TMDK_OK);
+		cr_assert_eq(tmdk_set_huge_regions(0), TMDK_OK);
+		tmdk__arena_init(&a);
+		fill_and_check(&a, MB, 1000);
+		cr_expect_eq(maps_asked, 0);
+		tmdk__arena_release(&a);
+	}
 }
 
 Test(chunk_pool, chunks_come_from_regions_given_back_when_empty)
@@ -172,6 +196,7 @@ Test(chunk_pool, the_applications_allocator_gets_every_chunk)
 	tmdk__arena a;
 
 	tmdk__region_map = tmdk__region_map ? counting_map : NULL;
+	(void)tmdk_set_huge_regions(1);
 	cr_assert_eq(tmdk_set_allocator(app_malloc, realloc, free), TMDK_OK);
 	tmdk__arena_init(&a);
 	fill_and_check(&a, 2 * MB, 1000);
@@ -240,6 +265,7 @@ Test(chunk_pool, threads_cut_their_own_regions_and_pass_them_on)
 Test(chunk_pool, threads_share_the_allocator_when_there_is_no_pool)
 {
 	tmdk__region_map = tmdk__region_map ? failing_map : NULL;
+	(void)tmdk_set_huge_regions(1);
 	run_threads(4, 0);
 	cr_expect_eq(tmdk__chunk_pool_regions(), 0);
 }

@@ -56,6 +56,7 @@ TMDK_RELEASE_GIL(tmdk_catalog_load_builtin)
 
 /* Process-wide state Python must not touch, and what Python handles itself. */
 %ignore tmdk_set_allocator;
+%ignore tmdk_set_huge_regions;          /* for batch programs in C (tmdk-scan) */
 %ignore tmdk_error;
 %ignore tmdk_error_clear;
 %ignore tmdk_version;                  /* py_version */

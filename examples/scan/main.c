@@ -368,6 +368,8 @@ int main(int argc, char **argv)
 	tmdk_error err;
 	int rc = parse_options(&cfg, argc, argv), dropped;
 
+	/* A batch run: parse everything, keep it, free it all at the end. */
+	(void)tmdk_set_huge_regions(1);
 	if (rc >= 0) {
 		free_options(&cfg);
 		return rc;
