@@ -405,22 +405,10 @@ static void split_findings(tmdk__view *v)
 	}
 }
 
-/* `grouped`: the shown findings by question and risk, in the located order within each. */
-static int group_findings(tmdk__view *v)
+static uint64_t group_key(const tmdk__view *v, const tmdk_finding *f)
 {
-	uint64_t *keys = tmdk__calloc(v->shown_count + 1, sizeof(*keys));
-	size_t i;
-	int rc;
-	if (!keys)
-		return TMDK_ENOMEM;
-	for (i = 0; i < v->shown_count; i++) {
-		const tmdk_pattern *p = tmdk_finding_pattern(v->shown[i]);
-		keys[i] = (uint64_t)tmdk_pattern_question(p) * TMDK_RISK_COUNT + (uint64_t)tmdk_pattern_risk(p);
-	}
-	memcpy((void *)v->grouped, v->shown, v->shown_count * sizeof(*v->shown));
-	rc = tmdk__sort_by_keys(v->grouped, keys, v->shown_count);
-	tmdk__free(keys);
-	return rc;
+	(void)v;
+	return tmdk__pattern_group(tmdk_finding_pattern(f));
 }
 
 static int view_findings(tmdk__view *v)
@@ -435,7 +423,8 @@ static int view_findings(tmdk__view *v)
 	    !(v->prints = tmdk__report_fingerprints(r, &v->order)))
 		return TMDK_ENOMEM;
 	split_findings(v);
-	if (group_findings(v) != TMDK_OK)
+	/* `grouped`: by question and risk, in the located order within each. */
+	if (tmdk__view_order_shown(v, v->grouped, group_key) != TMDK_OK)
 		return TMDK_ENOMEM;
 	for (i = 0; i < v->shown_count; i++) {
 		const tmdk_pattern *p = tmdk_finding_pattern(v->shown[i]);

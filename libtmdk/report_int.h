@@ -239,6 +239,15 @@ typedef struct tmdk__view_place {
 
 /** The fingerprint of a finding of the report. */
 const tmdk__fingerprint *tmdk__view_print(const tmdk__view *v, const tmdk_finding *f);
+/** A pattern's place in the grouped orders: by question, then risk. */
+static inline uint64_t tmdk__pattern_group(const tmdk_pattern *p)
+{
+	return (uint64_t)tmdk_pattern_question(p) * TMDK_RISK_COUNT + (uint64_t)tmdk_pattern_risk(p);
+}
+/** into[0..shown_count): v->shown sorted stably by key(v, finding) (report_order.c).
+ *  @return TMDK_OK, or TMDK_ENOMEM (into then in shown's order). */
+int tmdk__view_order_shown(const tmdk__view *v, const tmdk_finding **into,
+	uint64_t (*key)(const tmdk__view *v, const tmdk_finding *f));
 
 /** The index of a pattern in view->patterns, or (size_t)-1. */
 size_t tmdk__view_pattern_index(const tmdk__view *v, const tmdk_pattern *p);

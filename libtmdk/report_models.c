@@ -365,27 +365,14 @@ const char *tmdk__view_component_name(const tmdk__view *v, const tmdk_finding *f
 
 /* ---- the ranked findings ---------------------------------------------------------------- */
 
-/* `ranked`: the shown findings by question, risk, severity (worst first) and
- * pattern id, in the located order within each (shown's order). */
-static int rank_findings(tmdk__view *v)
+/* `ranked`: by question, risk, severity (worst first) and pattern id. */
+static uint64_t rank_key(const tmdk__view *v, const tmdk_finding *f)
 {
-	const tmdk_finding *first = tmdk_findings_at(v->report->findings, 0);
+	const tmdk_pattern *p = tmdk_finding_pattern(f);
 	uint64_t ids = tmdk_findings_count(v->report->findings) + 1;
-	uint64_t *keys = tmdk__calloc(v->shown_count + 1, sizeof(*keys));
-	size_t i;
-	int rc;
-	if (!keys)
-		return TMDK_ENOMEM;
-	for (i = 0; i < v->shown_count; i++) {
-		const tmdk_pattern *p = tmdk_finding_pattern(v->shown[i]);
-		uint64_t group = (uint64_t)tmdk_pattern_question(p) * TMDK_RISK_COUNT + (uint64_t)tmdk_pattern_risk(p);
-		group = group * TMDK_SEVERITY_COUNT + (uint64_t)(TMDK_SEVERITY_CRITICAL - tmdk_pattern_severity(p));
-		keys[i] = group * ids + v->order.id_rank[v->shown[i] - first];
-	}
-	memcpy((void *)v->ranked, v->shown, v->shown_count * sizeof(*v->shown));
-	rc = tmdk__sort_by_keys(v->ranked, keys, v->shown_count);
-	tmdk__free(keys);
-	return rc;
+	uint64_t group = tmdk__pattern_group(p) * TMDK_SEVERITY_COUNT +
+		(uint64_t)(TMDK_SEVERITY_CRITICAL - tmdk_pattern_severity(p));
+	return group * ids + v->order.id_rank[f - tmdk_findings_at(v->report->findings, 0)];
 }
 
 size_t tmdk__view_pattern_run(const tmdk__view *v, size_t i)
@@ -405,7 +392,8 @@ int tmdk__view_models(tmdk__view *v)
 	v->comp_severity = tmdk__calloc(r->model_count + 1, sizeof(*v->comp_severity));
 	if (!v->ranked || !v->places || !v->comp_severity)
 		return TMDK_ENOMEM;
-	if (rank_findings(v) != TMDK_OK)
+	/* `ranked`, in the located order (shown's) within each key. */
+	if (tmdk__view_order_shown(v, v->ranked, rank_key) != TMDK_OK)
 		return TMDK_ENOMEM;
 	for (i = 0; i < r->model_count; i++) {
 		size_t k, count = r->models[i].diagram->comp_count;

@@ -227,3 +227,19 @@ int tmdk__sort_by_keys(const tmdk_finding **list, const uint64_t *keys, size_t n
 	tmdk__free((void *)copy);
 	return rc;
 }
+
+int tmdk__view_order_shown(const tmdk__view *v, const tmdk_finding **into,
+	uint64_t (*key)(const tmdk__view *v, const tmdk_finding *f))
+{
+	uint64_t *keys = tmdk__calloc(v->shown_count + 1, sizeof(*keys));
+	size_t i;
+	int rc;
+	if (!keys)
+		return TMDK_ENOMEM;
+	for (i = 0; i < v->shown_count; i++)
+		keys[i] = key(v, v->shown[i]);
+	memcpy((void *)into, v->shown, v->shown_count * sizeof(*v->shown));
+	rc = tmdk__sort_by_keys(into, keys, v->shown_count);
+	tmdk__free(keys);
+	return rc;
+}
