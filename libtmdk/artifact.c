@@ -142,15 +142,40 @@ static unsigned int newline_mask(const char *p)
 	return (unsigned int)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')));
 }
 
-/* is_unusual, sixteen bytes at once (signed compares: bytes from 0x80 are
- * negative, below ' '). */
-static unsigned int unusual_mask(const char *p)
+/* is_unusual, sixteen bytes at once, as 0xFF bytes (signed compares: bytes
+ * from 0x80 are negative, below ' '). */
+static __m128i unusual_bytes(__m128i bytes)
 {
-	__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i low = _mm_cmplt_epi8(bytes, _mm_set1_epi8(' '));
 	__m128i del = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7F));
 	__m128i ok = _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t')));
-	return (unsigned int)_mm_movemask_epi8(_mm_andnot_si128(ok, _mm_or_si128(low, del)));
+	return _mm_andnot_si128(ok, _mm_or_si128(low, del));
+}
+
+/* Line breaks are counted in sixteen byte-wide counters (a match is -1, so
+ * subtracting it adds one), summed every 255 blocks before a lane can wrap:
+ * no popcount, which without -mpopcnt is a call into libgcc per block. */
+static size_t count_newlines_sse2(const char *t, size_t len, size_t *done, unsigned int *unusual)
+{
+	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+	__m128i odd = zero, total = zero;
+	uint64_t lanes[2];
+	size_t i = 0;
+
+	while (i + 16 <= len) {
+		__m128i counts = zero;
+		unsigned int k;
+		for (k = 0; k < 255 && i + 16 <= len; k++, i += 16) {
+			__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+			counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(bytes, nl));
+			odd = _mm_or_si128(odd, unusual_bytes(bytes));
+		}
+		total = _mm_add_epi64(total, _mm_sad_epu8(counts, zero));
+	}
+	*done = i;
+	*unusual = (unsigned int)_mm_movemask_epi8(odd);
+	_mm_storeu_si128((__m128i *)(void *)lanes, total);
+	return (size_t)(lanes[0] + lanes[1]);
 }
 #endif
 
@@ -160,10 +185,7 @@ static size_t count_newlines(const char *t, size_t len, int *plain_ascii)
 	size_t i = 0, n = 0;
 	unsigned int unusual = 0;
 #if defined(__SSE2__)
-	for (; i + 16 <= len; i += 16) {
-		n += (size_t)__builtin_popcount(newline_mask(t + i));
-		unusual |= unusual_mask(t + i);
-	}
+	n = count_newlines_sse2(t, len, &i, &unusual);
 #endif
 	n += count_newlines_from(t, i, len, &unusual);
 	*plain_ascii = !unusual;

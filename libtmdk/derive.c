@@ -50,7 +50,7 @@ tmdk_node *tmdk__node_copy(tmdk_artifact *dst, const tmdk_node *n, uint32_t orig
 	c = tmdk__arena_alloc(&dst->arena, sizeof(*c));
 	if (!c)
 		return NULL;
-	*c = *n;
+	tmdk__node_assign(c, n);
 	c->origin = origin;
 	if (count)
 		(*count)++;

@@ -96,7 +96,9 @@ struct tmdk_node {
 	uint32_t origin;         /* 0: the owning artifact; k: source k-1 of a derived artifact */
 	const char *tag;         /* explicit tag or NULL */
 	union {
-		struct { const char *text; size_t len; } scalar;
+		/* text up to 15 bytes lives in `inl` (text points there): no string
+		 * of its own in the arena, and a key compares within its node */
+		struct { const char *text; size_t len; char inl[2 * sizeof(void *)]; } scalar;
 		struct { tmdk_node **items; size_t count, cap; } seq;
 		struct { tmdk_node **keys; tmdk_node **values; size_t count, cap; } map;
 	} u;
@@ -107,6 +109,17 @@ struct tmdk_node {
 /* `origin` lives in the padding after `column`: nodes did not grow. */
 typedef char tmdk__node_origin_fits[sizeof(void *) != 8 ||
 	sizeof(struct tmdk_node) == 24 + 4 * sizeof(void *) ? 1 : -1];
+
+/** *dst = *src, with dst reading its own copy of inline text. (A plain
+ *  copy reads src's, valid as long as src, as arena text was before: this
+ *  keeps a copied node whole where its source may go first.) @return dst. */
+static inline tmdk_node *tmdk__node_assign(tmdk_node *dst, const tmdk_node *src)
+{
+	*dst = *src;
+	if (src->type == TMDK_NODE_SCALAR && src->u.scalar.text == src->u.scalar.inl)
+		dst->u.scalar.text = dst->u.scalar.inl;
+	return dst;
+}
 
 /** Give n the origin of the node whose position it was given (a node derived
  *  from `at` in a normalizer). @return n. */

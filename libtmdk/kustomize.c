@@ -385,7 +385,7 @@ static tmdk_node *inline_copy(kz_ctx *c, const tmdk_node *n, uint32_t origin, un
 	size_t i;
 	if (!x)
 		return NULL;
-	*x = *n;
+	tmdk__node_assign(x, n);
 	x->origin = origin;
 	if (block) {
 		x->line = n->line + dline;

@@ -138,7 +138,7 @@ tmdk_node *tmdk__kz_clone(tmdk__arena *a, const tmdk_node *n)
 	c = tmdk__arena_alloc(a, sizeof(*c));
 	if (!c)
 		return NULL;
-	*c = *n;
+	tmdk__node_assign(c, n);
 	if (n->type == TMDK_NODE_SEQUENCE) {
 		c->u.seq.items = NULL;
 		c->u.seq.count = c->u.seq.cap = 0;
@@ -243,7 +243,7 @@ static tmdk_node *strip(tmdk__arena *a, const tmdk_node *n)
 		c = tmdk__arena_alloc(a, sizeof(*c));
 		if (!c)
 			return NULL;
-		*c = *n;
+		tmdk__node_assign(c, n);
 		c->u.map.keys = c->u.map.values = NULL;
 		c->u.map.count = c->u.map.cap = 0;
 		for (i = 0; i < n->u.map.count; i++) {
@@ -260,7 +260,7 @@ static tmdk_node *strip(tmdk__arena *a, const tmdk_node *n)
 		c = tmdk__arena_alloc(a, sizeof(*c));
 		if (!c)
 			return NULL;
-		*c = *n;
+		tmdk__node_assign(c, n);
 		c->u.seq.items = NULL;
 		c->u.seq.count = c->u.seq.cap = 0;
 		for (i = 0; i < n->u.seq.count; i++) {

@@ -343,7 +343,7 @@ static void ref_fix(tmdk__arena *a, ref_ctx *rc, tmdk_node *map, const char *key
 				rc->rc = TMDK_ENOMEM;
 				return;
 			}
-			*nv = *v;
+			tmdk__node_assign(nv, v);
 			nv->u.scalar.text = now;
 			nv->u.scalar.len = strlen(now);
 			map->u.map.values[i] = nv;
@@ -568,7 +568,7 @@ int tmdk__kz_hash_names(tmdk__arena *a, tmdk__kz_resmap *rm)
 		v = tmdk__arena_alloc(a, sizeof(*v));
 		if (!text || !v)
 			return TMDK_ENOMEM;
-		*v = *name;
+		tmdk__node_assign(v, name);
 		v->u.scalar.text = text;
 		v->u.scalar.len = strlen(text);
 		if (put_at(a, md, NULL, "name", v) != TMDK_OK)

@@ -30,8 +30,17 @@ tmdk_node *tmdk__node_scalar(tmdk__arena *a, const char *text, size_t len,
 	if (!n)
 		return NULL;
 	n->scalar_type = (uint8_t)type;
-	n->u.scalar.text = tmdk__arena_strndup(a, text ? text : "", text ? len : 0);
-	n->u.scalar.len = text ? len : 0;
+	if (!text)
+		len = 0;
+	if (len < sizeof(n->u.scalar.inl)) {
+		if (len)
+			memcpy(n->u.scalar.inl, text, len);
+		n->u.scalar.inl[len] = '\0';
+		n->u.scalar.text = n->u.scalar.inl;
+	} else {
+		n->u.scalar.text = tmdk__arena_strndup(a, text, len);
+	}
+	n->u.scalar.len = len;
 	return n->u.scalar.text ? n : NULL;
 }
 

@@ -218,7 +218,8 @@ static int note_span(fast *F, const char *from, const char *to, const char *text
 	return TMDK_OK;
 }
 
-/* A scalar node; its text is copied into the arena. (Pointing into one
+/* A scalar node; its text is copied into the node when short, else into
+ * the arena (tmdk__node_scalar). (Pointing into one
  * copy of the whole text instead cost more: a large manifest's indentation
  * and punctuation is most of its bytes, and fresh pages are what a scan
  * pays for most.) */

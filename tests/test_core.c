@@ -451,6 +451,32 @@ Test(node, typed_accessors_convert_or_refuse)
 	cr_assert_eq(tmdk_node_scalar_type(tmdk__node_null(&arena, 1, 1)), TMDK_SCALAR_NULL);
 }
 
+/* Text shorter than the node's inline room is kept in the node, longer text
+ * in the arena; either way a copy ending in NUL. A node assigned by value
+ * reads its own copy. */
+Test(node, short_scalars_live_in_their_node)
+{
+	static const char source[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	static const size_t lengths[] = { 0, 1, 14, 15, 16, 17, 36 };
+	size_t i;
+	tmdk_node copy;
+
+	for (i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		size_t len = lengths[i];
+		const tmdk_node *n = tmdk__node_scalar(&arena, source, len, TMDK_SCALAR_STRING, 1, 1);
+		const char *t = n->u.scalar.text;
+		int inside = t >= (const char *)n && t < (const char *)(n + 1);
+		cr_assert_eq(n->u.scalar.len, len);
+		cr_assert_eq(memcmp(t, source, len), 0);
+		cr_assert_eq(t[len], '\0');
+		cr_assert_eq(inside, len < sizeof(n->u.scalar.inl), "length %zu kept %s the node", len,
+			inside ? "in" : "out of");
+		tmdk__node_assign(&copy, n);
+		cr_assert_eq(copy.u.scalar.text == copy.u.scalar.inl, inside);
+		cr_assert_eq(memcmp(copy.u.scalar.text, source, len), 0);
+	}
+}
+
 Test(node, scalars_may_hold_nul_bytes)
 {
 	size_t len;
@@ -491,6 +517,35 @@ Test(artifact, lines_are_indexed_without_their_endings)
 	cr_assert_null(tmdk_artifact_line_comment(a, 1));
 	cr_assert_null(tmdk_artifact_warning(a, 0, NULL, NULL));
 	tmdk_artifact_free(a);
+}
+
+/* The line breaks are counted sixteen bytes at a time in byte-wide
+ * counters that are summed before they wrap (every 255 blocks): a text of
+ * line breaks only fills every counter to the brim. */
+Test(artifact, line_breaks_are_counted_past_a_byte_counter)
+{
+	size_t breaks = 255 * 16 * 3 + 37, len;
+	char *text = malloc(breaks + 3);
+	tmdk_artifact *a;
+	const char *line;
+
+	cr_assert_not_null(text);
+	memset(text, '\n', breaks);
+	memcpy(text + breaks, "xy", 3);
+	a = parse_as("many.md", text, TMDK_KIND_AUTO);
+	cr_assert_eq(tmdk_artifact_line_count(a), breaks + 1);
+	cr_assert(a->plain_ascii);
+	line = tmdk_artifact_line(a, (unsigned int)breaks + 1, &len);
+	cr_assert_eq(len, 2);
+	cr_assert_eq(strncmp(line, "xy", 2), 0);
+	tmdk_artifact_free(a);
+	/* a byte that is not plain ASCII, past the first counters' run */
+	text[255 * 16 * 2 + 5] = (char)0xC3;
+	a = parse_as("many.md", text, TMDK_KIND_AUTO);
+	cr_assert_eq(tmdk_artifact_line_count(a), breaks);
+	cr_assert_not(a->plain_ascii);
+	tmdk_artifact_free(a);
+	free(text);
 }
 
 Test(artifact, empty_input_has_no_lines)
