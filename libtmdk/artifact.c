@@ -213,10 +213,14 @@ static int index_lines(tmdk_artifact *a)
 	size_t breaks = count_newlines(a->text, a->text_len, &a->plain_ascii);
 	size_t n;
 
-	a->line_starts = tmdk__malloc((breaks + 1) * sizeof(*a->line_starts));
+	/* In the arena, beside the nodes: no allocation of its own (each grew a
+	 * thread's malloc heap, a system call, on a tree of small files). */
+	if (breaks >= SIZE_MAX / sizeof(*a->line_starts))
+		return TMDK_ENOMEM;
+	a->line_starts = tmdk__arena_alloc_raw(&a->arena, (breaks + 1) * sizeof(*a->line_starts),
+		sizeof(*a->line_starts));
 	if (!a->line_starts)
 		return TMDK_ENOMEM;
-	tmdk__prefault(a->line_starts, (breaks + 1) * sizeof(*a->line_starts));
 	a->line_starts[0] = 0;
 	n = list_line_starts(a->text, a->text_len, a->line_starts, 1);
 	/* A final line break ends the last line; it does not start another. */
@@ -281,7 +285,6 @@ void tmdk_artifact_free(tmdk_artifact *a)
 	tmdk__free(a->docs);
 	tmdk__free(a->warnings);
 	tmdk__free(a->text_maps);
-	tmdk__free(a->line_starts);
 	tmdk__free(a->heap_text);
 	tmdk__arena_release(&a->arena);
 	tmdk__free(a);

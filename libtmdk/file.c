@@ -3,27 +3,57 @@
 #include "array.h"
 
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#ifndef O_CLOEXEC
+# define O_CLOEXEC 0
+#endif
+
+/* The fd's bytes to its end, into *buf (capacity *cap, grown), as
+ * tmdk__read_file wants them. @return TMDK_OK, ENOMEM, ELIMIT or EIO. */
+static int read_all(int fd, size_t max, char **buf, size_t *len, size_t *cap)
+{
+	for (;;) {
+		ssize_t n;
+		/* at least a byte to read into, and the NUL */
+		if (TMDK__ARRAY_RESERVE_N(*buf, *len, *cap, 2, 65536) != TMDK_OK)
+			return TMDK_ENOMEM;
+		n = read(fd, *buf + *len, *cap - *len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return TMDK_EIO;
+		*len += (size_t)n;
+		if (*len > max)
+			return TMDK_ELIMIT;
+		if (n == 0)
+			return TMDK_OK;
+	}
+}
+
+/* open and read, not stdio: a FILE costs two allocations (itself and a 4 KB
+ * buffer), a second fstat and a copy through that buffer, for each of the
+ * thousands of files of a tree. */
 int tmdk__read_file(const char *path, size_t max, const char *limit_name, char **buf_out, size_t *len_out,
 	tmdk_error *err)
 {
 	size_t len = 0, cap = 0;
 	char *buf = NULL;
 	struct stat st;
-	FILE *f;
+	int fd, rc, e;
 
 	*buf_out = NULL;
 	*len_out = 0;
-	f = fopen(path, "rb");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-	if (fstat(fileno(f), &st) != 0)
+	if (fstat(fd, &st) != 0)
 		st.st_mode = 0;
 	if (S_ISDIR(st.st_mode)) {
-		fclose(f);
+		close(fd);
 		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "is a directory");
 	}
 	/* A regular file: one buffer of its size (and the NUL and one byte to
@@ -31,37 +61,23 @@ int tmdk__read_file(const char *path, size_t max, const char *limit_name, char *
 	if (S_ISREG(st.st_mode) && st.st_size >= 0 && (unsigned long long)st.st_size < (unsigned long long)max &&
 	    (unsigned long long)st.st_size < SIZE_MAX / 2 &&
 	    TMDK__ARRAY_RESERVE_N(buf, len, cap, (size_t)st.st_size + 2, 0) != TMDK_OK) {
-		fclose(f);
+		close(fd);
 		return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
 	}
 	if (buf)
 		tmdk__prefault(buf, (size_t)st.st_size + 1); /* the kernel fills it: no trap per page */
-	for (;;) {
-		size_t n;
-		/* at least a byte to read into, and the NUL */
-		if (TMDK__ARRAY_RESERVE_N(buf, len, cap, 2, 65536) != TMDK_OK) {
-			tmdk__free(buf);
-			fclose(f);
-			return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (len > max) {
-			tmdk__free(buf);
-			fclose(f);
-			return tmdk__error_set(err, TMDK_ELIMIT, path, 0, 0,
-				"file is over the limit of %zu bytes (%s)", max, limit_name);
-		}
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		int e = errno;
+	rc = read_all(fd, max, &buf, &len, &cap);
+	e = errno;
+	close(fd);
+	if (rc != TMDK_OK) {
 		tmdk__free(buf);
-		fclose(f);
+		if (rc == TMDK_ENOMEM)
+			return tmdk__error_set(err, TMDK_ENOMEM, path, 0, 0, "out of memory");
+		if (rc == TMDK_ELIMIT)
+			return tmdk__error_set(err, TMDK_ELIMIT, path, 0, 0, "file is over the limit of %zu bytes (%s)", max,
+				limit_name);
 		return tmdk__error_set(err, TMDK_EIO, path, 0, 0, "read error: %s", strerror(e));
 	}
-	fclose(f);
 	buf[len] = '\0';
 	*buf_out = buf;
 	*len_out = len;

@@ -201,7 +201,7 @@ struct tmdk_artifact {
 	char *heap_text;         /* text, when it is a buffer the artifact took over (a file read by
 	                          * tmdk_candidate_parse_file or tmdk_artifact_parse_file) rather
 	                          * than a copy in the arena; heap, freed with the artifact */
-	size_t *line_starts;     /* line_starts[i] = offset of line i+1; heap */
+	size_t *line_starts;     /* line_starts[i] = offset of line i+1; arena */
 	size_t line_count;
 	int plain_ascii;         /* 1: the text is printable ASCII, tabs and '\n' only (so valid
 	                          * UTF-8 with nothing libyaml reads differently), found while

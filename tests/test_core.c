@@ -583,6 +583,20 @@ Test(artifact, missing_files_and_folders_are_io_errors)
 	cr_assert(strstr(err.message, "directory"), "message: %s", err.message);
 }
 
+/* A file that opens but cannot be read: /proc/self/mem at offset 0 (an
+ * address nothing maps) reads EIO on Linux. */
+Test(artifact, unreadable_files_are_read_errors)
+{
+	tmdk_artifact *a;
+	tmdk_error err;
+	if (access("/proc/self/mem", R_OK) != 0)
+		cr_skip_test("no /proc/self/mem here");
+	cr_assert_eq(tmdk_artifact_parse_file(&a, "/proc/self/mem", NULL, &err), TMDK_EIO);
+	cr_assert_null(a);
+	cr_assert_str_eq(err.source, "/proc/self/mem");
+	cr_assert(strstr(err.message, "read error: "), "message: %s", err.message);
+}
+
 Test(artifact, file_size_limit_is_enforced_while_reading)
 {
 	tmdk_parse_options o = TMDK_PARSE_OPTIONS_INIT;

@@ -93,7 +93,14 @@ typedef struct run_ctx {
 		tmdk_artifact *artifact; /* NULL: it could not be loaded */
 	} *context;
 	size_t context_count, context_cap;
-	pthread_mutex_t context_lock; /* models are built on the workers */
+	struct context_folder {      /* what dockerfile_context asked of a folder */
+		char *dir;               /* spelled as a unit's folder is */
+		char *real;              /* its realpath, NULL when it has none */
+		int main;                /* index of its first main compose file, -1: none */
+		int git;                 /* it holds .git */
+	} *folders;
+	size_t folder_count, folder_cap;
+	pthread_mutex_t context_lock; /* models are built on the workers: guards context and folders */
 	unit_scan **model_order;     /* units, largest set first */
 } run_ctx;
 
@@ -1167,6 +1174,65 @@ static void lexical_parent(char *dir, size_t size)
 		*slash = '\0';
 }
 
+static const char *const compose_mains[] = { "compose.yaml", "compose.yml", "docker-compose.yaml",
+	"docker-compose.yml" };
+
+/* "dir/name", or "name" in ".", into file. */
+static void folder_file(char *file, size_t size, const char *dir, const char *name)
+{
+	const char *prefix = strcmp(dir, ".") == 0 ? "" : dir;
+	const char *sep = !*prefix || strcmp(prefix, "/") == 0 ? "" : "/";
+	snprintf(file, size, "%s%s%s", prefix, sep, name);
+}
+
+/*
+ * The facts of one folder that dockerfile_context reads, asked of the disk
+ * once per run: the Dockerfiles of a tree share their folders, and each
+ * asked five stats of every folder up to its root (the models of a folder
+ * of 329 Dockerfiles took 13 ms with them, 2 ms without). *out is a copy
+ * (real borrowed until the run ends). @return 0, or -1 out of memory.
+ */
+static int folder_facts(run_ctx *ctx, const char *dir, struct context_folder *out)
+{
+	struct context_folder *f = NULL;
+	char file[4200 + 16];
+	struct stat st;
+	size_t i;
+
+	pthread_mutex_lock(&ctx->context_lock);
+	for (i = ctx->folder_count; i-- > 0 && !f;)
+		if (strcmp(ctx->folders[i].dir, dir) == 0)
+			f = &ctx->folders[i];
+	if (!f && ctx->folder_count == ctx->folder_cap) {
+		struct context_folder *grown = realloc(ctx->folders, (ctx->folder_cap * 2 + 16) * sizeof(*grown));
+		if (!grown)
+			goto nomem;
+		ctx->folders = grown;
+		ctx->folder_cap = ctx->folder_cap * 2 + 16;
+	}
+	if (!f) {
+		f = &ctx->folders[ctx->folder_count];
+		if (!(f->dir = strdup(dir)))
+			goto nomem;
+		f->real = realpath(dir, NULL);
+		f->main = -1;
+		for (i = 0; i < sizeof(compose_mains) / sizeof(compose_mains[0]) && f->main < 0; i++) {
+			folder_file(file, sizeof(file), dir, compose_mains[i]);
+			if (stat(file, &st) == 0 && S_ISREG(st.st_mode))
+				f->main = (int)i;
+		}
+		folder_file(file, sizeof(file), dir, ".git");
+		f->git = stat(file, &st) == 0;
+		ctx->folder_count++;
+	}
+	*out = *f;
+	pthread_mutex_unlock(&ctx->context_lock);
+	return 0;
+nomem:
+	pthread_mutex_unlock(&ctx->context_lock);
+	return -1;
+}
+
 /*
  * A Dockerfile's unit: the compose projects of the folders above it (the
  * first main compose file of each, up to the folder holding .git), read
@@ -1178,33 +1244,27 @@ static void lexical_parent(char *dir, size_t size)
  */
 static int dockerfile_context(run_ctx *ctx, const char *path, const tmdk_artifact ***set, size_t *n, size_t *cap)
 {
-	static const char *const mains[] = { "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml" };
-	char dir[4096], real[4096], file[4200 + 16], *slash, *resolved;
-	struct stat st;
-	size_t i;
+	char dir[4096], real[4096], file[4200 + 16], *slash;
+	struct context_folder facts;
+
 	snprintf(dir, sizeof(dir), "%s", path);
 	if (!(slash = strrchr(dir, '/')))
 		snprintf(dir, sizeof(dir), ".");
 	else
 		slash[slash == dir ? 1 : 0] = '\0';
-	if (!(resolved = realpath(dir, NULL)))
+	if (folder_facts(ctx, dir, &facts) != 0)
+		return -1;
+	if (!facts.real)
 		return 0;
-	snprintf(real, sizeof(real), "%s", resolved);
-	free(resolved);
+	snprintf(real, sizeof(real), "%s", facts.real);
 	for (;;) {
-		const char *prefix = strcmp(dir, ".") == 0 ? "" : dir;
-		const char *sep = !*prefix || strcmp(prefix, "/") == 0 ? "" : "/";
-		for (i = 0; i < sizeof(mains) / sizeof(mains[0]); i++) {
+		if (facts.main >= 0) {
 			const tmdk_artifact *a;
-			snprintf(file, sizeof(file), "%s%s%s", prefix, sep, mains[i]);
-			if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
-				continue;
+			folder_file(file, sizeof(file), dir, compose_mains[facts.main]);
 			if ((a = context_project(ctx, file)) && add_context(set, n, cap, a) != 0)
 				return -1;
-			break;
 		}
-		snprintf(file, sizeof(file), "%s%s.git", prefix, sep);
-		if (stat(file, &st) == 0 || strcmp(real, "/") == 0)
+		if (facts.git || strcmp(real, "/") == 0)
 			return 0;
 		lexical_parent(dir, sizeof(dir));
 		slash = strrchr(real, '/');
@@ -1212,6 +1272,8 @@ static int dockerfile_context(run_ctx *ctx, const char *path, const tmdk_artifac
 			real[1] = '\0';
 		else
 			*slash = '\0';
+		if (folder_facts(ctx, dir, &facts) != 0)
+			return -1;
 	}
 }
 
@@ -1406,6 +1468,11 @@ static void free_ctx(run_ctx *ctx)
 		tmdk_artifact_free(ctx->context[i].artifact);
 	}
 	free(ctx->context);
+	for (i = 0; i < ctx->folder_count; i++) {
+		free(ctx->folders[i].dir);
+		free(ctx->folders[i].real);
+	}
+	free(ctx->folders);
 	free((void *)ctx->model_order);
 	pthread_mutex_destroy(&ctx->context_lock);
 	for (i = 0; ctx->parsed && i < ctx->inputs->count; i++) {
