@@ -68,7 +68,8 @@ tmdk__arena_mark tmdk__arena_get_mark(const tmdk__arena *arena);
 void tmdk__arena_rewind(tmdk__arena *arena, tmdk__arena_mark mark);
 /* Arena chunks (chunk_pool.c): from huge-page regions when the default
  * allocator is in use, else from tmdk__malloc. *from says which, for the
- * put; both fault the chunk's pages in at once (tmdk__prefault). */
+ * put; both fault the chunk's pages in at once (tmdk__prefault), a region
+ * a huge page at a time as it is cut. */
 typedef struct tmdk__region tmdk__region;
 void *tmdk__chunk_get(size_t size, tmdk__region **from);
 void tmdk__chunk_put(void *chunk, tmdk__region *from);
@@ -78,6 +79,8 @@ void tmdk__chunk_put(void *chunk, tmdk__region *from);
 size_t tmdk__chunk_extend(void *chunk, size_t size, size_t more, tmdk__region *from);
 /** Regions mapped now (0 where there is no pool): for the tests. */
 size_t tmdk__chunk_pool_regions(void);
+/** Bytes of region r faulted in so far (0 for NULL): for the tests. */
+size_t tmdk__region_populated(const tmdk__region *r);
 /** How regions are mapped (NULL where there is no pool); tests replace it. */
 extern void *(*tmdk__region_map)(size_t size);
 /** Whether tmdk_set_allocator left the C library's allocator in place. */

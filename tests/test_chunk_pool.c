@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #ifdef HAVE_VALGRIND_VALGRIND_H
 # include <valgrind/valgrind.h>
 #endif
@@ -126,6 +127,52 @@ Test(chunk_pool, an_arena_grows_in_place)
 	cr_expect_eq(apart, 0, "%zu blocks did not follow the one before", apart);
 	cr_expect_eq(tmdk__chunk_pool_regions(), 1);
 	tmdk__arena_release(&a);
+}
+
+/* Pages of [p, p + len) in memory, by mincore; -1 when it cannot say. */
+static long resident_pages(const void *p, size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), n = len / page, i;
+	unsigned char *vec = malloc(n);
+	long count = 0;
+	cr_assert(vec);
+	if (mincore((void *)(uintptr_t)p, len, vec) != 0) {
+		free(vec);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		count += vec[i] & 1;
+	free(vec);
+	return count;
+}
+
+/* A region is faulted in a huge page at a time as it is cut, not chunk by
+ * chunk: a growth that stays inside a faulted huge page asks nothing of
+ * the kernel, and one that crosses into the next faults all of it. */
+Test(chunk_pool, regions_are_faulted_a_huge_page_at_a_time)
+{
+	tmdk__region *r;
+	size_t size = 16 * 1024, i, page = (size_t)sysconf(_SC_PAGESIZE);
+	char *chunk;
+	long resident;
+
+	need_pool();
+	chunk = tmdk__chunk_get(size, &r);
+	cr_assert(chunk && r);
+	cr_expect_eq(tmdk__region_populated(r), 2 * MB);
+	for (i = 0; i < 100; i++)                  /* 1.6 MB more, in place */
+		size = tmdk__chunk_extend(chunk, size, 16 * 1024, r);
+	cr_assert_gt(size, 1600 * 1024);
+	cr_expect_eq(tmdk__region_populated(r), 2 * MB, "growth inside the first huge page faults nothing more");
+	for (i = 0; i < 40; i++)                   /* past 2 MB */
+		size = tmdk__chunk_extend(chunk, size, 16 * 1024, r);
+	cr_expect_eq(tmdk__region_populated(r), 4 * MB);
+	resident = resident_pages((char *)r + 2 * MB, 2 * MB);
+	if (resident >= 0)
+		cr_expect_eq((size_t)resident, 2 * MB / page, "the second huge page is in memory before it is written");
+	memset(chunk, 1, size);
+	tmdk__chunk_put(chunk, r);
+	cr_expect_eq(tmdk__region_populated(NULL), 0);
 }
 
 Test(chunk_pool, rewinding_gives_chunks_back)
