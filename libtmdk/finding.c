@@ -12,15 +12,16 @@ struct tmdk_findings {
 
 void tmdk__finding_clear(tmdk_finding *f)
 {
-	tmdk__free(f->object);
-	tmdk__free(f->evidence);
-	tmdk__free(f->message);
-	tmdk__free(f->suppression);
-	tmdk__free(f->component);
 	if (f->owned) {
-		tmdk__free((char *)f->path);
+		tmdk__free((char *)f->path);   /* the block holding every string of the copy */
 		if (f->pattern)
 			tmdk_catalog_free((tmdk_catalog *)f->pattern->catalog);
+	} else {
+		tmdk__free(f->object);
+		tmdk__free(f->evidence);
+		tmdk__free(f->message);
+		tmdk__free(f->suppression);
+		tmdk__free(f->component);
 	}
 	memset(f, 0, sizeof(*f));
 }
@@ -74,39 +75,60 @@ void tmdk_findings_free(tmdk_findings *list)
 	tmdk__free(list);
 }
 
-static char *dup_or_null(const char *s, int *nomem)
+/* The strings of a copy, in the order they are laid out in its block. */
+#define COPY_STRINGS 6
+
+static size_t size_or_zero(const char *s)
 {
-	char *d;
-	if (!s)
-		return NULL;
-	d = tmdk__strdup(s);
-	if (!d)
-		*nomem = 1;
-	return d;
+	return s ? strlen(s) + 1 : 0;
 }
 
-int tmdk_findings_append(tmdk_findings *list, const tmdk_finding *f)
+/*
+ * A copy of f at the end of list, its strings in one block that starts
+ * with its path (so one allocation, not six: a scan of the whole corpus
+ * keeps thousands of findings, each made on a scanning thread's heap), and
+ * its suppression `suppression` when not NULL.
+ */
+static int append_copy(tmdk_findings *list, const tmdk_finding *f, const char *suppression)
 {
+	const char *from[COPY_STRINGS];
+	char **to[COPY_STRINGS], *block, *at;
+	size_t sizes[COPY_STRINGS], total = 0, i;
 	tmdk_finding *c;
-	int nomem = 0;
-	if (!list || !f)
-		return TMDK_EINVAL;
+	char *path;
+
 	if (TMDK__ARRAY_RESERVE(list->items, list->count, list->cap, 16) != TMDK_OK)
 		return TMDK_ENOMEM;
 	c = &list->items[list->count];
 	*c = *f;
-	c->owned = 1;
-	c->path = dup_or_null(f->path ? f->path : "", &nomem);
-	c->object = dup_or_null(f->object, &nomem);
-	c->evidence = dup_or_null(f->evidence, &nomem);
-	c->message = dup_or_null(f->message, &nomem);
-	c->suppression = dup_or_null(f->suppression, &nomem);
-	c->component = dup_or_null(f->component, &nomem);
-	if (nomem) {
-		c->pattern = NULL;
-		tmdk__finding_clear(c);
-		return TMDK_ENOMEM;
+	from[0] = f->path ? f->path : "";
+	from[1] = f->object;
+	from[2] = f->evidence;
+	from[3] = f->message;
+	from[4] = suppression ? suppression : f->suppression;
+	from[5] = f->component;
+	to[0] = &path;
+	to[1] = &c->object;
+	to[2] = &c->evidence;
+	to[3] = &c->message;
+	to[4] = &c->suppression;
+	to[5] = &c->component;
+	for (i = 0; i < COPY_STRINGS; i++) {
+		sizes[i] = size_or_zero(from[i]);
+		if (sizes[i] > SIZE_MAX - total)
+			return TMDK_ENOMEM;
+		total += sizes[i];
 	}
+	if (!(block = tmdk__malloc(total)))
+		return TMDK_ENOMEM;
+	for (i = 0, at = block; i < COPY_STRINGS; i++) {
+		*to[i] = from[i] ? memcpy(at, from[i], sizes[i]) : NULL;
+		at += sizes[i];
+	}
+	c->path = path;
+	c->owned = 1;
+	if (suppression)
+		c->suppressed = 1;
 	/* A copy's copy (a report's, of a worker's list) has it already. */
 	if (!f->owned)
 		c->print_hash = tmdk__fingerprint_hash(f->pattern->id, c->path, c->object, c->evidence);
@@ -115,24 +137,18 @@ int tmdk_findings_append(tmdk_findings *list, const tmdk_finding *f)
 	return TMDK_OK;
 }
 
+int tmdk_findings_append(tmdk_findings *list, const tmdk_finding *f)
+{
+	if (!list || !f)
+		return TMDK_EINVAL;
+	return append_copy(list, f, NULL);
+}
+
 int tmdk_findings_append_suppressed(tmdk_findings *list, const tmdk_finding *f, const char *suppression)
 {
-	tmdk_finding *copy;
-	char *text;
-	int rc;
 	if (!list || !f || !f->pattern || !suppression)
 		return TMDK_EINVAL;
-	if (!(text = tmdk__strdup(suppression)))
-		return TMDK_ENOMEM;
-	if ((rc = tmdk_findings_append(list, f)) != TMDK_OK) {
-		tmdk__free(text);
-		return rc;
-	}
-	copy = &list->items[list->count - 1];
-	tmdk__free(copy->suppression);
-	copy->suppression = text;
-	copy->suppressed = 1;
-	return TMDK_OK;
+	return append_copy(list, f, suppression);
 }
 
 int tmdk__findings_move(tmdk_findings *to, tmdk_findings *from, size_t unit)

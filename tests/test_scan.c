@@ -319,6 +319,43 @@ Test(scan, lists_sort_deterministically)
 	tmdk_catalog_free(cat);
 }
 
+/* A list's copy keeps every string of the finding (in one block of its
+ * own, NULL where the finding has none), and outlives the list it was
+ * copied from; a suppressed copy carries its reason. */
+Test(scan, copies_keep_their_strings)
+{
+	tmdk_catalog *cat = two();
+	tmdk_findings *list = scan_text(cat, KK, "d.yaml", deploy), *copies;
+	const tmdk_finding *f, *c;
+	char path[64], message[512], object[256], evidence[256], component[256];
+
+	cr_assert_gt(tmdk_findings_count(list), 0);
+	f = tmdk_findings_at(list, 0);
+	cr_assert_eq(tmdk_findings_new(&copies), TMDK_OK);
+	cr_assert_eq(tmdk_findings_append(copies, f), TMDK_OK);
+	cr_assert_eq(tmdk_findings_append_suppressed(copies, f, "accepted risk"), TMDK_OK);
+	snprintf(path, sizeof(path), "%s", tmdk_finding_path(f));
+	snprintf(message, sizeof(message), "%s", tmdk_finding_message(f));
+	snprintf(object, sizeof(object), "%s", tmdk_finding_object(f) ? tmdk_finding_object(f) : "(none)");
+	snprintf(evidence, sizeof(evidence), "%s", tmdk_finding_evidence(f) ? tmdk_finding_evidence(f) : "(none)");
+	snprintf(component, sizeof(component), "%s", tmdk_finding_component(f) ? tmdk_finding_component(f) : "(none)");
+	tmdk_findings_free(list);
+	c = tmdk_findings_at(copies, 0);
+	cr_assert_str_eq(tmdk_finding_path(c), path);
+	cr_assert_str_eq(tmdk_finding_message(c), message);
+	cr_assert_str_eq(tmdk_finding_object(c) ? tmdk_finding_object(c) : "(none)", object);
+	cr_assert_str_eq(tmdk_finding_evidence(c) ? tmdk_finding_evidence(c) : "(none)", evidence);
+	cr_assert_str_eq(tmdk_finding_component(c) ? tmdk_finding_component(c) : "(none)", component);
+	cr_assert_null(tmdk_finding_suppression(c));
+	cr_assert_not(tmdk_finding_suppressed(c));
+	c = tmdk_findings_at(copies, 1);
+	cr_assert(tmdk_finding_suppressed(c));
+	cr_assert_str_eq(tmdk_finding_suppression(c), "accepted risk");
+	cr_assert_str_eq(tmdk_finding_message(c), message);
+	tmdk_findings_free(copies);
+	tmdk_catalog_free(cat);
+}
+
 Test(scan, scan_set_orders_by_artifact_then_line)
 {
 	tmdk_catalog *cat = two();
