@@ -285,7 +285,7 @@ void tmdk_artifact_free(tmdk_artifact *a)
 	tmdk__free(a->docs);
 	tmdk__free(a->warnings);
 	tmdk__free(a->text_maps);
-	tmdk__free(a->heap_text);
+	tmdk__text_free(a->heap_text);
 	tmdk__arena_release(&a->arena);
 	tmdk__free(a);
 }

@@ -252,6 +252,6 @@ int tmdk_candidate_parse_file(tmdk_artifact **out, tmdk_candidate_status *status
 	/* The artifact takes the buffer over when it parses: the file is not copied again. */
 	rc = candidate_parse(out, status, path, buf, len, buf, &taken, flags, opts, err);
 	if (!taken)
-		tmdk__free(buf);
+		tmdk__text_free(buf);
 	return rc;
 }

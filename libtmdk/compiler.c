@@ -189,7 +189,7 @@ static int add_file(tmdk_compiler *c, const char *path, tmdk_error *err)
 	if (rc != TMDK_OK)
 		return rc;
 	rc = add_source(c, path, buf, len, err);
-	tmdk__free(buf);
+	tmdk__text_free(buf);
 	return rc;
 }
 

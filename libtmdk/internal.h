@@ -36,9 +36,16 @@ int tmdk__error_setv(tmdk_error *err, int code, const char *source,
 	unsigned int line, unsigned int column, const char *fmt, va_list ap);
 
 /* ---- files (file.c) ----------------------------------------------- */
-/** Read a whole file (NUL-terminated heap copy); over `max` bytes is TMDK_ELIMIT naming limit_name. */
+/** Read a whole file (a NUL-terminated copy, freed with tmdk__text_free); over `max` bytes is
+ *  TMDK_ELIMIT naming limit_name. */
 int tmdk__read_file(const char *path, size_t max, const char *limit_name, char **buf_out, size_t *len_out,
 	tmdk_error *err);
+/** Free a buffer of tmdk__read_file (NULL is fine). */
+void tmdk__text_free(char *buf);
+typedef struct tmdk__region tmdk__region;
+/** The huge-page region a buffer of tmdk__read_file lies in, NULL when it
+ *  came from the allocator: for the tests. */
+tmdk__region *tmdk__text_region(const char *buf);
 
 /* ---- arena (arena.c) ----------------------------------------------- */
 typedef struct tmdk__arena_chunk tmdk__arena_chunk;
@@ -70,7 +77,6 @@ void tmdk__arena_rewind(tmdk__arena *arena, tmdk__arena_mark mark);
  * allocator is in use, else from tmdk__malloc. *from says which, for the
  * put; both fault the chunk's pages in at once (tmdk__prefault), a region
  * a huge page at a time as it is cut. */
-typedef struct tmdk__region tmdk__region;
 void *tmdk__chunk_get(size_t size, tmdk__region **from);
 void tmdk__chunk_put(void *chunk, tmdk__region *from);
 /** Grow a chunk of `size` bytes by at least `more` in place, when it is the
@@ -203,7 +209,7 @@ struct tmdk_artifact {
 	size_t text_len;
 	char *heap_text;         /* text, when it is a buffer the artifact took over (a file read by
 	                          * tmdk_candidate_parse_file or tmdk_artifact_parse_file) rather
-	                          * than a copy in the arena; heap, freed with the artifact */
+	                          * than a copy in the arena; tmdk__text_free'd with the artifact */
 	size_t *line_starts;     /* line_starts[i] = offset of line i+1; arena */
 	size_t line_count;
 	int plain_ascii;         /* 1: the text is printable ASCII, tabs and '\n' only (so valid

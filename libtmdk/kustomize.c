@@ -204,7 +204,7 @@ static int load(kz_ctx *c, const char *path, tmdk_kustomize_role role, const tmd
 		rc = tmdk__artifact_new(&art, path, data ? data : "", len, &c->popts, &sub);
 	else
 		rc = tmdk__artifact_load_yaml(&art, path, data ? data : "", len, &c->popts, &sub);
-	tmdk__free(heap);
+	tmdk__text_free(heap);
 	if (rc != TMDK_OK) {
 		if (c->err)
 			*c->err = sub;

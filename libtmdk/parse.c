@@ -299,7 +299,7 @@ int tmdk_artifact_parse_file(tmdk_artifact **out, const char *path,
 		return rc;
 	rc = tmdk__artifact_parse_heap(out, &taken, path, buf, len, opts, err);
 	if (!taken)
-		tmdk__free(buf);
+		tmdk__text_free(buf);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef HAVE_VALGRIND_VALGRIND_H
 # include <valgrind/valgrind.h>
@@ -173,6 +174,80 @@ Test(chunk_pool, regions_are_faulted_a_huge_page_at_a_time)
 	memset(chunk, 1, size);
 	tmdk__chunk_put(chunk, r);
 	cr_expect_eq(tmdk__region_populated(NULL), 0);
+}
+
+/* A manifest of `bytes` bytes or a little more: one long list of names. */
+static char *big_manifest(size_t bytes, size_t *len)
+{
+	char *text = malloc(bytes + 64), *at = text;
+	size_t i = 0;
+	cr_assert(text);
+	at += sprintf(at, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n");
+	while ((size_t)(at - text) < bytes)
+		at += sprintf(at, "  key%06zu: value\n", i++);
+	*len = (size_t)(at - text);
+	return text;
+}
+
+struct fifo_writer {
+	const char *path, *text;
+	size_t len;
+};
+
+static void *write_fifo(void *arg)
+{
+	const struct fifo_writer *w = arg;
+	FILE *f = fopen(w->path, "w");
+	if (f) {
+		fwrite(w->text, 1, w->len, f);
+		fclose(f);
+	}
+	return NULL;
+}
+
+/* A file's text comes from the regions too (tmdk__read_file), and stays
+ * whole when it has to grow while read: a FIFO has no size to start from. */
+Test(chunk_pool, file_text_comes_from_the_regions)
+{
+	char dir[] = "/tmp/tmdk-pool-XXXXXX", file[64], fifo[64];
+	size_t len;
+	char *text = big_manifest(300 * 1024, &len);
+	struct fifo_writer w;
+	tmdk_artifact *a;
+	tmdk_error err;
+	pthread_t t;
+	FILE *f;
+
+	cr_assert(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/big.yaml", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo.yaml", dir);
+	cr_assert((f = fopen(file, "w")) && fwrite(text, 1, len, f) == len && fclose(f) == 0);
+	/* off: the allocator's */
+	cr_assert_eq(tmdk_artifact_parse_file(&a, file, NULL, &err), TMDK_OK, "%s", err.message);
+	cr_expect_null(tmdk__text_region(a->heap_text));
+	cr_expect_eq(a->text_len, len);
+	tmdk_artifact_free(a);
+	need_pool();
+	cr_assert_eq(tmdk_artifact_parse_file(&a, file, NULL, &err), TMDK_OK, "%s", err.message);
+	cr_expect_not_null(tmdk__text_region(a->heap_text));
+	cr_expect_eq(memcmp(a->text, text, len), 0);
+	tmdk_artifact_free(a);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	w.path = fifo;
+	w.text = text;
+	w.len = len;
+	cr_assert_eq(pthread_create(&t, NULL, write_fifo, &w), 0);
+	cr_assert_eq(tmdk_artifact_parse_file(&a, fifo, NULL, &err), TMDK_OK, "%s", err.message);
+	pthread_join(t, NULL);
+	cr_expect_not_null(tmdk__text_region(a->heap_text));
+	cr_expect_eq(a->text_len, len);
+	cr_expect_eq(memcmp(a->text, text, len), 0, "the text survives its moves to larger blocks");
+	cr_expect_eq(tmdk_artifact_document_count(a), 1);
+	tmdk_artifact_free(a);
+	unlink(fifo);
+	unlink(file);
+	rmdir(dir);
+	free(text);
 }
 
 Test(chunk_pool, rewinding_gives_chunks_back)

@@ -140,7 +140,7 @@ static inline tmdk_artifact *ycmp_artifact(const char *text, size_t len, const t
 	a->text_len = len;
 	for (i = 0; i < len; i++)
 		cap += text[i] == '\n';
-	a->line_starts = tmdk__malloc(cap * sizeof(size_t));
+	a->line_starts = tmdk__arena_alloc_raw(&a->arena, cap * sizeof(size_t), sizeof(size_t)); /* as index_lines */
 	if (!a->text || !a->line_starts)
 		abort();
 	a->line_starts[0] = 0;

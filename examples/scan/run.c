@@ -95,7 +95,8 @@ typedef struct run_ctx {
 	size_t context_count, context_cap;
 	struct context_folder {      /* what dockerfile_context asked of a folder */
 		char *dir;               /* spelled as a unit's folder is */
-		char *real;              /* its realpath, NULL when it has none */
+		char *real;              /* its realpath, NULL when it has none (or until asked) */
+		int real_asked;
 		int main;                /* index of its first main compose file, -1: none */
 		int git;                 /* it holds .git */
 	} *folders;
@@ -1189,10 +1190,11 @@ static void folder_file(char *file, size_t size, const char *dir, const char *na
  * The facts of one folder that dockerfile_context reads, asked of the disk
  * once per run: the Dockerfiles of a tree share their folders, and each
  * asked five stats of every folder up to its root (the models of a folder
- * of 329 Dockerfiles took 13 ms with them, 2 ms without). *out is a copy
- * (real borrowed until the run ends). @return 0, or -1 out of memory.
+ * of 329 Dockerfiles took 13 ms with them, 2 ms without). The realpath (a
+ * readlink per component) only when `want_real`. *out is a copy (real
+ * borrowed until the run ends). @return 0, or -1 out of memory.
  */
-static int folder_facts(run_ctx *ctx, const char *dir, struct context_folder *out)
+static int folder_facts(run_ctx *ctx, const char *dir, int want_real, struct context_folder *out)
 {
 	struct context_folder *f = NULL;
 	char file[4200 + 16];
@@ -1214,7 +1216,8 @@ static int folder_facts(run_ctx *ctx, const char *dir, struct context_folder *ou
 		f = &ctx->folders[ctx->folder_count];
 		if (!(f->dir = strdup(dir)))
 			goto nomem;
-		f->real = realpath(dir, NULL);
+		f->real = NULL;
+		f->real_asked = 0;
 		f->main = -1;
 		for (i = 0; i < sizeof(compose_mains) / sizeof(compose_mains[0]) && f->main < 0; i++) {
 			folder_file(file, sizeof(file), dir, compose_mains[i]);
@@ -1224,6 +1227,10 @@ static int folder_facts(run_ctx *ctx, const char *dir, struct context_folder *ou
 		folder_file(file, sizeof(file), dir, ".git");
 		f->git = stat(file, &st) == 0;
 		ctx->folder_count++;
+	}
+	if (want_real && !f->real_asked) {
+		f->real = realpath(dir, NULL);
+		f->real_asked = 1;
 	}
 	*out = *f;
 	pthread_mutex_unlock(&ctx->context_lock);
@@ -1252,7 +1259,7 @@ static int dockerfile_context(run_ctx *ctx, const char *path, const tmdk_artifac
 		snprintf(dir, sizeof(dir), ".");
 	else
 		slash[slash == dir ? 1 : 0] = '\0';
-	if (folder_facts(ctx, dir, &facts) != 0)
+	if (folder_facts(ctx, dir, 1, &facts) != 0)
 		return -1;
 	if (!facts.real)
 		return 0;
@@ -1272,7 +1279,7 @@ static int dockerfile_context(run_ctx *ctx, const char *path, const tmdk_artifac
 			real[1] = '\0';
 		else
 			*slash = '\0';
-		if (folder_facts(ctx, dir, &facts) != 0)
+		if (folder_facts(ctx, dir, 0, &facts) != 0)
 			return -1;
 	}
 }
