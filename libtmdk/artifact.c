@@ -213,8 +213,8 @@ static int index_lines(tmdk_artifact *a)
 	size_t breaks = count_newlines(a->text, a->text_len, &a->plain_ascii);
 	size_t n;
 
-	/* In the arena, beside the nodes: no allocation of its own (each grew a
-	 * thread's malloc heap, a system call, on a tree of small files). */
+	/* In the arena, beside the nodes: not a malloc of its own per file, which
+	 * on a tree of small files grew the threads' heaps an mprotect at a time. */
 	if (breaks >= SIZE_MAX / sizeof(*a->line_starts))
 		return TMDK_ENOMEM;
 	a->line_starts = tmdk__arena_alloc_raw(&a->arena, (breaks + 1) * sizeof(*a->line_starts),
