@@ -204,6 +204,18 @@ void tmdk__arena_rewind(tmdk__arena *arena, tmdk__arena_mark mark)
 	arena->total = mark.total;
 }
 
+void tmdk__arena_trim(tmdk__arena *arena)
+{
+	tmdk__arena_chunk *c = arena->head;
+	size_t kept;
+
+	if (!c || !c->region)
+		return;
+	kept = tmdk__chunk_shrink(c, CHUNK_HEADER + c->size, CHUNK_HEADER + c->used, c->region);
+	if (kept)
+		c->size = kept - CHUNK_HEADER;
+}
+
 void tmdk__arena_release(tmdk__arena *arena)
 {
 	tmdk__arena_chunk *c = arena->head;

@@ -15,7 +15,10 @@
  * A chunk that is the last one cut from the region being cut grows in
  * place (tmdk__chunk_extend): an arena filled by one thread is then one
  * block that wastes only its tail, where a chain of chunks that double
- * wasted a quarter of what they held.
+ * wasted a quarter of what they held. When the arena is complete (a parsed
+ * artifact), that tail goes back too (tmdk__chunk_shrink): the next chunk
+ * is cut where the arena's last byte ends, on pages already faulted in,
+ * instead of up to 16 KB further on fresh ones (818 files: some 6 MB).
  *
  * The rules that keep it safe for a long-running process:
  *   - each thread cuts a region of its own (a thread-specific key), so that
@@ -269,6 +272,22 @@ size_t tmdk__chunk_extend(void *chunk, size_t size, size_t more, tmdk__region *f
 	return grown;
 }
 
+size_t tmdk__chunk_shrink(void *chunk, size_t size, size_t keep, tmdk__region *from)
+{
+	size_t have = (size + 63) & ~(size_t)63, kept = 0;
+
+	if (!from || keep > size)
+		return 0;
+	keep = (keep + 63) & ~(size_t)63;
+	pthread_mutex_lock(&pool_lock);
+	if (from == pthread_getspecific(current_key) && (char *)chunk + have == (char *)from + from->cut) {
+		from->cut -= have - keep;
+		kept = keep;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	return kept;
+}
+
 void tmdk__chunk_put(void *chunk, tmdk__region *from)
 {
 	int gone = 0;
@@ -351,6 +370,15 @@ size_t tmdk__chunk_extend(void *chunk, size_t size, size_t more, tmdk__region *f
 	(void)chunk;
 	(void)size;
 	(void)more;
+	(void)from;
+	return 0;
+}
+
+size_t tmdk__chunk_shrink(void *chunk, size_t size, size_t keep, tmdk__region *from)
+{
+	(void)chunk;
+	(void)size;
+	(void)keep;
 	(void)from;
 	return 0;
 }

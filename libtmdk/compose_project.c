@@ -1027,6 +1027,7 @@ int tmdk_compose_project_load(tmdk_artifact **out, const char *path, const tmdk_
 		tmdk_artifact_free(l.out);
 		return rc;
 	}
+	tmdk__arena_trim(&l.out->arena);
 	*out = l.out;
 	return TMDK_OK;
 }

@@ -73,6 +73,10 @@ typedef struct tmdk__arena_mark {
 tmdk__arena_mark tmdk__arena_get_mark(const tmdk__arena *arena);
 /** Free everything allocated since mark (pointers into it become invalid). */
 void tmdk__arena_rewind(tmdk__arena *arena, tmdk__arena_mark mark);
+/** The arena is complete for now: the unused end of its last chunk goes back
+ *  to the region it was cut from, when it can (tmdk__chunk_shrink). It still
+ *  takes allocations after. */
+void tmdk__arena_trim(tmdk__arena *arena);
 /* Arena chunks (chunk_pool.c): from huge-page regions when the default
  * allocator is in use, else from tmdk__malloc. *from says which, for the
  * put; both fault the chunk's pages in at once (tmdk__prefault), a region
@@ -83,6 +87,10 @@ void tmdk__chunk_put(void *chunk, tmdk__region *from);
  *  last one cut from the region being cut. @return its new size, or 0 (not
  *  grown: the caller takes a new chunk). */
 size_t tmdk__chunk_extend(void *chunk, size_t size, size_t more, tmdk__region *from);
+/** Give back the end of a chunk of `size` bytes past its first `keep`, when
+ *  it is still the last one cut from the region being cut. @return its new
+ *  size (keep, rounded up), or 0 (nothing given back: it stays as it was). */
+size_t tmdk__chunk_shrink(void *chunk, size_t size, size_t keep, tmdk__region *from);
 /** Regions mapped now (0 where there is no pool): for the tests. */
 size_t tmdk__chunk_pool_regions(void);
 /** Bytes of region r faulted in so far (0 for NULL): for the tests. */

@@ -1447,6 +1447,7 @@ int tmdk_kustomization_build(tmdk_artifact **out, const char *path, const tmdk_k
 		tmdk_artifact_free(c.out);
 		return rc;
 	}
+	tmdk__arena_trim(&c.out->arena);
 	*out = c.out;
 	return TMDK_OK;
 }

@@ -144,6 +144,7 @@ int tmdk_model_new(tmdk_model **out, const tmdk_artifact *const *set, size_t cou
 			return tmdk__error_set(err, TMDK_ENOMEM, NULL, 0, 0, "out of memory");
 		return rc; /* the part that failed set err */
 	}
+	tmdk__arena_trim(&m->arena);
 	*out = m;
 	return TMDK_OK;
 }

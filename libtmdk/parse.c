@@ -226,6 +226,7 @@ static int finish(tmdk_artifact **out, tmdk_artifact *a, int rc, const char *nam
 		tmdk_artifact_free(a);
 		return rc;
 	}
+	tmdk__arena_trim(&a->arena);
 	*out = a;
 	return TMDK_OK;
 }

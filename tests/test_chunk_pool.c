@@ -130,6 +130,74 @@ Test(chunk_pool, an_arena_grows_in_place)
 	tmdk__arena_release(&a);
 }
 
+/* A complete arena gives back the end of its last chunk: the next chunk is
+ * cut just past its last byte, and the arena still takes allocations after
+ * (in a chunk of their own, once another was cut behind it). */
+Test(chunk_pool, a_complete_arena_gives_back_its_tail)
+{
+	tmdk__arena a, b;
+	tmdk__region *r;
+	char *p, *q, *next, *more;
+	size_t i;
+
+	need_pool();
+	tmdk__arena_init(&a);
+	p = tmdk__arena_alloc_raw(&a, 1000, 1);    /* a chunk of 8 KB */
+	cr_assert(p);
+	cr_assert_eq(tmdk__arena_alloc_raw(&a, 19000, 1), p + 1000, "grown in place by 16 KB: 4.5 KB unused");
+	memset(p, 'a', 20000);
+	tmdk__arena_trim(&a);
+	q = tmdk__chunk_get(64, &r);
+	cr_assert(q && r);
+	cr_expect_geq(q, p + 20000, "the next chunk does not overlap the arena");
+	cr_expect_lt(q, p + 20000 + 64, "the next chunk is cut at the arena's end, not %td bytes on",
+		q - (p + 20000));
+	memset(q, 'q', 64);
+	more = tmdk__arena_alloc_raw(&a, 5000, 1); /* no room left: a chunk after q */
+	cr_assert(more);
+	cr_expect(more >= q + 64 || more + 5000 <= p, "the arena's new block overlaps the chunk cut after it");
+	memset(more, 'm', 5000);
+	for (i = 0; i < 20000; i++)
+		cr_assert_eq(p[i], 'a', "byte %zu of the first block", i);
+	for (i = 0; i < 64; i++)
+		cr_assert_eq(q[i], 'q', "byte %zu of the chunk cut after the arena", i);
+	tmdk__arena_trim(&a);                      /* its last chunk again, trimmed once more */
+	tmdk__chunk_put(q, r);
+
+	/* Not the last one cut any more: nothing is given back, nothing moves. */
+	tmdk__arena_init(&b);
+	p = tmdk__arena_alloc_raw(&b, 100, 1);
+	cr_assert(p);
+	q = tmdk__chunk_get(64, &r);
+	cr_assert(q);
+	tmdk__arena_trim(&b);
+	next = tmdk__arena_alloc_raw(&b, 100, 1);
+	cr_expect_eq(next, p + 100, "the untrimmed chunk still has its room");
+	tmdk__chunk_put(q, r);
+	tmdk__arena_release(&b);
+	tmdk__arena_release(&a);
+	cr_expect_eq(tmdk__chunk_pool_regions(), 1);
+}
+
+/* Without the pool (malloc's chunks), trimming changes nothing. */
+Test(chunk_pool, trimming_a_chunk_from_malloc_changes_nothing)
+{
+	tmdk__arena a;
+	char *p, *next;
+
+	cr_assert_eq(tmdk_set_huge_regions(0), tmdk__region_map ? TMDK_OK : TMDK_ERROR);
+	tmdk__arena_init(&a);
+	p = tmdk__arena_alloc_raw(&a, 100, 1);
+	cr_assert(p);
+	tmdk__arena_trim(&a);
+	next = tmdk__arena_alloc_raw(&a, 100, 1);
+	cr_expect_eq(next, p + 100);
+	tmdk__arena_release(&a);
+	tmdk__arena_init(&a);
+	tmdk__arena_trim(&a);                      /* an empty arena */
+	tmdk__arena_release(&a);
+}
+
 /* Pages of [p, p + len) in memory, by mincore; -1 when it cannot say. */
 static long resident_pages(const void *p, size_t len)
 {
