@@ -149,7 +149,7 @@ has "skips vendor" "$tmp/err" "project/vendor (folder skipped by default)"
 has "skips hidden folders" "$tmp/err" "project/.hidden (folder skipped by default)"
 has "lists files that are not artifacts" "$tmp/err" "README.md (not an artifact name)"
 has "lists sniffed files that are not artifacts" "$tmp/err" "docs/NOTES (not a recognised artifact)"
-if grep -Eq "^tmdk-scan: seconds: walk [0-9.]+, parse [0-9.]+, units [0-9.]+, models [0-9.]+, match [0-9.]+, report [0-9.]+, write [0-9.]+$" "$tmp/err"; then
+if grep -Eq "^tmdk-scan: seconds: walk [0-9.]+, parse [0-9.]+, units [0-9.]+ \(deciding [0-9.]+\), models [0-9.]+, match [0-9.]+, report [0-9.]+, write [0-9.]+$" "$tmp/err"; then
 	ok "-v says where the time went, phase by phase"
 else
 	ko "-v says where the time went, phase by phase"

@@ -227,9 +227,9 @@ static void verbose_stats(const scan_config *cfg, const run_stats *s, const tmdk
 		s->documents, s->parse_seconds, s->scan_seconds, cfg->jobs, cfg->jobs == 1 ? "" : "s",
 		tmdk_report_finding_count(report, TMDK_SEVERITY_INFO), tmdk_report_suppressed_count(report),
 		tmdk_report_error_count(report));
-	fprintf(stderr, "%s: seconds: walk %.3f, parse %.3f, units %.3f, models %.3f, match %.3f, report %.3f, "
-		"write %.3f\n", PROGRAM, s->walk_seconds, s->parse_seconds, s->units_seconds, s->model_seconds,
-		s->match_seconds, s->fill_seconds, s->write_seconds);
+	fprintf(stderr, "%s: seconds: walk %.3f, parse %.3f, units %.3f (deciding %.3f), models %.3f, match %.3f, "
+		"report %.3f, write %.3f\n", PROGRAM, s->walk_seconds, s->parse_seconds, s->units_seconds,
+		s->decide_seconds, s->model_seconds, s->match_seconds, s->fill_seconds, s->write_seconds);
 }
 
 /* --write-baseline FILE: the JSON report (every finding, its fingerprint), whatever the format. */

@@ -79,6 +79,7 @@ typedef struct run_ctx {
 	const input_list *inputs;
 	parsed *parsed;
 	tmdk_units *decided;         /* the library's units of the walked files */
+	double decide_seconds;       /* in tmdk_units_decide, on the main thread */
 	unit_scan *units;
 	size_t unit_count;
 	extra *extras;
@@ -802,10 +803,12 @@ static int decide_units(run_ctx *ctx)
 	}
 	o.compose_overrides = overrides;
 	o.compose_override_count = ctx->cfg->compose_override_count;
+	ctx->decide_seconds = now();
 	if (tmdk_units_decide(&ctx->decided, roots, root_count, walked, n, &o, &err) != TMDK_OK) {
 		fprintf(stderr, "%s: %s\n", PROGRAM, err.message);
 		goto out;
 	}
+	ctx->decide_seconds = now() - ctx->decide_seconds;
 	count = tmdk_units_count(ctx->decided) + (named ? 1 : 0);
 	if (!(ctx->units = calloc(count + 1, sizeof(*ctx->units))))
 		goto out;
@@ -1578,6 +1581,7 @@ int run_scan(const scan_config *cfg, const tmdk_catalog *catalog, const input_li
 	if (decide_units(ctx) != 0)
 		goto done;
 	stats->units_seconds = now() - t;
+	stats->decide_seconds = ctx->decide_seconds;
 	if (prepare_scan(ctx, catalog) != 0)
 		goto done;
 	stats->model_seconds = now() - t - stats->units_seconds;

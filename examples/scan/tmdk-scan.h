@@ -156,9 +156,10 @@ void free_inputs(input_list *list);
 typedef struct run_stats {
 	size_t files_parsed, artifacts, documents, errors;
 	double parse_seconds, scan_seconds; /* scan: units, models and matching */
-	/* where the time went, for -v: walking the roots, deciding the units,
+	/* where the time went, for -v: walking the roots, making the units
+	 * (deciding them: tmdk_units_decide, one thread whatever -j says),
 	 * building their models, matching, filling and writing the report */
-	double walk_seconds, units_seconds, model_seconds, match_seconds, fill_seconds, write_seconds;
+	double walk_seconds, units_seconds, decide_seconds, model_seconds, match_seconds, fill_seconds, write_seconds;
 } run_stats;
 
 /**

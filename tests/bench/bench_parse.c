@@ -26,7 +26,9 @@
  * median of each; their MB/s, ratio and peak RSS (wait4). Then -j2 against
  * -j1 over the whole corpus (median), with the machine's own two-core
  * ceiling measured in the same rounds (two -j1 processes at once: twice
- * their throughput over one's), and the peak RSS of tmdk-scan on the
+ * their throughput over one's), the part of a -j2 run on one thread (from
+ * its -v phases) and the speed-up Amdahl's law leaves -j2 with it at that
+ * ceiling, and the peak RSS of tmdk-scan on the
  * largest Kubernetes file (the argo-cd install manifest). The report goes
  * to /dev/null; the processes' exit statuses are checked.
  */
@@ -310,6 +312,59 @@ static double spawn(char *const *argv, double *rss_mb)
 	return now() - t0;
 }
 
+/*
+ * Run argv (a tmdk-scan -v): wall seconds, and in *serial the seconds of its
+ * one-thread parts, whatever -j says: the walk, deciding the units, filling
+ * and writing the report (its -v "seconds:" line), and what the phases do
+ * not cover (start: loading, the catalog; exit). -1 when it failed.
+ */
+static double spawn_serial(char *const *argv, double *serial)
+{
+	static const char *const keys[] = { "walk", "parse", "units", "deciding", "models", "match", "report",
+		"write" };
+	double t0 = now(), wall, v[8] = { 0 }, phases;
+	char line[1024];
+	int status, found = 0;
+	size_t k;
+	FILE *err = tmpfile();
+	pid_t pid;
+
+	if (!err)
+		return -1;
+	if ((pid = fork()) == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, STDOUT_FILENO);
+		dup2(fileno(err), STDERR_FILENO);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fclose(err);
+		return -1;
+	}
+	wall = now() - t0;
+	rewind(err);
+	while (fgets(line, sizeof(line), err)) {
+		const char *at = strstr(line, " seconds: ");
+		if (!at)
+			continue;
+		for (k = 0; k < 8; k++) {
+			char key[32];
+			const char *p;
+			snprintf(key, sizeof(key), "%s ", keys[k]);
+			if ((p = strstr(at, key)) != NULL && sscanf(p + strlen(key), "%lf", &v[k]) == 1)
+				found++;
+		}
+	}
+	fclose(err);
+	if (found != 8)
+		return -1;
+	phases = v[0] + v[1] + v[2] + v[4] + v[5] + v[6] + v[7];
+	*serial = v[0] + v[3] + v[6] + v[7] + (wall > phases ? wall - phases : 0);
+	return wall;
+}
+
 /* Run argv twice at once: wall seconds until both end; -1 when one failed. */
 static double spawn_pair(char *const *argv)
 {
@@ -384,10 +439,14 @@ static int whole_process(const char *self, const char *scan, const char *corpus,
 		k8s, dk, co, pr, NULL };
 	char *all2[] = { (char *)scan, "-j2", "--no-config", "--format", "json", "--severity-threshold", "none",
 		k8s, dk, co, pr, NULL };
+	char *all2v[] = { (char *)scan, "-j2", "-v", "--no-config", "--format", "json", "--severity-threshold", "none",
+		k8s, dk, co, pr, NULL };
 	char *big[] = { (char *)scan, "-j1", "--no-config", "--format", "json", "--severity-threshold", "none",
 		largest, NULL };
 	double t_scan[MAX_ROUNDS], t_yaml[MAX_ROUNDS], t_j1[MAX_ROUNDS], t_j2[MAX_ROUNDS], t_pair[MAX_ROUNDS];
+	double t_serial[MAX_ROUNDS];
 	double rss_scan = 0, rss_yaml = 0, rss_big = 0, rss, m_scan, m_yaml, m_j1, m_j2, m_pair, t_big;
+	double ceiling, m_serial, bound;
 	size_t bytes, largest_len = 0, all_bytes;
 	long r, n = rounds < MAX_ROUNDS ? rounds : MAX_ROUNDS;
 
@@ -424,17 +483,25 @@ static int whole_process(const char *self, const char *scan, const char *corpus,
 	 * hypervisor), so twice their throughput over one's bounds any -j2. */
 	for (r = 0; r < n; r++) {
 		if ((t_j1[r] = spawn(all1, &rss)) < 0 || (t_j2[r] = spawn(all2, &rss)) < 0 ||
-		    (t_pair[r] = spawn_pair(all1)) < 0)
+		    (t_pair[r] = spawn_pair(all1)) < 0 || spawn_serial(all2v, &t_serial[r]) < 0)
 			goto failed;
 	}
 	m_j1 = median(t_j1, (size_t)n);
 	m_j2 = median(t_j2, (size_t)n);
 	m_pair = median(t_pair, (size_t)n);
+	m_serial = median(t_serial, (size_t)n);
+	ceiling = 2 * m_j1 / m_pair;
 	printf("\nwhole corpus %s/{kubernetes,dockerfiles,compose,projects} (%.2f MB), median of %ld:\n"
 		"  -j1 %.3f s, -j2 %.3f s, speed-up %.2fx\n", corpus,
 		mb(all_bytes), n, m_j1, m_j2, m_j1 / m_j2);
 	printf("  two -j1 processes at once %.3f s: this machine's two-core ceiling %.2fx; -j2 reaches %.0f%% of it\n",
-		m_pair, 2 * m_j1 / m_pair, 100.0 * (m_j1 / m_j2) / (2 * m_j1 / m_pair));
+		m_pair, ceiling, 100.0 * (m_j1 / m_j2) / ceiling);
+	/* Amdahl: the one-thread part does not shrink with -j2; the rest at
+	 * best by the ceiling. */
+	bound = m_j1 / (m_serial + (m_j1 > m_serial ? m_j1 - m_serial : 0) / ceiling);
+	printf("  one-thread part of -j2 (walk, deciding the units, report, write, start and exit) %.3f s:\n"
+		"  with the rest scaling at the ceiling, -j2 could reach %.2fx; it reaches %.0f%% of that\n",
+		m_serial, bound, 100.0 * (m_j1 / m_j2) / bound);
 
 	if ((t_big = spawn(big, &rss_big)) < 0)
 		goto failed;
