@@ -599,6 +599,18 @@ static int view_patterns(tmdk__view *v)
 	return 0;
 }
 
+/*
+ * The formats that draw the system model (Markdown, HTML, the pull-request
+ * comment) rank the findings and place each on a component
+ * (tmdk__view_models). JSON, SARIF and text print neither: on 8,835
+ * findings that was a sixth of writing a JSON report, on the one thread
+ * tmdk-scan has left at the end.
+ */
+static int draws_models(tmdk_report_format format)
+{
+	return format == TMDK_REPORT_MARKDOWN || format == TMDK_REPORT_HTML || format == TMDK_REPORT_PR_COMMENT;
+}
+
 static int view_build(tmdk__view *v, const tmdk_report *r, const tmdk_report_options *opts)
 {
 	memset(v, 0, sizeof(*v));
@@ -607,7 +619,7 @@ static int view_build(tmdk__view *v, const tmdk_report *r, const tmdk_report_opt
 	v->tool_name = opts->tool_name ? opts->tool_name : "libtmdk";
 	v->title = opts->title ? opts->title : "Threat model";
 	if (view_findings(v) != 0 || view_files(v) != 0 || view_errors(v) != 0 || view_patterns(v) != 0 ||
-	    tmdk__view_skips(v) != 0 || tmdk__view_models(v) != 0) {
+	    tmdk__view_skips(v) != 0 || (draws_models(opts->format) && tmdk__view_models(v) != 0)) {
 		view_free(v);
 		return TMDK_ENOMEM;
 	}

@@ -227,6 +227,7 @@ typedef struct tmdk__view {
 	tmdk__finding_order order;       /* of every finding of the report */
 	size_t baseline_count;           /* shown findings in the baseline ("unchanged") */
 	/* the system model (report_models.c) */
+	/* NULL but for the formats that draw the models (report.c, draws_models) */
 	const tmdk_finding **ranked;     /* shown, by question, risk, severity (worst first), pattern id, location */
 	struct tmdk__view_place *places; /* per finding of the report: the component it concerns */
 	int **comp_severity;             /* per model, per component: worst shown finding (-1: none) */
