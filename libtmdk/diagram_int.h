@@ -70,6 +70,11 @@ typedef struct tmdk__diagram_style {
 struct tmdk__out;
 int tmdk__diagram_write_dot(const tmdk__diagram *d, const tmdk__diagram_style *s, struct tmdk__out *o);
 int tmdk__diagram_write_mermaid(const tmdk__diagram *d, const tmdk__diagram_style *s, struct tmdk__out *o);
+/** The library model_svg.c loads (dlopen) for Graphviz, by soname; tests
+ *  name one that is not there before the first picture. NULL in a build
+ *  without Graphviz. */
+extern const char *tmdk__gvc_library;
+
 /**
  * The DOT of the diagram laid out by Graphviz's library as an SVG element
  * (the XML prologue removed), into *out (heap). TMDK_ENOTFOUND when libtmdk

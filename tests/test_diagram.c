@@ -8,6 +8,8 @@
 #include "model_trees.h"
 #include "tmdk/model.h"
 
+#include "diagram_int.h"   /* tmdk__gvc_library */
+
 static tmdk_artifact *tree(const char *json)
 {
 	return parse_as("model.json", json, TMDK_KIND_DAEMON_JSON);
@@ -249,6 +251,34 @@ Test(diagram, errors)
 	}
 	tmdk_artifact_free(a);
 	tmdk_artifact_free(b);
+}
+
+/* Graphviz is loaded the first time a picture needs it (model_svg.c): a
+ * library configure found but that is not there at run time is the same as
+ * none, never a crash: no SVG, TMDK_ENOTFOUND with Graphviz named. */
+Test(diagram, svg_without_the_graphviz_library_at_run_time)
+{
+	char *json = three_json(), *out = NULL;
+	tmdk_artifact *a = tree(json);
+	tmdk_diagram_options o = TMDK_DIAGRAM_OPTIONS_INIT;
+	tmdk_error err;
+
+	if (!tmdk__gvc_library) {
+		tmdk_artifact_free(a);
+		free(json);
+		cr_skip_test("built without Graphviz (configure found no libgvc)");
+	}
+	tmdk__gvc_library = "libtmdk-test-no-such-graphviz.so.0";
+	cr_expect_eq(tmdk_model_diagram_has_svg(), 0);
+	o.format = TMDK_DIAGRAM_SVG;
+	cr_expect_eq(tmdk_model_diagram(&out, NULL, root_of(a), &o, &err), TMDK_ENOTFOUND);
+	cr_expect_null(out);
+	cr_expect(strstr(err.message, "Graphviz"), "%s", err.message);
+	o.format = TMDK_DIAGRAM_MERMAID;                /* the other formats do not need it */
+	cr_expect_eq(tmdk_model_diagram(&out, NULL, root_of(a), &o, &err), TMDK_OK, "%s", err.message);
+	tmdk_model_diagram_free(out);
+	tmdk_artifact_free(a);
+	free(json);
 }
 
 Test(diagram, svg_from_graphviz)

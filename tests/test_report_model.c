@@ -10,6 +10,8 @@
 #include "model_trees.h"
 #include "tmdk/model.h"
 
+#include "diagram_int.h"   /* tmdk__gvc_library */
+
 #define KK TMDK_KIND_KUBERNETES
 
 static const char catalog_text[] = CATALOG_HEADER
@@ -268,6 +270,22 @@ Test(report_model, html_opens_with_picture_and_top_risks)
 	cr_assert(strstr(html, "<tr class=\"finding group\" data-severity=\"critical\" data-count=\"4\">"));
 	cr_assert(strstr(html, "<details class=\"objects\"><summary><strong>12 findings</strong>"));
 	after(html, "data-severity=\"critical\" data-count=\"4\"", "data-severity=\"medium\" data-count=\"12\"");
+	free(html);
+	fixture_free(f);
+}
+
+/* Graphviz gone at run time: the HTML report shows the picture's Mermaid text. */
+Test(report_model, html_without_the_graphviz_library_shows_the_diagram_text)
+{
+	fixture_report f;
+	char *html;
+	if (!tmdk__gvc_library)
+		cr_skip_test("built without Graphviz (configure found no libgvc)");
+	tmdk__gvc_library = "libtmdk-test-no-such-graphviz.so.0";
+	f = scanned(3, 1);
+	html = render(f.r, TMDK_REPORT_HTML);
+	cr_assert(strstr(html, "<pre class=\"diagram-src\" data-model=\"0\">flowchart LR"), "Mermaid text");
+	cr_assert_null(strstr(html, "<div class=\"picture\" data-model=\"0\">\n<svg"));
 	free(html);
 	fixture_free(f);
 }

@@ -110,7 +110,8 @@ TMDK_API int tmdk_model_write_diagram(const tmdk_node *model, const tmdk_diagram
 TMDK_API int tmdk_model_diagram(char **out, size_t *len_out, const tmdk_node *model,
 	const tmdk_diagram_options *opts, tmdk_error *err) TMDK_WARN_UNUSED;
 TMDK_API void tmdk_model_diagram_free(char *diagram);
-/** 1 when libtmdk was built with Graphviz's library (TMDK_DIAGRAM_SVG works), else 0. */
+/** 1 when libtmdk was built with Graphviz's library and can load it (TMDK_DIAGRAM_SVG works),
+ *  else 0. The library is loaded (dlopen) by this call or the first SVG drawn, not at start. */
 TMDK_API int tmdk_model_diagram_has_svg(void);
 
 TMDK_END_DECL
