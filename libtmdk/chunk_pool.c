@@ -16,9 +16,10 @@
  * place (tmdk__chunk_extend): an arena filled by one thread is then one
  * block that wastes only its tail, where a chain of chunks that double
  * wasted a quarter of what they held. When the arena is complete (a parsed
- * artifact), that tail goes back too (tmdk__chunk_shrink): the next chunk
- * is cut where the arena's last byte ends, on pages already faulted in,
- * instead of up to 16 KB further on fresh ones (818 files: some 6 MB).
+ * artifact, a model), that tail goes back too (tmdk__chunk_shrink): the
+ * next chunk is cut where the arena's last byte ends, on pages already
+ * faulted in, instead of up to 16 KB further on fresh ones (the whole
+ * corpus at -j1: peak RSS 105 -> 89 MB).
  *
  * The rules that keep it safe for a long-running process:
  *   - each thread cuts a region of its own (a thread-specific key), so that
