@@ -5,8 +5,8 @@
  * them once, before any other libtmdk call (for example to count memory or to
  * inject failures in tests); it then gets every allocation. A batch program
  * may also ask for huge-page regions under the artifacts' nodes and the text
- * of the files it reads (tmdk_set_huge_regions). The allocator and those regions are the
- * library's only global state.
+ * of the files it reads (tmdk_set_huge_regions). The allocator and those
+ * regions are the library's only global state.
  */
 #ifndef TMDK_ALLOC_H
 #define TMDK_ALLOC_H
@@ -29,8 +29,9 @@ TMDK_API int tmdk_set_allocator(tmdk_malloc_fn m, tmdk_realloc_fn r, tmdk_free_f
 /**
  * Take the nodes and strings of parsed artifacts, and the text of the files
  * the library reads, from 8 MB regions libtmdk maps itself, aligned for
- * transparent huge pages, instead of from malloc (off by default). For batch programs that parse many files, keep them,
- * then free them all (tmdk-scan turns it on): fewer page faults and TLB
+ * transparent huge pages, instead of from malloc (off by default). For
+ * batch programs that parse many files, keep them, then free them all
+ * (tmdk-scan turns it on): fewer page faults and TLB
  * misses. A region goes back to the system only when every chunk cut from
  * it has, so a long-running program that keeps a few artifacts among many
  * it frees should leave it off. Ignored while a replaced allocator is in

@@ -281,20 +281,25 @@ static int libyaml_events_main(const char *dir)
 	return 0;
 }
 
-/* Start argv with stdout and stderr on /dev/null; its pid, or -1. */
-static pid_t start_quiet(char *const *argv)
+/* Start argv with stdout on /dev/null, stderr on err_fd (-1: /dev/null too); its pid, or -1. */
+static pid_t start_with_stderr(char *const *argv, int err_fd)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
 		int fd = open("/dev/null", O_WRONLY);
-		if (fd >= 0) {
+		if (fd >= 0)
 			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-		}
+		if (err_fd >= 0 || fd >= 0)
+			dup2(err_fd >= 0 ? err_fd : fd, STDERR_FILENO);
 		execv(argv[0], argv);
 		_exit(127);
 	}
 	return pid;
+}
+
+static pid_t start_quiet(char *const *argv)
+{
+	return start_with_stderr(argv, -1);
 }
 
 /* Run argv: wall seconds, peak RSS in MB; -1 when it failed. */
@@ -331,14 +336,7 @@ static double spawn_serial(char *const *argv, double *serial)
 
 	if (!err)
 		return -1;
-	if ((pid = fork()) == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-		if (fd >= 0)
-			dup2(fd, STDOUT_FILENO);
-		dup2(fileno(err), STDERR_FILENO);
-		execv(argv[0], argv);
-		_exit(127);
-	}
+	pid = start_with_stderr(argv, fileno(err));
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fclose(err);
 		return -1;
