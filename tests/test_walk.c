@@ -1,5 +1,6 @@
 /* Globs (tmdk_glob_match), the tree walk and candidate classification. */
 #include "helpers.h"
+#include "temp_tree.h"
 
 #include "tmdk/walk.h"
 
@@ -173,41 +174,9 @@ static int log_entry(const tmdk_walk_entry *e, void *payload)
 	return l->stop_after && (int)l->count >= l->stop_after ? 7 : 0;
 }
 
-static char tree[256];
-
-/* tree/rel: a file with `content`, or a folder when content is NULL. */
-static const char *at(const char *rel)
-{
-	static char path[4][600];
-	static int next;
-	char *p = path[next++ % 4];
-	snprintf(p, sizeof(path[0]), "%s/%s", tree, rel);
-	return p;
-}
-
-static void mkpath(const char *rel, const char *content)
-{
-	char path[600], *p;
-	snprintf(path, sizeof(path), "%s", at(rel));
-	for (p = path + strlen(tree) + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	if (content) {
-		FILE *f = fopen(path, "wb");
-		cr_assert_not_null(f, "cannot write %s", path);
-		fputs(content, f);
-		fclose(f);
-	} else {
-		mkdir(path, 0755);
-	}
-}
-
 static void make_tree(void)
 {
-	snprintf(tree, sizeof(tree), "/tmp/tmdk-walk-%ld", (long)getpid());
-	cr_assert_eq(mkdir(tree, 0755), 0, "mkdir %s: %s", tree, strerror(errno));
+	tree_create("walk");
 	mkpath("Dockerfile", "FROM alpine\n");
 	mkpath("B.yaml", "a: 1\n");
 	mkpath("a.yaml", "a: 1\n");
@@ -226,13 +195,6 @@ static void make_tree(void)
 	mkpath("chart/templates/sub/svc.yaml", "{{ x }}\n");
 	mkpath("chart/templates/Dockerfile", "FROM alpine\n");
 	mkpath("templates/not-helm.yaml", "a: 1\n");
-}
-
-static void remove_tree(void)
-{
-	char cmd[600];
-	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s' 2>/dev/null; rm -rf '%s'", tree, tree);
-	cr_expect_eq(system(cmd), 0);
 }
 
 static void expect_log(const walk_log *l, const char *const *want, size_t n)
