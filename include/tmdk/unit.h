@@ -90,21 +90,52 @@ typedef struct tmdk_unit_input {
 	tmdk_kind kind;
 } tmdk_unit_input;
 
-#define TMDK_UNITS_OPTIONS_VERSION 1
+/**
+ * Version 2 added lookup and lookup_payload. Structures of version 1
+ * (without them) are still accepted by tmdk_units_options_init and
+ * tmdk_units_decide, which then ask the file system.
+ */
+#define TMDK_UNITS_OPTIONS_VERSION 2
+
+/**
+ * What a caller that listed folders (tmdk_walk) knows of their entries,
+ * so deciding does not ask the file system again: tmdk_units_decide asks
+ * whether `name` (one file name, no '/') is in `folder` (a folder path
+ * as the units spell it: lexically normal, "." for the current folder)
+ * before it stats `folder/name`.
+ *
+ * @param want 0: a regular file, 1: a folder, -1: anything; after
+ *        following symbolic links, as stat(2) says
+ * @return 1: it is there and is what `want` asks; 0: it is not (absent, or
+ *         of another type); -1 (any negative value): not known, the
+ *         library stats the path. Any answer but -1 must be what stat would
+ *         say: a wrong 0 changes which units are decided.
+ *
+ * Called on the thread of tmdk_units_decide, during the call only.
+ */
+typedef int (*tmdk_units_lookup_cb)(const char *folder, const char *name, int want, void *payload);
 
 /** Initialize with TMDK_UNITS_OPTIONS_INIT. */
 typedef struct tmdk_units_options {
 	unsigned int version;                /**< TMDK_UNITS_OPTIONS_VERSION */
 	const char *const *compose_overrides; /**< file-name globs: overrides of their folder's main compose file */
 	size_t compose_override_count;
+	/* version 2 */
+	tmdk_units_lookup_cb lookup;         /**< what the caller knows of folders' entries, or NULL: stat all */
+	void *lookup_payload;                /**< passed to lookup */
 } tmdk_units_options;
 
-#define TMDK_UNITS_OPTIONS_INIT { TMDK_UNITS_OPTIONS_VERSION, 0, 0 }
+#define TMDK_UNITS_OPTIONS_INIT { TMDK_UNITS_OPTIONS_VERSION, 0, 0, 0, 0 }
 
 typedef struct tmdk_units tmdk_units;
 typedef struct tmdk_unit tmdk_unit;
 
-/** @return TMDK_OK, or TMDK_EINVAL for an unknown version. */
+/**
+ * Fill a structure of that version (1 or 2) with the defaults: a caller
+ * built against version 1 passes a shorter structure, of which only the
+ * version 1 fields are written. @return TMDK_OK, or TMDK_EINVAL for an
+ * unknown version.
+ */
 TMDK_API int tmdk_units_options_init(tmdk_units_options *opts, unsigned int version);
 
 /**
