@@ -785,7 +785,7 @@ static int decide_units(run_ctx *ctx)
 	tmdk_units_options o = TMDK_UNITS_OPTIONS_INIT;
 	tmdk_error err;
 	size_t i, n = 0, root_count = 0, named = 0, count;
-	int rc = -1;
+	int rc = -1, decided;
 
 	if (!walked || !walked_input || !roots)
 		goto out;
@@ -803,12 +803,18 @@ static int decide_units(run_ctx *ctx)
 	}
 	o.compose_overrides = overrides;
 	o.compose_override_count = ctx->cfg->compose_override_count;
+	if (inputs->listings) { /* the walk's listings answer for the folders it listed: no stat of each name */
+		o.lookup = listings_lookup;
+		o.lookup_payload = inputs->listings;
+	}
 	ctx->decide_seconds = now();
-	if (tmdk_units_decide(&ctx->decided, roots, root_count, walked, n, &o, &err) != TMDK_OK) {
+	decided = tmdk_units_decide(&ctx->decided, roots, root_count, walked, n, &o, &err);
+	ctx->decide_seconds = now() - ctx->decide_seconds;
+	listings_forget(inputs->listings); /* asked while deciding only */
+	if (decided != TMDK_OK) {
 		fprintf(stderr, "%s: %s\n", PROGRAM, err.message);
 		goto out;
 	}
-	ctx->decide_seconds = now() - ctx->decide_seconds;
 	count = tmdk_units_count(ctx->decided) + (named ? 1 : 0);
 	if (!(ctx->units = calloc(count + 1, sizeof(*ctx->units))))
 		goto out;

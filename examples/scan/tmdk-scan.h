@@ -127,6 +127,23 @@ void apply_parse_limits(tmdk_parse_options *o, const scan_config *cfg);
 void apply_compile_limits(tmdk_compile_options *o, const scan_config *cfg);
 void apply_scan_limits(tmdk_scan_options *o, const scan_config *cfg);
 
+/* listings.c */
+/** What the walk listed, for deciding the units without asking the file system again. */
+typedef struct listings listings;
+/** A record for walks with these TMDK_WALK_* flags. @return NULL when out of memory (decide without). */
+listings *listings_new(unsigned int walk_flags);
+/** A walk of the folder `root` (borrowed until the next) starts: its entries follow. */
+void listings_walk(listings *l, const char *root);
+/** Record an entry of the walk (tmdk_walk's callback). Out of memory, the record is forgotten. */
+void listings_add(listings *l, const tmdk_walk_entry *e);
+/** The walks are done: sort for lookups. */
+void listings_finish(listings *l);
+/** Forget all (a walk that did not end, or the units are decided): lookups say -1. l may be NULL. */
+void listings_forget(listings *l);
+void listings_free(listings *l);
+/** tmdk_units_options.lookup, payload a finished listings. */
+int listings_lookup(const char *folder, const char *name, int want, void *payload);
+
 /* walk.c */
 typedef struct input {
 	char *path;                  /* as shown and opened ("<stdin>" for -) */
@@ -140,6 +157,7 @@ typedef struct input_list {
 	size_t count, cap;
 	char **helm_templates;       /* skipped as "Helm template (not rendered)": reported unless their chart is rendered */
 	size_t helm_template_count;
+	listings *listings;          /* what the walk listed, for deciding the units (NULL: nothing) */
 } input_list;
 
 #define HELM_TEMPLATE_REASON "Helm template (not rendered)"

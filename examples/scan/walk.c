@@ -5,7 +5,8 @@
  * the same for every program built on libtmdk. Here each entry goes where
  * it belongs: candidates to the input list, unreadable paths to the
  * report's errors, Helm templates to its skipped list, files of other
- * kinds to its count; --verbose says what was left out and why.
+ * kinds to its count; --verbose says what was left out and why. Every
+ * entry is also recorded (listings.c) for deciding the units.
  */
 #include "tmdk-scan.h"
 
@@ -13,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* TMDK_WALK_* of every walk: the defaults (hidden folders, node_modules and vendor not entered, links followed). */
+#define WALK_FLAGS 0u
 
 typedef struct walker {
 	const scan_config *cfg;
@@ -67,6 +71,7 @@ static void note(const walker *w, const char *path, const char *why)
 static int on_entry(const tmdk_walk_entry *e, void *payload)
 {
 	walker *w = payload;
+	listings_add(w->out->listings, e);
 	switch (e->status) {
 	case TMDK_WALK_CANDIDATE:
 		add_input(w, e->path, 0, 0, e->flags);
@@ -129,9 +134,13 @@ static void add_argument(walker *w, const char *arg)
 		add_input(w, arg, 0, 1, flags);
 		return;
 	}
+	o.flags = WALK_FLAGS;
 	o.excludes = w->cfg->excludes;
 	o.exclude_count = w->cfg->exclude_count;
+	listings_walk(w->out->listings, arg);
 	rc = tmdk_walk(arg, &o, on_entry, w, &err);
+	if (rc != TMDK_OK) /* a walk that did not end: a folder it recorded may miss entries */
+		listings_forget(w->out->listings);
 	if (rc == TMDK_ENOMEM)
 		w->nomem = 1;
 	else if (rc != TMDK_OK && !w->nomem)
@@ -148,8 +157,10 @@ int collect_inputs(const scan_config *cfg, input_list *out, tmdk_report *report)
 	w.cfg = cfg;
 	w.out = out;
 	w.report = report;
+	out->listings = listings_new(WALK_FLAGS);
 	for (i = 0; i < cfg->path_count && !w.nomem; i++)
 		add_argument(&w, cfg->paths[i]);
+	listings_finish(out->listings);
 	return w.nomem ? -1 : w.errors;
 }
 
@@ -162,5 +173,6 @@ void free_inputs(input_list *list)
 	for (i = 0; i < list->helm_template_count; i++)
 		free(list->helm_templates[i]);
 	free(list->helm_templates);
+	listings_free(list->listings);
 	memset(list, 0, sizeof(*list));
 }
