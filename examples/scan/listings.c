@@ -10,9 +10,12 @@
  *
  * Entries are recorded in walk order, then sorted by folder and name once
  * the walks are done (listings_finish), and forgotten once the units are
- * decided. Out of memory while recording, the record is forgotten and the
- * units are decided as without it (stat for everything): a shortcut that
- * could not be kept changes no result, so it does not fail the scan.
+ * decided. Memory a process touches first is dear on the project's machine
+ * (docs/performance.md): the strings go in blocks that are never copied
+ * and are small enough for malloc to reuse them once freed. Out of memory
+ * while recording, the record is forgotten and the units are decided as
+ * without it (stat for everything): a shortcut that could not be kept
+ * changes no result, so it does not fail the scan.
  */
 #include "tmdk-scan.h"
 
@@ -23,9 +26,17 @@
 enum entry_type { TYPE_UNKNOWN = 0, TYPE_FILE, TYPE_FOLDER };
 enum { WANT_ANY = -1, WANT_FILE = 0, WANT_FOLDER = 1 }; /* tmdk_units_lookup_cb's `want` */
 
+/* Below malloc's mmap threshold (128 KB): a freed block is reused, not unmapped. Holds any path. */
+#define BLOCK_SIZE 32768
+
+typedef struct block {
+	struct block *next;
+	size_t used;
+	char text[BLOCK_SIZE];
+} block;
+
 typedef struct listed {
-	size_t folder_at, name_at;   /* offsets in text, while recording */
-	const char *folder, *name;   /* set by listings_finish, once text stops moving */
+	const char *folder, *name;   /* in the blocks */
 	unsigned char type;
 } listed;
 
@@ -33,11 +44,12 @@ struct listings {
 	int all_folders;             /* the walk enters every folder (TMDK_WALK_ALL_FOLDERS) */
 	const char *root;            /* the folder being walked, as given */
 	size_t root_len;             /* the length of its key: the folders below are longer (0 for "."; -1 too long) */
-	char *text;                  /* the folders' and names' strings, each '\0'-ended */
-	size_t used, text_cap;
+	block *blocks;               /* the folders' and names' strings, the newest first */
 	listed *items;
 	size_t count, item_cap;
-	size_t last_folder;          /* offset of the last entry's folder, (size_t)-1 at a walk's start */
+	const char *last_folder;     /* the last entry's folder, NULL at a walk's start */
+	char last_path[PATH_MAX];    /* its path as walked, up to its name: an entry from the same folder is not cleaned again */
+	size_t last_path_len;
 	int finished;                /* sorted: lookups may answer */
 	int forgotten;               /* nothing known: every lookup says -1 */
 };
@@ -54,12 +66,15 @@ void listings_forget(listings *l)
 {
 	if (!l)
 		return;
-	free(l->text);
+	while (l->blocks) {
+		block *next = l->blocks->next;
+		free(l->blocks);
+		l->blocks = next;
+	}
 	free(l->items);
-	l->text = NULL;
 	l->items = NULL;
-	l->used = l->text_cap = l->count = l->item_cap = 0;
-	l->last_folder = (size_t)-1;
+	l->count = l->item_cap = 0;
+	l->last_folder = NULL;
 	l->forgotten = 1;
 }
 
@@ -105,29 +120,30 @@ static size_t clean_folder(char *out, size_t size, const char *p, size_t len)
 	return n;
 }
 
-/* s, with its '\0', appended to the text. @return its offset, or (size_t)-1 out of memory. */
-static size_t add_text(listings *l, const char *s, size_t len)
+/* A copy of s[0..len), '\0'-ended, in the blocks. @return NULL out of memory (or longer than a block). */
+static const char *add_text(listings *l, const char *s, size_t len)
 {
-	size_t at = l->used;
-	if (l->used + len + 1 > l->text_cap) {
-		size_t cap = l->text_cap ? l->text_cap * 2 : 16384;
-		char *grown;
-		while (cap < l->used + len + 1)
-			cap *= 2;
-		if (!(grown = realloc(l->text, cap)))
-			return (size_t)-1;
-		l->text = grown;
-		l->text_cap = cap;
+	block *b = l->blocks;
+	char *at;
+	if (len >= BLOCK_SIZE)
+		return NULL;
+	if (!b || b->used + len + 1 > BLOCK_SIZE) {
+		if (!(b = malloc(sizeof(*b))))
+			return NULL;
+		b->next = l->blocks;
+		b->used = 0;
+		l->blocks = b;
 	}
-	memcpy(l->text + at, s, len);
-	l->text[at + len] = '\0';
-	l->used += len + 1;
+	at = b->text + b->used;
+	memcpy(at, s, len);
+	at[len] = '\0';
+	b->used += len + 1;
 	return at;
 }
 
-static int add_item(listings *l, size_t folder_at, size_t name_at, unsigned char type)
+static int add_item(listings *l, const char *folder, const char *name, unsigned char type)
 {
-	if (folder_at == (size_t)-1 || name_at == (size_t)-1)
+	if (!folder || !name)
 		return -1;
 	if (l->count == l->item_cap) {
 		size_t cap = l->item_cap ? l->item_cap * 2 : 1024;
@@ -137,8 +153,8 @@ static int add_item(listings *l, size_t folder_at, size_t name_at, unsigned char
 		l->items = grown;
 		l->item_cap = cap;
 	}
-	l->items[l->count].folder_at = folder_at;
-	l->items[l->count].name_at = name_at;
+	l->items[l->count].folder = folder;
+	l->items[l->count].name = name;
 	l->items[l->count++].type = type;
 	return 0;
 }
@@ -152,7 +168,7 @@ void listings_walk(listings *l, const char *root)
 	len = clean_folder(key, sizeof(key), root, strlen(root));
 	l->root = root;
 	l->root_len = !len ? (size_t)-1 : strcmp(key, ".") == 0 ? 0 : len; /* too long: so are the folders below */
-	l->last_folder = (size_t)-1;
+	l->last_folder = NULL;
 }
 
 /* key[0..len) is `prev` or a folder above it. */
@@ -174,22 +190,49 @@ static int below_root(const listings *l, const char *key, size_t len)
  * above it up to the root that the walk entered on the way. They come
  * from below a folder only after it was listed whole and only when the
  * walk could enter it: a folder of folders is then known too (.git is not
- * in it). `key` is the folder's key, written over; `prev_at` the previous
- * entry's folder (not new: what is at or above it was recorded).
+ * in it). `key` is the folder's key; `prev` the previous entry's folder
+ * (not new: what is at or above it was recorded), NULL at a walk's start.
  */
-static int add_entered(listings *l, char *key, size_t len, size_t prev_at)
+static int add_entered(listings *l, const char *key, size_t len, const char *prev)
 {
-	while (below_root(l, key, len) && !(prev_at != (size_t)-1 && at_or_above(key, len, l->text + prev_at))) {
-		size_t slash = len, name_at;
+	while (below_root(l, key, len) && !(prev && at_or_above(key, len, prev))) {
+		size_t slash = len;
+		const char *name;
 		while (slash > 0 && key[slash - 1] != '/')
 			slash--;
 		/* key[slash..len) is its name, key[0..slash - 1) the folder above ("/" for "/a", "." for "a") */
-		name_at = add_text(l, key + slash, len - slash);
+		name = add_text(l, key + slash, len - slash);
 		len = slash == 0 ? 0 : slash == 1 ? 1 : slash - 1;
-		if (add_item(l, len ? add_text(l, key, len) : add_text(l, ".", 1), name_at, TYPE_FOLDER) != 0)
+		if (add_item(l, len ? add_text(l, key, len) : ".", name, TYPE_FOLDER) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * The entry's folder, spelled as the walk opened it (path[0..prefix)),
+ * as its key: the last entry's when the walk spelled it the same, else
+ * cleaned, recorded with the folders entered on the way. @return NULL
+ * out of memory, or (without forgetting) when the key does not fit.
+ */
+static const char *folder_of(listings *l, const char *path, size_t prefix, int *nomem)
+{
+	char key[PATH_MAX];
+	const char *prev = l->last_folder;
+	size_t len;
+	if (prev && prefix == l->last_path_len && memcmp(path, l->last_path, prefix) == 0)
+		return prev;
+	if (prefix >= sizeof(l->last_path) || !(len = clean_folder(key, sizeof(key), path, prefix)))
+		return NULL;
+	if (!prev || strcmp(prev, key) != 0) {
+		if (!(l->last_folder = add_text(l, key, len)) || add_entered(l, key, len, prev) != 0) {
+			*nomem = 1;
+			return NULL;
+		}
+	}
+	memcpy(l->last_path, path, prefix);
+	l->last_path_len = prefix;
+	return l->last_folder;
 }
 
 /*
@@ -225,9 +268,9 @@ static unsigned char entry_type(const tmdk_walk_entry *e)
  */
 void listings_add(listings *l, const tmdk_walk_entry *e)
 {
-	char key[PATH_MAX];
-	const char *slash, *name;
-	size_t path_len, name_len, prefix, key_len;
+	const char *slash, *name, *folder;
+	size_t path_len, name_len, prefix;
+	int nomem = 0;
 
 	if (!l || l->forgotten || !l->root || strcmp(e->path, l->root) == 0)
 		return;
@@ -238,14 +281,12 @@ void listings_add(listings *l, const tmdk_walk_entry *e)
 	prefix = path_len - name_len;
 	if (!name_len || name_len > path_len || strcmp(e->path + prefix, name) != 0 || (prefix && e->path[prefix - 1] != '/'))
 		goto forget;
-	if (!(key_len = clean_folder(key, sizeof(key), e->path, prefix)))
-		return;
-	if (l->last_folder == (size_t)-1 || strcmp(l->text + l->last_folder, key) != 0) {
-		size_t prev_at = l->last_folder;
-		if ((l->last_folder = add_text(l, key, key_len)) == (size_t)-1 || add_entered(l, key, key_len, prev_at) != 0)
+	if (!(folder = folder_of(l, e->path, prefix, &nomem))) {
+		if (nomem)
 			goto forget;
+		return;
 	}
-	if (add_item(l, l->last_folder, add_text(l, name, name_len), entry_type(e)) == 0)
+	if (add_item(l, folder, add_text(l, name, name_len), entry_type(e)) == 0)
 		return;
 forget:
 	listings_forget(l);
@@ -268,10 +309,6 @@ void listings_finish(listings *l)
 	size_t i;
 	if (!l || l->forgotten)
 		return;
-	for (i = 0; i < l->count; i++) {
-		l->items[i].folder = l->text + l->items[i].folder_at;
-		l->items[i].name = l->text + l->items[i].name_at;
-	}
 	if (l->count > 1)
 		qsort(l->items, l->count, sizeof(*l->items), compare_listed);
 	for (i = 1; i < l->count; i++)
