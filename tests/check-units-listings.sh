@@ -6,7 +6,8 @@
 # pods below; Chart.yaml is a link to a file; a linked folder holds a
 # kustomization (walked first, its target then is "walked already"); a folder
 # named Chart.yaml makes no chart; an excluded kustomization.yaml (never read
-# by the walk, still seen by stat) claims its folder's pod. The expected units
+# by the walk, still seen by stat) claims its folder's pod, an excluded
+# Chart.yaml still makes its chart. The expected units
 # are those tmdk-scan decided before it used the listings, written here; the
 # same for -j1 and -j2 and whatever the root's spelling.
 set -u
@@ -81,6 +82,8 @@ units "the tree by its absolute path" / "$(expected "$t/")" "$t"
 units "mono alone: .git still ends the climb" "$t" "[('kustomization', 'mono', [('mono/kustomization.yaml', 'config'), ('mono/repo/sub/pod.yaml', 'scanned'), ('mono/gitfile/sub/pod.yaml', 'scanned'), ('mono/plain/sub/pod.yaml', 'scanned')]), ('folder', 'mono/gitfile/sub', [('mono/gitfile/sub/pod.yaml', 'scanned')]), ('folder', 'mono/repo/sub', [('mono/repo/sub/pod.yaml', 'scanned')])]" mono
 units "a folder and the tree: walked twice" "$tmp" "$(expected t/)" t/mono t
 units "excl alone: its excluded kustomization claims its pod" "$t" "[]" excl
+units "an excluded Chart.yaml (any depth) still makes its chart" "$tmp" \
+	"$(expected t/ | sed "s|('t/linked/Chart.yaml', 'config'), ||")" --exclude Chart.yaml t
 
 echo "# $pass passed, $fail failed"
 [ "$fail" = 0 ]
